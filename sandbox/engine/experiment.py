@@ -1,0 +1,83 @@
+"""Everything a network file describes, in memory: the network, its data and how it trains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .batching import Batching
+from .datasets import Dataset
+from .initializers import Init
+from .network import Network
+from .regularization import Regularization
+from .schedules import Schedule
+
+Array = np.ndarray
+
+
+@dataclass
+class OptimizerSpec:
+    """An optimizer's name and hyper-parameters as the file gives them (unset ones are defaults)."""
+
+    name: str = "sgd"
+    learning_rate: float = 0.01
+    options: dict[str, float | bool] = field(default_factory=dict)
+
+    def build(self):
+        from .optimizers import make_optimizer
+        return make_optimizer(self.name, learning_rate=self.learning_rate, **self.options)
+
+
+@dataclass
+class Experiment:
+    """A network with its loss, optimizer, schedule, regularization, batching and data."""
+
+    network: Network
+    data: Dataset
+    name: str = "untitled"
+    description: str = ""
+    loss: str = "mse"
+    reduction: str = "mean"
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)
+    schedule: Schedule | None = None
+    regularization: Regularization = field(default_factory=Regularization)
+    batching: Batching = field(default_factory=Batching)
+    #: how the file gave its data (inline, generator or csv), kept so that saving writes it back
+    data_source: dict = field(default_factory=dict)
+    #: file-level init, and each layer's own (None where the layer has none)
+    init: Init | None = None
+    layer_inits: list[Init | None] = field(default_factory=list)
+    seed: int | None = None
+    #: the weights and biases as loaded (explicit in the file or drawn from init): "reset" restores them
+    initial_state: tuple[list[Array], list[Array | None]] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.layer_inits:
+            self.layer_inits = [None] * self.network.depth
+        if self.initial_state is None:
+            self.initial_state = self.network.state()
+
+    def layer_init(self, index: int) -> Init:
+        """The init that applies to layer ``index`` (0 = first layer after the inputs)."""
+        own = self.layer_inits[index] if index < len(self.layer_inits) else None
+        return own or self.init or Init()
+
+    def draw_weights(self, index: int) -> Array:
+        layer = self.network.layers[index]
+        return self.layer_init(index).weights(layer.size, layer.fan_in, index + 1)
+
+    def reinitialize(self) -> None:
+        """Draw every layer's weights afresh from its init scheme and seed; zero the biases."""
+        for i, layer in enumerate(self.network.layers):
+            layer.weights[...] = self.draw_weights(i)
+            if layer.biases is not None:
+                layer.biases[...] = 0.0
+
+    def reset(self) -> None:
+        """Put back the weights and biases the experiment started with."""
+        self.network.set_state(self.initial_state)
+
+    def copy(self) -> "Experiment":
+        import copy
+        return copy.deepcopy(self)

@@ -1,0 +1,254 @@
+"""Optimizers with torch.optim's update rules and defaults for the same names.
+
+SGD's momentum is kept in the lecture's form, ``v = γv + η∇``, ``θ = θ − v`` (torch keeps
+``b = γb + ∇``, ``θ = θ − ηb``: the same trajectory while η is constant). Each optimizer
+updates its parameters in place (``step``) and can say, for one scalar parameter, how its
+new value came about (``describe``) for the walkthrough.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .numbers import fmt, paren
+
+Array = np.ndarray
+
+
+@dataclass
+class Optimizer:
+    """Base class: named hyper-parameters, per-parameter state arrays, a step counter."""
+
+    learning_rate: float = 0.01
+    state: list[dict[str, Array]] = field(default_factory=list, repr=False)
+    steps_taken: int = 0
+
+    name = ""
+    title = ""
+    state_names = ()
+
+    def reset(self) -> None:
+        self.state = []
+        self.steps_taken = 0
+
+    def ensure_state(self, params: list[Array]) -> None:
+        if len(self.state) != len(params) or any(
+            s and next(iter(s.values())).shape != p.shape for s, p in zip(self.state, params)
+        ):
+            self.state = [{name: np.zeros_like(p) for name in self.state_names} for p in params]
+
+    def step(self, params: list[Array], grads: list[Array], trainable: list[bool], lr: float) -> None:
+        """One update of every trainable parameter, in place, with learning rate ``lr``."""
+        self.ensure_state(params)
+        self.steps_taken += 1
+        for p, g, st, on in zip(params, grads, self.state, trainable):
+            if on:
+                self.update(p, g, st, lr)
+
+    def update(self, p: Array, g: Array, st: dict[str, Array], lr: float) -> None:
+        raise NotImplementedError
+
+    def snapshot(self) -> list[dict[str, Array]]:
+        return [{k: v.copy() for k, v in s.items()} for s in self.state]
+
+    def hyperparameters(self) -> dict[str, float | bool]:
+        return {"learning_rate": self.learning_rate}
+
+    def describe(self, symbol: str, old: float, grad: float, new: float,
+                 before: dict[str, float], after: dict[str, float], lr: float) -> list[str]:
+        """Formula lines, symbols then numbers, for one scalar parameter's update."""
+        raise NotImplementedError
+
+
+@dataclass
+class SGD(Optimizer):
+    momentum: float = 0.0
+    nesterov: bool = False
+
+    name = "sgd"
+    title = "SGD"
+
+    @property
+    def state_names(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("velocity",) if self.momentum else ()
+
+    def ensure_state(self, params: list[Array]) -> None:
+        if not self.momentum:
+            if len(self.state) != len(params):
+                self.state = [{} for _ in params]
+            return
+        super().ensure_state(params)
+
+    def update(self, p: Array, g: Array, st: dict[str, Array], lr: float) -> None:
+        if not self.momentum:
+            p -= lr * g
+            return
+        v = st["velocity"]
+        v *= self.momentum
+        v += lr * g
+        if self.nesterov:
+            p -= self.momentum * v + lr * g
+        else:
+            p -= v
+
+    def hyperparameters(self) -> dict[str, float | bool]:
+        return {"learning_rate": self.learning_rate, "momentum": self.momentum, "nesterov": self.nesterov}
+
+    def describe(self, symbol, old, grad, new, before, after, lr):
+        d = f"∂E/∂{symbol}"
+        if not self.momentum:
+            return [f"{symbol} = {symbol} − η · {d} = {fmt(old)} − {fmt(lr)} · {paren(grad)} = {fmt(new)}"]
+        v = f"v_{symbol}"
+        vline = (f"{v} = γ · {v} + η · {d} = {fmt(self.momentum)} · {paren(before['velocity'])}"
+                 f" + {fmt(lr)} · {paren(grad)} = {fmt(after['velocity'])}")
+        if self.nesterov:
+            wline = (f"{symbol} = {symbol} − (γ · {v} + η · {d}) = {fmt(old)} − ({fmt(self.momentum)} · "
+                     f"{paren(after['velocity'])} + {fmt(lr)} · {paren(grad)}) = {fmt(new)}")
+        else:
+            wline = f"{symbol} = {symbol} − {v} = {fmt(old)} − {paren(after['velocity'])} = {fmt(new)}"
+        return [vline, wline]
+
+
+@dataclass
+class Adagrad(Optimizer):
+    eps: float = 1e-10
+
+    name = "adagrad"
+    title = "AdaGrad"
+    state_names = ("sum_sq",)
+
+    def update(self, p, g, st, lr):
+        s = st["sum_sq"]
+        s += g * g
+        p -= lr * g / (np.sqrt(s) + self.eps)
+
+    def hyperparameters(self):
+        return {"learning_rate": self.learning_rate, "eps": self.eps}
+
+    def describe(self, symbol, old, grad, new, before, after, lr):
+        d = f"∂E/∂{symbol}"
+        g2 = f"G_{symbol}"
+        return [
+            f"{g2} = {g2} + ({d})² = {fmt(before['sum_sq'])} + {paren(grad)}² = {fmt(after['sum_sq'])}",
+            f"{symbol} = {symbol} − η · {d} / (√{g2} + ε) = {fmt(old)} − {fmt(lr)} · {paren(grad)}"
+            f" / ({fmt(math.sqrt(after['sum_sq']))} + {fmt(self.eps)}) = {fmt(new)}",
+        ]
+
+
+@dataclass
+class RMSprop(Optimizer):
+    alpha: float = 0.99
+    eps: float = 1e-8
+    momentum: float = 0.0
+
+    name = "rmsprop"
+    title = "RMSProp"
+
+    @property
+    def state_names(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("square_avg", "momentum_buffer") if self.momentum else ("square_avg",)
+
+    def update(self, p, g, st, lr):
+        sq = st["square_avg"]
+        sq *= self.alpha
+        sq += (1.0 - self.alpha) * g * g
+        avg = np.sqrt(sq) + self.eps
+        if self.momentum:
+            buf = st["momentum_buffer"]
+            buf *= self.momentum
+            buf += g / avg
+            p -= lr * buf
+        else:
+            p -= lr * g / avg
+
+    def hyperparameters(self):
+        return {"learning_rate": self.learning_rate, "alpha": self.alpha, "eps": self.eps,
+                "momentum": self.momentum}
+
+    def describe(self, symbol, old, grad, new, before, after, lr):
+        d = f"∂E/∂{symbol}"
+        s = f"s_{symbol}"
+        lines = [
+            f"{s} = α · {s} + (1 − α) · ({d})² = {fmt(self.alpha)} · {fmt(before['square_avg'])} + "
+            f"{fmt(1.0 - self.alpha)} · {paren(grad)}² = {fmt(after['square_avg'])}",
+        ]
+        root = fmt(math.sqrt(after["square_avg"]))
+        if self.momentum:
+            b = f"m_{symbol}"
+            lines.append(
+                f"{b} = μ · {b} + {d} / (√{s} + ε) = {fmt(self.momentum)} · {paren(before['momentum_buffer'])}"
+                f" + {paren(grad)} / ({root} + {fmt(self.eps)}) = {fmt(after['momentum_buffer'])}")
+            lines.append(f"{symbol} = {symbol} − η · {b} = {fmt(old)} − {fmt(lr)} · "
+                         f"{paren(after['momentum_buffer'])} = {fmt(new)}")
+        else:
+            lines.append(f"{symbol} = {symbol} − η · {d} / (√{s} + ε) = {fmt(old)} − {fmt(lr)} · "
+                         f"{paren(grad)} / ({root} + {fmt(self.eps)}) = {fmt(new)}")
+        return lines
+
+
+@dataclass
+class Adam(Optimizer):
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+
+    name = "adam"
+    title = "Adam"
+    state_names = ("exp_avg", "exp_avg_sq")
+
+    def step(self, params, grads, trainable, lr):
+        self.ensure_state(params)
+        self.steps_taken += 1
+        t = self.steps_taken
+        self._step_size = lr / (1.0 - self.beta1 ** t)
+        self._root_bias2 = math.sqrt(1.0 - self.beta2 ** t)
+        for p, g, st, on in zip(params, grads, self.state, trainable):
+            if on:
+                self.update(p, g, st, lr)
+
+    def update(self, p, g, st, lr):
+        m = st["exp_avg"]
+        v = st["exp_avg_sq"]
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g
+        v *= self.beta2
+        v += (1.0 - self.beta2) * g * g
+        p -= self._step_size * m / (np.sqrt(v) / self._root_bias2 + self.eps)
+
+    def hyperparameters(self):
+        return {"learning_rate": self.learning_rate, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
+    def describe(self, symbol, old, grad, new, before, after, lr):
+        d = f"∂E/∂{symbol}"
+        t = self.steps_taken
+        m, v = f"m_{symbol}", f"v_{symbol}"
+        m_hat = after["exp_avg"] / (1.0 - self.beta1 ** t)
+        v_hat = after["exp_avg_sq"] / (1.0 - self.beta2 ** t)
+        return [
+            f"{m} = β1 · {m} + (1 − β1) · {d} = {fmt(self.beta1)} · {paren(before['exp_avg'])} + "
+            f"{fmt(1.0 - self.beta1)} · {paren(grad)} = {fmt(after['exp_avg'])}",
+            f"{v} = β2 · {v} + (1 − β2) · ({d})² = {fmt(self.beta2)} · {fmt(before['exp_avg_sq'])} + "
+            f"{fmt(1.0 - self.beta2)} · {paren(grad)}² = {fmt(after['exp_avg_sq'])}",
+            f"m̂ = {m} / (1 − β1^{t}) = {fmt(m_hat)}, v̂ = {v} / (1 − β2^{t}) = {fmt(v_hat)}",
+            f"{symbol} = {symbol} − η · m̂ / (√v̂ + ε) = {fmt(old)} − {fmt(lr)} · {paren(m_hat)} / "
+            f"({fmt(math.sqrt(v_hat))} + {fmt(self.eps)}) = {fmt(new)}",
+        ]
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam}
+
+#: torch.optim's default learning rates, used when a file gives none
+DEFAULT_LEARNING_RATES = {"sgd": 0.01, "adagrad": 0.01, "rmsprop": 0.01, "adam": 0.001}
+
+
+def make_optimizer(name: str, **options) -> Optimizer:
+    """An optimizer by name with keyword hyper-parameters (``learning_rate``, ``momentum``, …)."""
+    try:
+        cls = OPTIMIZERS[name]
+    except KeyError:
+        raise ValueError(f"unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}") from None
+    options.setdefault("learning_rate", DEFAULT_LEARNING_RATES[name])
+    return cls(**options)

@@ -1,0 +1,358 @@
+"""Training state and the training loop: iterations, epochs, metrics, divergence.
+
+``Trainer.step`` is the fast path: one update, no strings. ``Trainer.walkthrough`` computes
+the same update with every formula recorded, without changing anything, and
+``Trainer.apply`` then makes it the trainer's state: stepping through a walkthrough and
+plain training give identical weights.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .experiment import Experiment
+from .losses import get_loss
+from .network import Backprop, Network
+from .walkthrough import Walkthrough, WalkthroughBuilder
+
+Array = np.ndarray
+
+
+class DivergenceError(ArithmeticError):
+    """The loss became NaN or infinite; the weights have been put back to the last finite state."""
+
+    def __init__(self, iteration: int, loss: float, learning_rate: float):
+        self.iteration = iteration
+        self.loss = loss
+        self.learning_rate = learning_rate
+        super().__init__(
+            f"training diverged at iteration {iteration}: the loss became {loss}; the weights were put back "
+            f"to the last finite state. The learning rate ({learning_rate:g}) is probably too high: try a lower one."
+        )
+
+
+class History:
+    """Per-iteration metrics in growing float64 buffers: batch loss and per-layer gradient norms."""
+
+    def __init__(self, layers: int):
+        self.layers = layers
+        self.count = 0
+        self._loss = np.empty(1024)
+        # columns: weight-gradient norm of each layer, then bias-gradient norm of each layer
+        self._grad = np.full((1024, 2 * layers), np.nan)
+
+    def _grow(self) -> None:
+        self._loss = np.concatenate([self._loss, np.empty_like(self._loss)])
+        self._grad = np.concatenate([self._grad, np.full_like(self._grad, np.nan)])
+
+    def add(self, loss: float, weight_grads: list[Array], bias_grads: list[Array | None]) -> None:
+        if self.count == self._loss.shape[0]:
+            self._grow()
+        i = self.count
+        self._loss[i] = loss
+        row = self._grad[i]
+        n = self.layers
+        for l in range(n):
+            g = weight_grads[l].ravel()
+            row[l] = math.sqrt(g @ g)
+            b = bias_grads[l]
+            if b is not None:
+                row[n + l] = math.sqrt(b @ b)
+        self.count = i + 1
+
+    @property
+    def loss(self) -> Array:
+        return self._loss[: self.count]
+
+    @property
+    def weight_grad_norms(self) -> Array:
+        """Shape (iterations, layers): the L2 norm of each layer's weight gradient."""
+        return self._grad[: self.count, : self.layers]
+
+    @property
+    def bias_grad_norms(self) -> Array:
+        return self._grad[: self.count, self.layers:]
+
+    def since(self, start: int) -> tuple[Array, Array, Array]:
+        """Copies of the losses and gradient norms recorded from iteration ``start`` on."""
+        return (self._loss[start:self.count].copy(), self._grad[start:self.count, : self.layers].copy(),
+                self._grad[start:self.count, self.layers:].copy())
+
+
+@dataclass
+class EpochReport:
+    epoch: int
+    iteration: int
+    train_loss: float
+    test_loss: float | None
+    learning_rate: float
+
+
+class Trainer:
+    """Trains an experiment's network in place, counting iterations and epochs as the lecture does."""
+
+    #: how often (in iterations) a copy of the last finite state is kept for divergence recovery
+    SNAPSHOT_EVERY = 32
+
+    def __init__(self, experiment: Experiment, record_gradients: bool = True):
+        self.experiment = experiment
+        self.record_gradients = record_gradients
+        self.optimizer = experiment.optimizer.build()
+        self.iteration = 0
+        self.epoch = 0
+        self.batch_in_epoch = 0
+        self.history = History(experiment.network.depth)
+        self._epoch_batches: list = []
+        self._epoch_of_batches = -1
+        self._snapshot = None
+        self.configure()
+
+    # ---- configuration -------------------------------------------------------------------
+    @property
+    def network(self) -> Network:
+        return self.experiment.network
+
+    def configure(self) -> None:
+        """Re-read loss, batching and structure after the experiment changed (keeps counters)."""
+        self._loss = get_loss(self.experiment.loss)
+        self._reduction = self.experiment.reduction
+        self._epoch_of_batches = -1
+        if self.history.layers != self.network.depth:
+            self.history = History(self.network.depth)
+        self.batch_in_epoch = min(self.batch_in_epoch, self.batches_per_epoch - 1)
+
+    def set_optimizer(self) -> None:
+        """Rebuild the optimizer from the experiment's spec (its state starts afresh)."""
+        self.optimizer = self.experiment.optimizer.build()
+
+    def restart(self) -> None:
+        """Counters, history and optimizer state back to zero (the weights are left as they are)."""
+        self.iteration = self.epoch = self.batch_in_epoch = 0
+        self.history = History(self.network.depth)
+        self.optimizer.reset()
+        self._epoch_of_batches = -1
+        self._snapshot = None
+
+    @property
+    def n_samples(self) -> int:
+        return self.experiment.data.n_train
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return self.experiment.batching.batches_per_epoch(self.n_samples)
+
+    @property
+    def learning_rate(self) -> float:
+        """The learning rate in force this epoch (the schedule applied to the base rate)."""
+        base = self.optimizer.learning_rate
+        schedule = self.experiment.schedule
+        return base if schedule is None else schedule.learning_rate(base, self.epoch)
+
+    def batch_indices(self, batch: int | None = None, epoch: int | None = None) -> Array:
+        """The samples of batch ``batch`` (default: the next one) of epoch ``epoch`` (default: current)."""
+        epoch = self.epoch if epoch is None else epoch
+        batch = self.batch_in_epoch if batch is None else batch
+        if epoch == self.epoch:
+            return self._batches()[batch]
+        return self.experiment.batching.epoch_batches(self.n_samples, epoch)[batch]
+
+    def _batches(self) -> list:
+        if self._epoch_of_batches != self.epoch:
+            batching = self.experiment.batching
+            batches = batching.epoch_batches(self.n_samples, self.epoch)
+            if not batching.shuffle:  # contiguous runs: slicing gives views, no copies
+                batches = [slice(int(b[0]), int(b[-1]) + 1) for b in batches]
+            data = self.experiment.data
+            self._epoch_batches = [(b, data.inputs[b], data.targets[b]) for b in batches]
+            self._epoch_of_batches = self.epoch
+        return [b for b, _, _ in self._epoch_batches]
+
+    # ---- the fast path ---------------------------------------------------------------------
+    def gradients(self, bp: Backprop) -> tuple[list[Array], list[Array], list[bool]]:
+        """Parameters, their gradients (weights regularized) and trainable flags, in optimizer order."""
+        params: list[Array] = []
+        grads: list[Array] = []
+        trainable: list[bool] = []
+        reg = self.experiment.regularization
+        for layer, gw, gb in zip(self.network.layers, bp.weight_grads, bp.bias_grads):
+            if reg.active:
+                gw = gw + reg.gradient(layer.weights)
+            params.append(layer.weights)
+            grads.append(gw)
+            trainable.append(layer.train_weights)
+            if layer.biases is not None:
+                params.append(layer.biases)
+                grads.append(gb)
+                trainable.append(layer.train_biases)
+        return params, grads, trainable
+
+    def step(self) -> float:
+        """One iteration: forward, backward, update on the next batch. Returns the batch loss."""
+        if self._epoch_of_batches != self.epoch:
+            self._batches()
+        _, x, t = self._epoch_batches[self.batch_in_epoch]
+        if self.iteration % self.SNAPSHOT_EVERY == 0:
+            self._snapshot = (self.iteration, self.network.state(), self.optimizer.snapshot(),
+                              self.optimizer.steps_taken)
+        net = self.network
+        bp = net.backward(net.forward(x), t, self._loss, self._reduction)
+        loss = bp.loss
+        if not math.isfinite(loss):
+            self._recover(loss)
+        params, grads, trainable = self.gradients(bp)
+        self.optimizer.step(params, grads, trainable, self.learning_rate)
+        if self.record_gradients:
+            w_grads, b_grads = _split_grads(grads, net)
+            self.history.add(loss, w_grads, b_grads)
+        self._advance()
+        return loss
+
+    def _advance(self) -> None:
+        self.iteration += 1
+        self.batch_in_epoch += 1
+        if self.batch_in_epoch >= self.batches_per_epoch:
+            self.batch_in_epoch = 0
+            self.epoch += 1
+
+    def _recover(self, loss: float) -> None:
+        lr = self.learning_rate
+        if self._snapshot is not None:
+            _, state, opt_state, opt_steps = self._snapshot
+            self.network.set_state(state)
+            self.optimizer.state = opt_state
+            self.optimizer.steps_taken = opt_steps
+        raise DivergenceError(self.iteration, loss, lr)
+
+    def run(self, iterations: int | None = None, epochs: int | None = None, should_stop=None,
+            on_epoch=None) -> int:
+        """Train for a number of iterations or of whole epochs; returns the iterations done.
+
+        ``should_stop()`` is checked before every iteration; ``on_epoch(report)`` is called after
+        every completed epoch.
+        """
+        if iterations is None and epochs is None:
+            raise ValueError("give iterations or epochs")
+        target_epoch = None if epochs is None else self.epoch + epochs
+        done = 0
+        while True:
+            if iterations is not None and done >= iterations:
+                break
+            if target_epoch is not None and self.epoch >= target_epoch:
+                break
+            if should_stop is not None and should_stop():
+                break
+            epoch_before = self.epoch
+            self.step()
+            done += 1
+            if on_epoch is not None and self.epoch != epoch_before:
+                on_epoch(self.epoch_report())
+        return done
+
+    # ---- evaluation ------------------------------------------------------------------------
+    def evaluate(self) -> tuple[float, float | None]:
+        """Loss on the whole training set and on the test set (None without one)."""
+        data = self.experiment.data
+        train = self.network.loss(data.inputs, data.targets, self._loss, self._reduction)
+        test = None
+        if data.has_test:
+            test = self.network.loss(data.test_inputs, data.test_targets, self._loss, self._reduction)
+        return train, test
+
+    def epoch_report(self) -> EpochReport:
+        train, test = self.evaluate()
+        return EpochReport(self.epoch, self.iteration, train, test, self.learning_rate)
+
+    # ---- the recorded path -----------------------------------------------------------------
+    def walkthrough(self, batch: int | None = None, sample: int = 0) -> Walkthrough:
+        """The next update (or that of batch ``batch`` of this epoch), every number with its formula.
+
+        Nothing changes until ``apply`` is called with the result.
+        """
+        batch = self.batch_in_epoch if batch is None else batch
+        if not 0 <= batch < self.batches_per_epoch:
+            raise IndexError(f"batch {batch} does not exist: an epoch has {self.batches_per_epoch} batches")
+        indices = np.arange(self.n_samples)[self.batch_indices(batch)]
+        if not 0 <= sample < len(indices):
+            raise IndexError(f"sample {sample} does not exist: batch {batch} has {len(indices)} samples")
+        data = self.experiment.data
+        x, t = data.inputs[indices], data.targets[indices]
+        before = self.network.copy()
+        fp = before.forward(x)
+        bp = before.backward(fp, t, self._loss, self._reduction)
+        after = before.copy()
+        params, grads, trainable = self.gradients(bp)  # weights regularized
+        opt = copy.deepcopy(self.optimizer)
+        opt.ensure_state(params)
+        state_before = opt.snapshot()
+        after_params = after.parameters()
+        lr = self.learning_rate
+        opt.step(after_params, grads, trainable, lr)
+        fp_after = after.forward(x)
+        loss_after = after.loss(x, t, self._loss, self._reduction)
+        w_grads, b_grads = _split_grads(grads, before)
+        w = Walkthrough(
+            network=before,
+            network_name=self.experiment.name,
+            batch=batch,
+            sample=sample,
+            batch_indices=[int(i) for i in indices],
+            epoch=self.epoch,
+            iteration=self.iteration,
+            learning_rate=lr,
+            loss_name=self.experiment.loss,
+            reduction=self._reduction,
+            optimizer_name=self.optimizer.name,
+            inputs=x,
+            targets=t,
+            forward=fp,
+            backprop=bp,
+            weight_grads=w_grads,
+            bias_grads=b_grads,
+            weights_before=[layer.weights.copy() for layer in before.layers],
+            biases_before=[None if layer.biases is None else layer.biases.copy() for layer in before.layers],
+            weights_after=[layer.weights.copy() for layer in after.layers],
+            biases_after=[None if layer.biases is None else layer.biases.copy() for layer in after.layers],
+            outputs_after=fp_after.prediction,
+            loss_after=loss_after,
+            optimizer_state_after=opt.state,
+            optimizer_steps_after=opt.steps_taken,
+        )
+        flags = [(layer.train_weights, layer.train_biases) for layer in before.layers]
+        w.steps = WalkthroughBuilder(w, self._loss, self.experiment.regularization, opt, flags, state_before).build()
+        return w
+
+    def apply(self, w: Walkthrough) -> None:
+        """Make a walkthrough's update the trainer's state, exactly as ``step`` would have."""
+        if w.iteration != self.iteration or w.batch != self.batch_in_epoch:
+            raise ValueError("this walkthrough was computed for another iteration")
+        if not math.isfinite(w.loss):
+            self._recover(w.loss)
+        for layer, wa, ba in zip(self.network.layers, w.weights_after, w.biases_after):
+            layer.weights[...] = wa
+            if layer.biases is not None:
+                layer.biases[...] = ba
+        self.optimizer.state = copy.deepcopy(w.optimizer_state_after)
+        self.optimizer.steps_taken = w.optimizer_steps_after
+        if self.record_gradients:
+            self.history.add(w.loss, w.weight_grads, w.bias_grads)
+        self._advance()
+
+
+def _split_grads(grads: list[Array], net: Network) -> tuple[list[Array], list[Array | None]]:
+    """Undo the optimizer's W1, b1, W2, … order into per-layer weight and bias gradients."""
+    w_grads: list[Array] = []
+    b_grads: list[Array | None] = []
+    i = 0
+    for layer in net.layers:
+        w_grads.append(grads[i])
+        i += 1
+        if layer.biases is not None:
+            b_grads.append(grads[i])
+            i += 1
+        else:
+            b_grads.append(None)
+    return w_grads, b_grads

@@ -1,0 +1,480 @@
+"""The recorded walkthrough of one gradient-descent update: every number with its formula.
+
+``Walkthrough`` is the single object that the GUI animates and that ``explain`` and every
+export render. It is built by ``Trainer.walkthrough`` from the same forward, backward and
+optimizer code that plain training runs, then applied with ``Trainer.apply``.
+
+Formulas are plain text in a small grammar the renderers understand: derivatives are
+written ``∂A/∂B``, products of numbers as ``(a)(b)(c)``, a true minus sign ``−``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .network import Backprop, ForwardPass, Network
+from .numbers import factor, fmt, paren
+
+Array = np.ndarray
+
+#: a chain of more factors than this is written through the intermediate derivative instead
+MAX_CHAIN = 4
+#: sums with more terms than this are written with an ellipsis
+MAX_TERMS = 6
+
+PHASES = ("forward", "loss", "backward", "update")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One quantity of the update: where it is, its formula with numbers, its value."""
+
+    phase: str
+    kind: str
+    target: str
+    formula: str
+    value: float
+    layer: int | None = None
+    neuron: int | None = None
+    source: int | None = None
+    symbolic: str = ""
+    terms: tuple[tuple[str, float], ...] = ()
+    old: float | None = None
+    lines: tuple[str, ...] = ()
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.old is None else self.value - self.old
+
+    def to_dict(self) -> dict:
+        d = {"phase": self.phase, "kind": self.kind, "target": self.target,
+             "formula": self.formula, "value": self.value}
+        if self.layer is not None:
+            d["layer"] = self.layer
+        if self.neuron is not None:
+            d["neuron"] = self.neuron
+        if self.source is not None:
+            d["source"] = self.source
+        if self.old is not None:
+            d["old"] = self.old
+        return d
+
+
+@dataclass
+class Walkthrough:
+    """One whole update on one batch: forward values, loss, gradients, updates, and the result."""
+
+    network: Network
+    network_name: str
+    batch: int
+    sample: int
+    batch_indices: list[int]
+    epoch: int
+    iteration: int
+    learning_rate: float
+    loss_name: str
+    reduction: str
+    optimizer_name: str
+    inputs: Array
+    targets: Array
+    forward: ForwardPass
+    backprop: Backprop
+    weight_grads: list[Array]
+    bias_grads: list[Array | None]
+    weights_before: list[Array]
+    biases_before: list[Array | None]
+    weights_after: list[Array]
+    biases_after: list[Array | None]
+    outputs_after: Array
+    loss_after: float
+    optimizer_state_after: list[dict[str, Array]]
+    optimizer_steps_after: int
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def loss(self) -> float:
+        return self.backprop.loss
+
+    @property
+    def outputs(self) -> Array:
+        return self.forward.prediction
+
+    def steps_of(self, phase: str) -> list[Step]:
+        return [s for s in self.steps if s.phase == phase]
+
+    def phase_start(self, phase: str) -> int:
+        """Index of the first step of ``phase``."""
+        return next(i for i, s in enumerate(self.steps) if s.phase == phase)
+
+    def by_label(self) -> dict[str, float]:
+        """Gradient of every weight and bias by its label."""
+        out: dict[str, float] = {}
+        for layer, gw, gb in zip(self.network.layers, self.weight_grads, self.bias_grads):
+            for row_labels, row in zip(layer.weight_labels, gw):
+                for label, g in zip(row_labels, row):
+                    out[label] = float(g)
+            if gb is not None:
+                for label, g in zip(layer.bias_labels or [], gb):
+                    out[label] = float(g)
+        return out
+
+    def values(self) -> dict[str, float]:
+        """Every neuron's output for the shown sample, inputs included, by label."""
+        s = self.sample
+        out = {label: float(v) for label, v in zip(self.network.input_labels, self.inputs[s])}
+        for layer, a in zip(self.network.layers, self.forward.outputs[1:]):
+            for label, v in zip(layer.labels, a[s]):
+                out[label] = float(v)
+        return out
+
+    def preactivations(self) -> dict[str, float]:
+        s = self.sample
+        return {
+            label: float(v)
+            for layer, z in zip(self.network.layers, self.forward.preactivations)
+            for label, v in zip(layer.labels, z[s])
+        }
+
+
+# ---- building ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a chain-rule product: its derivative symbol, its expression, its number."""
+
+    derivative: str
+    expression: str
+    value: float
+
+
+def _sum_text(parts: list[str]) -> str:
+    if len(parts) > MAX_TERMS:
+        return " + ".join(parts[:3]) + " + … + " + parts[-1]
+    return " + ".join(parts)
+
+
+def _product(chain: list[Factor]) -> tuple[str, str, str]:
+    return (
+        " · ".join(f.derivative for f in chain),
+        " · ".join(f.expression for f in chain),
+        "".join(factor(f.value) for f in chain),
+    )
+
+
+class WalkthroughBuilder:
+    """Writes the steps of a walkthrough from the numbers the trainer computed."""
+
+    def __init__(self, w: Walkthrough, loss, regularization, optimizer, trainable: list[tuple[bool, bool]],
+                 optimizer_state_before: list[dict[str, Array]]):
+        self.w = w
+        self.net = w.network
+        self.loss = loss
+        self.reg = regularization
+        self.opt = optimizer
+        self.trainable = trainable
+        self.state_before = optimizer_state_before
+        self.s = w.sample
+        self.batch = w.inputs.shape[0]
+        self.out_chain: dict[tuple[int, int], list[Factor]] = {}
+        self.pre_chain: dict[tuple[int, int], list[Factor]] = {}
+
+    # names ---------------------------------------------------------------------------------
+    def neuron(self, l: int, j: int) -> str:
+        return self.net.neuron_labels(l)[j]
+
+    def pre(self, l: int, j: int) -> str:
+        """The pre-activation's symbol: the neuron's own label when the activation is identity."""
+        layer = self.net.layers[l - 1]
+        return layer.labels[j] if layer.activation == "identity" else layer.preactivation_labels[j]
+
+    def output_value(self, l: int, j: int) -> float:
+        return float(self.w.forward.outputs[l][self.s, j])
+
+    def sample_note(self) -> str:
+        return f" (sample {self.s})" if self.batch > 1 else ""
+
+    # steps ---------------------------------------------------------------------------------
+    def build(self) -> list[Step]:
+        steps: list[Step] = []
+        for l in range(1, self.net.depth + 1):
+            for j in range(self.net.layers[l - 1].size):
+                steps.extend(self.forward_steps(l, j))
+        steps.append(self.loss_step())
+        for l in range(self.net.depth, 0, -1):
+            layer = self.net.layers[l - 1]
+            for j in range(layer.size):
+                steps.append(self.output_grad_step(l, j))
+            if layer.activation != "identity":
+                for j in range(layer.size):
+                    steps.append(self.preactivation_grad_step(l, j))
+            for j in range(layer.size):
+                for k in range(layer.fan_in):
+                    steps.append(self.weight_grad_step(l, j, k))
+            if layer.has_bias:
+                for j in range(layer.size):
+                    steps.append(self.bias_grad_step(l, j))
+        for l in range(1, self.net.depth + 1):
+            layer = self.net.layers[l - 1]
+            for j in range(layer.size):
+                for k in range(layer.fan_in):
+                    steps.append(self.update_step(l, j, k))
+                if layer.has_bias:
+                    steps.append(self.update_step(l, j, None))
+        return steps
+
+    def forward_steps(self, l: int, j: int) -> list[Step]:
+        layer = self.net.layers[l - 1]
+        s = self.s
+        src = self.net.neuron_labels(l - 1)
+        a_prev = self.w.forward.outputs[l - 1][s]
+        w = layer.weights[j]
+        sym = [f"{src[k]}·{layer.weight_labels[j][k]}" for k in range(layer.fan_in)]
+        num = [f"{paren(a_prev[k])}·{paren(w[k])}" for k in range(layer.fan_in)]
+        terms = [(layer.weight_labels[j][k], float(a_prev[k] * w[k])) for k in range(layer.fan_in)]
+        if layer.has_bias:
+            sym.append(layer.bias_labels[j])
+            num.append(paren(layer.biases[j]))
+            terms.append((layer.bias_labels[j], float(layer.biases[j])))
+        z = float(self.w.forward.preactivations[l - 1][s, j])
+        a = self.output_value(l, j)
+        pre = self.pre(l, j)
+        symbolic = f"{pre} = {_sum_text(sym)}"
+        pre_formula = f"{symbolic} = {_sum_text(num)} = {fmt(z)}"
+        if layer.activation == "identity":
+            return [Step("forward", "neuron", pre, pre_formula + self.sample_note(), z, l, j,
+                         symbolic=symbolic, terms=tuple(terms))]
+        label = layer.labels[j]
+        fn = _function_text(layer.activation, pre, j, layer.alpha_value)
+        fn_num = _function_text(layer.activation, paren(z), j, layer.alpha_value)
+        return [
+            Step("forward", "preactivation", pre, pre_formula + self.sample_note(), z, l, j,
+                 symbolic=symbolic, terms=tuple(terms)),
+            Step("forward", "activation", label, f"{label} = {fn} = {fn_num} = {fmt(a)}", a, l, j,
+                 symbolic=f"{label} = {fn}"),
+        ]
+
+    def loss_step(self) -> Step:
+        s = self.s
+        out_labels = self.net.layers[-1].labels
+        y = self.w.forward.prediction[s]
+        t = self.w.targets[s]
+        name = self.loss.name
+        if name == "mse":
+            sym_terms = [f"({lab} − {lab}*)²" for lab in out_labels]
+            num_terms = [f"({fmt(y[j])} − {fmt(t[j])})²" for j in range(len(y))]
+            if len(y) == 1:
+                symbolic, numbers = f"½{sym_terms[0]}", f"½{num_terms[0]}"
+            else:
+                symbolic, numbers = f"½[{_sum_text(sym_terms)}]", f"½[{_sum_text(num_terms)}]"
+        elif name == "bce":
+            sym_terms = [f"−{lab}* log({lab}) − (1 − {lab}*) log(1 − {lab})" for lab in out_labels]
+            num_terms = [f"−{paren(t[j])}·log({fmt(y[j])}) − (1 − {fmt(t[j])})·log(1 − {fmt(y[j])})"
+                         for j in range(len(y))]
+            symbolic, numbers = _sum_text(sym_terms), _sum_text(num_terms)
+        else:
+            sym_terms = [f"{lab}* log({lab})" for lab in out_labels]
+            num_terms = [f"{paren(t[j])}·log({fmt(y[j])})" for j in range(len(y))]
+            symbolic, numbers = f"−({_sum_text(sym_terms)})", f"−({_sum_text(num_terms)})"
+        sample_loss = float(self.w.backprop.per_sample_losses[s])
+        if self.batch == 1:
+            formula = f"E = {symbolic} = {numbers} = {fmt(sample_loss)}"
+        else:
+            how = f"(1/{self.batch}) Σₛ Eₛ" if self.w.reduction == "mean" else "Σₛ Eₛ"
+            formula = (f"E_{s} = {symbolic} = {numbers} = {fmt(sample_loss)}; "
+                       f"E = {how} = {fmt(self.w.loss)}")
+        return Step("loss", "loss", "E", formula, self.w.loss, self.net.depth, None, symbolic=f"E = {symbolic}")
+
+    def output_grad_step(self, l: int, j: int) -> Step:
+        """∂E/∂a for neuron j of layer l: from the loss, or summed over the layer above."""
+        label = self.neuron(l, j)
+        s = self.s
+        value = float(self.w.backprop.output_grads[l - 1][s, j])
+        d = f"∂E/∂{label}"
+        if l == self.net.depth:
+            y = float(self.w.forward.prediction[s, j])
+            t = float(self.w.targets[s, j])
+            expr, nums = _loss_gradient_text(self.loss.name, label, y, t)
+            chain = [Factor(d, expr, value)]
+            formula = f"{d} = {expr} = {nums} = {fmt(value)}"
+        else:
+            above = self.net.layers[l]
+            if above.size == 1:
+                up = self.pre_chain[(l + 1, 0)]
+                w_label = above.weight_labels[0][j]
+                chain = up + [Factor(f"∂{self.pre(l + 1, 0)}/∂{label}", w_label, float(above.weights[0, j]))]
+                chain = self.fit(chain, d, value)
+                symbolic, expr, nums = _product(chain)
+                if len(chain) == 1:
+                    formula = f"{d} = {fmt(value)}"
+                else:
+                    formula = f"{d} = {symbolic} = {expr} = {nums} = {fmt(value)}"
+            else:
+                dz = self.w.backprop.preactivation_grads[l][s]
+                sym = [f"∂E/∂{self.pre(l + 1, i)} · {above.weight_labels[i][j]}" for i in range(above.size)]
+                num = [f"{factor(dz[i])}{factor(above.weights[i, j])}" for i in range(above.size)]
+                formula = f"{d} = {_sum_text(sym)} = {_sum_text(num)} = {fmt(value)}"
+                chain = [Factor(d, d, value)]
+        self.out_chain[(l, j)] = chain
+        if self.net.layers[l - 1].activation == "identity":
+            self.pre_chain[(l, j)] = chain
+        return Step("backward", "output_gradient", label, formula + self.sample_note(), value, l, j,
+                    symbolic=d)
+
+    def preactivation_grad_step(self, l: int, j: int) -> Step:
+        layer = self.net.layers[l - 1]
+        label, pre = layer.labels[j], layer.preactivation_labels[j]
+        s = self.s
+        value = float(self.w.backprop.preactivation_grads[l - 1][s, j])
+        d = f"∂E/∂{pre}"
+        a = self.output_value(l, j)
+        z = float(self.w.forward.preactivations[l - 1][s, j])
+        combined = l == self.net.depth and self.loss.preactivation_gradient is not None and (
+            (self.loss.name == "bce" and layer.activation == "sigmoid")
+            or (self.loss.name == "cross_entropy" and layer.activation == "softmax"))
+        if layer.activation == "softmax":
+            t = float(self.w.targets[s, j])
+            if combined:
+                expr, nums = f"{label} − {label}*", f"{fmt(a)} − {fmt(t)}"
+                formula = f"{d} = {expr} = {nums} = {fmt(value)} (softmax and cross-entropy combined)"
+            else:
+                expr = nums = ""
+                formula = f"{d} = {label}(∂E/∂{label} − Σₖ ∂E/∂yₖ · yₖ) = {fmt(value)}"
+            chain = [Factor(d, d, value)]
+        else:
+            local = float(layer_derivative(layer, z, a))
+            local_expr = layer_derivative_text(layer.activation, label, pre)
+            chain = self.out_chain[(l, j)] + [Factor(f"∂{label}/∂{pre}", local_expr, local)]
+            chain = self.fit(chain, d, value)
+            symbolic, expr, nums = _product(chain)
+            formula = f"{d} = {symbolic} = {expr} = {nums} = {fmt(value)}"
+            if combined:
+                formula += f" (computed stably as {label} − {label}*)"
+        self.pre_chain[(l, j)] = chain
+        return Step("backward", "preactivation_gradient", pre, formula + self.sample_note(), value, l, j,
+                    symbolic=d)
+
+    def fit(self, chain: list[Factor], derivative: str, value: float) -> list[Factor]:
+        return chain if len(chain) <= MAX_CHAIN else [Factor(derivative, derivative, value)]
+
+    def weight_grad_step(self, l: int, j: int, k: int) -> Step:
+        layer = self.net.layers[l - 1]
+        w_label = layer.weight_labels[j][k]
+        src = self.net.neuron_labels(l - 1)[k]
+        a = self.w.forward.outputs[l - 1][:, k]
+        chain = self.pre_chain[(l, j)] + [Factor(f"∂{self.pre(l, j)}/∂{w_label}", src, float(a[self.s]))]
+        dz = self.w.backprop.preactivation_grads[l - 1][:, j]
+        reg_symbol, reg = "", 0.0
+        if self.reg.active:
+            reg_symbol = self.reg.symbol(w_label)
+            reg = float(self.reg.gradient(layer.weights[j:j + 1, k])[0])
+        value = float(self.w.weight_grads[l - 1][j, k])
+        return self.gradient_step("weight_gradient", w_label, chain, dz * a, value, reg_symbol, reg, l, j, k)
+
+    def bias_grad_step(self, l: int, j: int) -> Step:
+        layer = self.net.layers[l - 1]
+        b_label = layer.bias_labels[j]
+        chain = self.pre_chain[(l, j)] + [Factor(f"∂{self.pre(l, j)}/∂{b_label}", "1", 1.0)]
+        dz = self.w.backprop.preactivation_grads[l - 1][:, j]
+        value = float(self.w.bias_grads[l - 1][j])
+        return self.gradient_step("bias_gradient", b_label, chain, dz, value, "", 0.0, l, j, None)
+
+    def gradient_step(self, kind: str, label: str, chain: list[Factor], per_sample: Array, value: float,
+                      reg_symbol: str, reg: float, l: int, j: int, k: int | None) -> Step:
+        """∂E/∂θ as the chain-rule product, over the batch when it has several samples."""
+        d = f"∂E/∂{label}"
+        symbolic, expr, nums = _product(chain)
+        reg_sym = f" + {reg_symbol}" if reg_symbol else ""
+        reg_num = f" + {paren(reg)}" if reg_symbol else ""
+        if self.batch == 1:
+            formula = f"{d} = {symbolic}{reg_sym} = {expr}{reg_sym} = {nums}{reg_num} = {fmt(value)}"
+        else:
+            how = f"(1/{self.batch}) Σₛ" if self.w.reduction == "mean" else "Σₛ"
+            sample_terms = _sum_text([factor(v) for v in per_sample])
+            formula = (f"{d} = {how} {symbolic}{reg_sym} = {how} {expr}{reg_sym} = "
+                       f"{how} [{sample_terms}]{reg_num} = {fmt(value)}; "
+                       f"sample {self.s}: {nums} = {fmt(per_sample[self.s])}")
+        return Step("backward", kind, label, formula, value, l, j, k, symbolic=f"{d} = {symbolic}{reg_sym}")
+
+    def update_step(self, l: int, j: int, k: int | None) -> Step:
+        layer = self.net.layers[l - 1]
+        i = l - 1
+        if k is None:
+            label = layer.bias_labels[j]
+            old = float(self.w.biases_before[i][j])
+            new = float(self.w.biases_after[i][j])
+            grad = float(self.w.bias_grads[i][j])
+            on = self.trainable[i][1]
+            param_index, where = self.param_index(i, bias=True), (j,)
+            kind = "bias_update"
+        else:
+            label = layer.weight_labels[j][k]
+            old = float(self.w.weights_before[i][j, k])
+            new = float(self.w.weights_after[i][j, k])
+            grad = float(self.w.weight_grads[i][j, k])
+            on = self.trainable[i][0]
+            param_index, where = self.param_index(i, bias=False), (j, k)
+            kind = "weight_update"
+        if not on:
+            lines = [f"{label} is frozen: it keeps {fmt(old)}"]
+        else:
+            before = {n: float(a[where]) for n, a in self.state_before[param_index].items()} \
+                if param_index < len(self.state_before) else {}
+            after = {n: float(a[where]) for n, a in self.w.optimizer_state_after[param_index].items()}
+            lines = self.opt.describe(label, old, grad, new, before, after, self.w.learning_rate)
+        return Step("update", kind, label, "; ".join(lines), new, l, j, k, old=old, lines=tuple(lines),
+                    symbolic=lines[-1].split(" = ")[0] + " = " + lines[-1].split(" = ")[1])
+
+    def param_index(self, layer_index: int, bias: bool) -> int:
+        n = 0
+        for layer in self.net.layers[:layer_index]:
+            n += 2 if layer.has_bias else 1
+        return n + (1 if bias else 0)
+
+
+# ---- formula pieces -----------------------------------------------------------------------
+
+def _function_text(activation: str, arg: str, j: int, alpha: float) -> str:
+    return {
+        "identity": arg,
+        "binary_step": f"step({arg})",
+        "sigmoid": f"σ({arg})",
+        "tanh": f"tanh({arg})",
+        "arctan": f"arctan({arg})",
+        "relu": f"max(0, {arg})",
+        "prelu": f"PReLU_{fmt(alpha)}({arg})",
+        "elu": f"ELU_{fmt(alpha)}({arg})",
+        "softplus": f"ln(1 + e^{arg})",
+        "softmax": f"softmax({arg})",
+    }[activation]
+
+
+def layer_derivative(layer, z: float, a: float) -> float:
+    from .activations import ACTIVATIONS
+    act = ACTIVATIONS[layer.activation]
+    return float(act.derivative(np.array([z]), np.array([a]), layer.alpha_value)[0])
+
+
+def layer_derivative_text(activation: str, label: str, pre: str) -> str:
+    return {
+        "identity": "1",
+        "binary_step": "0",
+        "sigmoid": f"{label}(1 − {label})",
+        "tanh": f"(1 − {label}²)",
+        "arctan": f"1/({pre}² + 1)",
+        "relu": f"[{pre} ≥ 0]",
+        "prelu": f"({pre} ≥ 0 ? 1 : α)",
+        "elu": f"({pre} ≥ 0 ? 1 : {label} + α)",
+        "softplus": f"σ({pre})",
+        "softmax": f"{label}(1 − {label})",
+    }[activation]
+
+
+def _loss_gradient_text(loss: str, label: str, y: float, t: float) -> tuple[str, str]:
+    if loss == "mse":
+        return f"({label} − {label}*)", f"{fmt(y)} − {fmt(t)}"
+    if loss == "bce":
+        return (f"(−{label}*/{label} + (1 − {label}*)/(1 − {label}))",
+                f"−{fmt(t)}/{fmt(y)} + (1 − {fmt(t)})/(1 − {fmt(y)})")
+    return f"(−{label}*/{label})", f"−{fmt(t)}/{fmt(y)}"

@@ -1,0 +1,53 @@
+"""Shared fixtures: Qt offscreen when there is no display, and no test may leave a QThread running."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from sandbox.engine import Batching, Dataset, Experiment, Layer, Network, OptimizerSpec  # noqa: E402
+
+
+def lecture_experiment(learning_rate: float = 0.05) -> Experiment:
+    """The lecture's 2-2-1 linear network, built in code (independent of the example file)."""
+    net = Network(
+        2,
+        [
+            Layer([[0.11, 0.21], [0.12, 0.08]], labels=["h1", "h2"], weight_labels=[["w1", "w2"], ["w3", "w4"]]),
+            Layer([[0.14, 0.15]], labels=["y"], weight_labels=[["w5", "w6"]]),
+        ],
+        ["i1", "i2"],
+    )
+    return Experiment(net, Dataset([[2.0, 3.0]], [[1.0]]), name="Lecture 17: simple linear network",
+                      optimizer=OptimizerSpec("sgd", learning_rate), batching=Batching("single"))
+
+
+@pytest.fixture
+def lecture() -> Experiment:
+    return lecture_experiment()
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running(request):
+    """Fail any test that leaves a QThread running (only checked once Qt has been imported)."""
+    yield
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QThread
+    import gc
+
+    gc.collect()
+    running = [obj for obj in gc.get_objects() if isinstance(obj, QThread) and _is_running(obj)]
+    assert not running, f"test left {len(running)} QThread(s) running"
+
+
+def _is_running(thread) -> bool:
+    try:
+        return thread.isRunning()
+    except RuntimeError:  # the C++ object is already gone
+        return False
