@@ -1,0 +1,69 @@
+"""The document model: undoable edits, the walkthrough position, applying and taking back an update."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from sandbox.gui.document import Document  # noqa: E402
+
+
+@pytest.fixture
+def document(qapp, lecture):
+    return Document(lecture)
+
+
+def test_edit_weight_is_undoable_and_marks_modified(document):
+    assert document.forward().prediction[0, 0] == pytest.approx(0.191)
+    seen = []
+    document.modifiedChanged.connect(seen.append)
+    document.edit_value(("weight", 2, 0, 0), 0.5)  # w5
+    assert document.experiment.network.layers[1].weights[0, 0] == 0.5
+    assert document.forward().prediction[0, 0] == pytest.approx(0.85 * 0.5 + 0.48 * 0.15)
+    assert document.is_modified and seen == [True]
+    document.undo_stack.undo()
+    assert document.forward().prediction[0, 0] == pytest.approx(0.191)
+    assert not document.is_modified and seen == [True, False]
+
+
+def test_consecutive_edits_of_one_weight_merge(document):
+    document.edit_value(("weight", 1, 0, 0), 0.2)
+    document.edit_value(("weight", 1, 0, 0), 0.3)
+    assert document.undo_stack.count() == 1
+    document.undo_stack.undo()
+    assert document.value_at(("weight", 1, 0, 0)) == 0.11
+
+
+def test_reaching_the_last_step_applies_and_going_back_takes_it_back(document):
+    w = document.ensure_walkthrough()
+    last = len(w.steps) - 1
+    document.set_position(last)
+    assert document.applied
+    assert document.value_at(("weight", 2, 0, 0)) == pytest.approx(0.1743825)
+    assert document.trainer.iteration == 1 and document.trainer.history.count == 1
+    assert document.is_modified
+    document.set_position(last - 1)
+    assert not document.applied and document.walkthrough is w
+    assert document.value_at(("weight", 2, 0, 0)) == 0.14
+    assert document.trainer.iteration == 0 and document.trainer.history.count == 0
+    assert not document.is_modified
+
+
+def test_editing_discards_the_walkthrough(document):
+    document.set_position(2)
+    document.edit_value(("input", 0, 0), 1.0)
+    assert document.walkthrough is None and document.position == -1
+
+
+def test_undo_of_an_applied_update_and_reset(document):
+    w = document.ensure_walkthrough()
+    document.set_position(len(w.steps) - 1)
+    document.next_walkthrough()
+    document.reset_weights()
+    assert document.value_at(("weight", 2, 0, 0)) == 0.14 and document.trainer.iteration == 0
+    document.undo_stack.undo()
+    assert document.value_at(("weight", 2, 0, 0)) == pytest.approx(0.1743825)
+    assert document.trainer.iteration == 1 and document.trainer.history.count == 1
+    document.undo_stack.undo()
+    assert document.value_at(("weight", 2, 0, 0)) == 0.14 and document.trainer.iteration == 0
