@@ -1,0 +1,406 @@
+"""The training worker: a QObject moved to a QThread that owns the engine state while it trains.
+
+The GUI never calls the worker's methods directly except ``post`` (thread safe): every command
+goes through a lock-protected queue that the worker drains between two iterations, so a pause,
+a step, a stop or an edit acts within one iteration. The worker trains in a tight loop (no timer
+per iteration) and sends a ``TrainingReport`` (copies only) at most ``REPORT_HZ`` times a second,
+and only once the GUI has acknowledged the previous one, so reports never pile up in the GUI's
+event queue; the metrics of the iterations in between travel with the next report. It never
+touches a widget.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+from sandbox.engine import DivergenceError, Experiment, History, Trainer
+
+Array = np.ndarray
+
+#: the most reports a second the worker sends, whatever the iteration rate
+REPORT_HZ = 30.0
+#: side of the grid on which the network's output is sampled for the decision-boundary view
+GRID_SIZE = 64
+#: the input plane the grid covers (the generators put their points in about [-1, 1]²)
+GRID_EXTENT = 1.5
+
+
+@dataclass
+class GridOutput:
+    """The network's outputs over a square grid of the input plane (2-input networks only)."""
+
+    extent: tuple[float, float, float, float]  # x0, x1, y0, y1
+    output: Array  # (size, size): first output of the network, row = y, column = x
+    hidden: list[Array] = field(default_factory=list)  # per hidden layer: (neurons, size, size)
+
+
+@dataclass
+class TrainingReport:
+    """Copies of everything the GUI shows, taken between two iterations."""
+
+    iteration: int
+    epoch: int
+    batch_in_epoch: int
+    batches_per_epoch: int
+    #: iteration number of ``losses[0]``: the batch losses of iterations first_iteration … iteration−1
+    first_iteration: int
+    losses: Array
+    weight_grad_norms: Array  # (len(losses), layers)
+    #: iterations after which an epoch ended, since the last report
+    epoch_ends: list[int]
+    #: (iteration, train loss on the whole training set, test loss or nan)
+    evaluation: tuple[int, float, float] | None
+    weights: list[Array]
+    biases: list[Array | None]
+    learning_rate: float
+    iterations_per_second: float
+    epochs_per_second: float
+    running: bool
+    #: optimizer state and step count, so that the GUI's own trainer can continue exactly
+    optimizer_state: list[dict[str, Array]] | None = None
+    optimizer_steps: int = 0
+    grid: GridOutput | None = None
+    #: a report that follows a structural change (new network or counters): views should start over
+    restart: bool = False
+
+
+@dataclass
+class Divergence:
+    iteration: int
+    loss: float
+    learning_rate: float
+    message: str
+
+
+class TrainingWorker(QObject):
+    """Trains a ``Trainer`` (on its own copy of the experiment) in the thread it was moved to."""
+
+    report = Signal(object)  # TrainingReport
+    error = Signal(str)
+    diverged = Signal(object)  # Divergence
+    runningChanged = Signal(bool)
+    finished = Signal()
+
+    def __init__(self, trainer: Trainer | None = None, report_hz: float = REPORT_HZ,
+                 grid_size: int = GRID_SIZE):
+        super().__init__()
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._queue: deque[tuple[str, tuple]] = deque()
+        self._stop = False
+        self._trainer: Trainer | None = trainer
+        self._running = False
+        self._target_epoch: int | None = None
+        self._target_iteration: int | None = None
+        self.report_interval = 1.0 / report_hz
+        self.grid_size = grid_size
+        self.evaluate_every_report = True
+        self._acknowledged = True
+        self._dirty = trainer is not None  # something changed that the GUI has not seen yet
+        self._restart = False
+        self._last_report_time = 0.0
+        self._last_report_iteration = 0
+        self._last_report_epoch = 0
+        self._epoch_ends: list[int] = []
+        self._grid_cache: tuple | None = None
+
+    # ---- the GUI thread's side (thread safe) ------------------------------------------------
+    def post(self, command: str, *args: Any) -> None:
+        """Queue a command; the worker applies it between two iterations."""
+        with self._wake:
+            self._queue.append((command, args))
+            self._wake.notify()
+
+    def request_stop(self) -> None:
+        """Ask the loop to end before the next iteration (thread safe)."""
+        with self._wake:
+            self._stop = True
+            self._wake.notify()
+
+    def acknowledge(self) -> None:
+        """The GUI has handled the last report: the next one may be sent."""
+        self._acknowledged = True
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop
+
+    # ---- the worker thread -------------------------------------------------------------------
+    @Slot()
+    def run(self) -> None:
+        """The worker's whole life: drain commands, train while running, wait while paused."""
+        try:
+            while not self._stop:
+                if self._queue:
+                    self._drain()
+                    continue
+                if self._running and self._trainer is not None:
+                    self._train()
+                    continue
+                if self._dirty and self._acknowledged:
+                    self._send_report()
+                with self._wake:
+                    if not self._queue and not self._stop:
+                        # a pending report that waits for its acknowledgement is retried shortly
+                        self._wake.wait(0.02 if self._dirty else 0.5)
+        finally:
+            self.finished.emit()
+
+    def _drain(self) -> None:
+        while self._queue and not self._stop:
+            with self._lock:
+                command, args = self._queue.popleft()
+            try:
+                getattr(self, "_cmd_" + command)(*args)
+            except Exception as exc:  # a bad command must not kill the worker
+                self._fail(exc)
+
+    def _train(self) -> None:
+        """Iterations in a tight loop until a command arrives, a target is reached or it stops."""
+        trainer = self._trainer
+        queue = self._queue
+        interval = self.report_interval
+        clock = time.perf_counter
+        next_report = self._last_report_time + interval
+        try:
+            while self._running and not self._stop and not queue:
+                epoch = trainer.epoch
+                trainer.step()
+                if trainer.epoch != epoch:
+                    self._epoch_ends.append(trainer.iteration)
+                    if self._target_epoch is not None and trainer.epoch >= self._target_epoch:
+                        self._set_running(False)
+                if self._target_iteration is not None and trainer.iteration >= self._target_iteration:
+                    self._set_running(False)
+                self._dirty = True
+                if self._acknowledged:
+                    now = clock()
+                    if now >= next_report:
+                        self._send_report(now)
+                        next_report = now + interval
+        except DivergenceError as exc:
+            self._set_running(False)
+            self._dirty = True
+            self.diverged.emit(Divergence(exc.iteration, exc.loss, exc.learning_rate, str(exc)))
+            self._send_report()
+        except Exception as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: BaseException) -> None:
+        self._set_running(False)
+        text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        self.error.emit(f"Training stopped: {text}")
+        self._dirty = True
+
+    def _set_running(self, running: bool) -> None:
+        if running != self._running:
+            self._running = running
+            if not running:
+                self._target_epoch = self._target_iteration = None
+            self.runningChanged.emit(running)
+
+    # ---- reports -----------------------------------------------------------------------------
+    def _send_report(self, now: float | None = None) -> None:
+        trainer = self._trainer
+        if trainer is None:
+            self._dirty = False
+            return
+        now = time.perf_counter() if now is None else now
+        elapsed = now - self._last_report_time
+        iterations = trainer.iteration - self._last_report_iteration
+        epochs = trainer.epoch - self._last_report_epoch
+        rate = iterations / elapsed if elapsed > 0 and iterations > 0 else 0.0
+        epoch_rate = epochs / elapsed if elapsed > 0 and epochs > 0 else 0.0
+        history = trainer.history
+        losses, w_norms, _ = history.since(0)
+        first = trainer.iteration - history.count
+        # the GUI keeps the history: the worker's own stays small however long it trains
+        trainer.history = History(trainer.network.depth)
+        evaluation = None
+        if self.evaluate_every_report:
+            train, test = trainer.evaluate()
+            evaluation = (trainer.iteration, float(train), float("nan") if test is None else float(test))
+        net = trainer.network
+        report = TrainingReport(
+            iteration=trainer.iteration,
+            epoch=trainer.epoch,
+            batch_in_epoch=trainer.batch_in_epoch,
+            batches_per_epoch=trainer.batches_per_epoch,
+            first_iteration=first,
+            losses=losses,
+            weight_grad_norms=w_norms,
+            epoch_ends=self._epoch_ends,
+            evaluation=evaluation,
+            weights=[layer.weights.copy() for layer in net.layers],
+            biases=[None if layer.biases is None else layer.biases.copy() for layer in net.layers],
+            learning_rate=float(trainer.learning_rate),
+            iterations_per_second=rate,
+            epochs_per_second=epoch_rate,
+            running=self._running,
+            optimizer_state=None if self._running else trainer.optimizer.snapshot(),
+            optimizer_steps=trainer.optimizer.steps_taken,
+            grid=self._grid(),
+            restart=self._restart,
+        )
+        self._epoch_ends = []
+        self._restart = False
+        self._last_report_time = now
+        self._last_report_iteration = trainer.iteration
+        self._last_report_epoch = trainer.epoch
+        self._dirty = False
+        self._acknowledged = False
+        self.report.emit(report)
+
+    def _grid(self) -> GridOutput | None:
+        net = self._trainer.network
+        if net.input_size != 2 or self.grid_size <= 0:
+            return None
+        n = self.grid_size
+        if self._grid_cache is None or self._grid_cache[0] != n:
+            e = GRID_EXTENT
+            axis = np.linspace(-e, e, n)
+            xx, yy = np.meshgrid(axis, axis)
+            self._grid_cache = (n, np.column_stack([xx.ravel(), yy.ravel()]))
+        points = self._grid_cache[1]
+        fp = net.forward(points)
+        output = fp.prediction[:, 0].reshape(n, n).copy()
+        hidden = [a.T.reshape(-1, n, n).copy() for a in fp.outputs[1:-1]]
+        e = GRID_EXTENT
+        return GridOutput((-e, e, -e, e), output, hidden)
+
+    # ---- commands (run in the worker thread, between two iterations) ------------------------
+    def _cmd_load(self, trainer: Trainer) -> None:
+        """Adopt a new trainer (its own copy of an experiment, with counters and optimizer state)."""
+        self._trainer = trainer
+        trainer.history = History(trainer.network.depth)
+        self._restart = True
+        self._epoch_ends = []
+        self._mark_counters()
+        self._dirty = True
+
+    def _mark_counters(self) -> None:
+        self._last_report_iteration = self._trainer.iteration
+        self._last_report_epoch = self._trainer.epoch
+        self._last_report_time = time.perf_counter()
+
+    def _cmd_start(self) -> None:
+        self._target_epoch = self._target_iteration = None
+        if self._trainer is not None:
+            if not self._running:
+                self._mark_counters()
+            self._set_running(True)
+
+    def _cmd_pause(self) -> None:
+        self._set_running(False)
+        self._dirty = True
+
+    def _cmd_step_epoch(self) -> None:
+        """Train to the end of the current epoch, then pause."""
+        if self._trainer is None:
+            return
+        self._mark_counters()
+        self._set_running(True)
+        self._target_iteration = None
+        self._target_epoch = self._trainer.epoch + 1
+
+    def _cmd_step_iterations(self, count: int) -> None:
+        if self._trainer is None:
+            return
+        self._mark_counters()
+        self._set_running(True)
+        self._target_epoch = None
+        self._target_iteration = self._trainer.iteration + int(count)
+
+    def _cmd_set_learning_rate(self, value: float) -> None:
+        trainer = self._trainer
+        trainer.experiment.optimizer.learning_rate = float(value)
+        trainer.optimizer.learning_rate = float(value)
+        self._dirty = True
+
+    def _cmd_set_weight(self, layer: int, row: int, column: int, value: float) -> None:
+        """``layer`` counts as the engine does: 0 is the first layer after the inputs."""
+        self._trainer.network.layers[layer].weights[row, column] = float(value)
+        self._dirty = True
+
+    def _cmd_set_bias(self, layer: int, row: int, value: float) -> None:
+        biases = self._trainer.network.layers[layer].biases
+        if biases is not None:
+            biases[row] = float(value)
+        self._dirty = True
+
+    def _cmd_set_state(self, weights: list[Array], biases: list[Array | None]) -> None:
+        self._trainer.network.set_state((weights, biases))
+        self._dirty = True
+
+    def _cmd_apply(self, change: Callable[[Trainer], Any]) -> None:
+        """Run ``change(trainer)`` between two iterations (e.g. a new setting of the experiment)."""
+        change(self._trainer)
+        self._trainer.configure()
+        self._dirty = True
+
+    def _cmd_settings(self, experiment: Experiment, optimizer_changed: bool) -> None:
+        """Take every setting from ``experiment`` but keep the worker's own weights."""
+        trainer = self._trainer
+        own = trainer.experiment
+        for name in ("name", "description", "loss", "reduction", "schedule", "regularization",
+                     "batching", "data", "data_source", "init", "layer_inits", "seed"):
+            setattr(own, name, copy.deepcopy(getattr(experiment, name)))
+        own.optimizer = copy.deepcopy(experiment.optimizer)
+        for mine, theirs in zip(own.network.layers, experiment.network.layers):
+            mine.alpha = theirs.alpha
+            mine.activation = theirs.activation
+            mine.train_weights, mine.train_biases = theirs.train_weights, theirs.train_biases
+        if optimizer_changed:
+            trainer.set_optimizer()
+        else:
+            trainer.optimizer.learning_rate = own.optimizer.learning_rate
+        trainer.configure()
+        self._dirty = True
+
+    def _cmd_reset(self) -> None:
+        """The weights the experiment started with; counters, history and optimizer state at zero."""
+        self._trainer.experiment.reset()
+        self._trainer.restart()
+        self._restart = True
+        self._epoch_ends = []
+        self._mark_counters()
+        self._dirty = True
+
+    def _cmd_reinitialize(self) -> None:
+        self._trainer.experiment.reinitialize()
+        self._trainer.restart()
+        self._restart = True
+        self._epoch_ends = []
+        self._mark_counters()
+        self._dirty = True
+
+    def _cmd_report(self) -> None:
+        """Send a report as soon as the GUI can take one."""
+        self._dirty = True
+
+    def _cmd_raise(self, message: str) -> None:
+        """For tests: an exception inside the worker."""
+        raise RuntimeError(message)
+
+    def _cmd_stop(self) -> None:
+        self._set_running(False)
+        self._stop = True
+
+
+def trainer_copy(trainer: Trainer) -> Trainer:
+    """A deep copy of a trainer (experiment, optimizer state, counters) without its history."""
+    history = trainer.history
+    trainer.history = History(trainer.network.depth)
+    try:
+        return copy.deepcopy(trainer)
+    finally:
+        trainer.history = history
