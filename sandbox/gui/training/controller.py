@@ -141,17 +141,13 @@ class TrainingController(QObject):
             return True
         worker.request_stop()
         thread.quit()
-        finished = thread.wait(timeout_ms)
-        if finished:
-            try:
-                worker.report.disconnect(self._on_report)
-            except (RuntimeError, TypeError):
-                pass
-        return bool(finished)
+        return bool(thread.wait(timeout_ms))
 
     # ---- reports, in the GUI thread ----------------------------------------------------------
     @Slot(object)
     def _on_report(self, report: TrainingReport) -> None:
+        if self._closed:
+            return
         self.latest = report
         self.reports += 1
         try:

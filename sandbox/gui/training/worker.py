@@ -147,7 +147,12 @@ class TrainingWorker(QObject):
                     self._train()
                     continue
                 if self._dirty and self._acknowledged:
-                    self._send_report()
+                    try:
+                        self._send_report()
+                    except Exception as exc:  # never let an exception end the thread
+                        self._dirty = False
+                        self._fail(exc)
+                        self._dirty = False
                 with self._wake:
                     if not self._queue and not self._stop:
                         # a pending report that waits for its acknowledgement is retried shortly
@@ -226,9 +231,14 @@ class TrainingWorker(QObject):
         # the GUI keeps the history: the worker's own stays small however long it trains
         trainer.history = History(trainer.network.depth)
         evaluation = None
-        if self.evaluate_every_report:
-            train, test = trainer.evaluate()
-            evaluation = (trainer.iteration, float(train), float("nan") if test is None else float(test))
+        grid = None
+        try:  # a broken network (e.g. a bad edit) still gets its counters and weights reported
+            if self.evaluate_every_report:
+                train, test = trainer.evaluate()
+                evaluation = (trainer.iteration, float(train), float("nan") if test is None else float(test))
+            grid = self._grid()
+        except Exception:
+            pass
         net = trainer.network
         report = TrainingReport(
             iteration=trainer.iteration,
@@ -248,7 +258,7 @@ class TrainingWorker(QObject):
             running=self._running,
             optimizer_state=None if self._running else trainer.optimizer.snapshot(),
             optimizer_steps=trainer.optimizer.steps_taken,
-            grid=self._grid(),
+            grid=grid,
             restart=self._restart,
         )
         self._epoch_ends = []

@@ -1,0 +1,213 @@
+"""The training worker and its controller: commands, throttled reports, errors, divergence, shutdown."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from sandbox.engine import Batching, OptimizerSpec, Trainer
+from sandbox.gui.training import TrainingController
+from training_support import diverging_experiment, spiral_experiment
+
+
+@pytest.fixture
+def controller(qtbot):
+    c = TrainingController()
+    yield c
+    assert c.shutdown(2000)
+    if c.thread is not None:
+        assert c.thread.isFinished()
+
+
+def _pause_and_settle(qtbot, c: TrainingController) -> None:
+    """Pause and wait for the report that follows the pause."""
+    with qtbot.waitSignal(c.reportReady, timeout=3000, check_params_cb=lambda r: not r.running):
+        c.pause()
+
+
+def test_start_pause_resume(qtbot, controller):
+    controller.load(spiral_experiment())
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest is not None and controller.latest.iteration > 50, timeout=5000)
+    _pause_and_settle(qtbot, controller)
+    paused_at = controller.latest.iteration
+    assert not controller.running
+    # while paused, nothing trains: two reports later the counter has not moved
+    for _ in range(2):
+        with qtbot.waitSignal(controller.reportReady, timeout=3000):
+            controller.request_report()
+        assert controller.latest.iteration == paused_at
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest.iteration > paused_at + 50, timeout=5000)
+    _pause_and_settle(qtbot, controller)
+
+
+def test_step_one_epoch_exactly(qtbot, controller):
+    exp = spiral_experiment(batching=Batching("minibatch", size=40, shuffle=True, seed=3))
+    controller.load(exp)  # 160 training samples: 4 batches per epoch
+    with qtbot.waitSignal(controller.reportReady, timeout=3000, check_params_cb=lambda r: r.epoch == 1):
+        controller.step_epoch()
+    assert (controller.latest.iteration, controller.latest.epoch, controller.latest.batch_in_epoch) == (4, 1, 0)
+    assert not controller.latest.running
+    controller.step_iterations(1)
+    with qtbot.waitSignal(controller.reportReady, timeout=3000, check_params_cb=lambda r: r.epoch == 2):
+        controller.step_epoch()  # from the middle of an epoch: to its end
+    assert (controller.latest.iteration, controller.latest.epoch) == (8, 2)
+
+
+def test_counters_and_weights_agree_with_the_engine(qtbot, controller):
+    exp = spiral_experiment(batching=Batching("minibatch", size=32, shuffle=True, seed=1))
+    controller.load(exp)
+    seen_losses = []
+    controller.reportReady.connect(lambda r: seen_losses.append((r.first_iteration, r.losses)))
+    with qtbot.waitSignal(controller.reportReady, timeout=10000,
+                          check_params_cb=lambda r: not r.running and r.iteration == 777):
+        controller.step_iterations(777)
+    headless = Trainer(exp.copy())
+    headless.run(iterations=777)
+    report = controller.latest
+    assert (report.iteration, report.epoch, report.batch_in_epoch) == (
+        headless.iteration, headless.epoch, headless.batch_in_epoch)
+    for mine, theirs in zip(report.weights, headless.network.layers):
+        np.testing.assert_array_equal(mine, theirs.weights)
+    # the reports together carry every iteration's loss exactly once, in order
+    firsts = [f for f, _ in seen_losses]
+    losses = np.concatenate([l for _, l in seen_losses])
+    assert firsts[0] == 0 and len(losses) == 777
+    np.testing.assert_array_equal(losses, headless.history.loss)
+    assert report.evaluation[0] == 777
+    assert report.evaluation[1] == pytest.approx(headless.evaluate()[0])
+
+
+def test_reports_are_throttled(qtbot, controller):
+    controller.load(spiral_experiment())
+    times = []
+    controller.reportReady.connect(lambda r: times.append(time.perf_counter()))
+    controller.start()
+    qtbot.waitUntil(lambda: len(times) >= 25, timeout=5000)
+    _pause_and_settle(qtbot, controller)
+    iterations = controller.latest.iteration
+    running = times[1:25]
+    rate = (len(running) - 1) / (running[-1] - running[0])
+    assert rate <= 33.0
+    # many iterations per report: training is not tied to the report (frame) rate
+    assert iterations / len(times) > 20
+
+
+def test_pause_and_commands_act_between_two_iterations(qtbot, controller):
+    controller.load(spiral_experiment())
+    pending = []
+
+    def instrument(trainer):
+        step = trainer.step
+        worker = controller.worker
+
+        def checked_step():
+            pending.append(bool(worker._queue) or worker.stop_requested)
+            return step()
+        trainer.step = checked_step
+
+    controller.apply(instrument)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest is not None and controller.latest.iteration > 20, timeout=5000)
+    for value in (0.01, 0.02, 0.03):
+        controller.set_learning_rate(value)
+    _pause_and_settle(qtbot, controller)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest.iteration > 200, timeout=5000)
+    assert controller.shutdown(1000)
+    assert controller.thread.isFinished()
+    # no iteration ever started while a command (or the stop request) was waiting
+    assert len(pending) > 200 and not any(pending)
+
+
+def test_learning_rate_and_weight_edits_take_effect_while_training(qtbot, controller):
+    controller.load(spiral_experiment())
+    seen = {}
+
+    def look(key):
+        def record(trainer):
+            seen[key] = (trainer.optimizer.learning_rate, float(trainer.network.layers[1].weights[2, 3]),
+                         trainer.iteration)
+        return record
+
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest is not None and controller.latest.iteration > 20, timeout=5000)
+    controller.set_learning_rate(0.005)
+    controller.set_weight(1, 2, 3, 4.5)
+    controller.apply(look("after"))
+    qtbot.waitUntil(lambda: "after" in seen, timeout=3000)
+    assert seen["after"][:2] == (0.005, 4.5)
+    qtbot.waitUntil(lambda: controller.latest.iteration > seen["after"][2] + 20
+                    and controller.latest.learning_rate == 0.005, timeout=5000)
+    _pause_and_settle(qtbot, controller)
+    # training went on from the edited weight with the new rate (adam moves each weight by about lr)
+    moved = abs(controller.latest.weights[1][2, 3] - 4.5)
+    assert 0 < moved < 0.005 * (controller.latest.iteration - seen["after"][2]) * 1.5
+
+
+def test_an_exception_in_the_worker_reaches_the_gui_and_training_stops(qtbot, controller):
+    controller.load(spiral_experiment())
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest is not None and controller.latest.iteration > 10, timeout=5000)
+
+    def break_network(trainer):
+        trainer.network.layers[1].weights = np.zeros((8, 3))  # wrong shape: the next step raises
+
+    with qtbot.waitSignal(controller.errorOccurred, timeout=3000) as blocker:
+        controller.apply(break_network)
+    assert blocker.args[0].startswith("Training stopped: ValueError")
+    qtbot.waitUntil(lambda: not controller.running, timeout=3000)
+    # the worker is alive: it takes a new network and trains again
+    controller.load(spiral_experiment())
+    with qtbot.waitSignal(controller.reportReady, timeout=3000, check_params_cb=lambda r: r.iteration == 5):
+        controller.step_iterations(5)
+
+
+def test_divergence_pauses_with_finite_weights(qtbot, controller):
+    controller.load(diverging_experiment())
+    with qtbot.waitSignal(controller.diverged, timeout=5000) as blocker:
+        controller.start()
+    info = blocker.args[0]
+    assert info.iteration > 0 and not np.isfinite(info.loss)
+    assert "learning rate" in info.message and "too high" in info.message
+    qtbot.waitUntil(lambda: controller.latest is not None and not controller.latest.running, timeout=3000)
+    assert not controller.running
+    report = controller.latest
+    assert all(np.isfinite(w).all() for w in report.weights)
+    assert all(b is None or np.isfinite(b).all() for b in report.biases)
+    assert report.iteration <= info.iteration
+
+
+def test_decision_grid_for_two_inputs(qtbot, controller):
+    controller.load(spiral_experiment())
+    with qtbot.waitSignal(controller.reportReady, timeout=3000):
+        controller.request_report()
+    grid = controller.latest.grid
+    assert grid.output.shape == (64, 64)
+    assert [h.shape for h in grid.hidden] == [(8, 64, 64), (8, 64, 64)]
+    net = spiral_experiment().network
+    x0, x1, y0, y1 = grid.extent
+    # pixel (row 0, column 63) is the point (x1, y0)
+    assert grid.output[0, -1] == pytest.approx(net.forward(np.array([[x1, y0]])).prediction[0, 0])
+
+
+def test_shutdown_mid_training_twenty_times(qtbot):
+    exp = spiral_experiment(optimizer=OptimizerSpec("sgd", 0.1))
+    for _ in range(20):
+        c = TrainingController()
+        c.load(exp)
+        c.start()
+        qtbot.waitUntil(lambda: c.latest is not None and c.latest.iteration > 0, timeout=5000)
+        started = time.perf_counter()
+        assert c.shutdown(1000)
+        assert time.perf_counter() - started < 1.0
+        assert c.thread.isFinished()
+        c.deleteLater()
+
+
+def test_shutdown_without_thread_is_a_no_op(qtbot):
+    c = TrainingController()
+    assert c.shutdown() and c.thread is None
