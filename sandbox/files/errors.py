@@ -1,0 +1,36 @@
+"""The one error type of network files: every problem with its place in the file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: ``where`` in it (``layers[2].weights[1]``) and ``what``."""
+
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+class NetworkFileError(Exception):
+    """A network file could not be read, understood or written; ``problems`` lists every reason."""
+
+    def __init__(self, path: str | os.PathLike | None, problems: list[Problem]):
+        self.path = "<string>" if path is None else os.fspath(path)
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def lines(self) -> list[str]:
+        """``FILE: where: what``, one line per problem."""
+        return [f"{self.path}: {p.where}: {p.what}" for p in self.problems]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.problems))

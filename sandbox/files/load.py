@@ -1,0 +1,164 @@
+"""Reading a network file into an ``engine.Experiment``: size check, parse, upgrade, validate, build."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..engine import (Batching, Dataset, Experiment, Init, Layer, Network, OptimizerSpec, Regularization,
+                      Schedule, generate, split)
+from ..engine.optimizers import DEFAULT_LEARNING_RATES
+from . import schema as S
+from .errors import NetworkFileError, Problem
+from .upgrade import upgrade
+from .validate import CsvData, check_document
+
+
+def load_experiment(path: str | os.PathLike) -> Experiment:
+    """The experiment a network file describes; raises ``NetworkFileError`` listing every problem."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise NetworkFileError(path, [Problem("file", "is a folder, not a network file")])
+        if size > S.MAX_FILE_BYTES:
+            raise NetworkFileError(path, [Problem("file", f"is {size / 2**20:.1f} MB; network files over "
+                                                          f"{S.MAX_FILE_BYTES // 2**20} MB are refused")])
+        data = path.read_bytes()
+    except OSError as e:
+        raise NetworkFileError(path, [Problem("file", f"cannot be read: {e.strerror or e}")]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise NetworkFileError(path, [Problem("file", f"is not UTF-8 text (byte {e.start + 1} cannot be "
+                                                      f"decoded)")]) from None
+    return loads_experiment(text, base_dir=path.parent, source=str(path))
+
+
+def loads_experiment(text: str, base_dir: str | os.PathLike | None = None, source: str = "<string>") -> Experiment:
+    """The experiment a network file's text describes (CSV paths are relative to ``base_dir``)."""
+    doc = parse_document(text, source)
+    doc, problems = upgrade(doc)
+    if problems:
+        raise NetworkFileError(source, problems)
+    problems, csv_data = check_document(doc, base_dir)
+    if problems:
+        raise NetworkFileError(source, problems)
+    try:
+        return build_experiment(doc, csv_data)
+    except (ValueError, TypeError, OverflowError, MemoryError) as e:  # a gap in validation: still one error type
+        raise NetworkFileError(source, [Problem("file", f"cannot be built: {e}")]) from None
+
+
+def parse_document(text: str, source: str = "<string>"):
+    """The parsed JSON, with bad JSON reported at its line and column."""
+    if len(text) > S.MAX_FILE_BYTES:
+        raise NetworkFileError(source, [Problem("file", f"is over {S.MAX_FILE_BYTES // 2**20} MB; "
+                                                        f"network files that large are refused")])
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        return S.parse_json(text)
+    except json.JSONDecodeError as e:
+        raise NetworkFileError(source, [Problem(f"line {e.lineno}, column {e.colno}",
+                                                f"not valid JSON: {e.msg}")]) from None
+    except (ValueError, RecursionError) as e:
+        raise NetworkFileError(source, [Problem("file", f"not valid JSON: {e}")]) from None
+
+
+def _init(d: dict | None) -> Init | None:
+    if d is None:
+        return None
+    kwargs = {k: d[k] for k in ("value", "low", "high", "std") if k in d}
+    return Init(scheme=d["scheme"], seed=int(d.get("seed", 0)), **{k: float(v) for k, v in kwargs.items()})
+
+
+def build_experiment(doc: dict, csv_data: CsvData | None = None) -> Experiment:
+    """An experiment from a valid version-1 document (``check_document`` found no problem)."""
+    file_layers = doc["layers"]
+    input_size = int(file_layers[0]["size"])
+    layers: list[Layer] = []
+    missing_weights: list[int] = []
+    fan_in = input_size
+    for i, d in enumerate(file_layers[1:]):
+        size = int(d["size"])
+        if "weights" in d:
+            weights = np.array(d["weights"], dtype=np.float64).reshape(size, fan_in)
+        else:
+            weights = np.zeros((size, fan_in))
+            missing_weights.append(i)
+        has_bias = bool(d.get("bias", True))
+        biases = None
+        if has_bias:
+            biases = np.array(d["biases"], dtype=np.float64) if "biases" in d else np.zeros(size)
+        trainable = d.get("trainable", {})
+        layers.append(Layer(
+            weights=weights,
+            activation=d["activation"],
+            biases=biases,
+            alpha=float(d["alpha"]) if "alpha" in d else None,
+            labels=list(d.get("labels", [])),
+            weight_labels=[list(row) for row in d.get("weight_labels", [])],
+            bias_labels=list(d["bias_labels"]) if "bias_labels" in d else None,
+            preactivation_labels=list(d.get("preactivation_labels", [])),
+            train_weights=bool(trainable.get("weights", True)),
+            train_biases=bool(trainable.get("biases", True)),
+        ))
+        fan_in = size
+    network = Network(input_size, layers, list(file_layers[0].get("labels", [])))
+
+    loss = doc.get("loss", S.DEFAULTS["loss"])
+    opt = doc.get("optimizer", S.DEFAULTS["optimizer"])
+    name = opt["name"]
+    options = {k: (bool(v) if isinstance(v, bool) else float(v))
+               for k, v in opt.items() if k not in ("name", "learning_rate")}
+    optimizer = OptimizerSpec(name, float(opt.get("learning_rate", DEFAULT_LEARNING_RATES[name])), options)
+    schedule = None
+    if "schedule" in doc:
+        s = doc["schedule"]
+        schedule = Schedule(name=s["name"], **{k: (int(v) if k in ("step_epochs", "epochs") else float(v))
+                                               for k, v in s.items() if k != "name"})
+    reg = doc.get("regularization", S.DEFAULTS["regularization"])
+    regularization = Regularization(reg["kind"], float(reg.get("strength", 0.0)))
+    b = doc.get("batch", S.DEFAULTS["batch"])
+    batching = Batching(b["mode"], int(b.get("size", 1)), bool(b.get("shuffle", False)), int(b.get("seed", 0)))
+
+    experiment = Experiment(
+        network=network,
+        data=build_data(doc["data"], csv_data),
+        name=doc.get("name", S.DEFAULTS["name"]),
+        description=doc.get("description", ""),
+        loss=loss["name"],
+        reduction=loss.get("reduction", "mean"),
+        optimizer=optimizer,
+        schedule=schedule,
+        regularization=regularization,
+        batching=batching,
+        data_source=copy.deepcopy(dict(doc["data"])),
+        init=_init(doc.get("init")),
+        layer_inits=[_init(d.get("init")) for d in file_layers[1:]],
+        seed=int(doc["seed"]) if "seed" in doc else None,
+    )
+    for i in missing_weights:
+        network.layers[i].weights[...] = experiment.draw_weights(i)
+    experiment.initial_state = network.state()
+    return experiment
+
+
+def build_data(d: dict, csv_data: CsvData | None) -> Dataset:
+    """The data set of a valid ``data`` entry: inline numbers, a generator, or the CSV's numbers."""
+    if "generator" in d:
+        defaults = S.DEFAULTS["generator"]
+        return generate(d["generator"], samples=int(d.get("samples", defaults["samples"])),
+                        noise=float(d.get("noise", defaults["noise"])), seed=int(d.get("seed", defaults["seed"])),
+                        test_fraction=float(d.get("test_fraction", defaults["test_fraction"])))
+    if "csv" in d:
+        assert csv_data is not None
+        return split(csv_data.inputs, csv_data.targets, float(d.get("test_fraction", 0.0)), int(d.get("seed", 0)))
+    if "test_inputs" in d:
+        return Dataset(d["inputs"], d["targets"], d["test_inputs"], d["test_targets"])
+    return Dataset(d["inputs"], d["targets"])

@@ -1,0 +1,240 @@
+"""Writing an ``engine.Experiment`` as a network file: canonical JSON, written atomically.
+
+Canonical form (what ``experiment_to_dict`` writes, so that load → save → load → save gives the
+same bytes, and the shipped examples are byte-for-byte what saving them gives):
+
+* always: ``format``, ``version``, ``name``, ``layers``, ``loss`` (name and reduction),
+  ``optimizer`` (name, learning rate and the options the experiment sets), ``batch`` (mode,
+  shuffle, seed; size for minibatches), ``data``;
+* every layer: ``size``, ``labels``; then ``activation``, ``bias``, ``weights`` and
+  ``weight_labels``, and with a bias ``biases`` and ``bias_labels`` — a saved network keeps its
+  weights and every name, generated ones included;
+* only when they differ from the default: ``description`` (not empty), ``alpha`` (set),
+  ``preactivation_labels`` (not ``net_<label>``), ``trainable`` (something frozen), a layer's
+  ``init`` and the file-level ``init`` (set), ``schedule`` (set), ``regularization`` (not none),
+  ``seed`` (set);
+* ``data`` as the file gave it (inline, generator or CSV) when the experiment's data still
+  matches the inline numbers; otherwise the experiment's data as inline numbers;
+* numbers as Python writes floats (the shortest text that reads back to the same float64);
+  sorted keys, 2-space indentation, lists of plain values on one line, a final newline.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import json
+
+import numpy as np
+
+from ..engine import Experiment, Init
+from . import schema as S
+from .errors import NetworkFileError, Problem
+
+
+def _floats(a) -> list:
+    return np.asarray(a, dtype=np.float64).tolist()
+
+
+def _init_dict(init: Init) -> dict:
+    d = {"scheme": init.scheme, "seed": int(init.seed)}
+    for key in S.INIT_PARAMETERS.get(init.scheme, ()):
+        d[key] = float(getattr(init, key))
+    return d
+
+
+def _layer_dict(exp: Experiment, i: int) -> dict:
+    layer = exp.network.layers[i]
+    d: dict = {
+        "size": layer.size,
+        "activation": layer.activation,
+        "bias": layer.has_bias,
+        "labels": list(layer.labels),
+        "weights": _floats(layer.weights),
+        "weight_labels": [list(row) for row in layer.weight_labels],
+    }
+    if layer.has_bias:
+        d["biases"] = _floats(layer.biases)
+        d["bias_labels"] = list(layer.bias_labels or [])
+    if layer.alpha is not None:
+        d["alpha"] = float(layer.alpha)
+    if list(layer.preactivation_labels) != [f"net_{label}" for label in layer.labels]:
+        d["preactivation_labels"] = list(layer.preactivation_labels)
+    if not (layer.train_weights and layer.train_biases):
+        d["trainable"] = {"weights": bool(layer.train_weights), "biases": bool(layer.train_biases)}
+    own = exp.layer_inits[i] if i < len(exp.layer_inits) else None
+    if own is not None:
+        d["init"] = _init_dict(own)
+    return d
+
+
+def _data_dict(exp: Experiment) -> dict:
+    source = exp.data_source or {}
+    data = exp.data
+    if "generator" in source or "csv" in source:
+        return dict(source)
+    if "inputs" in source and _same(source.get("inputs"), data.inputs) and _same(source.get("targets"), data.targets):
+        if not data.has_test and "test_inputs" not in source:
+            return dict(source)
+        if _same(source.get("test_inputs"), data.test_inputs) and _same(source.get("test_targets"), data.test_targets):
+            return dict(source)
+    d = {"inputs": _floats(data.inputs), "targets": _floats(data.targets)}
+    if data.has_test:
+        d["test_inputs"] = _floats(data.test_inputs)
+        d["test_targets"] = _floats(data.test_targets)
+    return d
+
+
+def _same(given, array: np.ndarray) -> bool:
+    try:
+        return given is not None and np.array_equal(np.asarray(given, dtype=np.float64), array)
+    except (ValueError, TypeError):
+        return False
+
+
+def experiment_to_dict(exp: Experiment) -> dict:
+    """The canonical file content of an experiment (see the module's docstring)."""
+    net = exp.network
+    d: dict = {
+        "format": S.FORMAT,
+        "version": S.VERSION,
+        "name": exp.name,
+        "layers": [{"size": net.input_size, "labels": list(net.input_labels)}]
+                  + [_layer_dict(exp, i) for i in range(net.depth)],
+        "loss": {"name": exp.loss, "reduction": exp.reduction},
+        "optimizer": {"name": exp.optimizer.name, "learning_rate": float(exp.optimizer.learning_rate),
+                      **{k: (v if isinstance(v, bool) else float(v)) for k, v in exp.optimizer.options.items()}},
+        "batch": {"mode": exp.batching.mode, "shuffle": bool(exp.batching.shuffle), "seed": int(exp.batching.seed)},
+        "data": _data_dict(exp),
+    }
+    if exp.batching.mode == "minibatch":
+        d["batch"]["size"] = int(exp.batching.size)
+    if exp.description:
+        d["description"] = exp.description
+    if exp.schedule is not None:
+        s = exp.schedule
+        d["schedule"] = {"name": s.name}
+        for key, kind in S.SCHEDULE_PARAMETERS[s.name].items():
+            value = getattr(s, key)
+            d["schedule"][key] = int(value) if kind == "count" else float(value)
+    if exp.regularization.kind != "none":
+        d["regularization"] = {"kind": exp.regularization.kind, "strength": float(exp.regularization.strength)}
+    if exp.init is not None:
+        d["init"] = _init_dict(exp.init)
+    if exp.seed is not None:
+        d["seed"] = int(exp.seed)
+    return d
+
+
+# ---- text -------------------------------------------------------------------------------------
+
+def _scalar(value, where: str) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise NetworkFileError(None, [Problem(where, f"is {value}: a network with NaN or infinite numbers "
+                                                     f"cannot be saved")])
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        value = value.item()
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _dump(value, indent: int, where: str) -> str:
+    pad = " " * indent
+    inner = " " * (indent + 2)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_dump(value[k], indent + 2, _join(where, k))}"
+                 for k in sorted(value)]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        if all(not isinstance(x, (dict, list, tuple)) for x in value):
+            return "[" + ", ".join(_scalar(x, f"{where}[{k}]") for k, x in enumerate(value)) + "]"
+        items = [inner + _dump(x, indent + 2, f"{where}[{k}]") for k, x in enumerate(value)]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return _scalar(value, where)
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else str(key)
+
+
+def dumps_document(doc: dict) -> str:
+    """A document as canonical text: sorted keys, 2-space indent, flat lists on one line, final newline."""
+    return _dump(doc, 0, "") + "\n"
+
+
+def dumps_experiment(exp: Experiment) -> str:
+    """The canonical file text of an experiment; refuses NaN and infinity (``NetworkFileError``)."""
+    return dumps_document(experiment_to_dict(exp))
+
+
+def save_experiment(exp: Experiment, path: str | os.PathLike) -> None:
+    """Write the experiment to ``path`` atomically: the old file stays intact if anything fails."""
+    path = Path(path)
+    try:
+        text = dumps_experiment(exp)
+    except NetworkFileError as e:
+        raise NetworkFileError(path, e.problems) from None
+    write_atomically(path, text.encode("utf-8"))
+
+
+def write_atomically(path: str | os.PathLike, data: bytes) -> None:
+    """Temp file in the same folder, flush, fsync, replace; on failure remove it and raise ``NetworkFileError``."""
+    path = Path(path)
+    folder = path.parent
+    tmp_name = None
+    try:
+        if not folder.is_dir():
+            raise FileNotFoundError(2, "the folder does not exist", str(folder))
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.chmod(tmp_name, _mode_for(path))
+        except OSError:
+            pass
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_folder(folder)
+    except OSError as e:
+        reason = e.strerror or str(e) or type(e).__name__
+        raise NetworkFileError(path, [Problem("file", f"could not be saved: {reason}; "
+                                                      f"{'the previous file is unchanged' if path.exists() else 'nothing was written'}")]) from e
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's permissions; new files get the usual 0o666 minus the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
