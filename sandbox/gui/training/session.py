@@ -1,0 +1,311 @@
+"""Live training of a document: the bridge between the ``Document`` and the training worker.
+
+While training runs, the worker owns the engine state; each report (at most ~30 a second) is
+copied into the document (weights, biases, counters, history), which then tells its views. Edits
+the user makes meanwhile (a weight in the network view, a setting, an undo) change the document
+first, as always; the session sees the change and sends it to the worker, which applies it
+between two iterations. While paused, the document is the authority: starting again gives the
+worker a fresh copy of the document's trainer (counters and optimizer state included).
+
+Every training run ends as one undoable command ("Train N iterations").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+from sandbox.engine import History, Trainer
+
+from .controller import TrainingController
+from .worker import Divergence, TrainingReport
+
+Array = np.ndarray
+
+#: the document's trainer keeps at most this many iterations of history (the plots keep their own,
+#: decimated, record of the whole run)
+DOCUMENT_HISTORY_CAP = 200_000
+
+
+class TrainingSession(QObject):
+    """Trains ``document`` in a worker thread; see the module docstring."""
+
+    #: a report has been copied into the document (views that need more than the document: plots)
+    reportApplied = Signal(object)
+    #: training started (True) or stopped/paused (False), whatever the reason
+    runningChanged = Signal(bool)
+    #: something the user must be told (divergence, an error in the worker), as plain text
+    messageRaised = Signal(str, str)  # title, text
+    #: the views should forget what they showed (another network or network shape)
+    restarted = Signal()
+
+    def __init__(self, document, parent: QObject | None = None, controller: TrainingController | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.controller = controller or TrainingController(self)
+        self.controller.reportReady.connect(self._on_report)
+        self.controller.runningChanged.connect(self._on_worker_running)
+        self.controller.diverged.connect(self._on_diverged)
+        self.controller.errorOccurred.connect(self._on_error)
+        document.valuesChanged.connect(self._on_values_changed)
+        document.settingsChanged.connect(self._on_settings_changed)
+        document.structureChanged.connect(self._on_structure_changed)
+        document.historyChanged.connect(self._on_history_changed)
+        self._running = False
+        self._applying = False  # a report is being copied into the document
+        self._in_sync = False   # the worker holds exactly the document's state
+        self._segment_before = None  # the document's snapshot when this run started
+        self._segment_start_iteration = 0
+        self._known_state: tuple[list[Array], list[Array | None]] | None = None
+        self._known_optimizer: tuple | None = None
+        self._known_data: tuple[Array, Array] | None = None
+        self.last_divergence: Divergence | None = None
+        self.last_error: str | None = None
+        self.latest: TrainingReport | None = None
+
+    # ---- the user's commands ---------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def set_running(self, running: bool) -> None:
+        if running:
+            self.start()
+        else:
+            self.pause()
+
+    def start(self) -> None:
+        if self._running:
+            return
+        self._sync_worker()
+        self._begin_segment()
+        self._set_running(True)
+        self.controller.start()
+
+    def pause(self) -> None:
+        if not self._running:
+            return
+        self.controller.pause()
+        self._set_running(False)
+
+    def step_epoch(self) -> None:
+        """Train to the end of the current epoch in the worker, then pause."""
+        self._sync_worker()
+        if not self._running:
+            self._begin_segment()
+            self._set_running(True)
+        self.controller.step_epoch()
+
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        self._running = False
+        return self.controller.shutdown(timeout_ms)
+
+    # ---- keeping the worker and the document together ----------------------------------------
+    def _sync_worker(self) -> None:
+        """Give the worker the document's trainer unless it already holds exactly that state."""
+        if not self._in_sync:
+            self.controller.load(self.document.trainer)
+            self._remember_document()
+            self._in_sync = True
+
+    def _remember_document(self) -> None:
+        doc = self.document
+        self._known_state = doc.experiment.network.state()
+        self._known_optimizer = _optimizer_key(doc.experiment)
+        data = doc.experiment.data
+        self._known_data = (data.inputs.copy(), data.targets.copy())
+
+    def _begin_segment(self) -> None:
+        self._segment_before = self.document.snapshot()
+        self._segment_start_iteration = self.document.trainer.iteration
+
+    def _end_segment(self) -> None:
+        """Training stopped: the run since it started becomes one undoable command."""
+        before = self._segment_before
+        self._segment_before = None
+        if before is None:
+            return
+        done = self.document.trainer.iteration - self._segment_start_iteration
+        if done <= 0:
+            return
+        text = f"Train {done} iteration{'s' if done != 1 else ''}"
+        self._applying = True
+        try:
+            self.document.push_state_change(text, before)
+        finally:
+            self._applying = False
+
+    def _set_running(self, running: bool) -> None:
+        if running != self._running:
+            self._running = running
+            self.runningChanged.emit(running)
+
+    # ---- reports ------------------------------------------------------------------------------
+    @Slot(object)
+    def _on_report(self, report: TrainingReport) -> None:
+        doc = self.document
+        trainer: Trainer = doc.trainer
+        net = doc.experiment.network
+        if len(report.weights) != net.depth or any(
+                w.shape != layer.weights.shape for w, layer in zip(report.weights, net.layers)):
+            return  # a report about a network the document no longer shows
+        self.latest = report
+        self._applying = True
+        try:
+            net.set_state((report.weights, report.biases))
+            trainer.iteration, trainer.epoch = report.iteration, report.epoch
+            trainer.batch_in_epoch = report.batch_in_epoch
+            trainer._epoch_of_batches = -1
+            if report.optimizer_state is not None:
+                trainer.optimizer.state = report.optimizer_state
+                trainer.optimizer.steps_taken = report.optimizer_steps
+            if len(report.losses):
+                _append_history(trainer, report)
+            self._known_state = net.state()
+            doc.values_edited()
+            doc.historyChanged.emit()
+        finally:
+            self._applying = False
+        self.reportApplied.emit(report)
+        if not report.running and self._running and not self.controller.running:
+            self._set_running(False)
+        if not report.running and not self._running:
+            # the worker is paused and the document now holds exactly its state
+            self._end_segment()
+            self._in_sync = report.optimizer_state is not None
+
+    @Slot(bool)
+    def _on_worker_running(self, running: bool) -> None:
+        if not running and self._running and not self.controller.running:
+            self._set_running(False)
+
+    @Slot(object)
+    def _on_diverged(self, info: Divergence) -> None:
+        self.last_divergence = info
+        self._set_running(False)
+        self.messageRaised.emit(
+            "Training diverged",
+            f"The loss became {info.loss} at iteration {info.iteration}. Training has been paused and the "
+            f"weights put back to their last finite values. The learning rate ({info.learning_rate:g}) is "
+            f"probably too high: try a lower one.")
+
+    @Slot(str)
+    def _on_error(self, message: str) -> None:
+        self.last_error = message
+        self._set_running(False)
+        self._in_sync = False
+        self.messageRaised.emit("Training stopped", message)
+
+    # ---- the user changed the document --------------------------------------------------------
+    @Slot()
+    def _on_values_changed(self) -> None:
+        if self._applying:
+            return
+        if not self._running:
+            self._in_sync = False
+            return
+        doc = self.document
+        if doc.trainer.iteration != (self.latest.iteration if self.latest else doc.trainer.iteration):
+            self._reload()  # an undo/redo of training put other counters back
+            return
+        self._send_value_edits()
+        data = doc.experiment.data
+        known = self._known_data
+        if known is None or not (np.array_equal(known[0], data.inputs) and np.array_equal(known[1], data.targets)):
+            self.controller.set_settings(doc.experiment, optimizer_changed=False)
+            self._known_data = (data.inputs.copy(), data.targets.copy())
+
+    def _send_value_edits(self) -> None:
+        """Send the weights and biases that differ from the worker's last report, one by one."""
+        known = self._known_state
+        net = self.document.experiment.network
+        if known is None:
+            return
+        for l, (layer, w_known, b_known) in enumerate(zip(net.layers, known[0], known[1])):
+            if w_known.shape != layer.weights.shape:
+                self._reload()
+                return
+            for j, k in zip(*np.nonzero(layer.weights != w_known)):
+                self.controller.set_weight(l, int(j), int(k), float(layer.weights[j, k]))
+            if layer.biases is not None and b_known is not None:
+                for j in np.flatnonzero(layer.biases != b_known):
+                    self.controller.set_bias(l, int(j), float(layer.biases[j]))
+        self._known_state = net.state()
+
+    @Slot()
+    def _on_settings_changed(self) -> None:
+        if self._applying:
+            return
+        if not self._running:
+            self._in_sync = False
+            return
+        exp = self.document.experiment
+        key = _optimizer_key(exp)
+        changed = key[:2] != self._known_optimizer[:2] if self._known_optimizer else True
+        self._known_optimizer = key
+        self.controller.set_settings(exp, optimizer_changed=changed)
+        data = exp.data
+        self._known_data = (data.inputs.copy(), data.targets.copy())
+
+    @Slot()
+    def _on_structure_changed(self) -> None:
+        if self._applying:
+            return
+        self._in_sync = False
+        if self._running:
+            self._reload()
+        self.restarted.emit()
+
+    @Slot()
+    def _on_history_changed(self) -> None:
+        if self._applying:
+            return
+        if not self._running:
+            self._in_sync = False
+
+    @property
+    def applying(self) -> bool:
+        """True while a report is being copied into the document (its signals come from training)."""
+        return self._applying
+
+    def _reload(self) -> None:
+        """Training goes on from the document's whole state (a new network, an undo of training)."""
+        self._end_segment_now()
+        self.controller.load(self.document.trainer)
+        self._remember_document()
+        self._begin_segment()
+
+    def _end_segment_now(self) -> None:
+        self._segment_before = None
+
+
+def _optimizer_key(experiment) -> tuple:
+    spec = experiment.optimizer
+    return (spec.name, tuple(sorted(spec.options.items())), spec.learning_rate)
+
+
+def _append_history(trainer: Trainer, report: TrainingReport) -> None:
+    """Append a report's losses and gradient norms to the trainer's history (bounded)."""
+    history: History = trainer.history
+    n = len(report.losses)
+    layers = history.layers
+    if report.weight_grad_norms.shape[1] != layers:
+        return
+    if history.count + n > DOCUMENT_HISTORY_CAP:
+        keep = max(0, DOCUMENT_HISTORY_CAP // 2 - n)
+        fresh = History(layers)
+        old_loss = history.loss[history.count - keep:] if keep else history.loss[:0]
+        old_grad = history._grad[history.count - keep:history.count] if keep else history._grad[:0]
+        while fresh._loss.shape[0] < keep + n:
+            fresh._grow()
+        fresh._loss[:keep] = old_loss
+        fresh._grad[:keep] = old_grad
+        fresh.count = keep
+        trainer.history = history = fresh
+    while history._loss.shape[0] < history.count + n:
+        history._grow()
+    i = history.count
+    history._loss[i:i + n] = report.losses
+    history._grad[i:i + n, :layers] = report.weight_grad_norms
+    history.count = i + n
+
