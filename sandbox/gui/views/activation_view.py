@@ -1,0 +1,195 @@
+"""f and f′ of every activation in the lecture's table, side by side, with the largest f′ marked.
+
+Backpropagation multiplies one f′ per layer, so the largest f′ says how fast a gradient can shrink:
+at most ¼ per logistic layer, (¼)^L after L layers. A spin box sets L; each card shows the bound.
+Curves, maxima and bounds all come from ``sandbox.engine.curves`` (the engine's own functions).
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSlider,
+                               QSpinBox, QVBoxLayout, QWidget)
+
+from sandbox.engine.activations import ACTIVATIONS, LECTURE_TABLE
+from sandbox.engine.curves import ActivationCurve, activation_curve, chain_bound
+from sandbox.explain.markup import to_html
+from sandbox.gui.formatting import short
+
+from .plot_style import INK, MUTED, font, pen, styled_plot
+
+F_COLOR = "#1f77c4"
+DF_COLOR = "#8b3fd9"
+MAX_COLOR = "#d9480f"
+
+#: α slider ranges (in hundredths) for the activations that have an α
+ALPHA_RANGES = {"prelu": (0, 100), "elu": (10, 300)}
+
+
+class ActivationCard(QFrame):
+    """One activation: title, plot of f and f′, its formulas, an α slider where it has one."""
+
+    alphaChanged = Signal(str, float)
+
+    def __init__(self, name: str, layers: int = 10, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.activation = ACTIVATIONS[name]
+        self.layers = layers
+        self.setObjectName(f"activationCard_{name}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(f"#activationCard_{name} {{ background: white; border: 1px solid #dbe2ea;"
+                           " border-radius: 6px; }")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 6, 8, 6)
+        box.setSpacing(3)
+        title = QLabel(self.activation.title)
+        title.setFont(font(11.5, bold=True))
+        title.setStyleSheet(f"color: {INK};")
+        box.addWidget(title)
+
+        self.plot = styled_plot(font_size=9)
+        self.plot.setMinimumHeight(150)
+        self.plot.setMaximumHeight(300)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.plot.setMouseEnabled(False, False)
+        self.curve_f = self.plot.plot([], [], pen=pen(F_COLOR, 2.2), name="f(x)")
+        self.curve_df = self.plot.plot([], [], pen=pen(DF_COLOR, 2.2, dashed=True), name="f′(x)")
+        self.marker = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(MAX_COLOR), pen=pg.mkPen("w", width=1.5))
+        self.marker.setZValue(10)
+        self.plot.addItem(self.marker)
+        self.marker_label = pg.TextItem(color=MAX_COLOR, anchor=(0.5, 1.25))
+        self.marker_label.setFont(font(9, bold=True))
+        self.plot.addItem(self.marker_label)
+        box.addWidget(self.plot, 1)
+
+        self.formula_label = QLabel()
+        self.formula_label.setTextFormat(Qt.TextFormat.RichText)
+        self.formula_label.setWordWrap(True)
+        self.formula_label.setFont(font(9.5))
+        self.formula_label.setText(
+            f"<span style='color:{F_COLOR}'>{to_html(self.activation.formula)}</span><br>"
+            f"<span style='color:{DF_COLOR}'>{to_html(self.activation.derivative_formula.replace(chr(39), '′'))}</span>")
+        box.addWidget(self.formula_label)
+
+        self.alpha_slider: QSlider | None = None
+        self.alpha_label: QLabel | None = None
+        if name in ALPHA_RANGES:
+            row = QHBoxLayout()
+            self.alpha_label = QLabel()
+            self.alpha_label.setFont(font(9.5))
+            self.alpha_label.setMinimumWidth(58)
+            self.alpha_slider = QSlider(Qt.Orientation.Horizontal)
+            self.alpha_slider.setObjectName(f"alphaSlider_{name}")
+            lo, hi = ALPHA_RANGES[name]
+            self.alpha_slider.setRange(lo, hi)
+            self.alpha_slider.setValue(round(self.activation.alpha_or_default(None) * 100))
+            self.alpha_slider.valueChanged.connect(self._slider_moved)
+            row.addWidget(self.alpha_label)
+            row.addWidget(self.alpha_slider, 1)
+            box.addLayout(row)
+
+        self.bound_label = QLabel()
+        self.bound_label.setFont(font(9.5))
+        self.bound_label.setStyleSheet(f"color: {MUTED};")
+        box.addWidget(self.bound_label)
+        self.curve: ActivationCurve | None = None
+        self.refresh()
+
+    @property
+    def alpha(self) -> float | None:
+        return None if self.alpha_slider is None else self.alpha_slider.value() / 100.0
+
+    def set_alpha(self, alpha: float) -> None:
+        if self.alpha_slider is not None:
+            self.alpha_slider.setValue(round(alpha * 100))
+
+    def set_layers(self, layers: int) -> None:
+        self.layers = layers
+        self._update_bound()
+
+    def _slider_moved(self, _value: int) -> None:
+        self.refresh()
+        self.alphaChanged.emit(self.name, self.alpha)
+
+    def refresh(self) -> None:
+        c = activation_curve(self.name, self.alpha)
+        self.curve = c
+        self.curve_f.setData(c.x, c.f)
+        self.curve_df.setData(c.x, c.df)
+        y = c.max_df if c.attained else float(c.df[-1] if c.argmax_x > 0 else c.df[0])
+        self.marker.setData([c.argmax_x], [y])
+        if c.max_df == 0.0:
+            self.marker_label.setText("f′ = 0 everywhere")
+        elif c.attained:
+            self.marker_label.setText(f"max f′ = {short(c.max_df)}")
+        else:
+            self.marker_label.setText(f"f′ → {short(c.max_df)} as x → ∞")
+        # keep the label inside the plot near the edges
+        x_anchor = 0.5 if abs(c.argmax_x) < 3.5 else (1.0 if c.argmax_x > 0 else 0.0)
+        self.marker_label.setAnchor((x_anchor, 1.25))
+        self.marker_label.setPos(c.argmax_x, y)
+        self.plot.setXRange(float(c.x[0]), float(c.x[-1]), padding=0.02)
+        low = min(float(c.f.min()), float(c.df.min()))
+        high = max(float(c.f.max()), float(c.df.max()))
+        span = max(high - low, 1e-9)
+        self.plot.setYRange(low - 0.05 * span, high + 0.16 * span, padding=0)  # room for the label
+        if self.alpha_label is not None:
+            self.alpha_label.setText(f"α = {short(c.alpha)}")
+        self._update_bound()
+
+    def _update_bound(self) -> None:
+        c = self.curve
+        if c is None:
+            return
+        bound = chain_bound(c.max_df, self.layers)
+        self.bound_label.setText(f"{self.layers} layers: ∏ f′ ≤ ({short(c.max_df)})<sup>{self.layers}</sup> = "
+                                 f"<b>{to_html(short(bound))}</b>")
+
+
+class ActivationView(QWidget):
+    """All activations of the lecture's table in a 3 × 3 grid, with a layer-count control."""
+
+    def __init__(self, parent: QWidget | None = None, layers: int = 10):
+        super().__init__(parent)
+        self.setObjectName("activationView")
+        self.setWindowTitle("Activation functions and their derivatives")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 10)
+        header = QHBoxLayout()
+        text = QLabel(
+            "<b>Derivatives of activation functions.</b> Backpropagation multiplies one f′ per layer: "
+            "with the logistic every factor is at most ¼, so the gradient can shrink like (¼)<sup>L</sup> "
+            "— the <i>vanishing gradient</i>. ReLU's f′ is 0 or 1. "
+            f"<span style='color:{F_COLOR}'>━ f(x)</span> &nbsp; <span style='color:{DF_COLOR}'>┅ f′(x)</span>"
+            f" &nbsp; <span style='color:{MAX_COLOR}'>● largest f′</span>")
+        text.setWordWrap(True)
+        text.setFont(font(10.5))
+        text.setStyleSheet(f"color: {INK};")
+        header.addWidget(text, 1)
+        header.addWidget(QLabel("Layers L:"))
+        self.layers_spin = QSpinBox()
+        self.layers_spin.setObjectName("layersSpin")
+        self.layers_spin.setRange(1, 50)
+        self.layers_spin.setValue(layers)
+        self.layers_spin.valueChanged.connect(self._set_layers)
+        header.addWidget(self.layers_spin)
+        outer.addLayout(header)
+
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setSpacing(10)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.cards: dict[str, ActivationCard] = {}
+        for k, name in enumerate(LECTURE_TABLE):
+            card = ActivationCard(name, layers)
+            card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            self.cards[name] = card
+            grid.addWidget(card, k // 3, k % 3)
+        outer.addWidget(grid_host, 1)
+        self.resize(1180, 900)
+
+    def _set_layers(self, layers: int) -> None:
+        for card in self.cards.values():
+            card.set_layers(layers)

@@ -1,0 +1,56 @@
+"""One look for the views' pyqtgraph plots: white background, dark readable axes, titled axes."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+
+INK = "#1e293b"
+MUTED = "#64748b"
+GRID_ALPHA = 0.18
+#: the series colours of the views (colour-blind-friendly order)
+SERIES = ["#1f77c4", "#d9480f", "#0f9d6b", "#8b3fd9", "#b8860b", "#e377c2"]
+
+
+def font(point_size: float = 10.0, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setPointSizeF(point_size)
+    f.setBold(bold)
+    return f
+
+
+def styled_plot(title: str = "", x_label: str = "", y_label: str = "", parent=None,
+                font_size: float = 10.0) -> pg.PlotWidget:
+    """A PlotWidget with white background, dark axes and labels, light grid, no context menu."""
+    plot = pg.PlotWidget(parent=parent, background="w")
+    item = plot.getPlotItem()
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        axis.setPen(pg.mkPen(MUTED))
+        axis.setTextPen(pg.mkPen(INK))
+        axis.setTickFont(font(font_size - 1))
+    item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+    style = {"color": INK, "font-size": f"{font_size}pt"}
+    if x_label:
+        item.setLabel("bottom", x_label, **style)
+    if y_label:
+        item.setLabel("left", y_label, **style)
+    if title:
+        item.setTitle(title, color=INK, size=f"{font_size + 1}pt")
+    return plot
+
+
+def pen(color: str, width: float = 2.0, dashed: bool = False) -> pg.QtGui.QPen:
+    p = pg.mkPen(QColor(color), width=width)
+    if dashed:
+        p.setStyle(pg.QtCore.Qt.PenStyle.DashLine)
+    return p
+
+
+def legend(plot: pg.PlotWidget, offset=(10, 10), columns: int = 1) -> pg.LegendItem:
+    leg = plot.getPlotItem().addLegend(offset=offset, colCount=columns,
+                                       brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#cbd5e1"),
+                                       labelTextColor=INK, labelTextSize="9pt")
+    return leg

@@ -1,0 +1,65 @@
+"""Activation view: its curves are the engine's functions, the marked maximum of the logistic's f′ is ¼."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sandbox.engine.activations import ACTIVATIONS, LECTURE_TABLE
+from sandbox.engine.curves import activation_curve, chain_bound
+from sandbox.gui.views.activation_view import ActivationView
+
+
+@pytest.fixture
+def view(qtbot):
+    v = ActivationView()
+    qtbot.addWidget(v)
+    return v
+
+
+def test_one_card_per_activation_of_the_table(view):
+    assert list(view.cards) == LECTURE_TABLE
+
+
+def test_curves_equal_engine_functions(view):
+    for name, card in view.cards.items():
+        act = ACTIVATIONS[name]
+        x, f = card.curve_f.getData()
+        x2, df = card.curve_df.getData()
+        np.testing.assert_array_equal(x, x2)
+        assert x[0] == -5.0 and x[-1] == 5.0 and len(x) == 801
+        alpha = act.alpha_or_default(None)
+        np.testing.assert_array_equal(f, act.function(x, alpha))
+        np.testing.assert_array_equal(df, act.derivative(x, act.function(x, alpha), alpha))
+
+
+def test_sigmoid_maximum_is_a_quarter(view):
+    card = view.cards["sigmoid"]
+    xs, ys = card.marker.getData()
+    assert (xs[0], ys[0]) == (0.0, 0.25)
+    assert card.marker_label.textItem.toPlainText() == "max f′ = 0.25"
+    assert view.cards["tanh"].marker.getData()[1][0] == 1.0
+    assert "as x → ∞" in view.cards["softplus"].marker_label.textItem.toPlainText()
+
+
+def test_layers_bound(view):
+    view.layers_spin.setValue(4)
+    assert "(0.25)<sup>4</sup>" in view.cards["sigmoid"].bound_label.text()
+    assert chain_bound(0.25, 4) == 0.25 ** 4
+    assert "0.003906" in view.cards["sigmoid"].bound_label.text()
+
+
+@pytest.mark.parametrize("name,alpha", [("prelu", 0.6), ("elu", 2.0)])
+def test_alpha_slider_redraws_from_engine(view, qtbot, name, alpha):
+    card = view.cards[name]
+    with qtbot.waitSignal(card.alphaChanged) as blocker:
+        card.set_alpha(alpha)
+    assert blocker.args == [name, alpha]
+    x, f = card.curve_f.getData()
+    _, df = card.curve_df.getData()
+    act = ACTIVATIONS[name]
+    np.testing.assert_array_equal(f, act.function(x, alpha))
+    np.testing.assert_array_equal(df, act.derivative(x, f, alpha))
+    assert card.alpha_label.text() == f"α = {alpha:g}"
+    expected = activation_curve(name, alpha)
+    assert card.marker.getData()[1][0] == expected.max_df
