@@ -423,8 +423,9 @@ class WalkthroughBuilder:
                 if param_index < len(self.state_before) else {}
             after = {n: float(a[where]) for n, a in self.w.optimizer_state_after[param_index].items()}
             lines = self.opt.describe(label, old, grad, new, before, after, self.w.learning_rate)
+        parts = lines[-1].split(" = ")  # a frozen parameter's line has no " = "
         return Step("update", kind, label, "; ".join(lines), new, l, j, k, old=old, lines=tuple(lines),
-                    symbolic=lines[-1].split(" = ")[0] + " = " + lines[-1].split(" = ")[1])
+                    symbolic=" = ".join(parts[:2]))
 
     def param_index(self, layer_index: int, bias: bool) -> int:
         n = 0
