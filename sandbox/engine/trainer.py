@@ -195,14 +195,13 @@ class Trainer:
         if self._epoch_of_batches != self.epoch:
             self._batches()
         _, x, t = self._epoch_batches[self.batch_in_epoch]
-        if self.iteration % self.SNAPSHOT_EVERY == 0:
-            self._snapshot = (self.iteration, self.network.state(), self.optimizer.snapshot(),
-                              self.optimizer.steps_taken)
         net = self.network
         bp = net.backward(net.forward(x), t, self._loss, self._reduction)
         loss = bp.loss
         if not math.isfinite(loss):
             self._recover(loss)
+        if self.iteration % self.SNAPSHOT_EVERY == 0 or self._snapshot is None:
+            self._keep_snapshot()
         params, grads, trainable = self.gradients(bp)
         self.optimizer.step(params, grads, trainable, self.learning_rate)
         if self.record_gradients:
@@ -218,12 +217,19 @@ class Trainer:
             self.batch_in_epoch = 0
             self.epoch += 1
 
+    def _keep_snapshot(self) -> None:
+        """Copy the state about to be updated (its loss is finite) if its weights are all finite."""
+        state = self.network.state()
+        if all(np.isfinite(p).all() for group in state for p in group if p is not None):
+            self._snapshot = (self.iteration, state, self.optimizer.snapshot(), self.optimizer.steps_taken)
+
     def _recover(self, loss: float) -> None:
         lr = self.learning_rate
         if self._snapshot is not None:
             _, state, opt_state, opt_steps = self._snapshot
             self.network.set_state(state)
-            self.optimizer.state = opt_state
+            # copies: the snapshot must stay intact for a later recovery
+            self.optimizer.state = [{k: v.copy() for k, v in st.items()} for st in opt_state]
             self.optimizer.steps_taken = opt_steps
         raise DivergenceError(self.iteration, loss, lr)
 
@@ -331,6 +337,8 @@ class Trainer:
             raise ValueError("this walkthrough was computed for another iteration")
         if not math.isfinite(w.loss):
             self._recover(w.loss)
+        if self.iteration % self.SNAPSHOT_EVERY == 0 or self._snapshot is None:
+            self._keep_snapshot()
         for layer, wa, ba in zip(self.network.layers, w.weights_after, w.biases_after):
             layer.weights[...] = wa
             if layer.biases is not None:
