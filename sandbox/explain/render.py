@@ -1,0 +1,214 @@
+"""One gradient-descent update as JSON, plain text or Markdown: renderings of the engine's ``Walkthrough``.
+
+Every number shown comes from the walkthrough (its steps' formulas and values, its arrays);
+nothing here computes a number of its own, it only formats them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..engine import Step, Walkthrough
+from ..engine.numbers import fmt
+from .markup import to_latex
+
+SECTIONS = (
+    ("forward", "Forward pass"),
+    ("loss", "Loss"),
+    ("backward", "Backward pass (chain rule)"),
+    ("update", "Update"),
+)
+
+OPTIMIZER_TITLES = {"sgd": "SGD", "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam"}
+LOSS_TITLES = {"mse": "squared error ½(y − y*)²", "bce": "binary cross-entropy", "cross_entropy": "cross-entropy"}
+
+
+# ---- JSON -------------------------------------------------------------------------------------
+
+def _clean(value):
+    """Plain JSON values: arrays as lists, NaN and infinity as null."""
+    if isinstance(value, np.ndarray):
+        return _clean(value.tolist())
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _per_layer(arrays) -> list:
+    """Aligned with the file's layers: index 0 (the inputs) is null, then one entry per layer."""
+    return [None] + [None if a is None else _clean(a) for a in arrays]
+
+
+def to_json(w: Walkthrough) -> dict:
+    """The ``explain --format json`` object of CONTRACTS.md section 1."""
+    return _clean({
+        "network": w.network_name,
+        "batch": w.batch,
+        "sample": w.sample,
+        "batch_indices": list(w.batch_indices),
+        "epoch": w.epoch,
+        "iteration": w.iteration,
+        "learning_rate": w.learning_rate,
+        "loss_name": w.loss_name,
+        "reduction": w.reduction,
+        "optimizer": w.optimizer_name,
+        "inputs": w.inputs,
+        "values": w.values(),
+        "preactivations": w.preactivations(),
+        "outputs": w.outputs,
+        "targets": w.targets,
+        "loss": w.loss,
+        "gradients": {
+            "weights": _per_layer(w.weight_grads),
+            "biases": _per_layer(w.bias_grads),
+            "by_label": w.by_label(),
+        },
+        "before": {
+            "weights": _per_layer(w.weights_before),
+            "biases": _per_layer(w.biases_before),
+        },
+        "after": {
+            "weights": _per_layer(w.weights_after),
+            "biases": _per_layer(w.biases_after),
+            "outputs": w.outputs_after,
+            "loss": w.loss_after,
+        },
+        "steps": [s.to_dict() for s in w.steps],
+    })
+
+
+# ---- shared pieces ------------------------------------------------------------------------------
+
+def _title(w: Walkthrough) -> str:
+    return f"{w.network_name}: one gradient-descent update"
+
+
+def _sample_line(w: Walkthrough) -> list[str]:
+    """What the update is about: batch, sample, inputs and targets, learning rate, loss, optimizer."""
+    net = w.network
+    s = w.sample
+    inputs = ", ".join(f"{label} = {fmt(x)}" for label, x in zip(net.input_labels, w.inputs[s]))
+    targets = ", ".join(f"{label}* = {fmt(t)}" for label, t in zip(net.layers[-1].labels, w.targets[s]))
+    n = len(w.batch_indices)
+    if n == 1:
+        batch = f"Batch {w.batch} is sample {w.batch_indices[0]} of the training data"
+    else:
+        shown = ", ".join(str(i) for i in w.batch_indices[:8]) + (", …" if n > 8 else "")
+        batch = (f"Batch {w.batch} has {n} samples ({shown}); forward values are shown for sample {s} "
+                 f"of the batch, gradients are those of the whole batch ({w.reduction} of the losses)")
+    optimizer = OPTIMIZER_TITLES.get(w.optimizer_name, w.optimizer_name)
+    loss = LOSS_TITLES.get(w.loss_name, w.loss_name)
+    return [
+        f"{batch} (epoch {w.epoch}, iteration {w.iteration}).",
+        f"Inputs: {inputs}; target: {targets}.",
+        f"Loss: {loss}, {w.reduction} over the batch; optimizer: {optimizer}; learning rate η = {fmt(w.learning_rate)}.",
+    ]
+
+
+def _step_groups(w: Walkthrough, phase: str) -> list[tuple[str, list[Step]]]:
+    """The steps of a phase in order, grouped by layer (with a heading) for forward, backward and update."""
+    groups: list[tuple[str, list[Step]]] = []
+    for step in w.steps_of(phase):
+        heading = "" if phase == "loss" else _layer_heading(w, step.layer)
+        if not groups or groups[-1][0] != heading:
+            groups.append((heading, []))
+        groups[-1][1].append(step)
+    return groups
+
+
+def _layer_heading(w: Walkthrough, layer: int | None) -> str:
+    if layer is None:
+        return ""
+    net = w.network
+    l = net.layers[layer - 1]
+    which = "output layer" if layer == net.depth else f"hidden layer {layer}"
+    names = ", ".join(l.labels[:6]) + (", …" if l.size > 6 else "")
+    return f"Layer {layer} ({which}: {names}; activation {l.activation})"
+
+
+def _step_lines(step: Step) -> list[str]:
+    return list(step.lines) if step.lines else [step.formula]
+
+
+def _sanity(w: Walkthrough) -> list[tuple[str, str, str, str]]:
+    """(name, before, after, target) for every output of the shown sample, then the loss."""
+    s = w.sample
+    rows = []
+    for j, label in enumerate(w.network.layers[-1].labels):
+        rows.append((label, fmt(w.outputs[s, j]), fmt(w.outputs_after[s, j]), fmt(w.targets[s, j])))
+    return rows
+
+
+def _verdict(w: Walkthrough) -> str:
+    if w.loss_after < w.loss:
+        return "The loss went down: the update moved the prediction towards the target."
+    if w.loss_after > w.loss:
+        return "The loss went up: this step overshot (try a lower learning rate)."
+    return "The loss did not change."
+
+
+# ---- text -------------------------------------------------------------------------------------
+
+def to_text(w: Walkthrough) -> str:
+    """The update as plain text that reads like the lecture's worked example."""
+    out = [_title(w), "=" * len(_title(w)), ""]
+    out += _sample_line(w)
+    for phase, title in SECTIONS:
+        if phase == "update":
+            title = f"Update ({OPTIMIZER_TITLES.get(w.optimizer_name, w.optimizer_name)}, η = {fmt(w.learning_rate)})"
+        out += ["", title, "-" * len(title)]
+        for heading, steps in _step_groups(w, phase):
+            if heading:
+                out.append(heading)
+            for step in steps:
+                lines = _step_lines(step)
+                out.append("  " + lines[0])
+                out += ["    " + line for line in lines[1:]]
+    title = "Sanity check: the new prediction"
+    out += ["", title, "-" * len(title)]
+    for label, before, after, target in _sanity(w):
+        out.append(f"  {label}: {before} → {after} (target {label}* = {target})")
+    out.append(f"  E: {fmt(w.loss)} → {fmt(w.loss_after)}")
+    out.append("  " + _verdict(w))
+    return "\n".join(out) + "\n"
+
+
+# ---- Markdown -----------------------------------------------------------------------------------
+
+def _math(formula: str) -> str:
+    return f"${to_latex(formula)}$"
+
+
+def to_markdown(w: Walkthrough) -> str:
+    """The update as Markdown with ``$…$`` LaTeX (renders on GitHub and in Jupyter)."""
+    out = [f"# {_title(w)}", ""]
+    out += [line.replace("*", "\\*") + "  " for line in _sample_line(w)]
+    for phase, title in SECTIONS:
+        if phase == "update":
+            title = f"Update ({OPTIMIZER_TITLES.get(w.optimizer_name, w.optimizer_name)}, η = {fmt(w.learning_rate)})"
+        out += ["", f"## {title}", ""]
+        for heading, steps in _step_groups(w, phase):
+            if heading:
+                out += [f"**{heading}**", ""]
+            for step in steps:
+                lines = _step_lines(step)
+                out.append(f"- {_math(lines[0])}")
+                out += [f"  - {_math(line)}" for line in lines[1:]]
+            out.append("")
+        while out[-1] == "":
+            out.pop()
+    out += ["", "## Sanity check: the new prediction", "", "| | before | after | target |", "|---|---|---|---|"]
+    for label, before, after, target in _sanity(w):
+        out.append(f"| {_math(label)} | {before} | {after} | {target} |")
+    out.append(f"| $E$ | {fmt(w.loss)} | {fmt(w.loss_after)} | |")
+    out += ["", _verdict(w)]
+    return "\n".join(out) + "\n"
