@@ -143,3 +143,9 @@ def test_the_update_and_the_new_loss():
     assert w.loss_after < w.loss  # one step of gradient descent lowers the loss here
     new_h = trainer.network.forward([list(X)])
     assert w.outputs_after[0, 0] == new_h.prediction[0, 0]
+
+
+def test_activation_formulas_write_a_negative_argument_once_in_parentheses():
+    w = Trainer(sigmoid_experiment(1.0)).walkthrough()
+    z2 = next(st for st in w.steps if st.phase == "forward" and st.target == "z2")
+    assert z2.formula == f"z2 = σ(a2) = σ(−0.1) = {fmt(s(-0.1))}"

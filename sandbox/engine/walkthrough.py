@@ -247,7 +247,9 @@ class WalkthroughBuilder:
                          symbolic=symbolic, terms=tuple(terms))]
         label = layer.labels[j]
         fn = _function_text(layer.activation, pre, j, layer.alpha_value)
-        fn_num = _function_text(layer.activation, paren(z), j, layer.alpha_value)
+        # a function's own parentheses hold its argument: σ(−0.1), not σ((−0.1)); e^(−0.1) keeps them
+        arg = paren(z) if layer.activation == "softplus" else fmt(z)
+        fn_num = _function_text(layer.activation, arg, j, layer.alpha_value)
         return [
             Step("forward", "preactivation", pre, pre_formula + self.sample_note(), z, l, j,
                  symbolic=symbolic, terms=tuple(terms)),
