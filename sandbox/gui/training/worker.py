@@ -16,7 +16,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -24,24 +24,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from sandbox.engine import DivergenceError, Experiment, History, Trainer
 
+from .grid import GRID_SIZE, GridOutput, extent_for, grid_output
+
 Array = np.ndarray
 
 #: the most reports a second the worker sends, whatever the iteration rate
 REPORT_HZ = 30.0
-#: side of the grid on which the network's output is sampled for the decision-boundary view
-GRID_SIZE = 64
-#: the input plane the grid covers (the generators put their points in about [-1, 1]²)
-GRID_EXTENT = 1.5
-
-
-@dataclass
-class GridOutput:
-    """The network's outputs over a square grid of the input plane (2-input networks only)."""
-
-    extent: tuple[float, float, float, float]  # x0, x1, y0, y1
-    output: Array  # (size, size): first output of the network, row = y, column = x
-    hidden: list[Array] = field(default_factory=list)  # per hidden layer: (neurons, size, size)
-
 
 @dataclass
 class TrainingReport:
@@ -271,21 +259,13 @@ class TrainingWorker(QObject):
         self.report.emit(report)
 
     def _grid(self) -> GridOutput | None:
-        net = self._trainer.network
-        if net.input_size != 2 or self.grid_size <= 0:
+        trainer = self._trainer
+        if trainer.network.input_size != 2 or self.grid_size <= 0:
             return None
-        n = self.grid_size
-        if self._grid_cache is None or self._grid_cache[0] != n:
-            e = GRID_EXTENT
-            axis = np.linspace(-e, e, n)
-            xx, yy = np.meshgrid(axis, axis)
-            self._grid_cache = (n, np.column_stack([xx.ravel(), yy.ravel()]))
-        points = self._grid_cache[1]
-        fp = net.forward(points)
-        output = fp.prediction[:, 0].reshape(n, n).copy()
-        hidden = [a.T.reshape(-1, n, n).copy() for a in fp.outputs[1:-1]]
-        e = GRID_EXTENT
-        return GridOutput((-e, e, -e, e), output, hidden)
+        data = trainer.experiment.data
+        if self._grid_cache is None or self._grid_cache[0] is not data:
+            self._grid_cache = (data, extent_for(np.vstack([data.inputs, data.test_inputs])))
+        return grid_output(trainer.network, self.grid_size, self._grid_cache[1])
 
     # ---- commands (run in the worker thread, between two iterations) ------------------------
     def _cmd_load(self, trainer: Trainer) -> None:
