@@ -103,3 +103,11 @@ def test_ranges_hold_every_path(lecture):
     for p in paths.values():
         assert np.all((p.points[:, 0] > a0) & (p.points[:, 0] < a1))
         assert np.all((p.points[:, 1] > b0) & (p.points[:, 1] < b1))
+
+
+def test_ranges_fill_a_picture_of_given_aspect(lecture):
+    paths = optimizer_paths(lecture, "w1", "w5", steps=30)
+    (a0, a1), (b0, b1) = ranges_around(paths, (0.11, 0.14), aspect=2.0)
+    assert (a1 - a0) / (b1 - b0) == pytest.approx(2.0)
+    plain_a, plain_b = ranges_around(paths, (0.11, 0.14))
+    assert a0 <= plain_a[0] and a1 >= plain_a[1] and b0 <= plain_b[0] and b1 >= plain_b[1]

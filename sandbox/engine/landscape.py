@@ -218,12 +218,13 @@ def optimizer_paths(experiment: Experiment, param_a: str, param_b: str,
 
 
 def ranges_around(paths: dict[str, OptimizerPath], origin: tuple[float, float],
-                  margin: float = 0.2, minimum: float = 0.5,
-                  limit: float = 50.0) -> tuple[tuple[float, float], tuple[float, float]]:
+                  margin: float = 0.2, minimum: float = 0.5, limit: float = 50.0,
+                  aspect: float | None = None) -> tuple[tuple[float, float], tuple[float, float]]:
     """Grid ranges that hold the start and every (finite) path point, with a margin on each side.
 
     Each axis spans at least ``minimum`` and extends at most ``limit`` away from the start, so one
-    runaway path cannot flatten the picture.
+    runaway path cannot flatten the picture. With ``aspect`` (width / height of the picture, both
+    axes at the same scale) the shorter range is widened so the grid fills the picture.
     """
     pts = [np.asarray(origin, dtype=np.float64).reshape(1, 2)]
     pts += [p.points[np.all(np.isfinite(p.points), axis=1)] for p in paths.values()]
@@ -234,6 +235,58 @@ def ranges_around(paths: dict[str, OptimizerPath], origin: tuple[float, float],
         lo, hi = float(allp[:, axis].min()), float(allp[:, axis].max())
         span = max(hi - lo, minimum)
         mid = (lo + hi) / 2.0
-        half = span * (0.5 + margin)
-        out.append((mid - half, mid + half))
-    return out[0], out[1]
+        out.append([mid, span * (0.5 + margin)])
+    if aspect is not None and aspect > 0:
+        (_, half_a), (_, half_b) = out
+        if half_a / half_b < aspect:
+            out[0][1] = half_b * aspect
+        else:
+            out[1][1] = half_a / aspect
+    (ma, ha), (mb, hb) = out
+    return (ma - ha, ma + ha), (mb - hb, mb + hb)
+
+
+def contour_levels(grid: LossGrid, count: int = 12) -> Array:
+    """Loss values for contour lines, spaced geometrically above the grid's minimum (dense near the
+    valley floor, sparse on the walls), like the lecture's pictures."""
+    finite = grid.finite_loss
+    if finite.size == 0:
+        return np.zeros(0)
+    low, high = float(finite.min()), float(np.quantile(finite, 0.98))
+    if not high > low:
+        return np.array([low])
+    span = high - low
+    fractions = np.geomspace(1e-3, 1.0, count)
+    return low + span * fractions
+
+
+def shading(grid: LossGrid) -> Array:
+    """The heat map's values: log10 of the loss above the grid minimum (NaN where the loss is not finite)."""
+    finite = grid.finite_loss
+    if finite.size == 0:
+        return np.full_like(grid.loss, np.nan)
+    low = float(finite.min())
+    span = max(float(finite.max()) - low, 1e-300)
+    with np.errstate(all="ignore"):
+        out = np.log10(grid.loss - low + 1e-4 * span)
+    out[~np.isfinite(grid.loss)] = np.nan
+    return out
+
+
+def elongated_bowl(learning_rate: float = 0.15, momentum: float = 0.6) -> Experiment:
+    """The lecture's "SGD without / with momentum" setting in code: linear regression y = w1·x1 + w2·x2
+    whose loss is a long narrow valley along w1 (curvature 0.6 along, 12 across), started on its wall."""
+    from .batching import Batching
+    from .datasets import Dataset
+    from .experiment import OptimizerSpec
+    from .network import Layer
+
+    a, b = math.sqrt(1.2), math.sqrt(24.0)
+    x = np.array([[a, 0.0], [-a, 0.0], [0.0, b], [0.0, -b]])
+    w_star = np.array([2.0, 1.0])
+    net = Network(2, [Layer([[-2.5, 0.55]], "identity", None, labels=["y"], weight_labels=[["w1", "w2"]])],
+                  ["x1", "x2"])
+    return Experiment(net, Dataset(x, (x @ w_star).reshape(-1, 1)), name="Elongated bowl (momentum)",
+                      description="Linear regression whose loss is a narrow valley: SGD zig-zags across it.",
+                      optimizer=OptimizerSpec("sgd", learning_rate, {"momentum": momentum}),
+                      batching=Batching("full"))

@@ -1,0 +1,104 @@
+"""Landscape view: its grid is the engine's loss, its paths the engine's optimizer runs, its thread ends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sandbox.engine import get_loss
+from sandbox.engine.landscape import elongated_bowl, optimizer_paths, shading
+from sandbox.gui.views.landscape_view import LandscapeView
+
+
+@pytest.fixture
+def make_view(qtbot):
+    views = []
+
+    def make(experiment, **kwargs):
+        kwargs.setdefault("autoplay", False)
+        kwargs.setdefault("resolution", 25)
+        kwargs.setdefault("steps", 20)
+        view = LandscapeView(experiment, **kwargs)
+        qtbot.addWidget(view)
+        views.append(view)
+        qtbot.waitUntil(lambda: view.result is not None and not view.busy, timeout=10000)
+        return view
+
+    yield make
+    for v in views:
+        v.shutdown()
+        assert not v.worker.running
+
+
+def test_grid_equals_engine_loss_at_sampled_points(make_view, lecture):
+    view = make_view(lecture, param_a="w1", param_b="w5")
+    g = view.result.grid
+    assert (g.param_a, g.param_b) == ("w1", "w5")
+    assert g.loss.shape == (25, 25)
+    loss = get_loss("mse")
+    rng = np.random.default_rng(1)
+    for i, j in zip(rng.integers(0, 25, 10), rng.integers(0, 25, 10)):
+        net = lecture.network.copy()
+        net.layers[0].weights[0, 0] = g.a_values[i]
+        net.layers[1].weights[0, 0] = g.b_values[j]
+        assert g.loss[i, j] == net.loss(lecture.data.inputs, lecture.data.targets, loss, "mean")
+    # the heat map shows the engine's shading of that grid
+    np.testing.assert_array_equal(view.image.image, shading(g))
+    assert len(view.contours) == len(view.result.levels) > 0
+
+
+def test_drawn_paths_equal_engine_optimizer_runs(make_view, lecture):
+    view = make_view(lecture, param_a="w2", param_b="w6")
+    expected = optimizer_paths(lecture, "w2", "w6", steps=20, learning_rate=0.05, momentum=0.9)
+    assert view.frame == 0
+    for key in ("sgd", "momentum", "rmsprop", "adam"):
+        np.testing.assert_array_equal(view.drawn_path(key), expected[key].points[:1])
+    view.advance()
+    view.advance()
+    for key in expected:
+        np.testing.assert_array_equal(view.drawn_path(key), expected[key].points[:3])
+    view.show_all()
+    for key in expected:
+        np.testing.assert_array_equal(view.drawn_path(key), expected[key].points)
+        assert view.drawn_path(key).shape == (21, 2)
+    assert "Step <b>20</b> of 20" in view.table.text()
+    assert [item[1].text for item in view.legend.items] == ["SGD", "SGD + momentum", "RMSProp", "Adam"]
+
+
+def test_animation_runs_to_the_end(make_view, lecture, qtbot):
+    view = make_view(lecture, steps=8)
+    view.speed_slider.setValue(60)
+    with qtbot.waitSignal(view.animationFinished, timeout=5000):
+        view.play()
+    assert view.frame == view.last_frame == 8
+    assert not view.timer.isActive()
+
+
+def test_changing_parameters_recomputes_and_drops_stale_results(make_view, lecture, qtbot):
+    view = make_view(lecture)
+    assert (view.result.grid.param_a, view.result.grid.param_b) == ("w1", "w2")
+    view.set_parameters("w3", "w4")
+    view.set_parameters("w5", "w6")  # the w3/w4 job is cancelled or its result dropped
+    qtbot.waitUntil(lambda: view.result.grid.param_a == "w5" and not view.busy, timeout=10000)
+    assert view.result.grid.param_b == "w6"
+    assert view.plot.getPlotItem().getAxis("bottom").labelText.startswith("w")
+
+
+def test_momentum_example_learning_rate_and_gamma(make_view):
+    exp = elongated_bowl()
+    view = make_view(exp, steps=30)
+    assert view.lr_spin.value() == 0.15 and view.momentum_spin.value() == 0.6
+    paths = view.result.paths
+    # the lecture's picture: plain SGD zig-zags across the valley (w2 flips side every step),
+    # momentum gets much closer to the minimum (2, 1) in the same number of steps
+    sgd_w2 = paths["sgd"].points[:10, 1] - 1.0
+    assert np.all(np.sign(sgd_w2[1:]) != np.sign(sgd_w2[:-1]))
+    assert paths["momentum"].losses[-1] < 1e-3 * paths["sgd"].losses[-1]
+
+
+def test_close_stops_the_worker(qtbot, lecture):
+    view = LandscapeView(lecture, autoplay=False, resolution=200)
+    qtbot.addWidget(view)
+    view.show()
+    view.close()  # possibly mid-computation: closeEvent stops and waits
+    assert not view.worker.running
