@@ -1,0 +1,424 @@
+"""The main window: the network view in the centre, the explanation on the right, the history plots
+below; menus, toolbar, status bar; opening, saving, recent files, drag and drop, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMenu,
+                               QMessageBox, QToolBar, QWidget)
+
+from sandbox.engine import Experiment
+from sandbox.files import NetworkFileError, load_experiment, save_experiment
+
+from .actions import create_actions
+from .document import Document
+from .explanation_panel import ExplanationPanel
+from .formatting import short
+from .icons import icon, resource_file
+from .network_view import NetworkView
+from .player import GRANULARITIES, GRANULARITY_TITLES, SPEEDS, WalkthroughPlayer
+from .plots import GradientPlot, LossPlot
+
+APP_TITLE = "Backprop Sandbox"
+LECTURE_FILE = "lecture17-linear.json"
+MAX_RECENT = 8
+FILE_FILTER = "Network files (*.json);;All files (*)"
+
+
+def templates() -> list[Path]:
+    """The networks shipped with the app (``resources/networks/*.json``)."""
+    folder = resource_file("networks")
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+class MainWindow(QMainWindow):
+    """The app's window. ``open_file``/``save_file`` do what the menu does, without dialogs."""
+
+    def __init__(self, path: str | Path | None = None):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icon("app"))
+        experiment, real_path, error = self._initial(path)
+        self.document = Document(experiment, real_path, self)
+        self.network_view = NetworkView(self.document)
+        self.player = WalkthroughPlayer(self.document, self.network_view, self)
+        self.explanation_panel = ExplanationPanel(self.document)
+        self.explanation_panel.group_start = self.player.group_start
+        self.explanation_panel.stepClicked.connect(self.player.jump_to)
+        self.loss_plot = LossPlot()
+        self.gradient_plot = GradientPlot()
+        self.actions_ = create_actions(self)
+        self.setCentralWidget(self.network_view)
+        self._build_docks()
+        self._build_menus()
+        self._build_toolbars()
+        self._build_status_bar()
+        self._connect()
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+        self._restore_settings()
+        self._setup_training()
+        self._on_path_changed()
+        self._on_history_changed()
+        self._update_actions()
+        if error is not None:
+            self._show_file_error("Could not open the file", error)
+
+    # ---- start-up --------------------------------------------------------------------------------
+    def _initial(self, path: str | Path | None) -> tuple[Experiment, Path | None, Exception | None]:
+        error = None
+        if path is not None:
+            try:
+                return load_experiment(path), Path(path), None
+            except (NetworkFileError, OSError) as e:
+                error = e
+        lecture = resource_file("networks", LECTURE_FILE)
+        return load_experiment(lecture), lecture, error
+
+    def _build_docks(self) -> None:
+        right = QDockWidget("Explanation", self)
+        right.setObjectName("explanationDock")
+        right.setWidget(self.explanation_panel)
+        right.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
+        bottom = QDockWidget("History", self)
+        bottom.setObjectName("historyDock")
+        plots = QWidget()
+        row = QHBoxLayout(plots)
+        row.setContentsMargins(6, 0, 6, 6)
+        row.addWidget(self.loss_plot)
+        row.addWidget(self.gradient_plot)
+        bottom.setWidget(plots)
+        bottom.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                           | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, bottom)
+        self.resizeDocks([right], [460], Qt.Orientation.Horizontal)
+        self.resizeDocks([bottom], [230], Qt.Orientation.Vertical)
+        self.explanation_dock, self.history_dock = right, bottom
+
+    def _build_menus(self) -> None:
+        a = self.actions_
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_menu = file_menu.addMenu(icon("new"), "&New from Template")
+        self.new_menu.setObjectName("newMenu")
+        for template in templates():
+            action = self.new_menu.addAction(template.stem)
+            action.triggered.connect(lambda _=False, p=template: self.new_from_template(p))
+        file_menu.addAction(a.open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(a.save)
+        file_menu.addAction(a.save_as)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        edit = bar.addMenu("&Edit")
+        edit.addAction(a.undo)
+        edit.addAction(a.redo)
+        edit.addSeparator()
+        edit.addAction(a.reset)
+        update = bar.addMenu("&Update")
+        for action in (a.step_back, a.step, a.finish_update):
+            update.addAction(action)
+        update.addSeparator()
+        granularity = update.addMenu("Step &Size")
+        self._granularity_group = QActionGroup(self)
+        for g in GRANULARITIES:
+            act = granularity.addAction(GRANULARITY_TITLES[g])
+            act.setCheckable(True)
+            act.setData(g)
+            self._granularity_group.addAction(act)
+        self._granularity_group.triggered.connect(lambda act: self.player.set_granularity(act.data()))
+        speed = update.addMenu("Animation S&peed")
+        self._speed_group = QActionGroup(self)
+        for s in SPEEDS:
+            act = speed.addAction(s.capitalize())
+            act.setCheckable(True)
+            act.setData(s)
+            self._speed_group.addAction(act)
+        self._speed_group.triggered.connect(lambda act: self.player.set_speed(act.data()))
+        update.addSeparator()
+        update.addAction(a.train)
+        view = bar.addMenu("&View")
+        view.addAction(a.fit)
+        view.addAction(a.zoom_in)
+        view.addAction(a.zoom_out)
+        view.addSeparator()
+        view.addAction(self.explanation_dock.toggleViewAction())
+        view.addAction(self.history_dock.toggleViewAction())
+        self.view_menu = view
+
+    def _build_toolbars(self) -> None:
+        a = self.actions_
+        bar = QToolBar("Main", self)
+        bar.setObjectName("mainToolBar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setMovable(False)
+        for action in (a.open, a.save):
+            bar.addAction(action)
+        bar.addSeparator()
+        bar.addAction(a.undo)
+        bar.addAction(a.redo)
+        bar.addSeparator()
+        for action in (a.step_back, a.step, a.finish_update):
+            bar.addAction(action)
+        bar.addWidget(self._caption("  Step:"))
+        self.granularity_combo = QComboBox()
+        self.granularity_combo.setObjectName("granularityCombo")
+        self.granularity_combo.setToolTip("How much one Step shows: one edge, one neuron, one layer or one phase")
+        for g in GRANULARITIES:
+            self.granularity_combo.addItem(GRANULARITY_TITLES[g], g)
+        self.granularity_combo.activated.connect(
+            lambda i: self.player.set_granularity(self.granularity_combo.itemData(i)))
+        bar.addWidget(self.granularity_combo)
+        bar.addWidget(self._caption("  Animation:"))
+        self.speed_combo = QComboBox()
+        self.speed_combo.setObjectName("speedCombo")
+        self.speed_combo.setToolTip("How fast the pulses travel; Instant shows each step at once")
+        for s in SPEEDS:
+            self.speed_combo.addItem(s.capitalize(), s)
+        self.speed_combo.activated.connect(lambda i: self.player.set_speed(self.speed_combo.itemData(i)))
+        bar.addWidget(self.speed_combo)
+        bar.addSeparator()
+        bar.addAction(a.train)
+        bar.addAction(a.reset)
+        bar.addSeparator()
+        bar.addAction(a.fit)
+        self.addToolBar(bar)
+        self.main_toolbar = bar
+
+    @staticmethod
+    def _caption(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setStyleSheet("color: #475569;")
+        return label
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.iteration_label = QLabel()
+        self.epoch_label = QLabel()
+        self.loss_label = QLabel()
+        self.position_label = QLabel()
+        for label in (self.position_label, self.iteration_label, self.epoch_label, self.loss_label):
+            label.setContentsMargins(10, 0, 10, 0)
+            bar.addPermanentWidget(label)
+
+    def _connect(self) -> None:
+        a, doc = self.actions_, self.document
+        a.open.triggered.connect(self.open_dialog)
+        a.save.triggered.connect(self.save)
+        a.save_as.triggered.connect(self.save_as)
+        a.quit.triggered.connect(self.close)
+        a.undo.triggered.connect(doc.undo_stack.undo)
+        a.redo.triggered.connect(doc.undo_stack.redo)
+        a.reset.triggered.connect(doc.reset_weights)
+        a.step.triggered.connect(self.player.step)
+        a.step_back.triggered.connect(self.player.step_back)
+        a.finish_update.triggered.connect(self.player.finish_update)
+        a.train.setCheckable(True)
+        a.fit.triggered.connect(self.network_view.fit_to_window)
+        a.zoom_in.triggered.connect(lambda: self.network_view.zoom(1.25))
+        a.zoom_out.triggered.connect(lambda: self.network_view.zoom(0.8))
+        doc.undo_stack.canUndoChanged.connect(self._update_actions)
+        doc.undo_stack.canRedoChanged.connect(self._update_actions)
+        doc.undo_stack.indexChanged.connect(self._update_actions)
+        doc.modifiedChanged.connect(self.setWindowModified)
+        doc.pathChanged.connect(self._on_path_changed)
+        doc.structureChanged.connect(self._on_path_changed)
+        doc.historyChanged.connect(self._on_history_changed)
+        doc.walkthroughChanged.connect(self._update_actions)
+        doc.valuesChanged.connect(self._update_status)
+        self.player.granularityChanged.connect(self._sync_player_controls)
+        self.player.speedChanged.connect(self._sync_player_controls)
+        self._sync_player_controls()
+
+    # ---- training hook (issue 5) ------------------------------------------------------------------
+    def _setup_training(self) -> None:
+        """Where live training hooks in: ``trainAction`` (checkable) exists; the training view binds
+        it, the plots (``set_history``) and the document here."""
+
+    def _shutdown_training(self) -> None:
+        """Called when the window closes: stop and wait for a training thread, if any."""
+
+    # ---- state shown in the chrome ----------------------------------------------------------------
+    def _on_path_changed(self, *_args) -> None:
+        self.setWindowTitle(f"{self.document.display_name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.document.is_modified)
+
+    def _on_history_changed(self) -> None:
+        history = self.document.trainer.history
+        self.loss_plot.set_history(history.loss)
+        self.gradient_plot.set_history(history.weight_grad_norms)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        t = self.document.trainer
+        self.iteration_label.setText(f"Iteration <b>{t.iteration}</b>")
+        self.epoch_label.setText(f"Epoch <b>{t.epoch}</b>")
+        loss = self.document.current_loss()
+        self.loss_label.setText(f"Loss <b>{short(loss) if loss is not None else '—'}</b>")
+
+    def _update_actions(self, *_args) -> None:
+        a, doc = self.actions_, self.document
+        stack = doc.undo_stack
+        a.undo.setEnabled(stack.canUndo())
+        a.redo.setEnabled(stack.canRedo())
+        a.undo.setText(f"&Undo {stack.undoText()}".rstrip())
+        a.redo.setText(f"&Redo {stack.redoText()}".rstrip())
+        a.step_back.setEnabled(self.player.can_step_back())
+        if doc.walkthrough is not None and doc.position >= 0:
+            self.position_label.setText(f"Step <b>{doc.position + 1}</b> of {doc.step_count}")
+        else:
+            self.position_label.setText("Ready")
+        self._update_status()
+
+    def _sync_player_controls(self, *_args) -> None:
+        self.granularity_combo.setCurrentIndex(GRANULARITIES.index(self.player.granularity))
+        self.speed_combo.setCurrentIndex(list(SPEEDS).index(self.player.speed))
+        for act in self._granularity_group.actions():
+            act.setChecked(act.data() == self.player.granularity)
+        for act in self._speed_group.actions():
+            act.setChecked(act.data() == self.player.speed)
+
+    # ---- files ----------------------------------------------------------------------------------------
+    def open_file(self, path: str | Path) -> bool:
+        """Open ``path`` (no dialogs). A broken file: its problems are shown, nothing changes."""
+        try:
+            experiment = load_experiment(path)
+        except (NetworkFileError, OSError) as e:
+            self._show_file_error("Could not open the file", e)
+            return False
+        self.document.replace(experiment, Path(path))
+        self._add_recent(Path(path))
+        self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
+        return True
+
+    def save_file(self, path: str | Path) -> bool:
+        """Save to ``path`` atomically (no dialogs). On failure the reason is shown, nothing changes."""
+        try:
+            save_experiment(self.document.experiment, path)
+        except (NetworkFileError, OSError) as e:
+            self._show_file_error("Could not save the file", e)
+            return False
+        self.document.mark_saved(Path(path))
+        self._add_recent(Path(path))
+        self.statusBar().showMessage(f"Saved {Path(path).name}", 4000)
+        return True
+
+    def new_from_template(self, template: Path) -> bool:
+        if not self.maybe_save():
+            return False
+        try:
+            experiment = load_experiment(template)
+        except (NetworkFileError, OSError) as e:
+            self._show_file_error("Could not open the template", e)
+            return False
+        self.document.replace(experiment, None)
+        return True
+
+    def open_dialog(self) -> bool:
+        if not self.maybe_save():
+            return False
+        start = str(self.document.path.parent) if self.document.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open a network", start, FILE_FILTER)
+        return self.open_file(path) if path else False
+
+    def save(self) -> bool:
+        if self.document.path is None or self.document.path.parent == resource_file("networks"):
+            return self.save_as()
+        return self.save_file(self.document.path)
+
+    def save_as(self) -> bool:
+        doc = self.document
+        suggestion = str(doc.path) if doc.path and doc.path.parent != resource_file("networks") else \
+            str(Path.home() / (doc.path.name if doc.path else "network.json"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save the network as", suggestion, FILE_FILTER)
+        return self.save_file(path) if path else False
+
+    def maybe_save(self) -> bool:
+        """Unsaved changes: ask Save / Discard / Cancel. True when it is fine to go on."""
+        if not self.document.is_modified:
+            return True
+        answer = QMessageBox.warning(
+            self, APP_TITLE, f"“{self.document.display_name}” has unsaved changes. Save them?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _show_file_error(self, title: str, error: Exception) -> None:
+        if isinstance(error, NetworkFileError):
+            lines = [str(p) for p in error.problems] or [str(error)]
+            text = f"{Path(error.path).name}:\n\n" + "\n".join(f"• {line}" for line in lines[:20])
+            if len(lines) > 20:
+                text += f"\n… and {len(lines) - 20} more problems"
+        else:
+            text = str(error)
+        QMessageBox.critical(self, title, text)
+
+    # ---- recent files ------------------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = QSettings().value("recentFiles", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: Path) -> None:
+        text = str(path.resolve())
+        recent = [p for p in self.recent_files() if p != text]
+        QSettings().setValue("recentFiles", [text] + recent[: MAX_RECENT - 1])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = [p for p in self.recent_files() if Path(p).exists()]
+        if not files:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+            return
+        for i, p in enumerate(files):
+            action = self.recent_menu.addAction(f"&{i + 1}  {Path(p).name}")
+            action.setToolTip(p)
+            action.triggered.connect(lambda _=False, path=p: self.maybe_save() and self.open_file(path))
+
+    # ---- settings, closing, drag and drop ---------------------------------------------------------
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        speed = settings.value("player/speed")
+        if speed in SPEEDS:
+            self.player.set_speed(speed)
+
+    def save_settings(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("player/speed", self.player.speed)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._shutdown_training()
+        self.save_settings()
+        event.accept()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files and self.maybe_save():
+            self.open_file(files[0])
+            event.acceptProposedAction()

@@ -1,0 +1,185 @@
+"""All edges of the network in ONE graphics item: lines grouped by pen and drawn with drawLines.
+
+Colour shows the weight's sign, width its magnitude (in a few width classes, so that a 37,000-edge
+network is a couple of dozen drawLines calls). Labels are drawn only when the network is small
+(or for the edge under the mouse); pulses travel along the active edges while a step animates.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from sandbox.explain.markup import to_html
+
+from .. import palette
+from ..view_state import DisplayState
+from .animation import Pulse
+from .layout import Layout
+from .static_text import draw_text, text_size
+from .texts import weight_texts
+
+WIDTH_CLASSES = 7
+MIN_WIDTH, MAX_WIDTH = 0.7, 7.0
+
+
+class EdgesItem(QGraphicsItem):
+    def __init__(self, layout: Layout):
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setAcceptHoverEvents(False)
+        self._layout = layout
+        self._lines = [QLineF(*row) for row in layout.edges.tolist()]
+        self._buckets: list[tuple[QPen, list[QLineF]]] = []
+        self._state: DisplayState | None = None
+        self._active: dict[int, str] = {}     # edge -> "forward" | "backward" | "update"
+        self._pulses: list[Pulse] = []
+        self._progress = 1.0
+        self._hovered: int | None = None
+        self._scale_max = 1.0
+        left, top, right, bottom = layout.scene_bounds()
+        self._bounds = QRectF(left, top, right - left, bottom - top)
+        self.setZValue(0)
+
+    # ---- state ---------------------------------------------------------------------------------
+    def set_state(self, state: DisplayState, active_edges: dict[int, str]) -> None:
+        self._state = state
+        self._active = active_edges
+        weights = np.concatenate([w.ravel() for w in state.weights[1:]]) if self._lines else np.zeros(0)
+        self._scale_max = float(np.max(np.abs(weights))) if weights.size else 1.0
+        if self._scale_max == 0:
+            self._scale_max = 1.0
+        self._buckets = self._bucket(weights)
+        self.update()
+
+    def _width_for(self, magnitude: np.ndarray) -> np.ndarray:
+        return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * np.sqrt(np.clip(magnitude / self._scale_max, 0, 1))
+
+    def _bucket(self, weights: np.ndarray) -> list[tuple[QPen, list[QLineF]]]:
+        if weights.size == 0:
+            return []
+        classes = np.minimum((np.sqrt(np.abs(weights) / self._scale_max) * WIDTH_CLASSES).astype(int),
+                             WIDTH_CLASSES - 1)
+        negative = weights < 0
+        buckets = []
+        lines = self._lines
+        for neg in (False, True):
+            colour = palette.NEGATIVE if neg else palette.POSITIVE
+            for c in range(WIDTH_CLASSES):
+                idx = np.flatnonzero((classes == c) & (negative == neg))
+                if idx.size == 0:
+                    continue
+                width = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (c + 0.5) / WIDTH_CLASSES
+                pen = QPen(colour, width)
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                buckets.append((pen, [lines[i] for i in idx.tolist()]))
+        return buckets
+
+    def set_animation(self, pulses: list[Pulse], progress: float) -> None:
+        self._pulses = pulses
+        self._progress = progress
+        self.update()
+
+    def set_hovered(self, edge: int | None) -> None:
+        if edge != self._hovered:
+            self._hovered = edge
+            self.update()
+
+    # ---- QGraphicsItem -----------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if self._state is None:
+            return
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(self._lines) <= 6000)
+        dim = bool(self._active)
+        painter.setOpacity(0.28 if dim else 0.85)
+        for pen, lines in self._buckets:
+            painter.setPen(pen)
+            painter.drawLines(lines)
+        painter.setOpacity(1.0)
+        if self._active:
+            self._paint_active(painter)
+        if self._pulses:
+            self._paint_pulses(painter, lod)
+        if self._layout.detailed:
+            for e in range(len(self._lines)):
+                self._paint_label(painter, e)
+        elif self._hovered is not None:
+            self._paint_label(painter, self._hovered)
+        if self._hovered is not None:
+            pen = QPen(palette.HIGHLIGHT, 2.0 / max(lod, 1e-3))
+            painter.setPen(pen)
+            painter.drawLine(self._lines[self._hovered])
+
+    def _paint_active(self, painter: QPainter) -> None:
+        layout, state = self._layout, self._state
+        glow = QColor(palette.HIGHLIGHT)
+        glow.setAlpha(110)
+        for e, kind in self._active.items():
+            l, j, k = int(layout.edge_layer[e]), int(layout.edge_j[e]), int(layout.edge_k[e])
+            w = float(state.weights[l][j, k])
+            width = float(self._width_for(np.array([abs(w)]))[0])
+            if kind == "update" and self._progress < 1.0:  # the line grows from the old width
+                old = float(state.weight_old[l][j, k])
+                if not math.isnan(old):
+                    old_width = float(self._width_for(np.array([abs(old)]))[0])
+                    width = old_width + (width - old_width) * self._progress
+            painter.setPen(QPen(glow, width + 8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.drawLine(self._lines[e])
+            painter.setPen(QPen(palette.sign_color(w), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            painter.drawLine(self._lines[e])
+
+    def _paint_pulses(self, painter: QPainter, lod: float) -> None:
+        t = self._progress
+        small = self._layout.detailed
+        for pulse in self._pulses:
+            x1, y1, x2, y2 = pulse.start + pulse.end
+            x, y = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+            colour = palette.GRADIENT if pulse.backward else palette.INK
+            r = 7.0 if small else 4.0
+            painter.setPen(QPen(QColor("white"), 2))
+            painter.setBrush(colour)
+            painter.drawEllipse(QPointF(x, y), r, r)
+            if pulse.text and small:
+                w, h = text_size(pulse.text, 16, True)
+                rect = QRectF(x - w / 2 - 6, y - r - h - 6, w + 12, h + 4)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(colour)
+                painter.drawRoundedRect(rect, 6, 6)
+                painter.setPen(QColor("white"))
+                draw_text(painter, pulse.text, x, rect.center().y(), 16, True)
+
+    def _paint_label(self, painter: QPainter, e: int) -> None:
+        layout, state = self._layout, self._state
+        l, j, k = int(layout.edge_layer[e]), int(layout.edge_j[e]), int(layout.edge_k[e])
+        texts = weight_texts(state, l, j, k)
+        x, y = layout.label_point(e)
+        name = to_html(texts.label)
+        if texts.old:
+            main = (f"{name} = <span style='color:#64748b'>{texts.old}&nbsp;→</span>&nbsp;"
+                    f"<b style='color:#0f9d6b'>{texts.value}</b>")
+        else:
+            main = f"{name} = {texts.value}"
+        lines = [(main, 18)]
+        if texts.grad:
+            lines.append((f"<span style='color:#8b3fd9'>∂E/∂{name} = {texts.grad}</span>", 16))
+        sizes = [text_size(html, px) for html, px in lines]
+        width = max(w for w, _ in sizes) + 12
+        height = sum(h for _, h in sizes) + 6
+        rect = QRectF(x - width / 2, y - height / 2, width, height)
+        active = e in self._active
+        painter.setPen(QPen(palette.HIGHLIGHT if active else QColor("#d5dce6"), 1.6 if active else 1.0))
+        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.drawRoundedRect(rect, 6, 6)
+        painter.setPen(palette.INK)
+        top = rect.top() + 3
+        for (html, px), (_, h) in zip(lines, sizes):
+            draw_text(painter, html, x, top + h / 2, px)
+            top += h

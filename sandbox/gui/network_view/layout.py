@@ -1,0 +1,155 @@
+"""Where everything of a network is drawn: neuron centres, edge end points, bias and target boxes.
+
+Pure geometry in scene coordinates; one column per layer, inputs on the left. Edges are kept in
+flat numpy arrays in the engine's order (layer by layer, ``W[j, k]`` row-major), so that edge
+``e`` of layer ``l`` is ``weights[l][j, k]`` with ``j, k = divmod(e - offset[l], fan_in)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sandbox.engine import Network
+
+Array = np.ndarray
+
+
+@dataclass
+class Layout:
+    sizes: list[int]
+    radius: float
+    centres: list[Array]          # per file layer: (n, 2)
+    column_x: list[float]
+    edge_offsets: list[int]       # first edge index of file layer l (l ≥ 1); index 0 unused
+    edges: Array                  # (E, 4): x1, y1, x2, y2 from the edge of the source to the target
+    edge_layer: Array             # (E,) file layer of the edge's target
+    edge_j: Array
+    edge_k: Array
+    target_centres: Array         # (outputs, 2): the target boxes right of the output layer
+    bias_centres: list[Array | None]
+    detailed: bool                # small enough to write every weight on its edge
+    label_t: Array                # (E,) where along each edge its label sits (0 = source, 1 = target)
+    top: float
+    bottom: float
+
+    @property
+    def edge_count(self) -> int:
+        return int(self.edges.shape[0])
+
+    def edge_index(self, l: int, j: int, k: int) -> int:
+        return self.edge_offsets[l] + j * self.sizes[l - 1] + k
+
+    def label_point(self, e: int, t: float | None = None) -> tuple[float, float]:
+        """Where an edge's label goes: a fraction ``t`` of the way from source to target (by default
+        the place chosen so that labels do not overlap)."""
+        t = float(self.label_t[e]) if t is None else t
+        x1, y1, x2, y2 = self.edges[e]
+        return x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+
+    def scene_bounds(self) -> tuple[float, float, float, float]:
+        """left, top, right, bottom of everything drawn (with room for the texts)."""
+        left = self.column_x[0] - self.radius - 50
+        right = float(self.target_centres[:, 0].max()) + 75
+        return left, self.top - self.radius - 85, right, self.bottom + self.radius + 70
+
+
+def compute_layout(network: Network) -> Layout:
+    sizes = network.sizes
+    biggest = max(sizes)
+    edge_count = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    detailed = biggest <= 6 and edge_count <= 48
+    if biggest <= 6:
+        radius, dy, dx = 34.0, 240.0, 420.0
+    elif biggest <= 16:
+        radius, dy, dx = 18.0, 64.0, 280.0
+    else:
+        radius, dy, dx = 9.0, 26.0, 240.0
+    if not detailed and biggest <= 6:
+        dy = 120.0
+    span = (biggest - 1) * dy
+    centres: list[Array] = []
+    column_x: list[float] = []
+    for l, n in enumerate(sizes):
+        x = l * dx
+        ys = (np.arange(n) - (n - 1) / 2.0) * dy
+        centres.append(np.column_stack([np.full(n, x), ys]))
+        column_x.append(float(x))
+
+    offsets = [0]
+    parts, layer_ids, js, ks = [], [], [], []
+    total = 0
+    for l in range(1, len(sizes)):
+        offsets.append(total)
+        src, dst = centres[l - 1], centres[l]
+        n_in, n_out = sizes[l - 1], sizes[l]
+        jj, kk = np.meshgrid(np.arange(n_out), np.arange(n_in), indexing="ij")
+        jj, kk = jj.ravel(), kk.ravel()
+        a, b = src[kk], dst[jj]
+        d = b - a
+        length = np.hypot(d[:, 0], d[:, 1])[:, None]
+        u = d / np.where(length == 0, 1, length)
+        parts.append(np.hstack([a + u * radius, b - u * radius]))
+        layer_ids.append(np.full(jj.size, l))
+        js.append(jj)
+        ks.append(kk)
+        total += jj.size
+    edges = np.vstack(parts) if parts else np.zeros((0, 4))
+    out = centres[-1]
+    target_centres = np.column_stack([out[:, 0] + max(170.0, dx * 0.5), out[:, 1]])
+    bias_centres: list[Array | None] = [None]
+    for l, layer in enumerate(network.layers, start=1):
+        if layer.has_bias:
+            c = centres[l]
+            bias_centres.append(np.column_stack([c[:, 0] - radius * 0.95, c[:, 1] + radius * 0.95]))
+        else:
+            bias_centres.append(None)
+    label_t = _place_labels(edges, centres, radius) if detailed else np.full(edges.shape[0], 0.5)
+    return Layout(
+        label_t=label_t, sizes=sizes, radius=radius, centres=centres, column_x=column_x, edge_offsets=offsets,
+        edges=edges, edge_layer=np.concatenate(layer_ids) if layer_ids else np.zeros(0, int),
+        edge_j=np.concatenate(js) if js else np.zeros(0, int),
+        edge_k=np.concatenate(ks) if ks else np.zeros(0, int),
+        target_centres=target_centres, bias_centres=bias_centres, detailed=detailed,
+        top=-span / 2.0, bottom=span / 2.0,
+    )
+
+
+LABEL_BOX = (185.0, 50.0)
+_CANDIDATES = (0.5, 0.36, 0.64, 0.3, 0.7, 0.43, 0.57)
+#: crossing edges meet in the middle: their labels start off-centre, toward the target
+_SLOPED = (0.65, 0.72, 0.58, 0.35, 0.28, 0.5)
+
+
+def _place_labels(edges: Array, centres: list[Array], radius: float) -> Array:
+    """Greedy placement: each label takes the spot along its edge that overlaps least with the
+    labels already placed and with the neurons (flattest edges first)."""
+    w, h = LABEL_BOX
+    obstacles = [(x - radius - 16, y - radius - 8, x + radius + 16, y + radius + 36)
+                 for c in centres for x, y in c.tolist()]
+    obstacles += [(x - 95, y + radius + 30, x + 95, y + radius + 58) for c in centres[1:] for x, y in c.tolist()]
+    placed: list[tuple[float, float, float, float]] = []
+    result = np.full(edges.shape[0], 0.5)
+    slope = np.abs(edges[:, 3] - edges[:, 1]) / np.maximum(np.abs(edges[:, 2] - edges[:, 0]), 1e-9)
+    for e in np.argsort(slope, kind="stable").tolist():
+        x1, y1, x2, y2 = edges[e].tolist()
+        candidates = _CANDIDATES if slope[e] < 0.05 else _SLOPED
+        best, best_cost = candidates[0], None
+        for t in candidates:
+            cx, cy = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            cost = sum(_overlap(box, other) for other in placed) + 2.0 * sum(_overlap(box, o) for o in obstacles)
+            cost += abs(t - candidates[0]) * 10.0  # prefer the first spot when it is free
+            if best_cost is None or cost < best_cost:
+                best, best_cost = t, cost
+        result[e] = best
+        cx, cy = x1 + (x2 - x1) * best, y1 + (y2 - y1) * best
+        placed.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    return result
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    dx = min(a[2], b[2]) - max(a[0], b[0])
+    dy = min(a[3], b[3]) - max(a[1], b[1])
+    return dx * dy if dx > 0 and dy > 0 else 0.0

@@ -1,0 +1,199 @@
+"""Neurons, biases, targets, the loss and the column headings, drawn by one graphics item."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from sandbox.explain.markup import to_html
+
+from .. import palette
+from ..view_state import DisplayState
+from .animation import Highlights
+from .layout import Layout
+from .static_text import draw_text
+from .texts import bias_texts, loss_texts, neuron_texts, target_texts
+
+TARGET_W, TARGET_H = 110.0, 50.0
+BIAS_SIDE = 0.42  # of the radius
+
+
+class NeuronsItem(QGraphicsItem):
+    def __init__(self, layout: Layout):
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self._layout = layout
+        self._state: DisplayState | None = None
+        self._highlights = Highlights()
+        self._progress = 1.0
+        self._hovered: tuple | None = None
+        self._value_scale = 1.0
+        self.loss_caption = ""
+        left, top, right, bottom = layout.scene_bounds()
+        self._bounds = QRectF(left, top, right - left, bottom - top)
+        self.setZValue(1)
+
+    def set_state(self, state: DisplayState, highlights: Highlights) -> None:
+        self._state = state
+        self._highlights = highlights
+        known = [np.abs(v[~np.isnan(v)]) for v in state.values[1:]]
+        known = [k for k in known if k.size]
+        self._value_scale = float(max(k.max() for k in known)) if known else 1.0
+        self._value_scale = self._value_scale or 1.0
+        self.update()
+
+    def set_progress(self, progress: float) -> None:
+        self._progress = progress
+        self.update()
+
+    def set_hovered(self, place: tuple | None) -> None:
+        if place != self._hovered:
+            self._hovered = place
+            self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._bounds
+
+    # ---- painting ------------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        state = self._state
+        if state is None:
+            return
+        layout = self._layout
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        with_text = layout.radius * lod >= 11
+        self._paint_headers(painter)
+        self._paint_targets(painter, with_text)
+        for l, centres in enumerate(layout.centres):
+            for j in range(centres.shape[0]):
+                self._paint_neuron(painter, l, j, centres[j], with_text)
+        for l, centres in enumerate(layout.bias_centres):
+            if centres is not None:
+                for j in range(centres.shape[0]):
+                    self._paint_bias(painter, l, j, centres[j], with_text and layout.radius >= 18)
+
+    def _paint_headers(self, painter: QPainter) -> None:
+        layout, net = self._layout, self._state.network
+        y = layout.top - layout.radius - (62 if layout.detailed else 40)
+        big = 21 if layout.radius >= 18 else 13
+        for l, x in enumerate(layout.column_x):
+            if l == 0:
+                title, sub = "Input", f"{layout.sizes[0]} values"
+            else:
+                layer = net.layers[l - 1]
+                title = "Output" if l == net.depth else f"Hidden layer {l}"
+                sub = layer.activation + ("" if layer.has_bias else " · no bias")
+            painter.setPen(palette.INK)
+            draw_text(painter, title, x, y - 10, big, True)
+            painter.setPen(palette.MUTED)
+            draw_text(painter, sub, x, y + 10, big - 3)
+        tx = float(layout.target_centres[0, 0])
+        painter.setPen(palette.INK)
+        draw_text(painter, "Target", tx, y - 10, big, True)
+        painter.setPen(palette.MUTED)
+        draw_text(painter, self.loss_caption, tx, y + 10, big - 3)
+
+    def _paint_neuron(self, painter: QPainter, l: int, j: int, c: np.ndarray, with_text: bool) -> None:
+        layout, state = self._layout, self._state
+        r = layout.radius
+        x, y = float(c[0]), float(c[1])
+        texts = neuron_texts(state, l, j)
+        value = float(state.values[l][j])
+        known = not math.isnan(value)
+        active = (l, j) in self._highlights.neurons
+        if active:
+            glow = QColor(palette.HIGHLIGHT)
+            glow.setAlpha(150)
+            painter.setPen(QPen(glow, max(3.0, r * 0.22)))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(x, y), r + r * 0.16, r + r * 0.16)
+        if l == 0:
+            fill = palette.INPUT_FILL
+        elif known:
+            fill = palette.tint(value, self._value_scale)
+        else:
+            fill = palette.NEURON_FILL
+        pen = QPen(palette.INK if known else palette.FAINT, 2.0 if r >= 18 else 1.2)
+        if not known:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        if self._hovered == ("neuron", l, j):
+            pen = QPen(palette.HIGHLIGHT, 3.0)
+        painter.setPen(pen)
+        painter.setBrush(fill)
+        painter.drawEllipse(QPointF(x, y), r, r)
+        if not with_text:
+            return
+        label_px = 22 if r >= 28 else 12 if r >= 18 else 9
+        painter.setPen(palette.INK if known or l == 0 else palette.MUTED)
+        draw_text(painter, to_html(texts.label), x, y, label_px, True)
+        value_px = 21 if r >= 28 else 12
+        if texts.value:
+            fading = active and self._progress < 1.0
+            if fading:
+                painter.setOpacity(max(0.0, self._progress * 1.4 - 0.4))
+            painter.setPen(palette.INK)
+            draw_text(painter, texts.value, x, y + r + value_px * 0.9, value_px, True)
+            painter.setOpacity(1.0)
+        elif l > 0:
+            painter.setPen(palette.FAINT)
+            draw_text(painter, "?", x, y + r + value_px * 0.9, value_px, True)
+        if texts.grad:
+            painter.setPen(palette.GRADIENT)
+            grad = f"∂E/∂{to_html(texts.label)} = {texts.grad}" if r >= 28 else texts.grad
+            draw_text(painter, grad, x, y + r + value_px * 2.05, value_px - 3, True)
+
+    def _paint_bias(self, painter: QPainter, l: int, j: int, c: np.ndarray, with_text: bool) -> None:
+        state = self._state
+        side = self._layout.radius * BIAS_SIDE * 2
+        x, y = float(c[0]), float(c[1])
+        texts = bias_texts(state, l, j)
+        b = float(state.biases[l][j])
+        active = (l, j) in self._highlights.biases
+        hovered = self._hovered == ("bias", l, j)
+        painter.setPen(QPen(palette.HIGHLIGHT if (active or hovered) else palette.INK, 2.5 if active else 1.2))
+        painter.setBrush(palette.sign_color(b) if b != 0 else QColor("white"))
+        painter.drawRoundedRect(QRectF(x - side / 2, y - side / 2, side, side), 3, 3)
+        if with_text:
+            name = to_html(texts.label)
+            text = f"{name} = {texts.value}"
+            if texts.old:
+                text = f"{name} = <span style='color:#64748b'>{texts.old} →</span> <b style='color:#0f9d6b'>{texts.value}</b>"
+            painter.setPen(palette.INK)
+            draw_text(painter, text, x - side / 2 - 6, y, 12, False, align="right")
+            if texts.grad:
+                painter.setPen(palette.GRADIENT)
+                draw_text(painter, f"∂E/∂{name} = {texts.grad}", x - side / 2 - 6, y + 16, 11, False,
+                          align="right")
+
+    def _paint_targets(self, painter: QPainter, with_text: bool) -> None:
+        layout, state = self._layout, self._state
+        depth = state.network.depth
+        big = layout.radius >= 18
+        w, h = (TARGET_W, TARGET_H) if big else (56.0, 20.0)
+        for j, c in enumerate(layout.target_centres):
+            x, y = float(c[0]), float(c[1])
+            ox, oy = (float(v) for v in layout.centres[depth][j])
+            dash = QPen(palette.MUTED, 1.4, Qt.PenStyle.DashLine)
+            painter.setPen(dash)
+            painter.drawLine(QPointF(ox + layout.radius + 4, oy), QPointF(x - w / 2, y))
+            active = self._highlights.targets
+            hovered = self._hovered == ("target", j)
+            painter.setPen(QPen(palette.HIGHLIGHT if (active or hovered) else QColor("#d9a441"),
+                                3.0 if active else 1.5))
+            painter.setBrush(palette.TARGET_FILL)
+            painter.drawRoundedRect(QRectF(x - w / 2, y - h / 2, w, h), 8, 8)
+            if with_text:
+                texts = target_texts(state, j)
+                painter.setPen(palette.INK)
+                draw_text(painter, f"{to_html(texts.label)} = {texts.value}", x, y, 19 if big else 10, True)
+        loss = loss_texts(state)
+        if loss.value and with_text:
+            x = float(layout.target_centres[:, 0].mean())
+            y = float(layout.target_centres[-1, 1]) + h / 2 + (26 if big else 16)
+            painter.setPen(palette.PHASE_COLORS["loss"])
+            draw_text(painter, f"E = {loss.value}", x, y, 22 if big else 12, True)

@@ -1,0 +1,101 @@
+"""The texts the view writes on neurons, edges, biases and targets, from a DisplayState.
+
+The painters and the read-only accessors (``NetworkView.displayed_text`` …) both use these
+functions, so what tests read is exactly what is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sandbox.explain.markup import to_html
+
+from ..formatting import full, short
+from ..view_state import DisplayState
+
+
+def _known(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+@dataclass(frozen=True)
+class ValueTexts:
+    """Main value, gradient (∂E/∂·), old value before the update ('' where there is none)."""
+
+    label: str
+    value: str
+    grad: str = ""
+    old: str = ""
+    tooltip: str = ""
+
+
+def neuron_texts(state: DisplayState, l: int, j: int) -> ValueTexts:
+    net = state.network
+    label = net.neuron_labels(l)[j]
+    v = float(state.values[l][j])
+    g = float(state.grads[l][j]) if state.grads[l] is not None else math.nan
+    tip = [f"<b>{to_html(label)}</b>"]
+    if l == 0:
+        tip.append(f"input value: {full(v)}" if _known(v) else "input")
+    else:
+        layer = net.layers[l - 1]
+        z = float(state.preactivations[l][j])
+        if layer.activation != "identity" and _known(z):
+            tip.append(f"{to_html(layer.preactivation_labels[j])} = {full(z)}")
+        tip.append(f"{to_html(label)} = {full(v)}" if _known(v) else "not computed yet")
+        tip.append(f"activation: {layer.activation}")
+    if _known(g):
+        tip.append(f"<span style='color:#8b3fd9'>∂E/∂{to_html(label)} = {full(g)}</span>")
+        pg = state.pre_grads[l][j] if l > 0 else math.nan
+        if l > 0 and net.layers[l - 1].activation != "identity" and _known(float(pg)):
+            tip.append(f"<span style='color:#8b3fd9'>∂E/∂{to_html(net.layers[l - 1].preactivation_labels[j])}"
+                       f" = {full(float(pg))}</span>")
+    if l == 0:
+        tip.append("<i>double-click to change</i>")
+    return ValueTexts(label, short(v) if _known(v) else "", short(g) if _known(g) else "", "",
+                      "<br>".join(tip))
+
+
+def weight_texts(state: DisplayState, l: int, j: int, k: int) -> ValueTexts:
+    layer = state.network.layers[l - 1]
+    label = layer.weight_labels[j][k]
+    w = float(state.weights[l][j, k])
+    g = float(state.weight_grads[l][j, k])
+    old = float(state.weight_old[l][j, k])
+    return _param_texts(label, w, g, old, layer.train_weights)
+
+
+def bias_texts(state: DisplayState, l: int, j: int) -> ValueTexts:
+    layer = state.network.layers[l - 1]
+    label = (layer.bias_labels or [f"b{j + 1}"])[j]
+    b = float(state.biases[l][j])
+    g = float(state.bias_grads[l][j])
+    old = float(state.bias_old[l][j])
+    return _param_texts(label, b, g, old, layer.train_biases)
+
+
+def _param_texts(label: str, value: float, grad: float, old: float, trainable: bool) -> ValueTexts:
+    tip = [f"<b>{to_html(label)}</b> = {full(value)}"]
+    if _known(old):
+        tip.append(f"before the update: {full(old)}")
+    if _known(grad):
+        tip.append(f"<span style='color:#8b3fd9'>∂E/∂{to_html(label)} = {full(grad)}</span>")
+    if not trainable:
+        tip.append("frozen: never updated")
+    tip.append("<i>double-click to change</i>")
+    return ValueTexts(label, short(value), short(grad) if _known(grad) else "",
+                      short(old) if _known(old) else "", "<br>".join(tip))
+
+
+def target_texts(state: DisplayState, j: int) -> ValueTexts:
+    label = state.network.layers[-1].labels[j] + "*"
+    t = float(state.targets[j])
+    tip = f"<b>target {to_html(label)}</b> = {full(t)}<br><i>double-click to change</i>"
+    return ValueTexts(label, short(t), "", "", tip)
+
+
+def loss_texts(state: DisplayState) -> ValueTexts:
+    if state.loss is None:
+        return ValueTexts("E", "")
+    return ValueTexts("E", short(state.loss), "", "", f"<b>E</b> = {full(state.loss)}")

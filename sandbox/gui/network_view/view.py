@@ -1,0 +1,426 @@
+"""The network view (objectName ``networkView``): zoom, pan, hover, double-click to edit, animation.
+
+It subscribes to the document and redraws from a ``DisplayState``; it never computes numbers.
+Read-only accessors (``displayed_text``, ``displayed_gradient``, ``tooltip_text`` …) expose what
+is drawn, for tests and for the explanation of what is on screen.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtGui import QColor, QPainter, QPen, QWheelEvent
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLineEdit, QToolTip, QWidget
+
+from .. import palette
+from ..document import Document
+from ..formatting import full, parse_number
+from ..view_state import DisplayState
+from .animation import Highlights, highlights_for
+from .edges_item import EdgesItem
+from .layout import Layout, compute_layout
+from .neurons_item import TARGET_H, TARGET_W, NeuronsItem
+from .static_text import draw_text
+from .texts import bias_texts, loss_texts, neuron_texts, target_texts, weight_texts
+
+EDGE_PICK_PIXELS = 5.0
+
+
+class NetworkView(QGraphicsView):
+    """Draws the document's network; double-click a weight, bias, input or target to change it."""
+
+    animationFinished = Signal()
+    editStarted = Signal(object)   # the place being edited
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("networkView")
+        self.document = document
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setBackgroundBrush(palette.BACKGROUND)
+        self.setMouseTracking(True)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setMinimumSize(420, 300)
+        #: maps a position to the first step of the group that ends there (the player sets it)
+        self.group_start: Callable[[int], int] = lambda position: position
+        self._user_zoomed = False
+        self._editor: QLineEdit | None = None
+        self._editing: tuple | None = None
+        self._hovered: tuple | None = None
+        self._state: DisplayState | None = None
+        self._highlights = Highlights()
+        self._animation = QVariantAnimation(self)
+        self._animation.setStartValue(0.0)
+        self._animation.setEndValue(1.0)
+        self._animation.setEasingCurve(QEasingCurve.Type.InOutQuad)
+        self._animation.valueChanged.connect(self._on_progress)
+        self._animation.finished.connect(self._on_animation_finished)
+        self.layout_: Layout | None = None
+        self._edges: EdgesItem | None = None
+        self._neurons: NeuronsItem | None = None
+        document.structureChanged.connect(self.rebuild)
+        document.valuesChanged.connect(self.refresh)
+        document.walkthroughChanged.connect(self.refresh)
+        document.settingsChanged.connect(self.refresh)
+        self.rebuild()
+
+    # ---- building and refreshing -----------------------------------------------------------
+    def rebuild(self) -> None:
+        """A new network (or shape): lay it out again, new items, fit to the window."""
+        self.cancel_edit()
+        self.finish_animation()
+        scene = self.scene()
+        scene.clear()
+        self.layout_ = compute_layout(self.document.experiment.network)
+        self._edges = EdgesItem(self.layout_)
+        self._neurons = NeuronsItem(self.layout_)
+        scene.addItem(self._edges)
+        scene.addItem(self._neurons)
+        left, top, right, bottom = self.layout_.scene_bounds()
+        scene.setSceneRect(QRectF(left - 10, top - 10, right - left + 20, bottom - top + 20))
+        self._user_zoomed = False
+        self.refresh()
+        self.fit_to_window()
+
+    def refresh(self) -> None:
+        """Redraw from the document's current values and walkthrough position."""
+        if self._edges is None:
+            return
+        doc = self.document
+        self.finish_animation(emit=False)
+        w = doc.walkthrough
+        if w is not None and doc.position >= 0:
+            state = DisplayState.at(w, doc.position, self.group_start(doc.position) - 1)
+        else:
+            state = DisplayState.idle(doc.experiment.network, doc.sample_inputs(), doc.sample_targets())
+        self._state = state
+        self._highlights = highlights_for(state.active, self.layout_, doc.experiment.network.depth)
+        self._neurons.loss_caption = f"loss: {doc.experiment.loss}"
+        self._edges.set_state(state, self._highlights.edges)
+        self._edges.set_animation([], 1.0)
+        self._neurons.set_state(state, self._highlights)
+        self._neurons.set_progress(1.0)
+
+    @property
+    def state(self) -> DisplayState | None:
+        """What is shown now."""
+        return self._state
+
+    # ---- animation ---------------------------------------------------------------------------
+    def animate(self, duration_ms: int) -> None:
+        """Play the active steps' pulses (instantly when ``duration_ms`` is 0)."""
+        if duration_ms <= 0 or not (self._highlights.pulses or self._highlights.edges or self._highlights.neurons):
+            return
+        self._animation.stop()
+        self._animation.setDuration(int(duration_ms))
+        self._edges.set_animation(self._highlights.pulses, 0.0)
+        self._neurons.set_progress(0.0)
+        self._animation.start()
+
+    @property
+    def animating(self) -> bool:
+        return self._animation.state() == QVariantAnimation.State.Running
+
+    def finish_animation(self, emit: bool = True) -> None:
+        """Jump to the end of a running animation at once."""
+        if self._animation.state() == QVariantAnimation.State.Running:
+            self._animation.stop()
+            self._on_animation_finished(emit)
+
+    def _on_progress(self, value) -> None:
+        t = float(value)
+        self._edges.set_animation(self._highlights.pulses, t)
+        self._neurons.set_progress(t)
+
+    def _on_animation_finished(self, emit: bool = True) -> None:
+        self._edges.set_animation([], 1.0)
+        self._neurons.set_progress(1.0)
+        if emit:
+            self.animationFinished.emit()
+
+    # ---- zoom and pan --------------------------------------------------------------------------
+    def fit_to_window(self) -> None:
+        rect = self.scene().sceneRect()
+        if rect.isEmpty():
+            return
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self._user_zoomed = False
+
+    def zoom(self, factor: float) -> None:
+        current = self.transform().m11()
+        factor = max(0.05 / current, min(factor, 8.0 / current))
+        self.scale(factor, factor)
+        self._user_zoomed = True
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom(1.15 ** steps)
+        event.accept()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if not self._user_zoomed:
+            self.fit_to_window()
+
+    # ---- what is where -------------------------------------------------------------------------
+    def place_at(self, point: QPointF) -> tuple | None:
+        """The thing drawn at a scene point: ("neuron", l, j), ("weight", l, j, k), ("bias", l, j),
+        ("target", j), or None."""
+        layout = self.layout_
+        x, y = point.x(), point.y()
+        for l, c in enumerate(layout.centres):
+            d = np.hypot(c[:, 0] - x, c[:, 1] - y)
+            j = int(np.argmin(d))
+            if d[j] <= layout.radius:
+                return ("neuron", l, j)
+        for l, c in enumerate(layout.bias_centres):
+            if c is not None:
+                half = layout.radius * 0.42 + 3
+                hit = np.flatnonzero((np.abs(c[:, 0] - x) <= half) & (np.abs(c[:, 1] - y) <= half))
+                if hit.size:
+                    return ("bias", l, int(hit[0]))
+        big = layout.radius >= 18
+        w, h = (TARGET_W, TARGET_H) if big else (56.0, 20.0)
+        for j, (tx, ty) in enumerate(layout.target_centres):
+            if abs(tx - x) <= w / 2 and abs(ty - y) <= h / 2:
+                return ("target", j)
+        e = self._edge_at(x, y)
+        if e is not None:
+            return ("weight", int(layout.edge_layer[e]), int(layout.edge_j[e]), int(layout.edge_k[e]))
+        return None
+
+    def _edge_at(self, x: float, y: float) -> int | None:
+        layout = self.layout_
+        if layout.edge_count == 0:
+            return None
+        if layout.detailed:  # the label boxes are targets too
+            for e in range(layout.edge_count):
+                lx, ly = layout.label_point(e)
+                if abs(lx - x) <= 48 and abs(ly - y) <= 14:
+                    return e
+        p = layout.edges
+        x1, y1, x2, y2 = p[:, 0], p[:, 1], p[:, 2], p[:, 3]
+        dx, dy = x2 - x1, y2 - y1
+        length2 = dx * dx + dy * dy
+        t = np.clip(((x - x1) * dx + (y - y1) * dy) / np.where(length2 == 0, 1, length2), 0, 1)
+        dist = np.hypot(x1 + t * dx - x, y1 + t * dy - y)
+        e = int(np.argmin(dist))
+        tolerance = EDGE_PICK_PIXELS / max(self.transform().m11(), 1e-6)
+        return e if dist[e] <= tolerance else None
+
+    def editable_place(self, place: tuple | None) -> tuple | None:
+        """The document place (for ``Document.edit_value``) of a drawn thing, if it can be edited."""
+        if place is None:
+            return None
+        row = self.document.sample_index
+        if place[0] == "neuron":
+            return ("input", row, place[2]) if place[1] == 0 else None
+        if place[0] == "target":
+            return ("target", row, place[1])
+        return place  # weight or bias
+
+    def place_of(self, label: str) -> tuple:
+        """The drawn thing with a label: "w5" → ("weight", 2, 0, 0), "y*" → ("target", 0)."""
+        net = self.document.experiment.network
+        if label.endswith("*"):
+            return ("target", net.layers[-1].labels.index(label[:-1]))
+        where = net.label_index()[label]
+        if where[0] == "input":
+            return ("neuron", 0, where[1])
+        return where
+
+    def scene_point_of(self, label: str) -> QPointF:
+        """Where the thing with ``label`` is drawn (the label box of an edge)."""
+        place = self.place_of(label)
+        layout = self.layout_
+        if place[0] == "neuron":
+            x, y = layout.centres[place[1]][place[2]]
+        elif place[0] == "weight":
+            x, y = layout.label_point(layout.edge_index(*place[1:]))
+        elif place[0] == "bias":
+            x, y = layout.bias_centres[place[1]][place[2]]
+        else:
+            x, y = layout.target_centres[place[1]]
+        return QPointF(float(x), float(y))
+
+    def view_point_of(self, label: str) -> QPoint:
+        return self.mapFromScene(self.scene_point_of(label))
+
+    # ---- read-only accessors of what is shown ------------------------------------------------
+    def _texts(self, label: str):
+        state = self._state
+        if label == "E":
+            return loss_texts(state)
+        place = self.place_of(label)
+        if place[0] == "neuron":
+            return neuron_texts(state, place[1], place[2])
+        if place[0] == "weight":
+            return weight_texts(state, *place[1:])
+        if place[0] == "bias":
+            return bias_texts(state, *place[1:])
+        return target_texts(state, place[1])
+
+    def displayed_text(self, label: str) -> str:
+        """The value written for ``label`` (neuron, input, weight, bias, "y*" target, "E" loss)."""
+        return self._texts(label).value
+
+    def displayed_gradient(self, label: str) -> str:
+        """The ∂E/∂label written beside it in the gradient colour ('' when not shown)."""
+        return self._texts(label).grad
+
+    def displayed_old(self, label: str) -> str:
+        """The value before the update, shown while the update phase changes it ('' otherwise)."""
+        return self._texts(label).old
+
+    def tooltip_text(self, label: str) -> str:
+        """The tooltip (full precision) of ``label``."""
+        return self._texts(label).tooltip
+
+    def is_highlighted(self, label: str) -> bool:
+        place = self.place_of(label)
+        h = self._highlights
+        if place[0] == "neuron":
+            return (place[1], place[2]) in h.neurons
+        if place[0] == "weight":
+            return self.layout_.edge_index(*place[1:]) in h.edges
+        if place[0] == "bias":
+            return (place[1], place[2]) in h.biases
+        return h.targets
+
+    def labels_visible(self) -> bool:
+        """Whether every weight is written on its edge (small networks only)."""
+        return self.layout_.detailed
+
+    # ---- mouse: hover and double-click ---------------------------------------------------------
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        super().mouseMoveEvent(event)
+        if event.buttons() != Qt.MouseButton.NoButton:
+            return
+        place = self.place_at(self.mapToScene(event.position().toPoint()))
+        self._set_hovered(place, event.globalPosition().toPoint())
+
+    def _set_hovered(self, place: tuple | None, global_pos: QPoint) -> None:
+        if place == self._hovered:
+            return
+        self._hovered = place
+        edge = None
+        if place is not None and place[0] == "weight":
+            edge = self.layout_.edge_index(*place[1:])
+        self._edges.set_hovered(edge)
+        self._neurons.set_hovered(place if place and place[0] != "weight" else None)
+        if place is None:
+            QToolTip.hideText()
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        QToolTip.showText(global_pos, self._tooltip_for(place), self)
+
+    def _tooltip_for(self, place: tuple) -> str:
+        state = self._state
+        if place[0] == "neuron":
+            return neuron_texts(state, place[1], place[2]).tooltip
+        if place[0] == "weight":
+            return weight_texts(state, *place[1:]).tooltip
+        if place[0] == "bias":
+            return bias_texts(state, *place[1:]).tooltip
+        return target_texts(state, place[1]).tooltip
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._set_hovered(None, QPoint())
+        super().leaveEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        scene_point = self.mapToScene(event.position().toPoint())
+        where = self.editable_place(self.place_at(scene_point))
+        if where is None:
+            super().mouseDoubleClickEvent(event)
+            return
+        self.begin_edit(where, event.position().toPoint())
+        event.accept()
+
+    # ---- editing in place ----------------------------------------------------------------------
+    def begin_edit(self, where: tuple, at: QPoint | None = None) -> QLineEdit:
+        """Open a small editor over the number at ``where`` (a document place); Return commits,
+        Escape cancels. This is what a double-click does."""
+        self.cancel_edit()
+        self.finish_animation()
+        editor = QLineEdit(self.viewport())
+        editor.setObjectName("valueEditor")
+        editor.setText(full(self.document.value_at(where)))
+        editor.selectAll()
+        editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        editor.setStyleSheet("QLineEdit { border: 2px solid #f5b301; border-radius: 5px; padding: 3px 6px;"
+                             " background: white; font-size: 14px; }")
+        editor.setFixedWidth(150)
+        pos = at if at is not None else self.viewport().rect().center()
+        editor.move(max(0, pos.x() - 75), max(0, pos.y() - 16))
+        editor.returnPressed.connect(self.commit_edit)
+        editor.installEventFilter(self)
+        editor.show()
+        editor.setFocus()
+        self._editor, self._editing = editor, where
+        self.editStarted.emit(where)
+        return editor
+
+    @property
+    def editor(self) -> QLineEdit | None:
+        return self._editor
+
+    def commit_edit(self) -> bool:
+        """Apply the typed number as an undoable edit; a bad number keeps the editor open."""
+        if self._editor is None:
+            return False
+        try:
+            value = parse_number(self._editor.text())
+        except ValueError:
+            self._editor.setStyleSheet(self._editor.styleSheet().replace("#f5b301", "#d62728"))
+            self._editor.setToolTip("Type a number, for example 0.25 or −1.5")
+            return False
+        where = self._editing
+        self.cancel_edit()
+        self.document.edit_value(where, value)
+        return True
+
+    def cancel_edit(self) -> None:
+        editor, self._editor, self._editing = self._editor, None, None
+        if editor is not None:
+            editor.removeEventFilter(self)
+            editor.hide()
+            editor.deleteLater()
+            self.setFocus()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self._editor and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.cancel_edit()
+            return True
+        if obj is self._editor and event.type() == event.Type.FocusOut:
+            self.commit_edit() if self._editor is not None and self._editor.isModified() else self.cancel_edit()
+            return False
+        return super().eventFilter(obj, event)
+
+    # ---- legend --------------------------------------------------------------------------------
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        items = [(palette.POSITIVE, "positive weight"), (palette.NEGATIVE, "negative weight"),
+                 (palette.GRADIENT, "gradient ∂E/∂·"), (palette.UPDATED, "updated value")]
+        x, y = 14.0, float(self.viewport().height() - 16)
+        for colour, text in items:
+            painter.setPen(QPen(colour, 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.drawLine(QPointF(x, y), QPointF(x + 18, y))
+            painter.setPen(palette.MUTED)
+            w, _ = draw_text(painter, text, x + 24, y, 12, align="left")
+            x += 24 + w + 18
+        hint = "wheel: zoom · drag: pan · double-click a number to change it"
+        painter.setPen(QColor("#94a3b8"))
+        draw_text(painter, hint, float(self.viewport().width() - 14), 14.0, 12, align="right")
+        painter.restore()

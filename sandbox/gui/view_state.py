@@ -1,0 +1,133 @@
+"""What the network view shows at one moment: every number taken from the engine, NaN where the
+walkthrough has not reached it yet.
+
+With no walkthrough running, the values are the engine's forward pass of the shown sample. In a
+walkthrough, ``DisplayState.at`` replays its steps up to the position, each step putting its
+value where it belongs; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sandbox.engine import Network, Step, Walkthrough
+
+Array = np.ndarray
+NAN = float("nan")
+
+
+@dataclass
+class DisplayState:
+    """Per-layer arrays in the file's layer numbering (index 0 = inputs; None where not defined)."""
+
+    network: Network
+    values: list[Array]                 # neuron outputs
+    preactivations: list[Array | None]  # z per neuron
+    grads: list[Array | None]           # ∂E/∂(neuron output)
+    pre_grads: list[Array | None]       # ∂E/∂z
+    weights: list[Array | None]         # weights into layer l (None for l = 0)
+    weight_grads: list[Array | None]
+    weight_old: list[Array | None]      # value before the update where updated, else NaN
+    biases: list[Array | None]
+    bias_grads: list[Array | None]
+    bias_old: list[Array | None]
+    targets: Array
+    loss: float | None = None
+    walkthrough: Walkthrough | None = None
+    position: int = -1
+    #: the steps just revealed (highlighted and animated)
+    active: list[Step] = field(default_factory=list)
+
+    @property
+    def in_walkthrough(self) -> bool:
+        return self.walkthrough is not None and self.position >= 0
+
+    @property
+    def phase(self) -> str | None:
+        if not self.in_walkthrough:
+            return None
+        return self.walkthrough.steps[self.position].phase
+
+    # ---- building --------------------------------------------------------------------------
+    @classmethod
+    def blank(cls, network: Network, inputs: Array, targets: Array) -> "DisplayState":
+        sizes = network.sizes
+        layers = network.layers
+
+        def nan_layers(first: Array | None = None) -> list[Array | None]:
+            return [first] + [np.full(n, NAN) for n in sizes[1:]]
+
+        return cls(
+            network=network,
+            values=[np.asarray(inputs, dtype=float).copy()] + [np.full(n, NAN) for n in sizes[1:]],
+            preactivations=nan_layers(),
+            grads=nan_layers(np.full(sizes[0], NAN)),
+            pre_grads=nan_layers(),
+            weights=[None] + [layer.weights.copy() for layer in layers],
+            weight_grads=[None] + [np.full(layer.weights.shape, NAN) for layer in layers],
+            weight_old=[None] + [np.full(layer.weights.shape, NAN) for layer in layers],
+            biases=[None] + [None if layer.biases is None else layer.biases.copy() for layer in layers],
+            bias_grads=[None] + [None if layer.biases is None else np.full(layer.size, NAN) for layer in layers],
+            bias_old=[None] + [None if layer.biases is None else np.full(layer.size, NAN) for layer in layers],
+            targets=np.asarray(targets, dtype=float).copy(),
+        )
+
+    @classmethod
+    def idle(cls, network: Network, inputs: Array, targets: Array) -> "DisplayState":
+        """No walkthrough: the weights and the engine's forward pass of one sample."""
+        state = cls.blank(network, inputs, targets)
+        fp = network.forward(inputs)
+        for l in range(1, network.depth + 1):
+            state.values[l] = fp.outputs[l][0].copy()
+            state.preactivations[l] = fp.preactivations[l - 1][0].copy()
+        return state
+
+    @classmethod
+    def at(cls, walkthrough: Walkthrough, position: int, active_from: int | None = None) -> "DisplayState":
+        """The walkthrough shown up to step ``position``; steps after ``active_from`` are the active ones."""
+        w = walkthrough
+        net = w.network
+        s = w.sample
+        state = cls.blank(net, w.inputs[s], w.targets[s])
+        state.weights = [None] + [a.copy() for a in w.weights_before]
+        state.biases = [None] + [None if b is None else b.copy() for b in w.biases_before]
+        state.walkthrough = w
+        state.position = position
+        for step in w.steps[: position + 1]:
+            state.apply(step)
+        if position >= 0:
+            start = position if active_from is None else max(0, active_from + 1)
+            state.active = list(w.steps[start: position + 1])
+        return state
+
+    def apply(self, step: Step) -> None:
+        """Put one step's value where it belongs."""
+        l, j, k, v = step.layer, step.neuron, step.source, step.value
+        kind = step.kind
+        if kind == "neuron":
+            self.values[l][j] = v
+            self.preactivations[l][j] = v
+        elif kind == "preactivation":
+            self.preactivations[l][j] = v
+        elif kind == "activation":
+            self.values[l][j] = v
+        elif kind == "loss":
+            self.loss = v
+        elif kind == "output_gradient":
+            self.grads[l][j] = v
+            if self.network.layers[l - 1].activation == "identity":
+                self.pre_grads[l][j] = v
+        elif kind == "preactivation_gradient":
+            self.pre_grads[l][j] = v
+        elif kind == "weight_gradient":
+            self.weight_grads[l][j, k] = v
+        elif kind == "bias_gradient":
+            self.bias_grads[l][j] = v
+        elif kind == "weight_update":
+            self.weight_old[l][j, k] = step.old
+            self.weights[l][j, k] = v
+        elif kind == "bias_update":
+            self.bias_old[l][j] = step.old
+            self.biases[l][j] = v
