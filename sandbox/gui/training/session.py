@@ -241,7 +241,7 @@ class TrainingSession(QObject):
             return
         exp = self.document.experiment
         key = _optimizer_key(exp)
-        changed = key[:2] != self._known_optimizer[:2] if self._known_optimizer else True
+        changed = key[0] != self._known_optimizer[0] if self._known_optimizer else True
         self._known_optimizer = key
         self.controller.set_settings(exp, optimizer_changed=changed)
         data = exp.data

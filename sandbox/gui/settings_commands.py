@@ -1,0 +1,268 @@
+"""Undoable changes of an experiment's settings, made by the settings panel.
+
+Two kinds:
+
+* ``SettingCommand``: one setting (loss, optimizer, schedule, batching, regularization, init,
+  a layer's activation, α or trainable flags) changes; the weights and counters stay. The
+  document's trainer is reconfigured (the optimizer rebuilt only when its kind or options
+  change, a new learning rate keeps its state) and ``settingsChanged`` is emitted; a training
+  session forwards the new settings to its worker, which applies them between two iterations.
+  Consecutive changes of the same setting merge into one command.
+* ``ExperimentCommand``: the experiment is replaced by another one (architecture, bias on/off,
+  regenerated or imported data, re-initialized weights): the document gets a new trainer, and
+  undo puts back the old experiment and trainer exactly (counters and history included).
+
+Every change lands in ``document.experiment``, which is what the file saver writes.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtGui import QUndoCommand
+
+from sandbox.engine import Experiment, Layer, Network, Trainer
+
+from .training.worker import set_hyperparameters
+
+if TYPE_CHECKING:
+    from .document import Document
+
+_SETTING_ID = 5101
+
+#: experiment attributes a ``SettingCommand`` may change
+EXPERIMENT_FIELDS = ("loss", "reduction", "optimizer", "schedule", "regularization", "batching", "init", "seed")
+#: layer attributes (key ("layer", index, name)) a ``SettingCommand`` may change
+LAYER_FIELDS = ("activation", "alpha", "train_weights", "train_biases")
+
+
+def _get(experiment: Experiment, key) -> Any:
+    if isinstance(key, tuple):
+        _, index, name = key
+        if name == "init":
+            return experiment.layer_inits[index]
+        return getattr(experiment.network.layers[index], name)
+    return getattr(experiment, key)
+
+
+def _set(experiment: Experiment, key, value) -> None:
+    value = copy.deepcopy(value)
+    if isinstance(key, tuple):
+        _, index, name = key
+        if name == "init":
+            experiment.layer_inits[index] = value
+        else:
+            setattr(experiment.network.layers[index], name, value)
+    else:
+        setattr(experiment, key, value)
+
+
+class SettingCommand(QUndoCommand):
+    """Change settings of ``document.experiment``: ``changes`` maps a key to its new value.
+
+    Keys are experiment attributes (``EXPERIMENT_FIELDS``) or ``("layer", i, name)`` with ``i``
+    counted as the engine does (0 = first layer after the inputs).
+    """
+
+    def __init__(self, document: "Document", text: str, changes: dict):
+        super().__init__(text)
+        self.document = document
+        self.changes = dict(changes)
+        self.old = {key: copy.deepcopy(_get(document.experiment, key)) for key in self.changes}
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return _SETTING_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, SettingCommand) or other.document is not self.document:
+            return False
+        if set(other.changes) != set(self.changes) or other.text() != self.text():
+            return False
+        self.changes = dict(other.changes)
+        return True
+
+    def redo(self) -> None:
+        self._apply(self.changes)
+
+    def undo(self) -> None:
+        self._apply(self.old)
+
+    def _apply(self, values: dict) -> None:
+        doc = self.document
+        exp = doc.experiment
+        before = exp.optimizer.name
+        for key, value in values.items():
+            _set(exp, key, value)
+        apply_settings(doc, optimizer_rebuilt=exp.optimizer.name != before)
+
+
+def apply_settings(document: "Document", optimizer_rebuilt: bool) -> None:
+    """The document's trainer follows its experiment's settings; the views are told."""
+    trainer = document.trainer
+    exp = document.experiment
+    if optimizer_rebuilt or trainer.optimizer.name != exp.optimizer.name:
+        trainer.set_optimizer()
+    else:  # same kind: new hyper-parameters, the state (velocities, moments) is kept
+        set_hyperparameters(trainer.optimizer, exp.optimizer)
+    trainer.configure()
+    document.settingsChanged.emit()
+    document.values_edited()  # forward values (activations) may differ; the walkthrough is stale
+
+
+class ExperimentCommand(QUndoCommand):
+    """Replace the document's experiment (and trainer) by ``experiment``; undo puts the old ones back."""
+
+    def __init__(self, document: "Document", text: str, experiment: Experiment):
+        super().__init__(text)
+        self.document = document
+        self.old_experiment = document.experiment
+        self.old_trainer = document.trainer
+        self.new_experiment = experiment
+        self.new_trainer: Trainer | None = None
+
+    def redo(self) -> None:
+        if self.new_trainer is None:
+            self.new_trainer = continued_trainer(self.old_trainer, self.new_experiment)
+        _swap(self.document, self.new_experiment, self.new_trainer)
+
+    def undo(self) -> None:
+        _swap(self.document, self.old_experiment, self.old_trainer)
+
+
+def continued_trainer(old: Trainer, experiment: Experiment) -> Trainer:
+    """A trainer for ``experiment`` that goes on counting where ``old`` was (and keeps the optimizer's
+    state when the parameters have the same shapes)."""
+    trainer = Trainer(experiment)
+    trainer.iteration, trainer.epoch = old.iteration, old.epoch
+    trainer.batch_in_epoch = min(old.batch_in_epoch, trainer.batches_per_epoch - 1)
+    same_shapes = [p.shape for p in old.network.parameters()] == [p.shape for p in experiment.network.parameters()]
+    if same_shapes and old.optimizer.name == experiment.optimizer.name:
+        trainer.optimizer.state = copy.deepcopy(old.optimizer.state)
+        trainer.optimizer.steps_taken = old.optimizer.steps_taken
+    return trainer
+
+
+def _swap(document: "Document", experiment: Experiment, trainer: Trainer) -> None:
+    document.experiment = experiment
+    document.trainer = trainer
+    document.discard_walkthrough()
+    document.structureChanged.emit()
+    document.settingsChanged.emit()
+    document.valuesChanged.emit()
+    document.historyChanged.emit()
+
+
+# ---- building changed experiments ---------------------------------------------------------------
+
+def with_layer_sizes(experiment: Experiment, hidden: list[int], activations: list[str] | None = None,
+                     biases: list[bool] | None = None) -> Experiment:
+    """A copy with hidden layers of the given sizes (the output layer stays).
+
+    Layers whose shape is unchanged keep their weights and names; the others get fresh weights
+    drawn from their init and generated names. ``activations`` and ``biases`` cover the hidden
+    layers (new ones default to the last hidden layer's activation, or tanh, with a bias).
+    """
+    exp = experiment.copy()
+    old = exp.network
+    old_hidden = old.layers[:-1]
+    output = old.layers[-1]
+    default_activation = old_hidden[-1].activation if old_hidden else "tanh"
+    activations = list(activations or [])
+    biases = list(biases or [])
+    old_inits = list(experiment.layer_inits) + [None] * old.depth
+    layers: list[Layer] = []
+    inits = []
+    fresh: list[int] = []
+    fan_in = old.input_size
+    sizes = list(hidden) + [output.size]
+    for i, size in enumerate(sizes):
+        is_output = i == len(sizes) - 1
+        source = output if is_output else (old_hidden[i] if i < len(old_hidden) else None)
+        if is_output:
+            activation, has_bias = output.activation, output.has_bias
+        else:
+            activation = activations[i] if i < len(activations) else (
+                source.activation if source else default_activation)
+            has_bias = biases[i] if i < len(biases) else (source.has_bias if source else True)
+        init = old_inits[old.depth - 1] if is_output else (old_inits[i] if i < len(old_hidden) else None)
+        if source is not None and source.weights.shape == (size, fan_in) and source.has_bias == has_bias:
+            layer = source.copy()
+            layer.activation = activation
+        else:
+            layer = Layer(np.zeros((size, fan_in)), activation, np.zeros(size) if has_bias else None,
+                          source.alpha if source is not None else None,
+                          train_weights=source.train_weights if source else True,
+                          train_biases=source.train_biases if source else True)
+            if source is not None and source.size == size:
+                layer.labels = list(source.labels)  # neurons keep their names (y, h1, …)
+            fresh.append(i)
+        layers.append(layer)
+        inits.append(init)
+        fan_in = size
+    _unique_labels(layers, old.input_labels)
+    exp.network = Network(old.input_size, layers, list(old.input_labels))
+    exp.layer_inits = inits
+    for i in fresh:
+        exp.network.layers[i].weights[...] = exp.draw_weights(i)
+    exp.initial_state = exp.network.state()
+    return exp
+
+
+def _unique_labels(layers: list[Layer], input_labels: list[str]) -> None:
+    """Clear generated-looking names of changed layers so that ``Network`` regenerates them consistently."""
+    seen: set[str] = set(input_labels)
+    for l, layer in enumerate(layers, start=1):
+        names = list(layer.labels) + [n for row in layer.weight_labels for n in row] + list(layer.bias_labels or [])
+        if not layer.labels or any(n in seen for n in names) or not layer.weight_labels or (
+                layer.weight_labels and len(layer.weight_labels[0]) != layer.fan_in):
+            keep_labels = bool(layer.labels) and len(layer.labels) == layer.size and not any(
+                n in seen for n in layer.labels)
+            if not keep_labels:
+                layer.labels = []
+            layer.weight_labels = []
+            layer.bias_labels = None
+            layer.preactivation_labels = []
+            if not keep_labels:
+                layer.labels = [f"h{l}_{j + 1}" for j in range(layer.size)] if l < len(layers) else (
+                    ["y"] if layer.size == 1 else [f"y{j + 1}" for j in range(layer.size)])
+            layer.weight_labels = [[f"w{l}_{j + 1}_{k + 1}" for k in range(layer.fan_in)] for j in range(layer.size)]
+            if layer.has_bias:
+                layer.bias_labels = [f"b_{name}" for name in layer.labels]
+            layer.preactivation_labels = [f"net_{name}" for name in layer.labels]
+        seen.update(layer.labels)
+        seen.update(n for row in layer.weight_labels for n in row)
+        seen.update(layer.bias_labels or [])
+
+
+def with_data(experiment: Experiment, data, data_source: dict) -> Experiment:
+    """A copy with other data; the first layer (or the output layer) is rebuilt if the sizes differ."""
+    exp = experiment.copy()
+    n_in = data.inputs.shape[1]
+    n_out = data.targets.shape[1]
+    net = exp.network
+    if n_in != net.input_size or n_out != net.layers[-1].size:
+        layers = [layer.copy() for layer in net.layers]
+        if n_in != net.input_size:
+            first = layers[0]
+            layers[0] = Layer(exp.layer_init(0).weights(first.size, n_in, 1), first.activation,
+                              None if first.biases is None else np.zeros(first.size), first.alpha)
+        if n_out != layers[-1].size:
+            last = layers[-1]
+            layers[-1] = Layer(exp.layer_init(len(layers) - 1).weights(n_out, last.fan_in, len(layers)),
+                               last.activation, None if last.biases is None else np.zeros(n_out), last.alpha)
+        _unique_labels(layers, [f"x{k + 1}" for k in range(n_in)])
+        exp.network = Network(n_in, layers, None if n_in != net.input_size else list(net.input_labels))
+        exp.initial_state = exp.network.state()
+    exp.data = data
+    exp.data_source = dict(data_source)
+    return exp
+
+
+def reinitialized(experiment: Experiment) -> Experiment:
+    """A copy whose weights are drawn afresh from each layer's init and seed (biases zero)."""
+    exp = experiment.copy()
+    exp.reinitialize()
+    exp.initial_state = exp.network.state()
+    return exp
