@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
@@ -54,3 +56,21 @@ def legend(plot: pg.PlotWidget, offset=(10, 10), columns: int = 1) -> pg.LegendI
                                        brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#cbd5e1"),
                                        labelTextColor=INK, labelTextSize="9pt")
     return leg
+
+
+def _sparse_log_strings(values, scale, spacing) -> list[str]:
+    """Log-axis labels at 1, 2 and 5 × 10^k only, written as plain numbers (0.05, 2, 500)."""
+    out = []
+    for v in values:
+        value = 10.0 ** v
+        mantissa = value / 10.0 ** math.floor(v + 1e-9)
+        out.append(f"{value:g}" if min(abs(mantissa - m) for m in (1.0, 2.0, 5.0)) < 1e-6 else "")
+    return out
+
+
+def readable_log_axes(plot: pg.PlotWidget, sides=("left", "bottom")) -> None:
+    """Label log axes sparsely (1, 2, 5 per decade) with plain numbers instead of 9·10¹ crowds."""
+    for side in sides:
+        axis = plot.getPlotItem().getAxis(side)
+        axis.enableAutoSIPrefix(False)
+        axis.logTickStrings = _sparse_log_strings

@@ -1,0 +1,75 @@
+"""GD vs SGD vs mini-batch view: plots the engine's runs, labels iterations and epochs, thread ends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sandbox.engine import Experiment, Layer, Network, OptimizerSpec
+from sandbox.engine.comparison import compare_batch_modes
+from sandbox.engine.datasets import generate
+from sandbox.gui.views.batch_comparison_view import BatchComparisonView
+
+
+def regression() -> Experiment:
+    rng = np.random.default_rng(0)
+    net = Network(2, [Layer(rng.normal(size=(3, 2)) * 0.5, "tanh", np.zeros(3)),
+                      Layer(rng.normal(size=(1, 3)) * 0.5, "identity", np.zeros(1))])
+    return Experiment(net, generate("plane", 40, 0.1, 0), name="plane", optimizer=OptimizerSpec("sgd", 0.05))
+
+
+@pytest.fixture
+def view(qtbot):
+    v = BatchComparisonView(regression(), epochs=3)
+    qtbot.addWidget(v)
+    qtbot.waitUntil(lambda: bool(v.runs) and not v.busy, timeout=10000)
+    yield v
+    v.shutdown()
+    assert not v.worker.running
+
+
+def test_plots_show_the_engine_runs(view):
+    expected = compare_batch_modes(regression(), epochs=3, minibatch_size=4)
+    assert view.size_spin.value() == 4
+    for run, exp in zip(view.runs, expected):
+        assert run.mode == exp.mode
+        curve = view.curves[run.mode]  # xData/yData: the data as given, before the log display
+        np.testing.assert_array_equal(curve.xData, exp.samples_seen)
+        np.testing.assert_array_equal(curve.yData, exp.loss)
+        np.testing.assert_array_equal(run.iterations, exp.iterations)
+        timed = view.time_curves[run.mode]
+        np.testing.assert_array_equal(timed.xData, run.wall_time[1:] * 1000.0)  # time 0 is off the log axis
+        np.testing.assert_array_equal(timed.yData, exp.loss[1:])
+
+
+def test_iterations_and_epochs_labelled(view):
+    text = view.table.text()
+    assert "iterations / epoch" in text and "epochs" in text
+    # GD: 1 iteration per epoch, 3 in all; SGD: 40 per epoch, 120; mini-batch of 4: 10 per epoch, 30
+    for cells in (">40</td><td align='right'>1</td><td align='right'>3</td>",
+                  ">1</td><td align='right'>40</td><td align='right'>120</td>",
+                  ">4</td><td align='right'>10</td><td align='right'>30</td>"):
+        assert cells in text
+    top = view.samples_plot.getPlotItem().getAxis("top")
+    assert top.labelText == "epochs" and top.scale == pytest.approx(1 / 40)
+    assert [item[1].text for item in view.legend.items] == [
+        "GD (full batch), n₀ = 40", "SGD (one sample), n₀ = 1", "Mini-batch SGD, n₀ = 4"]
+
+
+def test_rerun_with_other_settings(view, qtbot):
+    view.epochs_spin.setValue(2)
+    view.size_spin.setValue(8)
+    with qtbot.waitSignal(view.resultReady, timeout=10000):
+        view.run()
+    assert [r.total_samples for r in view.runs] == [80, 80, 80]
+    assert view.runs[2].iterations_per_epoch == 5
+
+
+def test_stop_and_close(qtbot):
+    v = BatchComparisonView(regression(), epochs=200)
+    qtbot.addWidget(v)
+    v.stop()
+    qtbot.waitUntil(lambda: not v.busy, timeout=10000)
+    assert v.run_button.isEnabled()
+    v.close()
+    assert not v.worker.running
