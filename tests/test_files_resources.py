@@ -1,0 +1,26 @@
+"""Shipped resources are found from a checkout, and an install would ship every package and resource."""
+
+import tomllib
+from pathlib import Path
+
+from sandbox.resources import default_network, example_networks, resource_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_resources_are_found_in_the_checkout():
+    assert default_network() == ROOT / "resources" / "networks" / "lecture17-linear.json"
+    assert default_network().is_file()
+    assert resource_path("networks").is_dir()
+    assert len(example_networks()) >= 9
+
+
+def test_pyproject_lists_every_package_and_maps_the_resources():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    packages = set(config["packages"])
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "sandbox").rglob("__init__.py")}
+    missing = on_disk - packages
+    assert not missing, f"add these packages to [tool.setuptools] packages in pyproject.toml: {sorted(missing)}"
+    assert "sandbox.resources" in packages
+    assert config["package-dir"]["sandbox.resources"] == "resources"
+    assert "networks/*.json" in config["package-data"]["sandbox.resources"]
