@@ -19,11 +19,15 @@ def short(value: float | None) -> str:
     return fmt(value, SHORT_DIGITS)
 
 
+FULL_DIGITS = 15
+
+
 def full(value: float | None) -> str:
-    """Every digit Python keeps (shortest round-trip form), with a true minus sign."""
+    """Full precision (15 significant digits: every digit a double carries reliably, without the
+    last-bit noise of ``0.1 + 0.2``), with a true minus sign."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return repr(float(value)).replace("-", MINUS)
+    return fmt(value, FULL_DIGITS)
 
 
 def parse_number(text: str) -> float:

@@ -1,0 +1,337 @@
+"""The real main window, driven as a user would: stepping through the lecture's update, stepping
+back, editing by double-click, undo, opening a broken file, saving."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from sandbox.engine import Layer, Network  # noqa: E402
+
+LECTURE_STEPS = 19
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, qapp):
+    """Each test gets its own settings file, so recent files and geometry never leak."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Message boxes never block: errors are recorded, "unsaved changes?" answers Discard."""
+    shown = {"critical": [], "warning": [], "answer": QMessageBox.StandardButton.Discard}
+
+    def critical(parent, title, text, *args, **kwargs):
+        shown["critical"].append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    def warning(parent, title, text, *args, **kwargs):
+        shown["warning"].append((title, text))
+        return shown["answer"]
+
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(critical))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, dialogs):
+    from sandbox.gui import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.player.set_speed("instant")
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def action(window, name: str) -> QAction:
+    found = window.findChild(QAction, name)
+    assert found is not None, name
+    return found
+
+
+def step(window, times: int = 1) -> None:
+    for _ in range(times):
+        action(window, "stepAction").trigger()
+
+
+def shown(window) -> dict:
+    """Everything the view and the panel show, to compare states exactly."""
+    view = window.network_view
+    labels = ["i1", "i2", "h1", "h2", "y", "w1", "w2", "w3", "w4", "w5", "w6", "y*", "E"]
+    return {
+        "text": {lab: view.displayed_text(lab) for lab in labels},
+        "grad": {lab: view.displayed_gradient(lab) for lab in labels if lab != "E"},
+        "old": {lab: view.displayed_old(lab) for lab in labels if lab.startswith("w")},
+        "highlighted": {lab: view.is_highlighted(lab) for lab in labels if lab != "E"},
+        "panel": window.explanation_panel.toPlainText(),
+        "weights": [layer.weights.copy().tolist() for layer in window.document.experiment.network.layers],
+        "iteration": window.document.trainer.iteration,
+        "modified": window.isWindowModified(),
+    }
+
+
+# ---- the lecture's update, step by step -----------------------------------------------------------
+
+def test_window_opens_with_the_lecture_network(window):
+    view = window.network_view
+    assert view.objectName() == "networkView"
+    assert window.document.path.name == "lecture17-linear.json"
+    assert "lecture17-linear.json" in window.windowTitle()
+    assert view.displayed_text("i1") == "2" and view.displayed_text("i2") == "3"
+    assert view.displayed_text("w5") == "0.14" and view.displayed_text("y*") == "1"
+    assert view.displayed_text("y") == "0.191"  # the engine's forward pass, before any step
+    assert view.labels_visible()
+    for name in ("openAction", "saveAction", "saveAsAction", "undoAction", "redoAction", "stepAction",
+                 "stepBackAction", "finishUpdateAction", "trainAction", "resetAction"):
+        assert not action(window, name).icon().isNull(), name
+    assert action(window, "trainAction").isCheckable()
+    from pyqtgraph import PlotWidget
+    assert window.findChild(PlotWidget, "lossPlot") is window.loss_plot
+    assert window.findChild(PlotWidget, "gradientPlot") is window.gradient_plot
+
+
+def test_stepping_through_the_lecture_update(window, tmp_path):
+    view, panel = window.network_view, window.explanation_panel
+    step(window)  # h1
+    assert view.displayed_text("h1") == "0.85" and view.displayed_text("h2") == "" and view.displayed_text("y") == ""
+    assert view.is_highlighted("h1") and view.is_highlighted("w1") and view.is_highlighted("w2")
+    assert "Forward pass" in panel.toPlainText() and "2·0.11 + 3·0.21" in panel.toPlainText()
+    step(window, 2)  # h2, y
+    assert [view.displayed_text(x) for x in ("h1", "h2", "y")] == ["0.85", "0.48", "0.191"]
+    assert "0.85·0.14 + 0.48·0.15" in panel.toPlainText()
+    step(window)  # loss
+    assert view.displayed_text("E") == "0.3272" and "0.3272405" in view.tooltip_text("E")
+    assert "½(0.191 − 1)²" in panel.toPlainText()
+    step(window)  # ∂E/∂y
+    assert view.displayed_gradient("y") == "−0.809"
+    step(window)  # ∂E/∂w5
+    assert view.displayed_gradient("w5") == "−0.6876"
+    assert "−0.68765" in view.tooltip_text("w5")
+    assert "(−0.809)(0.85)" in panel.toPlainText() and "−0.68765" in panel.toPlainText()
+    assert "Backward pass" in panel.toPlainText()
+    step(window, 7)  # through ∂E/∂w4
+    assert view.displayed_gradient("h1") == "−0.1133" and view.displayed_gradient("w4") == "−0.364"
+    assert window.document.trainer.iteration == 0
+    step(window, 6)  # the six updates; the last one applies the update
+    assert window.document.position == LECTURE_STEPS - 1 and window.document.applied
+    assert view.displayed_text("w5") == "0.1744" and view.displayed_text("w6") == "0.1694"
+    assert view.displayed_old("w5") == "0.14" and view.displayed_old("w6") == "0.15"
+    assert "0.1743825" in view.tooltip_text("w5") and "0.169416" in view.tooltip_text("w6")
+    assert "0.15 − 0.05 · (−0.38832)" in panel.toPlainText() and "Update applied" in panel.toPlainText()
+    assert window.document.trainer.iteration == 1 and window.isWindowModified()
+    assert window.loss_plot.values() == pytest.approx([0.3272405])
+    assert [v[0] for v in window.gradient_plot.values()] == pytest.approx(
+        [np.sqrt(0.22652**2 + 0.33978**2 + 0.2427**2 + 0.36405**2), np.sqrt(0.68765**2 + 0.38832**2)])
+    assert "Iteration <b>1</b>" in window.iteration_label.text()
+
+    out = tmp_path / "after.json"
+    assert window.save_file(out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    np.testing.assert_allclose(data["layers"][1]["weights"], [[0.121326, 0.226989], [0.132135, 0.0982025]],
+                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(data["layers"][2]["weights"], [[0.1743825, 0.169416]], rtol=0, atol=1e-12)
+    assert not window.isWindowModified() and window.document.path == out
+
+    step(window)  # the next update begins: the new weights' forward values
+    assert window.document.position == -1 and not window.document.applied
+    assert view.displayed_text("y") == "0.2557" and view.displayed_text("w5") == "0.1744"
+    assert view.displayed_old("w5") == ""
+
+
+def test_step_back_restores_exactly_what_was_shown(window):
+    seen = [shown(window)]
+    for _ in range(LECTURE_STEPS):
+        step(window)
+        seen.append(shown(window))
+    assert seen[-1]["iteration"] == 1
+    for expected in reversed(seen[:-1]):
+        action(window, "stepBackAction").trigger()
+        assert shown(window) == expected
+    assert not action(window, "stepBackAction").isEnabled()
+
+
+def test_finish_update_applies_the_rest_at_once(window):
+    step(window, 2)
+    action(window, "finishUpdateAction").trigger()
+    doc = window.document
+    assert doc.applied and doc.trainer.iteration == 1
+    assert doc.value_at(("weight", 2, 0, 0)) == pytest.approx(0.1743825)
+    action(window, "finishUpdateAction").trigger()  # the next update as a whole
+    assert doc.trainer.iteration == 2 and window.loss_plot.values() == pytest.approx([0.3272405, 0.2769572],
+                                                                                        abs=1e-7)
+
+
+def test_granularity_phase_shows_a_whole_phase_per_step(window):
+    window.player.set_granularity("phase")
+    step(window)
+    view = window.network_view
+    assert window.document.position == 2
+    assert [view.displayed_text(x) for x in ("h1", "h2", "y")] == ["0.85", "0.48", "0.191"]
+    assert all(view.is_highlighted(x) for x in ("h1", "h2", "y", "w1", "w6"))
+    step(window, 2)  # loss, backward
+    assert view.displayed_gradient("w1") == "−0.2265" and window.document.position == 12
+    action(window, "stepBackAction").trigger()
+    assert window.document.position == 3 and view.displayed_gradient("w1") == ""
+
+
+def test_clicking_an_earlier_step_in_the_panel_jumps_back(window):
+    step(window, 6)
+    window.explanation_panel.anchorClicked.emit(QUrl("step:1"))
+    assert window.document.position == 1
+    assert window.network_view.displayed_text("h2") == "0.48" and window.network_view.displayed_text("y") == ""
+
+
+def test_animation_never_blocks_input(window, qtbot):
+    window.player.set_speed("slow")
+    view = window.network_view
+    step(window)
+    assert view.animating
+    step(window)  # finishes the running animation at once and takes the next step
+    assert window.document.position == 1 and view.displayed_text("h2") == "0.48"
+    with qtbot.waitSignal(view.animationFinished, timeout=5000):
+        pass
+    assert not view.animating
+
+
+# ---- editing in place ---------------------------------------------------------------------------------
+
+def double_click(qtbot, window, label: str):
+    view = window.network_view
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_point_of(label))
+    assert view.editor is not None, f"no editor opened on {label}"
+    return view.editor
+
+
+def test_double_click_a_weight_edits_it_and_undo_puts_it_back(window, qtbot):
+    view = window.network_view
+    editor = double_click(qtbot, window, "w5")
+    assert editor.text() == "0.14"
+    editor.setText("0.5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert view.editor is None
+    assert view.displayed_text("w5") == "0.5"
+    assert view.displayed_text("y") == "0.497"  # 0.85·0.5 + 0.48·0.15, from the engine
+    assert window.isWindowModified() and action(window, "undoAction").isEnabled()
+    action(window, "undoAction").trigger()
+    assert view.displayed_text("w5") == "0.14" and view.displayed_text("y") == "0.191"
+    assert not window.isWindowModified()
+    action(window, "redoAction").trigger()
+    assert view.displayed_text("y") == "0.497"
+
+
+def test_editing_during_a_walkthrough_discards_it(window, qtbot):
+    step(window, 5)
+    editor = double_click(qtbot, window, "i1")
+    editor.setText("1")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    doc = window.document
+    assert doc.walkthrough is None and doc.position == -1
+    assert window.network_view.displayed_text("h1") == "0.74"  # 1·0.11 + 3·0.21
+    step(window)
+    assert window.network_view.displayed_text("h1") == "0.74"
+
+
+def test_double_click_the_target_and_a_bad_number(window, qtbot):
+    editor = double_click(qtbot, window, "y*")
+    editor.setText("not a number")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.network_view.editor is editor  # stays open, nothing changed
+    assert window.document.value_at(("target", 0, 0)) == 1.0
+    editor.setText("2")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.network_view.displayed_text("y*") == "2"
+    step(window, 4)
+    assert window.network_view.displayed_text("E") == "1.636"  # ½(0.191 − 2)²
+
+
+def test_reset_action_is_undoable(window):
+    action(window, "finishUpdateAction").trigger()
+    action(window, "resetAction").trigger()
+    doc = window.document
+    assert doc.value_at(("weight", 2, 0, 0)) == 0.14 and doc.trainer.iteration == 0
+    assert window.network_view.displayed_text("w5") == "0.14"
+    action(window, "undoAction").trigger()
+    assert doc.value_at(("weight", 2, 0, 0)) == pytest.approx(0.1743825)
+
+
+# ---- files ---------------------------------------------------------------------------------------------
+
+def test_opening_a_broken_file_shows_why_and_changes_nothing(window, qtbot, dialogs, tmp_path):
+    editor = double_click(qtbot, window, "w1")
+    editor.setText("0.3")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    experiment = window.document.experiment
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"format": "backprop-sandbox.network", "version": 1, "layers": [{"size": 2}],
+                                  "bogus": 1}), encoding="utf-8")
+    assert window.open_file(broken) is False
+    assert len(dialogs["critical"]) == 1
+    title, text = dialogs["critical"][0]
+    assert "broken.json" in text and "bogus" in text
+    assert window.document.experiment is experiment
+    assert window.document.value_at(("weight", 1, 0, 0)) == 0.3
+    assert window.isWindowModified() and window.document.path.name == "lecture17-linear.json"
+
+
+def test_a_failed_save_says_why_and_stays_modified(window, qtbot, dialogs, tmp_path):
+    action(window, "finishUpdateAction").trigger()
+    assert window.save_file(tmp_path / "no such folder" / "x.json") is False
+    assert dialogs["critical"] and window.isWindowModified()
+    assert window.document.path.name == "lecture17-linear.json"
+
+
+def test_open_file_replaces_the_network_and_remembers_it(window, tmp_path):
+    out = tmp_path / "copy.json"
+    action(window, "finishUpdateAction").trigger()
+    assert window.save_file(out)
+    action(window, "resetAction").trigger()
+    assert window.open_file(out)
+    assert window.network_view.displayed_text("w5") == "0.1744"
+    assert not window.isWindowModified() and not window.document.undo_stack.canUndo()
+    assert window.recent_files()[0] == str(out.resolve())
+
+
+def test_unsaved_changes_are_asked_about_on_close(window, dialogs):
+    action(window, "finishUpdateAction").trigger()
+    dialogs["answer"] = QMessageBox.StandardButton.Cancel
+    assert window.close() is False and window.isVisible()
+    assert dialogs["warning"]
+    dialogs["answer"] = QMessageBox.StandardButton.Discard
+    assert window.close() is True
+
+
+# ---- a big network -------------------------------------------------------------------------------------
+
+def test_a_big_network_hides_labels_and_steps_by_phase(window):
+    from sandbox.engine import Dataset, Experiment
+
+    rng = np.random.default_rng(0)
+    sizes = [8, 64, 64, 64, 1]
+    layers = [Layer(rng.normal(0, 0.3, (b, a)), activation="tanh", biases=np.zeros(b))
+              for a, b in zip(sizes[:-1], sizes[1:])]
+    experiment = Experiment(Network(8, layers), Dataset(rng.normal(size=(4, 8)), rng.normal(size=(4, 1))))
+    window.document.replace(experiment, None)
+    view = window.network_view
+    assert not view.labels_visible() and window.player.granularity == "phase"
+    step(window)
+    assert window.document.walkthrough.steps[window.document.position].phase == "forward"
+    assert window.document.walkthrough.steps[window.document.position + 1].phase == "loss"
+    assert view.place_at(view.scene_point_of("h2_3")) == ("neuron", 2, 2)
+    assert view.place_at(view.scene_point_of("w2_3_5"))[0] == "weight"  # some edge crosses there
+    assert "w<sub>2,3,5</sub>" in view.tooltip_text("w2_3_5")
