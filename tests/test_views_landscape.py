@@ -102,3 +102,27 @@ def test_close_stops_the_worker(qtbot, lecture):
     view.show()
     view.close()  # possibly mid-computation: closeEvent stops and waits
     assert not view.worker.running
+
+
+def test_momentum_file_and_effective_step(make_view, qtbot):
+    files = pytest.importorskip("sandbox.files")
+    from sandbox.resources import resource_path
+
+    path = resource_path("networks", "momentum.json")
+    if not path.exists():
+        pytest.skip("momentum.json is not there")
+    exp = files.load_experiment(path)
+    view = make_view(exp, steps=40)
+    lr, gamma = exp.optimizer.learning_rate, exp.optimizer.options["momentum"]
+    assert (view.lr_spin.value(), view.momentum_spin.value()) == (lr, gamma)
+    view.effective_check.setChecked(True)
+    qtbot.waitUntil(lambda: view.result.paths["sgd"].title.startswith("SGD (η =") and not view.busy, timeout=10000)
+    a, b = view.param_a, view.param_b
+    expected = optimizer_paths(exp, a, b, ["sgd"], 40, learning_rate=lr / (1 - gamma))["sgd"]
+    view.show_all()
+    np.testing.assert_array_equal(view.drawn_path("sgd"), expected.points)
+    momentum = optimizer_paths(exp, a, b, ["momentum"], 40, learning_rate=lr, momentum=gamma)["momentum"]
+    np.testing.assert_array_equal(view.drawn_path("momentum"), momentum.points)
+    # the lecture's picture: plain SGD's step in w1 (the steep direction) changes sign every time
+    steps_w1 = np.diff(expected.points[:30, 0])
+    assert np.all(np.sign(steps_w1[1:]) != np.sign(steps_w1[:-1]))

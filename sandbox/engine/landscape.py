@@ -175,11 +175,13 @@ def restricted_gradient(experiment: Experiment, network: Network, labels: tuple[
 def optimizer_paths(experiment: Experiment, param_a: str, param_b: str,
                     optimizers: tuple[str, ...] | list[str] = DEFAULT_PATH_OPTIMIZERS, steps: int = 50,
                     learning_rate: float | None = None, momentum: float = 0.9,
-                    start: tuple[float, float] | None = None) -> dict[str, OptimizerPath]:
+                    start: tuple[float, float] | None = None,
+                    sgd_learning_rate: float | None = None) -> dict[str, OptimizerPath]:
     """Run each optimizer for ``steps`` steps on only the two parameters, from the same start.
 
     The start is the experiment's current values of the two (or ``start``); the learning rate is
     the experiment's (or ``learning_rate``); ``momentum`` is γ of "SGD + momentum".
+    ``sgd_learning_rate`` gives plain SGD a learning rate of its own (e.g. ``effective_step``).
     """
     lr = experiment.optimizer.learning_rate if learning_rate is None else float(learning_rate)
     labels = (param_a, param_b)
@@ -189,7 +191,11 @@ def optimizer_paths(experiment: Experiment, param_a: str, param_b: str,
         options = dict(extra)
         if key == "momentum":
             options["momentum"] = momentum
-        opt = make_optimizer(name, learning_rate=lr, **options)
+        own_lr = lr
+        if key == "sgd" and sgd_learning_rate is not None:
+            own_lr = float(sgd_learning_rate)
+            title = f"{title} (η = {own_lr:.4g})"
+        opt = make_optimizer(name, learning_rate=own_lr, **options)
         net = experiment.network.copy()
         arr_a, idx_a, _ = locate(net, param_a)
         arr_b, idx_b, _ = locate(net, param_b)
@@ -205,7 +211,7 @@ def optimizer_paths(experiment: Experiment, param_a: str, param_b: str,
             if not (math.isfinite(loss) and np.all(np.isfinite(grad))):
                 diverged = True
                 break
-            opt.step([theta], [grad], [True], lr)
+            opt.step([theta], [grad], [True], own_lr)
             arr_a[idx_a], arr_b[idx_b] = theta
             points.append(theta.copy())
         else:
@@ -215,6 +221,12 @@ def optimizer_paths(experiment: Experiment, param_a: str, param_b: str,
         pts = np.array(points)
         paths[key] = OptimizerPath(key, title, pts, np.array(losses[: len(pts)]), diverged)
     return paths
+
+
+def effective_step(learning_rate: float, momentum: float) -> float:
+    """η/(1 − γ): the step momentum settles to on a constant gradient (v → γv + η∇ has fixed point
+    η∇/(1 − γ)), so plain SGD with this learning rate moves as fast on a gentle slope."""
+    return learning_rate / (1.0 - momentum)
 
 
 def ranges_around(paths: dict[str, OptimizerPath], origin: tuple[float, float],

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from sandbox.engine import Experiment
-from sandbox.engine.landscape import (DEFAULT_PATH_OPTIMIZERS, LossGrid, OptimizerPath, contour_levels, loss_grid,
+from sandbox.engine.landscape import (DEFAULT_PATH_OPTIMIZERS, LossGrid, OptimizerPath, contour_levels,
+                                      effective_step, loss_grid,
                                       optimizer_paths, parameter_labels, ranges_around, shading)
 from sandbox.explain.markup import to_html
 from sandbox.gui.formatting import short
@@ -47,9 +48,11 @@ class LandscapeResult:
 
 def compute_landscape(experiment: Experiment, param_a: str, param_b: str, steps: int, learning_rate: float,
                       momentum: float, resolution: int, should_stop=lambda: False,
-                      aspect: float | None = None) -> LandscapeResult:
+                      aspect: float | None = None, sgd_effective_step: bool = False) -> LandscapeResult:
     """Everything the view draws, from the engine (runs in the worker thread)."""
-    paths = optimizer_paths(experiment, param_a, param_b, DEFAULT_PATH_OPTIMIZERS, steps, learning_rate, momentum)
+    sgd_lr = effective_step(learning_rate, momentum) if sgd_effective_step else None
+    paths = optimizer_paths(experiment, param_a, param_b, DEFAULT_PATH_OPTIMIZERS, steps, learning_rate, momentum,
+                            sgd_learning_rate=sgd_lr)
     start = tuple(paths[DEFAULT_PATH_OPTIMIZERS[0]].points[0])
     a_range, b_range = ranges_around(paths, start, aspect=aspect)
     grid = loss_grid(experiment, param_a, param_b, a_range, b_range, resolution, should_stop=should_stop)
@@ -132,6 +135,12 @@ class LandscapeView(QWidget):
         self.equal_axes.setObjectName("equalAxesCheck")
         self.equal_axes.setChecked(True)
         self.equal_axes.toggled.connect(self._aspect_changed)
+        self.effective_check = QCheckBox("Plain SGD at η/(1 − γ)")
+        self.effective_check.setObjectName("effectiveStepCheck")
+        self.effective_check.setToolTip("Gives plain SGD the step size momentum reaches on a steady slope: "
+                                        "in a narrow valley it then zig-zags from wall to wall, as in the "
+                                        "lecture's \"SGD without momentum\" picture.")
+        self.effective_check.toggled.connect(self._settings_changed)
 
         # ---- plot ----------------------------------------------------------------------------
         self.plot = styled_plot(font_size=10.5)
@@ -169,10 +178,11 @@ class LandscapeView(QWidget):
         self.table.setTextFormat(Qt.TextFormat.RichText)
         self.table.setFont(font(10))
         explanation = QLabel(
-            "All four start at the ★ with the same learning rate η. Each step uses the full-batch gradient "
-            "of the loss with respect to the two chosen parameters; the others stay fixed. "
-            "In a narrow valley SGD zig-zags from wall to wall; momentum (v = γv + η∇E, θ = θ − v) damps "
-            "the zig-zag and speeds up along the valley; RMSProp and Adam rescale each direction.")
+            "All four start at the ★ with the same learning rate η; each step uses the full-batch gradient "
+            "with respect to the two chosen parameters, the others fixed. Momentum (v = γv + η∇E, θ = θ − v) "
+            "averages out the back-and-forth across a narrow valley and builds up speed along it; RMSProp "
+            "and Adam rescale each direction by the size of its gradients. Tick “Plain SGD at η/(1 − γ)” to "
+            "see the lecture's zig-zag of SGD without momentum at the same effective step.")
         explanation.setWordWrap(True)
         explanation.setFont(font(9.5))
         explanation.setStyleSheet(f"color: {INK};")
@@ -197,6 +207,7 @@ class LandscapeView(QWidget):
         side.addLayout(buttons)
         side.addLayout(speed)
         side.addWidget(self.equal_axes)
+        side.addWidget(self.effective_check)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setStyleSheet("color: #dbe2ea;")
@@ -261,9 +272,10 @@ class LandscapeView(QWidget):
         exp = self.experiment
         steps, lr, gamma, res = self.steps_spin.value(), self.lr_spin.value(), self.momentum_spin.value(), self.resolution
         aspect = self._plot_aspect() if self.equal_axes.isChecked() else None
+        effective = self.effective_check.isChecked()
         self.status.setText(f"Computing the loss over {a} and {b} ({res} × {res} grid)…")
         self._job = self.worker.submit(
-            lambda should_stop: compute_landscape(exp, a, b, steps, lr, gamma, res, should_stop, aspect))
+            lambda should_stop: compute_landscape(exp, a, b, steps, lr, gamma, res, should_stop, aspect, effective))
 
     def _plot_aspect(self) -> float:
         """Width / height of the plot's data area in pixels (a typical one before the first show)."""
