@@ -23,7 +23,7 @@ DEFAULT_ALPHA = {"prelu": 0.25, "elu": 1.0}
 def sigmoid(z: Array) -> Array:
     """Logistic function 1 / (1 + e^-z), without overflow and with full relative precision."""
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(z >= 0.0, 1.0, e) / (1.0 + e)
 
 
 def softplus(z: Array) -> Array:

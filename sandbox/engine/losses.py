@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import softplus
 
 Array = np.ndarray
 
@@ -65,14 +64,16 @@ class BinaryCrossEntropy(Loss):
 
     def per_sample(self, y: Array, t: Array, z: Array, output_activation: str) -> Array:
         if output_activation == "sigmoid":
-            # −t log σ(z) − (1 − t) log(1 − σ(z)) = t·softplus(−z) + (1 − t)·softplus(z)
-            losses = t * softplus(-z) + (1.0 - t) * softplus(z)
+            # −t log σ(z) − (1 − t) log(1 − σ(z)) = t·softplus(−z) + (1 − t)·softplus(z), where
+            # softplus(±z) = max(±z, 0) + log1p(e^−|z|) share their second term (computed once)
+            tail = np.log1p(np.exp(-np.abs(z)))
+            losses = t * (np.maximum(-z, 0.0) + tail) + (1.0 - t) * (np.maximum(z, 0.0) + tail)
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 log_y = np.maximum(np.log(y), LOG_FLOOR)
                 log_1my = np.maximum(np.log1p(-y), LOG_FLOOR)
             losses = -(t * log_y + (1.0 - t) * log_1my)
-        return np.sum(losses, axis=1)
+        return np.add.reduce(losses, 1)
 
     def output_gradient(self, y: Array, t: Array) -> Array:
         return (y - t) / np.maximum(y * (1.0 - y), BCE_GRAD_EPS)

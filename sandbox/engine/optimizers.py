@@ -82,6 +82,18 @@ class SGD(Optimizer):
             return
         super().ensure_state(params)
 
+    def step(self, params: list[Array], grads: list[Array], trainable: list[bool], lr: float) -> None:
+        if self.momentum:
+            super().step(params, grads, trainable, lr)
+            return
+        # plain SGD, the hot path of most lessons: written out without the per-parameter call
+        if len(self.state) != len(params):
+            self.state = [{} for _ in params]
+        self.steps_taken += 1
+        for p, g, on in zip(params, grads, trainable):
+            if on:
+                p -= lr * g
+
     def update(self, p: Array, g: Array, st: dict[str, Array], lr: float) -> None:
         if not self.momentum:
             p -= lr * g

@@ -56,12 +56,13 @@ class History:
         self._loss[i] = loss
         row = self._grad[i]
         n = self.layers
+        sqrt, vdot = math.sqrt, np.vdot
         for l in range(n):
-            g = weight_grads[l].ravel()
-            row[l] = math.sqrt(g @ g)
+            g = weight_grads[l]
+            row[l] = sqrt(vdot(g, g))
             b = bias_grads[l]
             if b is not None:
-                row[n + l] = math.sqrt(b @ b)
+                row[n + l] = sqrt(vdot(b, b))
         self.count = i + 1
 
     @property
@@ -107,7 +108,8 @@ class Trainer:
         self.batch_in_epoch = 0
         self.history = History(experiment.network.depth)
         self._epoch_batches: list = []
-        self._epoch_of_batches = -1
+        self._epoch_of_batches = -1  # -1: rebuild the batches before the next iteration
+        self._batches_built_from: tuple = ()
         self._snapshot = None
         self.configure()
 
@@ -163,10 +165,17 @@ class Trainer:
     def _batches(self) -> list:
         if self._epoch_of_batches != self.epoch:
             batching = self.experiment.batching
+            data = self.experiment.data
+            source = (batching, data, data.inputs, data.targets)
+            if (self._epoch_of_batches >= 0 and not batching.shuffle and len(source) == len(self._batches_built_from)
+                    and all(a is b for a, b in zip(source, self._batches_built_from))):
+                # unshuffled batches of unchanged data are the same in every epoch: keep them
+                self._epoch_of_batches = self.epoch
+                return [b for b, _, _ in self._epoch_batches]
+            self._batches_built_from = source
             batches = batching.epoch_batches(self.n_samples, self.epoch)
             if not batching.shuffle:  # contiguous runs: slicing gives views, no copies
                 batches = [slice(int(b[0]), int(b[-1]) + 1) for b in batches]
-            data = self.experiment.data
             self._epoch_batches = [(b, data.inputs[b], data.targets[b]) for b in batches]
             self._epoch_of_batches = self.epoch
         return [b for b, _, _ in self._epoch_batches]
@@ -174,13 +183,20 @@ class Trainer:
     # ---- the fast path ---------------------------------------------------------------------
     def gradients(self, bp: Backprop) -> tuple[list[Array], list[Array], list[bool]]:
         """Parameters, their gradients (weights regularized) and trainable flags, in optimizer order."""
+        return self._gradients(bp)[:3]
+
+    def _gradients(self, bp: Backprop):
+        """As ``gradients``, and the (regularized) weight and bias gradients per layer."""
         params: list[Array] = []
         grads: list[Array] = []
         trainable: list[bool] = []
+        w_grads: list[Array] = []
         reg = self.experiment.regularization
+        regularize = reg.active
         for layer, gw, gb in zip(self.network.layers, bp.weight_grads, bp.bias_grads):
-            if reg.active:
+            if regularize:
                 gw = gw + reg.gradient(layer.weights)
+            w_grads.append(gw)
             params.append(layer.weights)
             grads.append(gw)
             trainable.append(layer.train_weights)
@@ -188,7 +204,7 @@ class Trainer:
                 params.append(layer.biases)
                 grads.append(gb)
                 trainable.append(layer.train_biases)
-        return params, grads, trainable
+        return params, grads, trainable, w_grads, bp.bias_grads
 
     def step(self) -> float:
         """One iteration: forward, backward, update on the next batch. Returns the batch loss."""
@@ -196,16 +212,15 @@ class Trainer:
             self._batches()
         _, x, t = self._epoch_batches[self.batch_in_epoch]
         net = self.network
-        bp = net.backward(net.forward(x), t, self._loss, self._reduction)
+        bp = net.backward(net.forward(x), t, self._loss, self._reduction, output_gradients=False)
         loss = bp.loss
         if not math.isfinite(loss):
             self._recover(loss)
         if self.iteration % self.SNAPSHOT_EVERY == 0 or self._snapshot is None:
             self._keep_snapshot()
-        params, grads, trainable = self.gradients(bp)
+        params, grads, trainable, w_grads, b_grads = self._gradients(bp)
         self.optimizer.step(params, grads, trainable, self.learning_rate)
         if self.record_gradients:
-            w_grads, b_grads = _split_grads(grads, net)
             self.history.add(loss, w_grads, b_grads)
         self._advance()
         return loss
@@ -213,7 +228,8 @@ class Trainer:
     def _advance(self) -> None:
         self.iteration += 1
         self.batch_in_epoch += 1
-        if self.batch_in_epoch >= self.batches_per_epoch:
+        per_epoch = len(self._epoch_batches) if self._epoch_of_batches == self.epoch else self.batches_per_epoch
+        if self.batch_in_epoch >= per_epoch:
             self.batch_in_epoch = 0
             self.epoch += 1
 
