@@ -1,0 +1,94 @@
+"""Pictures out of the app: a QGraphicsScene (the network view) as PNG or SVG, a pyqtgraph plot as PNG.
+
+SVG goes through QtSvg's ``QSvgGenerator`` (vector: text stays text, so labels can be searched and
+edited); PNG renders the scene at ``scale`` × its size on white. Plots use pyqtgraph's ImageExporter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+
+MARGIN = 16.0
+
+
+def _scene_of(source: QGraphicsScene | QGraphicsView) -> QGraphicsScene:
+    return source.scene() if isinstance(source, QGraphicsView) else source
+
+
+def _source_rect(scene: QGraphicsScene) -> QRectF:
+    rect = scene.itemsBoundingRect()
+    if rect.isEmpty():
+        rect = scene.sceneRect()
+    return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def scene_png_size(source: QGraphicsScene | QGraphicsView, scale: float = 2.0) -> QSize:
+    """The pixel size ``save_scene_png`` will write."""
+    rect = _source_rect(_scene_of(source))
+    return QSize(max(1, round(rect.width() * scale)), max(1, round(rect.height() * scale)))
+
+
+def save_scene_png(source: QGraphicsScene | QGraphicsView, path: str | Path, scale: float = 2.0) -> Path:
+    """The whole scene (all items, with a margin) as a PNG on white, ``scale`` pixels per scene unit."""
+    scene = _scene_of(source)
+    rect = _source_rect(scene)
+    size = scene_png_size(scene, scale)
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect, Qt.AspectRatioMode.KeepAspectRatio)
+    painter.end()
+    path = Path(path)
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def save_scene_svg(source: QGraphicsScene | QGraphicsView, path: str | Path, title: str = "network",
+                   description: str = "Exported from Backprop Sandbox") -> Path:
+    """The whole scene as an SVG file (vector graphics, text kept as text)."""
+    scene = _scene_of(source)
+    rect = _source_rect(scene)
+    path = Path(path)
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QSize(round(rect.width()), round(rect.height())))
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    generator.setTitle(title)
+    generator.setDescription(description)
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise OSError(f"could not write {path}")
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), QColor("white"))
+    scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    painter.end()
+    return path
+
+
+def save_plot_png(plot: pg.PlotWidget | pg.PlotItem, path: str | Path, width: int | None = None) -> Path:
+    """A pyqtgraph plot as PNG through pyqtgraph's ImageExporter (``width`` in pixels, height to scale)."""
+    item = plot.getPlotItem() if isinstance(plot, pg.PlotWidget) else plot
+    exporter = pg.exporters.ImageExporter(item)
+    if width is not None:
+        exporter.parameters()["width"] = int(width)
+    path = Path(path)
+    exporter.export(str(path))
+    return path
+
+
+def save_widget_png(widget: QWidget, path: str | Path) -> Path:
+    """Any widget as it looks on screen (e.g. a whole lecture view)."""
+    path = Path(path)
+    if not widget.grab().save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
