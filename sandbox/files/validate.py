@@ -163,7 +163,8 @@ class Checker:
             return None
         ok = True
         if n is not None and len(value) != n:
-            self.add(where, f"expected {n} {what if n != 1 else what.rstrip('s')}, got {len(value)}")
+            noun = what if n != 1 else what.replace("numbers", "number", 1)
+            self.add(where, f"expected {n} {noun}, got {len(value)}")
             ok = False
         for k, x in enumerate(value):
             if self.number(x, join(where, k)) is None:
