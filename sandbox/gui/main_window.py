@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self._restore_settings()
         self._setup_training()
+        self._setup_lecture_views()
         self._on_path_changed()
         self._on_history_changed()
         self._update_actions()
@@ -245,6 +246,15 @@ class MainWindow(QMainWindow):
 
     def _shutdown_training(self) -> None:
         """Called when the window closes: stop and wait for a training thread, if any."""
+
+    # ---- lecture views and exports (issue 6) --------------------------------------------------------
+    def _setup_lecture_views(self) -> None:
+        """The Lecture and Export menus (``sandbox.gui.views.lecture_menu``): guided tour, activation
+        functions, loss landscape, GD vs SGD vs mini-batch; the update as Markdown, the network as
+        PNG/SVG/ONNX/PyTorch, plots as PNG. Open views stop their threads when this window closes."""
+        from .views.lecture_menu import LectureViews
+
+        self.lecture_views = LectureViews(self)
 
     # ---- state shown in the chrome ----------------------------------------------------------------
     def _on_path_changed(self, *_args) -> None:
