@@ -101,3 +101,14 @@ def test_markdown_equals_explain_command_output(tmp_path, capsys):
     assert cli.main(["explain", str(path), "--format", "markdown"]) == 0
     printed = capsys.readouterr().out
     assert next_update_markdown(Trainer(load_experiment(path))) == printed
+
+
+def test_cached_items_export_as_vectors(qtbot, tmp_path):
+    from PySide6.QtWidgets import QGraphicsItem
+
+    scene = simple_scene()
+    for item in scene.items():
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    text = svg_text(save_scene_svg(scene, tmp_path / "cached.svg"))
+    assert "h1" in text and "w5 = 0.14" in text
+    assert all(i.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for i in scene.items())

@@ -6,16 +6,33 @@ edited); PNG renders the scene at ``scale`` × its size on white. Plots use pyqt
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
 MARGIN = 16.0
+
+
+@contextmanager
+def _vector_paint(scene: QGraphicsScene) -> Iterator[None]:
+    """Items drawn through a pixmap cache would land in an SVG as bitmaps (text lost): paint them
+    directly while exporting, then put every cache mode back."""
+    cached = [(item, item.cacheMode()) for item in scene.items()
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _ in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
 
 
 def _scene_of(source: QGraphicsScene | QGraphicsView) -> QGraphicsScene:
@@ -45,7 +62,8 @@ def save_scene_png(source: QGraphicsScene | QGraphicsView, path: str | Path, sca
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect, Qt.AspectRatioMode.KeepAspectRatio)
+    with _vector_paint(scene):
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
     path = Path(path)
     if not image.save(str(path), "PNG"):
@@ -70,7 +88,8 @@ def save_scene_svg(source: QGraphicsScene | QGraphicsView, path: str | Path, tit
         raise OSError(f"could not write {path}")
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), QColor("white"))
-    scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    with _vector_paint(scene):
+        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
     return path
 
