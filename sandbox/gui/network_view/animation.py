@@ -15,7 +15,8 @@ from ..formatting import short
 from .layout import Layout
 
 MAX_PULSES = 400
-MAX_ACTIVE_EDGES = 6000
+#: beyond this many edges in one step nothing is singled out (the whole phase is lit)
+MAX_ACTIVE_EDGES = 600
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def highlights_for(steps: list[Step], layout: Layout, depth: int) -> Highlights:
     sizes = layout.sizes
 
     def edge(l: int, j: int, k: int, kind: str, text: str = "") -> None:
-        if len(h.edges) >= MAX_ACTIVE_EDGES:
+        if len(h.edges) >= MAX_ACTIVE_EDGES and len(h.pulses) >= MAX_PULSES:
             return
         e = layout.edge_index(l, j, k)
         h.edges[e] = kind
@@ -86,4 +87,7 @@ def highlights_for(steps: list[Step], layout: Layout, depth: int) -> Highlights:
             edge(l, j, k, "update")
         elif kind == "bias_update":
             h.biases.add((l, j))
+    if len(h.edges) >= MAX_ACTIVE_EDGES:
+        h.edges.clear()
+        h.pulses = h.pulses[:MAX_PULSES]
     return h

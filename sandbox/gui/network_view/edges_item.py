@@ -1,8 +1,11 @@
-"""All edges of the network in ONE graphics item: lines grouped by pen and drawn with drawLines.
+"""The edges of the network: ONE item draws every line, grouped by pen, with drawLines; an overlay
+item draws what changes often (highlighted edges, pulses, labels, the edge under the mouse).
 
 Colour shows the weight's sign, width its magnitude (in a few width classes, so that a 37,000-edge
-network is a couple of dozen drawLines calls). Labels are drawn only when the network is small
-(or for the edge under the mouse); pulses travel along the active edges while a step animates.
+network is a couple of dozen drawLines calls). The lines item is cached in device coordinates, so
+a redraw that changes no weight (hover, animation, a covered window) is a blit; it is drawn again
+only when the weights, the dimming or the zoom change. Labels are drawn only when the network is
+small (or for the edge under the mouse); pulses travel along the active edges while a step animates.
 """
 
 from __future__ import annotations
@@ -27,14 +30,52 @@ WIDTH_CLASSES = 7
 MIN_WIDTH, MAX_WIDTH = 0.7, 7.0
 
 
+def _faded(colour: QColor, amount: float) -> QColor:
+    """``colour`` mixed into the background (opaque: blending 37,000 lines would be slow)."""
+    bg = palette.BACKGROUND
+    return QColor(round(bg.red() + (colour.red() - bg.red()) * amount),
+                  round(bg.green() + (colour.green() - bg.green()) * amount),
+                  round(bg.blue() + (colour.blue() - bg.blue()) * amount))
+
+
+class EdgeLinesItem(QGraphicsItem):
+    """Every edge's line, bucketed by pen (sign × width class); cached in device coordinates."""
+
+    def __init__(self, layout: Layout, lines: list[QLineF]):
+        super().__init__()
+        self._lines = lines
+        self._buckets: list[tuple[QPen, list[QLineF]]] = []
+        self._antialias = len(lines) <= 6000
+        left, top, right, bottom = layout.scene_bounds()
+        self._bounds = QRectF(left, top, right - left, bottom - top)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(0)
+
+    def set_buckets(self, buckets: list[tuple[QPen, list[QLineF]]]) -> None:
+        self._buckets = buckets
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
+        for pen, lines in self._buckets:
+            painter.setPen(pen)
+            painter.drawLines(lines)
+
+
 class EdgesItem(QGraphicsItem):
+    """The overlay: highlighted edges, pulses, weight labels, the hovered edge. Owns the lines item."""
+
     def __init__(self, layout: Layout):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setAcceptHoverEvents(False)
         self._layout = layout
         self._lines = [QLineF(*row) for row in layout.edges.tolist()]
-        self._buckets: list[tuple[QPen, list[QLineF]]] = []
+        self.lines_item = EdgeLinesItem(layout, self._lines)
+        self._bucket_key = None
         self._state: DisplayState | None = None
         self._active: dict[int, str] = {}     # edge -> "forward" | "backward" | "update"
         self._pulses: list[Pulse] = []
@@ -43,7 +84,7 @@ class EdgesItem(QGraphicsItem):
         self._scale_max = 1.0
         left, top, right, bottom = layout.scene_bounds()
         self._bounds = QRectF(left, top, right - left, bottom - top)
-        self.setZValue(0)
+        self.setZValue(0.5)
 
     # ---- state ---------------------------------------------------------------------------------
     def set_state(self, state: DisplayState, active_edges: dict[int, str]) -> None:
@@ -53,13 +94,17 @@ class EdgesItem(QGraphicsItem):
         self._scale_max = float(np.max(np.abs(weights))) if weights.size else 1.0
         if self._scale_max == 0:
             self._scale_max = 1.0
-        self._buckets = self._bucket(weights)
+        dim = bool(active_edges)
+        key = (weights.tobytes(), dim)
+        if key != self._bucket_key:  # the lines change only when the weights or the dimming do
+            self._bucket_key = key
+            self.lines_item.set_buckets(self._bucket(weights, dim))
         self.update()
 
     def _width_for(self, magnitude: np.ndarray) -> np.ndarray:
         return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * np.sqrt(np.clip(magnitude / self._scale_max, 0, 1))
 
-    def _bucket(self, weights: np.ndarray) -> list[tuple[QPen, list[QLineF]]]:
+    def _bucket(self, weights: np.ndarray, dim: bool) -> list[tuple[QPen, list[QLineF]]]:
         if weights.size == 0:
             return []
         classes = np.minimum((np.sqrt(np.abs(weights) / self._scale_max) * WIDTH_CLASSES).astype(int),
@@ -68,7 +113,7 @@ class EdgesItem(QGraphicsItem):
         buckets = []
         lines = self._lines
         for neg in (False, True):
-            colour = palette.NEGATIVE if neg else palette.POSITIVE
+            colour = _faded(palette.NEGATIVE if neg else palette.POSITIVE, 0.3 if dim else 0.85)
             for c in range(WIDTH_CLASSES):
                 idx = np.flatnonzero((classes == c) & (negative == neg))
                 if idx.size == 0:
@@ -97,13 +142,7 @@ class EdgesItem(QGraphicsItem):
         if self._state is None:
             return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(self._lines) <= 6000)
-        dim = bool(self._active)
-        painter.setOpacity(0.28 if dim else 0.85)
-        for pen, lines in self._buckets:
-            painter.setPen(pen)
-            painter.drawLines(lines)
-        painter.setOpacity(1.0)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if self._active:
             self._paint_active(painter)
         if self._pulses:
@@ -119,6 +158,9 @@ class EdgesItem(QGraphicsItem):
             painter.drawLine(self._lines[self._hovered])
 
     def _paint_active(self, painter: QPainter) -> None:
+        if not self._layout.detailed:
+            self._paint_active_batched(painter)
+            return
         layout, state = self._layout, self._state
         glow = QColor(palette.HIGHLIGHT)
         glow.setAlpha(110)
@@ -135,6 +177,23 @@ class EdgesItem(QGraphicsItem):
             painter.drawLine(self._lines[e])
             painter.setPen(QPen(palette.sign_color(w), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             painter.drawLine(self._lines[e])
+
+    def _paint_active_batched(self, painter: QPainter) -> None:
+        """Many highlighted edges: a glow and the sign colours, three drawLines calls in all."""
+        layout, state = self._layout, self._state
+        positive, negative = [], []
+        for e in self._active:
+            l, j, k = int(layout.edge_layer[e]), int(layout.edge_j[e]), int(layout.edge_k[e])
+            (negative if state.weights[l][j, k] < 0 else positive).append(self._lines[e])
+        glow = QPen(_faded(palette.HIGHLIGHT, 0.55), 5.0)
+        glow.setCosmetic(True)
+        painter.setPen(glow)
+        painter.drawLines(positive + negative)
+        for colour, lines in ((palette.POSITIVE, positive), (palette.NEGATIVE, negative)):
+            pen = QPen(colour, 1.6)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawLines(lines)
 
     def _paint_pulses(self, painter: QPainter, lod: float) -> None:
         t = self._progress

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from sandbox.explain.markup import to_html
@@ -33,6 +33,10 @@ class NeuronsItem(QGraphicsItem):
         self._hovered: tuple | None = None
         self._value_scale = 1.0
         self.loss_caption = ""
+        self._groups: list | None = None
+        self._texts_drawn = True
+        # redrawn only when values, highlights or the zoom change: a hover elsewhere is a blit
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         left, top, right, bottom = layout.scene_bounds()
         self._bounds = QRectF(left, top, right - left, bottom - top)
         self.setZValue(1)
@@ -44,11 +48,14 @@ class NeuronsItem(QGraphicsItem):
         known = [k for k in known if k.size]
         self._value_scale = float(max(k.max() for k in known)) if known else 1.0
         self._value_scale = self._value_scale or 1.0
+        self._groups = None  # built on the first paint without texts
         self.update()
 
     def set_progress(self, progress: float) -> None:
+        """Animation progress: new values fade in (only drawn when texts are)."""
         self._progress = progress
-        self.update()
+        if self._texts_drawn:
+            self.update()
 
     def set_hovered(self, place: tuple | None) -> None:
         if place != self._hovered:
@@ -67,15 +74,20 @@ class NeuronsItem(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         with_text = layout.radius * lod >= 11
+        self._texts_drawn = with_text
         self._paint_headers(painter)
         self._paint_targets(painter, with_text)
-        for l, centres in enumerate(layout.centres):
-            for j in range(centres.shape[0]):
-                self._paint_neuron(painter, l, j, centres[j], with_text)
-        for l, centres in enumerate(layout.bias_centres):
-            if centres is not None:
+        if with_text:
+            for l, centres in enumerate(layout.centres):
                 for j in range(centres.shape[0]):
-                    self._paint_bias(painter, l, j, centres[j], with_text and layout.radius >= 18)
+                    self._paint_neuron(painter, l, j, centres[j], with_text)
+        else:
+            self._paint_neurons_fast(painter)
+        if with_text:
+            for l, centres in enumerate(layout.bias_centres):
+                if centres is not None:
+                    for j in range(centres.shape[0]):
+                        self._paint_bias(painter, l, j, centres[j], layout.radius >= 18)
 
     def _paint_headers(self, painter: QPainter) -> None:
         layout, net = self._layout, self._state.network
@@ -98,11 +110,61 @@ class NeuronsItem(QGraphicsItem):
         painter.setPen(palette.MUTED)
         draw_text(painter, self.loss_caption, tx, y + 10, big - 3)
 
+    def _paint_neurons_fast(self, painter: QPainter) -> None:
+        """Zoomed out: circles only, one path per fill colour (hundreds of neurons in a few calls)."""
+        layout, state = self._layout, self._state
+        r = layout.radius
+        if self._groups is None:
+            groups: dict[tuple, QPainterPath] = {}
+            for l, centres in enumerate(layout.centres):
+                values = state.values[l]
+                for j, (x, y) in enumerate(centres.tolist()):
+                    v = float(values[j])
+                    if l == 0:
+                        key = ("input", 0)
+                    elif math.isnan(v):
+                        key = ("unknown", 0)
+                    else:
+                        key = ("neg" if v < 0 else "pos", min(8, int(abs(v) / self._value_scale * 8.999)))
+                    groups.setdefault(key, QPainterPath()).addEllipse(QPointF(x, y), r, r)
+            side = r * BIAS_SIDE * 2
+            for l, centres in enumerate(layout.bias_centres):
+                if centres is None:
+                    continue
+                for j, (x, y) in enumerate(centres.tolist()):
+                    b = float(state.biases[l][j])
+                    key = ("bias", -1 if b < 0 else 1 if b > 0 else 0)
+                    groups.setdefault(key, QPainterPath()).addRect(QRectF(x - side / 2, y - side / 2, side, side))
+            self._groups = list(groups.items())
+        for (kind, level), path in self._groups:
+            if kind == "input":
+                fill, pen = palette.INPUT_FILL, QPen(palette.INK, 1.2)
+            elif kind == "unknown":
+                fill, pen = palette.NEURON_FILL, QPen(palette.FAINT, 1.2)
+            elif kind == "bias":
+                fill = QColor("white") if level == 0 else palette.sign_color(level)
+                pen = QPen(palette.INK, 0.8)
+            else:
+                sign = -1.0 if kind == "neg" else 1.0
+                fill, pen = palette.tint(sign * (level + 0.5) / 9, 1.0), QPen(palette.INK, 1.2)
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            painter.drawPath(path)
+        glow = QColor(palette.HIGHLIGHT)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(glow, max(2.0, r * 0.3)))
+        for l, j in list(self._highlights.neurons)[:2000]:
+            x, y = layout.centres[l][j]
+            painter.drawEllipse(QPointF(float(x), float(y)), r * 1.2, r * 1.2)
+        if self._hovered and self._hovered[0] == "neuron":
+            x, y = layout.centres[self._hovered[1]][self._hovered[2]]
+            painter.setPen(QPen(palette.HIGHLIGHT, 3.0))
+            painter.drawEllipse(QPointF(float(x), float(y)), r, r)
+
     def _paint_neuron(self, painter: QPainter, l: int, j: int, c: np.ndarray, with_text: bool) -> None:
         layout, state = self._layout, self._state
         r = layout.radius
         x, y = float(c[0]), float(c[1])
-        texts = neuron_texts(state, l, j)
         value = float(state.values[l][j])
         known = not math.isnan(value)
         active = (l, j) in self._highlights.neurons
@@ -128,6 +190,7 @@ class NeuronsItem(QGraphicsItem):
         painter.drawEllipse(QPointF(x, y), r, r)
         if not with_text:
             return
+        texts = neuron_texts(state, l, j)
         label_px = 22 if r >= 28 else 12 if r >= 18 else 9
         painter.setPen(palette.INK if known or l == 0 else palette.MUTED)
         draw_text(painter, to_html(texts.label), x, y, label_px, True)

@@ -81,6 +81,7 @@ class NetworkView(QGraphicsView):
         self.layout_ = compute_layout(self.document.experiment.network)
         self._edges = EdgesItem(self.layout_)
         self._neurons = NeuronsItem(self.layout_)
+        scene.addItem(self._edges.lines_item)
         scene.addItem(self._edges)
         scene.addItem(self._neurons)
         left, top, right, bottom = self.layout_.scene_bounds()

@@ -1,0 +1,116 @@
+"""How long the network view takes to draw, offscreen: the lecture network and a 10 × 64 network
+(about 37,000 edges). Renders the view into a QImage several times and prints the median.
+
+    python benchmarks/view.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtGui import QImage, QPainter  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from sandbox.engine import Dataset, Experiment, Layer, Network  # noqa: E402
+
+WIDTH, HEIGHT = 1000, 700
+
+
+def lecture() -> Experiment:
+    from sandbox.files import load_experiment
+    from sandbox.gui.icons import resource_file
+
+    return load_experiment(resource_file("networks", "lecture17-linear.json"))
+
+
+def big(layers: int = 10, width: int = 64, inputs: int = 64) -> Experiment:
+    rng = np.random.default_rng(0)
+    sizes = [inputs] + [width] * (layers - 1) + [1]
+    net = Network(inputs, [Layer(rng.normal(0, 1 / np.sqrt(a), (b, a)), activation="tanh", biases=np.zeros(b))
+                           for a, b in zip(sizes[:-1], sizes[1:])])
+    return Experiment(net, Dataset(rng.normal(size=(8, inputs)), rng.normal(size=(8, 1))), name="10 x 64")
+
+
+def time_draw(view, repeats: int) -> list[float]:
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
+    times = []
+    for _ in range(repeats):
+        image.fill(0)
+        painter = QPainter(image)
+        start = time.perf_counter()
+        view.render(painter)
+        painter.end()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def time_change(document, view, repeats: int) -> list[float]:
+    """Every weight changes (as after an update or a training report): refresh and draw from scratch."""
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
+    times = []
+    for _ in range(repeats):
+        for layer in document.experiment.network.layers:
+            layer.weights *= -1.0
+        image.fill(0)
+        painter = QPainter(image)
+        start = time.perf_counter()
+        document.valuesChanged.emit()
+        view.render(painter)
+        painter.end()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def measure(name: str, experiment: Experiment, repeats: int) -> dict:
+    from sandbox.gui.document import Document
+    from sandbox.gui.network_view import NetworkView
+
+    document = Document(experiment)
+    view = NetworkView(document)
+    view.resize(WIDTH, HEIGHT)
+    view.show()
+    QApplication.processEvents()
+    view.fit_to_window()
+    edges = view.layout_.edge_count
+    idle = time_draw(view, repeats)
+    changed = time_change(document, view, repeats)
+    start = time.perf_counter()
+    document.set_position(0)  # a walkthrough begins: highlights and dimming
+    refresh_ms = (time.perf_counter() - start) * 1000
+    stepping = time_draw(view, repeats)
+    view.close()
+    return {"network": name, "edges": edges, "idle": statistics.median(idle),
+            "changed": statistics.median(changed),
+            "stepping": statistics.median(stepping), "refresh": refresh_ms}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    rows = [measure("lecture 2-2-1", lecture(), args.repeats), measure("10 layers x 64", big(), args.repeats)]
+    print(f"network view, {WIDTH}x{HEIGHT} offscreen, median of {args.repeats} draws")
+    print("redraw: nothing changed (hover, animation frame, exposed window: the lines are cached);")
+    print("all weights changed: refresh + draw every line again; stepping: redraw with a step highlighted;")
+    print("walkthrough start: the engine computing the walkthrough of the update (first Step).")
+    header = ("network", "edges", "redraw", "all weights changed", "stepping", "walkthrough start")
+    print(f"{header[0]:<16} {header[1]:>7} {header[2]:>10} {header[3]:>20} {header[4]:>10} {header[5]:>18}   (ms)")
+    for r in rows:
+        print(f"{r['network']:<16} {r['edges']:>7} {r['idle']:>10.2f} {r['changed']:>20.2f} {r['stepping']:>10.2f} "
+              f"{r['refresh']:>18.1f}")
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
