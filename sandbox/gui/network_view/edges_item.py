@@ -185,12 +185,12 @@ class EdgesItem(QGraphicsItem):
         for e in self._active:
             l, j, k = int(layout.edge_layer[e]), int(layout.edge_j[e]), int(layout.edge_k[e])
             (negative if state.weights[l][j, k] < 0 else positive).append(self._lines[e])
-        glow = QPen(_faded(palette.HIGHLIGHT, 0.55), 5.0)
+        glow = QPen(_faded(palette.HIGHLIGHT, 0.6), 6.0)
         glow.setCosmetic(True)
         painter.setPen(glow)
         painter.drawLines(positive + negative)
         for colour, lines in ((palette.POSITIVE, positive), (palette.NEGATIVE, negative)):
-            pen = QPen(colour, 1.6)
+            pen = QPen(colour, 2.0)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.drawLines(lines)

@@ -61,7 +61,8 @@ def compute_layout(network: Network) -> Layout:
     edge_count = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     detailed = biggest <= 6 and edge_count <= 48
     if biggest <= 6:
-        radius, dy, dx = 34.0, 240.0, 420.0
+        radius, dx = 34.0, 420.0
+        dy = {1: 240.0, 2: 240.0, 3: 200.0, 4: 170.0}.get(biggest, 150.0)
     elif biggest <= 16:
         radius, dy, dx = 18.0, 64.0, 280.0
     else:
@@ -102,10 +103,14 @@ def compute_layout(network: Network) -> Layout:
     for l, layer in enumerate(network.layers, start=1):
         if layer.has_bias:
             c = centres[l]
-            bias_centres.append(np.column_stack([c[:, 0] - radius * 0.95, c[:, 1] + radius * 0.95]))
+            if detailed:  # above the neuron, with room for its value beside it
+                bias_centres.append(np.column_stack([c[:, 0], c[:, 1] - radius - max(12.0, radius * 0.6)]))
+            else:  # tucked at the neuron's upper left
+                bias_centres.append(np.column_stack([c[:, 0] - radius * 0.95, c[:, 1] - radius * 0.85]))
         else:
             bias_centres.append(None)
-    label_t = _place_labels(edges, centres, radius) if detailed else np.full(edges.shape[0], 0.5)
+    label_t = (_place_labels(edges, centres, radius, any(c is not None for c in bias_centres)) if detailed
+               else np.full(edges.shape[0], 0.5))
     return Layout(
         label_t=label_t, sizes=sizes, radius=radius, centres=centres, column_x=column_x, edge_offsets=offsets,
         edges=edges, edge_layer=np.concatenate(layer_ids) if layer_ids else np.zeros(0, int),
@@ -122,13 +127,15 @@ _CANDIDATES = (0.5, 0.36, 0.64, 0.3, 0.7, 0.43, 0.57)
 _SLOPED = (0.65, 0.72, 0.58, 0.35, 0.28, 0.5)
 
 
-def _place_labels(edges: Array, centres: list[Array], radius: float) -> Array:
+def _place_labels(edges: Array, centres: list[Array], radius: float, biases: bool) -> Array:
     """Greedy placement: each label takes the spot along its edge that overlaps least with the
     labels already placed and with the neurons (flattest edges first)."""
     w, h = LABEL_BOX
     obstacles = [(x - radius - 16, y - radius - 8, x + radius + 16, y + radius + 36)
                  for c in centres for x, y in c.tolist()]
     obstacles += [(x - 95, y + radius + 30, x + 95, y + radius + 58) for c in centres[1:] for x, y in c.tolist()]
+    if biases:  # the bias square above each neuron and its value beside it
+        obstacles += [(x - 14, y - radius - 40, x + 130, y - radius) for c in centres[1:] for x, y in c.tolist()]
     placed: list[tuple[float, float, float, float]] = []
     result = np.full(edges.shape[0], 0.5)
     slope = np.abs(edges[:, 3] - edges[:, 1]) / np.maximum(np.abs(edges[:, 2] - edges[:, 0]), 1e-9)

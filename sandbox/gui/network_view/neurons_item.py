@@ -19,7 +19,7 @@ from .static_text import draw_text
 from .texts import bias_texts, loss_texts, neuron_texts, target_texts
 
 TARGET_W, TARGET_H = 110.0, 50.0
-BIAS_SIDE = 0.42  # of the radius
+BIAS_SIDE = 0.3  # half the side of a bias square, in radii
 
 
 class NeuronsItem(QGraphicsItem):
@@ -87,7 +87,7 @@ class NeuronsItem(QGraphicsItem):
             for l, centres in enumerate(layout.bias_centres):
                 if centres is not None:
                     for j in range(centres.shape[0]):
-                        self._paint_bias(painter, l, j, centres[j], layout.radius >= 18)
+                        self._paint_bias(painter, l, j, centres[j], layout.detailed)
 
     def _paint_headers(self, painter: QPainter) -> None:
         layout, net = self._layout, self._state.network
@@ -218,6 +218,10 @@ class NeuronsItem(QGraphicsItem):
         b = float(state.biases[l][j])
         active = (l, j) in self._highlights.biases
         hovered = self._hovered == ("bias", l, j)
+        if self._layout.detailed:
+            painter.setPen(QPen(palette.MUTED, 1.2))
+            neuron_top = float(self._layout.centres[l][j][1]) - self._layout.radius
+            painter.drawLine(QPointF(x, y + side / 2), QPointF(x, neuron_top))
         painter.setPen(QPen(palette.HIGHLIGHT if (active or hovered) else palette.INK, 2.5 if active else 1.2))
         painter.setBrush(palette.sign_color(b) if b != 0 else QColor("white"))
         painter.drawRoundedRect(QRectF(x - side / 2, y - side / 2, side, side), 3, 3)
@@ -225,13 +229,16 @@ class NeuronsItem(QGraphicsItem):
             name = to_html(texts.label)
             text = f"{name} = {texts.value}"
             if texts.old:
-                text = f"{name} = <span style='color:#64748b'>{texts.old} →</span> <b style='color:#0f9d6b'>{texts.value}</b>"
+                text = (f"{name} = <span style='color:#64748b'>{texts.old}&nbsp;→</span>&nbsp;"
+                        f"<b style='color:#0f9d6b'>{texts.value}</b>")
             painter.setPen(palette.INK)
-            draw_text(painter, text, x - side / 2 - 6, y, 12, False, align="right")
+            left = x + side / 2 + 6
             if texts.grad:
+                draw_text(painter, text, left, y - 9, 17, False, align="left")
                 painter.setPen(palette.GRADIENT)
-                draw_text(painter, f"∂E/∂{name} = {texts.grad}", x - side / 2 - 6, y + 16, 11, False,
-                          align="right")
+                draw_text(painter, f"∂E/∂{name} = {texts.grad}", left, y + 10, 15, False, align="left")
+            else:
+                draw_text(painter, text, left, y, 17, False, align="left")
 
     def _paint_targets(self, painter: QPainter, with_text: bool) -> None:
         layout, state = self._layout, self._state

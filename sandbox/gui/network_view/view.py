@@ -184,7 +184,7 @@ class NetworkView(QGraphicsView):
                 return ("neuron", l, j)
         for l, c in enumerate(layout.bias_centres):
             if c is not None:
-                half = layout.radius * 0.42 + 3
+                half = layout.radius * 0.3 + 3
                 hit = np.flatnonzero((np.abs(c[:, 0] - x) <= half) & (np.abs(c[:, 1] - y) <= half))
                 if hit.size:
                     return ("bias", l, int(hit[0]))
@@ -423,5 +423,5 @@ class NetworkView(QGraphicsView):
             x += 24 + w + 18
         hint = "wheel: zoom · drag: pan · double-click a number to change it"
         painter.setPen(QColor("#94a3b8"))
-        draw_text(painter, hint, float(self.viewport().width() - 14), 14.0, 12, align="right")
+        draw_text(painter, hint, float(self.viewport().width() - 14), y, 12, align="right")
         painter.restore()
