@@ -198,7 +198,7 @@ def test_clicking_an_earlier_step_in_the_panel_jumps_back(window):
 
 
 def test_animation_never_blocks_input(window, qtbot):
-    window.player.set_speed("slow")
+    window.player.set_speed("fast")
     view = window.network_view
     step(window)
     assert view.animating
@@ -335,3 +335,64 @@ def test_a_big_network_hides_labels_and_steps_by_phase(window):
     assert view.place_at(view.scene_point_of("h2_3")) == ("neuron", 2, 2)
     assert view.place_at(view.scene_point_of("w2_3_5"))[0] == "weight"  # some edge crosses there
     assert "w<sub>2,3,5</sub>" in view.tooltip_text("w2_3_5")
+
+
+# ---- keys, templates, drops, settings ----------------------------------------------------------------
+
+def test_space_right_and_left_step_through_the_update(window, qtbot):
+    view = window.network_view
+    window.activateWindow()
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert window.document.position == 1
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    assert window.document.position == 0
+
+
+def test_new_from_template_and_dropping_a_file(window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    from sandbox.gui.main_window import templates
+
+    names = [p.name for p in templates()]
+    assert "lecture17-linear.json" in names and len(window.new_menu.actions()) == len(names)
+    xor = next(p for p in templates() if p.name == "xor.json")
+    assert window.new_from_template(xor)
+    assert window.document.path is None and window.document.experiment.network.sizes == [2, 4, 1]
+    assert window.network_view.displayed_text("b_h1_1") == "0"
+
+    out = tmp_path / "dropped.json"
+    assert window.save_file(out)
+    action(window, "resetAction").trigger()
+    window.new_from_template(templates()[0])
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(out))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.document.path == out and window.document.experiment.network.sizes == [2, 4, 1]
+
+
+def test_recent_files_and_window_settings_are_remembered(qtbot, dialogs, tmp_path):
+    from sandbox.gui import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    out = tmp_path / "a.json"
+    assert first.save_file(out)
+    first.player.set_speed("fast")
+    first.show()
+    first.resize(700, 500)
+    size = first.size()
+    first.close()
+    assert not QSettings().value("window/geometry").isEmpty()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.recent_files() == [str(out.resolve())]
+    assert second.player.speed == "fast" and second.speed_combo.currentText() == "Fast"
+    second._fill_recent_menu()
+    entries = [a.text() for a in second.recent_menu.actions()]
+    assert entries == ["&1  a.json"]
+    assert second.size() == size

@@ -145,13 +145,13 @@ class EdgesItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if self._active:
             self._paint_active(painter)
-        if self._pulses:
-            self._paint_pulses(painter, lod)
         if self._layout.detailed:
             for e in range(len(self._lines)):
                 self._paint_label(painter, e)
         elif self._hovered is not None:
             self._paint_label(painter, self._hovered)
+        if self._pulses:
+            self._paint_pulses(painter, lod)
         if self._hovered is not None:
             pen = QPen(palette.HIGHLIGHT, 2.0 / max(lod, 1e-3))
             painter.setPen(pen)
