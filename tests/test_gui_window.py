@@ -156,10 +156,10 @@ def test_stepping_through_the_lecture_update(window, tmp_path):
 
 def test_step_back_restores_exactly_what_was_shown(window):
     seen = [shown(window)]
-    for _ in range(LECTURE_STEPS):
+    for _ in range(LECTURE_STEPS + 3):  # the whole update, then into the next one
         step(window)
         seen.append(shown(window))
-    assert seen[-1]["iteration"] == 1
+    assert seen[LECTURE_STEPS]["iteration"] == 1 and seen[LECTURE_STEPS + 1]["text"]["y"] == "0.2557"
     for expected in reversed(seen[:-1]):
         action(window, "stepBackAction").trigger()
         assert shown(window) == expected

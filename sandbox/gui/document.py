@@ -76,6 +76,7 @@ class Document(QObject):
         self._walkthrough: Walkthrough | None = None
         self._position = -1
         self._apply_command = None  # the command that applied the shown walkthrough, if any
+        self._previous = None  # (walkthrough, command) of the update finished just before this one
         self._keep_walkthrough = False
 
     def _on_clean_changed(self, clean: bool) -> None:
@@ -89,6 +90,7 @@ class Document(QObject):
         self._walkthrough = None
         self._position = -1
         self._apply_command = None
+        self._previous = None
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.set_path(path)
@@ -182,14 +184,31 @@ class Document(QObject):
 
     def next_walkthrough(self) -> None:
         """Leave a finished (applied) walkthrough: the next batch's update starts, nothing shown yet."""
+        self._previous = (self._walkthrough, self._apply_command) if self.applied else None
         self._walkthrough = None
         self._apply_command = None
         self._position = -1
         self.ensure_walkthrough()
         self.walkthroughChanged.emit()
 
+    def can_return(self) -> bool:
+        """Nothing of this update shown yet, and the previous update can be shown again as it ended."""
+        if self._previous is None or self._position != -1:
+            return False
+        return self.undo_stack.command(self.undo_stack.index() - 1) is self._previous[1]
+
+    def return_to_previous(self) -> None:
+        """Show the update finished just before this one again, at its last step (still applied)."""
+        if not self.can_return():
+            return
+        self._walkthrough, self._apply_command = self._previous
+        self._previous = None
+        self._position = len(self._walkthrough.steps) - 1
+        self.walkthroughChanged.emit()
+
     def discard_walkthrough(self) -> None:
         """Forget the walkthrough (the network changed under it); the next step recomputes it."""
+        self._previous = None
         if self._walkthrough is None and self._position == -1:
             return
         self._walkthrough = None

@@ -100,7 +100,8 @@ class WalkthroughPlayer(QObject):
 
     # ---- moving ----------------------------------------------------------------------------------
     def can_step_back(self) -> bool:
-        return self.document.walkthrough is not None and self.document.position >= 0
+        doc = self.document
+        return (doc.walkthrough is not None and doc.position >= 0) or doc.can_return()
 
     def step(self) -> None:
         """Show the next group of steps; after the applied last step, start the next update."""
@@ -118,6 +119,9 @@ class WalkthroughPlayer(QObject):
         self.view.finish_animation()
         doc = self.document
         if not self.can_step_back():
+            return
+        if doc.position < 0:  # back into the update that just ended
+            doc.return_to_previous()
             return
         doc.set_position(self.group_start(doc.position) - 1)
 

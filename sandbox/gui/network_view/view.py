@@ -301,6 +301,10 @@ class NetworkView(QGraphicsView):
         return self.layout_.detailed
 
     # ---- mouse: hover and double-click ---------------------------------------------------------
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self.finish_animation()  # a click never waits for an animation
+        super().mousePressEvent(event)
+
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         super().mouseMoveEvent(event)
         if event.buttons() != Qt.MouseButton.NoButton:
