@@ -7,6 +7,8 @@ Curves, maxima and bounds all come from ``sandbox.engine.curves`` (the engine's 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSlider,
@@ -17,7 +19,9 @@ from sandbox.engine.curves import ActivationCurve, activation_curve, chain_bound
 from sandbox.explain.markup import to_html
 from sandbox.gui.formatting import short
 
+from .image_export import save_widget_png
 from .plot_style import INK, MUTED, font, pen, styled_plot
+from .save_picture import save_picture_button
 
 F_COLOR = "#1f77c4"
 DF_COLOR = "#8b3fd9"
@@ -175,6 +179,7 @@ class ActivationView(QWidget):
         self.layers_spin.setValue(layers)
         self.layers_spin.valueChanged.connect(self._set_layers)
         header.addWidget(self.layers_spin)
+        header.addWidget(save_picture_button(self, self.save_picture, "activation-functions"))
         outer.addLayout(header)
 
         grid_host = QWidget()
@@ -189,6 +194,10 @@ class ActivationView(QWidget):
             grid.addWidget(card, k // 3, k % 3)
         outer.addWidget(grid_host, 1)
         self.resize(1180, 900)
+
+    def save_picture(self, path: Path) -> Path:
+        """The whole view as shown, as PNG."""
+        return save_widget_png(self, path)
 
     def _set_layers(self, layers: int) -> None:
         for card in self.cards.values():

@@ -8,6 +8,8 @@ happen in a worker thread.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -21,7 +23,9 @@ from sandbox.explain.markup import to_html
 from sandbox.gui.formatting import short
 
 from .background import Background
+from .image_export import save_widget_png
 from .plot_style import INK, MUTED, font, legend, pen, readable_log_axes, styled_plot
+from .save_picture import save_picture_button
 
 MODE_COLORS = {"full": "#1f77c4", "single": "#d9480f", "minibatch": "#0b7a53"}
 
@@ -90,6 +94,7 @@ class BatchComparisonView(QWidget):
         controls.addStretch(1)
         controls.addWidget(self.run_button)
         controls.addWidget(self.stop_button)
+        controls.addWidget(save_picture_button(self, self.save_picture, "gd-sgd-minibatch"))
 
         intro = QLabel(
             f"<b>Gradient descent, SGD and mini-batches</b> on <i>{self.experiment.name}</i> "
@@ -132,14 +137,16 @@ class BatchComparisonView(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet(f"color: {MUTED};")
 
-        plots = QHBoxLayout()
+        self.plots = QWidget()
+        plots = QHBoxLayout(self.plots)
+        plots.setContentsMargins(0, 0, 0, 0)
         plots.addWidget(self.samples_plot, 1)
         plots.addWidget(self.time_plot, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(intro)
         layout.addLayout(controls)
-        layout.addLayout(plots, 1)
+        layout.addWidget(self.plots, 1)
         layout.addWidget(self.table)
         layout.addWidget(self.status)
         self._set_log(True)
@@ -218,6 +225,10 @@ class BatchComparisonView(QWidget):
         self.table.setText(f"<table cellspacing='0' cellpadding='3'><tr>{head}</tr>{''.join(rows)}</table>")
         self.status.setText("Loss on the whole training set after each recorded iteration; wall time counts "
                             "training only (evaluating the loss for the plot is not timed).")
+
+    def save_picture(self, path: Path) -> Path:
+        """Both plots side by side, as shown, as PNG."""
+        return save_widget_png(self.plots, path)
 
     # ---- lifetime --------------------------------------------------------------------------------
     def shutdown(self) -> None:

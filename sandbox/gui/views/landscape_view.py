@@ -10,6 +10,7 @@ momentum / with momentum" pictures: SGD zig-zags across the valley, momentum dam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,7 +27,9 @@ from sandbox.explain.markup import to_html
 from sandbox.gui.formatting import short
 
 from .background import Background
+from .image_export import save_plot_png
 from .plot_style import INK, MUTED, font, legend, pen, styled_plot
+from .save_picture import save_picture_button
 
 PATH_COLORS = {"sgd": "#d9480f", "momentum": "#0b7a53", "rmsprop": "#7b2fc9", "adam": "#111827", "adagrad": "#b8860b"}
 #: heat map: low loss pale, high loss a deeper blue
@@ -197,6 +200,9 @@ class LandscapeView(QWidget):
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.restart_button)
         buttons.addWidget(self.end_button)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(save_picture_button(self, self.save_picture, "loss-landscape"))
         speed = QHBoxLayout()
         speed.addWidget(QLabel("Speed:"))
         speed.addWidget(self.speed_slider, 1)
@@ -216,6 +222,7 @@ class LandscapeView(QWidget):
         side.addWidget(explanation)
         side.addStretch(1)
         side.addWidget(self.status)
+        side.addLayout(save_row)
         side_host = QWidget()
         side_host.setLayout(side)
         side_host.setFixedWidth(300)
@@ -428,6 +435,10 @@ class LandscapeView(QWidget):
     def _speed_changed(self, steps_per_second: int) -> None:
         self.timer.setInterval(max(1, round(1000 / steps_per_second)))
         self.speed_label.setText(f"{steps_per_second} steps/s")
+
+    def save_picture(self, path: Path) -> Path:
+        """The plot (surface, paths and legend) as PNG, twice the on-screen width."""
+        return save_plot_png(self.plot, path, width=max(800, 2 * self.plot.width()))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
