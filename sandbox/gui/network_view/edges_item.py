@@ -112,12 +112,15 @@ class EdgesItem(QGraphicsItem):
         negative = weights < 0
         buckets = []
         lines = self._lines
-        for neg in (False, True):
-            colour = _faded(palette.NEGATIVE if neg else palette.POSITIVE, 0.3 if dim else 0.85)
-            for c in range(WIDTH_CLASSES):
+        dense = not self._layout.detailed
+        for c in range(WIDTH_CLASSES):  # thin first: the strongest edges end up on top, whatever their sign
+            # on a dense network weak edges fade into the background, so that the strong ones stand out
+            strength = 0.3 if dim else (0.2 + 0.7 * (c + 1) / WIDTH_CLASSES if dense else 0.85)
+            for neg in (False, True):
                 idx = np.flatnonzero((classes == c) & (negative == neg))
                 if idx.size == 0:
                     continue
+                colour = _faded(palette.NEGATIVE if neg else palette.POSITIVE, strength)
                 width = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (c + 0.5) / WIDTH_CLASSES
                 pen = QPen(colour, width)
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)

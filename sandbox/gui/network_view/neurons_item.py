@@ -75,7 +75,8 @@ class NeuronsItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         with_text = layout.radius * lod >= 11
         self._texts_drawn = with_text
-        self._paint_headers(painter)
+        if (21 if layout.radius >= 18 else 13) * lod >= 7:  # headings only where they can be read
+            self._paint_headers(painter)
         self._paint_targets(painter, with_text)
         if with_text:
             for l, centres in enumerate(layout.centres):
