@@ -7,11 +7,11 @@ is drawn, for tests and for the explanation of what is on screen.
 
 from __future__ import annotations
 
-import math
+import time
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QRectF, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLineEdit, QToolTip, QWidget
 
@@ -27,6 +27,7 @@ from .static_text import draw_text
 from .texts import bias_texts, loss_texts, neuron_texts, target_texts, weight_texts
 
 EDGE_PICK_PIXELS = 5.0
+DEFERRED_REFRESH_S = 0.2
 
 
 class NetworkView(QGraphicsView):
@@ -66,7 +67,11 @@ class NetworkView(QGraphicsView):
         self._edges: EdgesItem | None = None
         self._neurons: NeuronsItem | None = None
         document.structureChanged.connect(self.rebuild)
-        document.valuesChanged.connect(self.refresh)
+        self._last_refresh = 0.0
+        self._deferred = QTimer(self)
+        self._deferred.setSingleShot(True)
+        self._deferred.timeout.connect(self.refresh)
+        document.valuesChanged.connect(self._on_values_changed)
         document.walkthroughChanged.connect(self.refresh)
         document.settingsChanged.connect(self.refresh)
         self.rebuild()
@@ -90,11 +95,23 @@ class NetworkView(QGraphicsView):
         self.refresh()
         self.fit_to_window()
 
+    def _on_values_changed(self) -> None:
+        """Small networks follow every change at once; a dense one (whose lines take long to draw
+        again) at most five times a second, so that live training stays smooth."""
+        if self.layout_ is not None and not self.layout_.detailed and self.layout_.edge_count > 6000:
+            if time.monotonic() - self._last_refresh < DEFERRED_REFRESH_S:
+                if not self._deferred.isActive():
+                    self._deferred.start(int(DEFERRED_REFRESH_S * 1000))
+                return
+        self.refresh()
+
     def refresh(self) -> None:
         """Redraw from the document's current values and walkthrough position."""
         if self._edges is None:
             return
         doc = self.document
+        self._deferred.stop()
+        self._last_refresh = time.monotonic()
         self.finish_animation(emit=False)
         w = doc.walkthrough
         if w is not None and doc.position >= 0:
