@@ -98,7 +98,7 @@ class BatchComparisonView(QWidget):
 
         intro = QLabel(
             f"<b>Gradient descent, SGD and mini-batches</b> on <i>{self.experiment.name}</i> "
-            f"({n} training samples, {self.experiment.optimizer.name.upper()}). "
+            f"({n} training samples, {self.experiment.optimizer.build().title}, η as below). "
             "All three start from the same weights and see the same samples; an <i>iteration</i> is one "
             "update on one batch, an <i>epoch</i> one pass over the training set (n/n₀ iterations).")
         intro.setWordWrap(True)
