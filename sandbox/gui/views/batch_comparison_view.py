@@ -38,6 +38,12 @@ def run_comparison(experiment: Experiment, epochs: int, minibatch_size: int, lea
     return compare_batch_modes(exp, epochs, minibatch_size, shuffle=True, should_stop=should_stop)
 
 
+def _optimizer_text(experiment: Experiment) -> str:
+    opt = experiment.optimizer.build()
+    gamma = getattr(opt, "momentum", 0.0)
+    return f"{opt.title} with momentum γ = {short(gamma)}" if gamma else opt.title
+
+
 class BatchComparisonView(QWidget):
     """Run the three batch modes and compare their losses by samples seen and by wall time."""
 
@@ -98,7 +104,7 @@ class BatchComparisonView(QWidget):
 
         intro = QLabel(
             f"<b>Gradient descent, SGD and mini-batches</b> on <i>{self.experiment.name}</i> "
-            f"({n} training samples, {self.experiment.optimizer.build().title}, η as below). "
+            f"({n} training samples, {_optimizer_text(self.experiment)}, η as below). "
             "All three start from the same weights and see the same samples; an <i>iteration</i> is one "
             "update on one batch, an <i>epoch</i> one pass over the training set (n/n₀ iterations).")
         intro.setWordWrap(True)
