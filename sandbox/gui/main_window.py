@@ -59,9 +59,10 @@ class MainWindow(QMainWindow):
         self._connect()
         self.setAcceptDrops(True)
         self.resize(1400, 900)
-        self._restore_settings()
         self._setup_training()
         self._setup_lecture_views()
+        self._arrange_docks()
+        self._restore_settings()
         self._on_path_changed()
         self._on_history_changed()
         self._update_actions()
@@ -100,6 +101,16 @@ class MainWindow(QMainWindow):
         self.resizeDocks([right], [460], Qt.Orientation.Horizontal)
         self.resizeDocks([bottom], [230], Qt.Orientation.Vertical)
         self.explanation_dock, self.history_dock = right, bottom
+
+    def _arrange_docks(self) -> None:
+        """Default proportions (before any remembered layout): the explanation keeps most of the right
+        column, whatever other docks (training, lecture views) were added beside it."""
+        right = [d for d in self.findChildren(QDockWidget)
+                 if self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea and not d.isFloating()]
+        if len(right) > 1:
+            self.resizeDocks(right, [620 if d is self.explanation_dock else 280 for d in right],
+                             Qt.Orientation.Vertical)
+        self.resizeDocks([self.explanation_dock], [470], Qt.Orientation.Horizontal)
 
     def _build_menus(self) -> None:
         a = self.actions_
