@@ -50,6 +50,8 @@ def loads_experiment(text: str, base_dir: str | os.PathLike | None = None, sourc
         raise NetworkFileError(source, problems)
     try:
         return build_experiment(doc, csv_data)
+    except _BuildProblem as e:
+        raise NetworkFileError(source, [e.problem]) from None
     except (ValueError, TypeError, OverflowError, MemoryError) as e:  # a gap in validation: still one error type
         raise NetworkFileError(source, [Problem("file", f"cannot be built: {e}")]) from None
 
@@ -144,9 +146,22 @@ def build_experiment(doc: dict, csv_data: CsvData | None = None) -> Experiment:
         seed=int(doc["seed"]) if "seed" in doc else None,
     )
     for i in missing_weights:
-        network.layers[i].weights[...] = experiment.draw_weights(i)
+        drawn = experiment.draw_weights(i)
+        if not np.all(np.isfinite(drawn)):
+            where = f"layers[{i + 1}].init" if experiment.layer_inits[i] is not None else "init"
+            raise _BuildProblem(where, "the weights drawn from this init are not all finite numbers; "
+                                       "use a smaller spread")
+        network.layers[i].weights[...] = drawn
     experiment.initial_state = network.state()
     return experiment
+
+
+class _BuildProblem(ValueError):
+    """A problem found while building (after validation), with its place in the file."""
+
+    def __init__(self, where: str, what: str):
+        super().__init__(what)
+        self.problem = Problem(where, what)
 
 
 def build_data(d: dict, csv_data: CsvData | None) -> Dataset:

@@ -100,7 +100,10 @@ class Checker:
         if not is_number(value):
             self.add(where, f"expected a number, got {describe(value)}")
             return None
-        x = float(value) if abs(value) < 1e308 else math.inf
+        try:
+            x = float(value)
+        except OverflowError:  # an integer beyond float64
+            x = math.inf
         if not math.isfinite(x):
             self.add(where, f"{value} is out of range: numbers must be finite")
             return None

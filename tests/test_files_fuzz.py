@@ -1,0 +1,95 @@
+"""Mutated files (keys deleted, types changed, text truncated, huge or non-finite numbers): loading either
+works or raises ``NetworkFileError``: never any other exception."""
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sandbox.files import NetworkFileError, dumps_experiment, loads_experiment
+
+NETWORKS = Path(__file__).resolve().parents[1] / "resources" / "networks"
+SOURCES = {name: (NETWORKS / name).read_text(encoding="utf-8")
+           for name in ("lecture17-linear.json", "lecture17-logistic.json", "xor.json", "momentum.json",
+                        "regression-plane.json")}
+
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.text(max_size=8), st.integers(-3, 3), st.floats(allow_nan=False),
+    st.sampled_from([10**12, -10**12, 2**63, 1e308, -1e308, 5e-324, 0, -1, 0.5, [], {}, [[]], [1, "a"], {"a": 1},
+                     "sigmoid", "softmax", "minibatch", "cross_entropy", "adam", "xor", "uniform"]),
+)
+#: replacement text for a number, spliced into the JSON text
+ODD_NUMBER_TEXT = st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1" + "0" * 400, "1e-400",
+                                   "9" * 20, "-0", "0.0", "2", "1e308"])
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, v in value.items():
+            yield from _paths(v, path + (key,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, path + (i,))
+
+
+def _mutate(doc, data):
+    paths = list(_paths(doc))[1:]
+    path = data.draw(st.sampled_from(paths))
+    parent = doc
+    for key in path[:-1]:
+        parent = parent[key]
+    action = data.draw(st.sampled_from(["delete", "replace", "duplicate", "wrap"]))
+    key = path[-1]
+    if action == "delete":
+        del parent[key]
+    elif action == "replace":
+        parent[key] = data.draw(ODD_VALUES)
+    elif action == "duplicate" and isinstance(parent, list):
+        parent.insert(key, parent[key])
+    else:
+        parent[key] = [parent[key]]
+
+
+def _load(text: str):
+    try:
+        exp = loads_experiment(text, base_dir=NETWORKS)
+    except NetworkFileError as e:
+        assert e.problems and all(p.where and p.what for p in e.problems)
+        return
+    try:
+        dumps_experiment(exp)  # whatever loaded can be saved, or is refused with the project's error
+    except NetworkFileError:
+        pass
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(SOURCES)), st.integers(1, 4), st.data())
+def test_mutated_documents_only_ever_raise_network_file_error(name, count, data):
+    doc = json.loads(SOURCES[name])
+    for _ in range(count):
+        if not isinstance(doc, dict) or not doc:
+            break
+        _mutate(doc, data)
+    _load(json.dumps(doc))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(SOURCES)), st.data())
+def test_truncated_or_spliced_text_only_ever_raises_network_file_error(name, data):
+    text = SOURCES[name]
+    how = data.draw(st.sampled_from(["truncate", "number", "insert"]))
+    if how == "truncate":
+        text = text[:data.draw(st.integers(0, len(text)))]
+    elif how == "number":
+        spots = [i for i, ch in enumerate(text) if ch.isdigit() and not text[i - 1].isdigit() and text[i - 1] != "."]
+        at = data.draw(st.sampled_from(spots))
+        end = at
+        while end < len(text) and (text[end].isdigit() or text[end] in ".eE-+"):
+            end += 1
+        text = text[:at] + data.draw(ODD_NUMBER_TEXT) + text[end:]
+    else:
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(st.text(min_size=1, max_size=3)) + text[at:]
+    _load(text)
