@@ -45,7 +45,7 @@ def _action(parent: QWidget, name: str, text: str, icon_name: str | None, tip: s
 
 
 def create_actions(window: QWidget) -> Actions:
-    return Actions(
+    actions = Actions(
         open=_action(window, "openAction", "&Open…", "open", "Open a network file", [QKeySequence.StandardKey.Open]),
         save=_action(window, "saveAction", "&Save", "save", "Save the network", [QKeySequence.StandardKey.Save]),
         save_as=_action(window, "saveAsAction", "Save &As…", "save-as", "Save the network under a new name",
@@ -68,3 +68,8 @@ def create_actions(window: QWidget) -> Actions:
         zoom_out=_action(window, "zoomOutAction", "Zoom &Out", "zoom-out", "Zoom out",
                          [QKeySequence.StandardKey.ZoomOut]),
     )
+    # the toolbar keeps short, fixed captions while the menu says what would be undone
+    actions.undo.setIconText("Undo")
+    actions.redo.setIconText("Redo")
+    actions.reset.setIconText("Reset")
+    return actions

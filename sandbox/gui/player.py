@@ -4,7 +4,11 @@ finishes it at once and takes the next step."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from contextlib import contextmanager
+from typing import Iterator
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication
 
 from sandbox.engine import Step
 
@@ -14,6 +18,19 @@ from .network_view import NetworkView
 GRANULARITIES = ("edge", "neuron", "layer", "phase")
 GRANULARITY_TITLES = {"edge": "One edge", "neuron": "One neuron", "layer": "One layer", "phase": "One phase"}
 SPEEDS = {"instant": 0, "fast": 350, "normal": 750, "slow": 1500}
+#: networks with more parameters than this show a busy cursor while the engine writes the walkthrough
+BUSY_PARAMETERS = 3000
+
+
+@contextmanager
+def _busy(active: bool) -> Iterator[None]:
+    if active:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        if active:
+            QApplication.restoreOverrideCursor()
 
 
 def default_granularity(edge_count: int) -> str:
@@ -110,7 +127,7 @@ class WalkthroughPlayer(QObject):
         if doc.applied:
             doc.next_walkthrough()
             return
-        doc.ensure_walkthrough()
+        self._ensure_walkthrough()
         doc.set_position(self.group_end(doc.position + 1))
         self.view.animate(self.duration_ms)
 
@@ -131,8 +148,14 @@ class WalkthroughPlayer(QObject):
         doc = self.document
         if doc.applied:
             doc.next_walkthrough()
-        w = doc.ensure_walkthrough()
+        w = self._ensure_walkthrough()
         doc.set_position(len(w.steps) - 1)
+
+    def _ensure_walkthrough(self):
+        doc = self.document
+        slow = doc.walkthrough is None and doc.experiment.network.parameter_count > BUSY_PARAMETERS
+        with _busy(slow):
+            return doc.ensure_walkthrough()
 
     def jump_to(self, position: int) -> None:
         """Show the walkthrough up to step ``position`` (an earlier step clicked in the list)."""
