@@ -1,0 +1,125 @@
+"""Saving is atomic: a failing save leaves the previous file byte for byte, and says what happened."""
+
+import errno
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sandbox.engine import Trainer
+from sandbox.files import NetworkFileError, dumps_experiment, load_experiment, save_experiment
+
+LECTURE = Path(__file__).resolve().parents[1] / "resources" / "networks" / "lecture17-linear.json"
+
+
+@pytest.fixture
+def saved(tmp_path):
+    """A folder holding one saved network, and a changed experiment to save over it."""
+    path = tmp_path / "net.json"
+    path.write_bytes(LECTURE.read_bytes())
+    exp = load_experiment(path)
+    Trainer(exp).run(iterations=3)
+    return path, exp
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "net.json")
+
+
+def test_save_writes_the_canonical_text_and_loads_back(saved):
+    path, exp = saved
+    save_experiment(exp, path)
+    assert path.read_text(encoding="utf-8") == dumps_experiment(exp)
+    again = load_experiment(path)
+    assert [l.weights.tolist() for l in again.network.layers] == [l.weights.tolist() for l in exp.network.layers]
+    assert _leftovers(path.parent) == []
+
+
+def test_save_keeps_the_file_s_permissions(saved):
+    path, exp = saved
+    os.chmod(path, 0o640)
+    save_experiment(exp, path)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("failing, error", [("replace", errno.EACCES), ("fsync", errno.ENOSPC)])
+def test_a_failing_save_leaves_the_old_file_intact(saved, monkeypatch, failing, error):
+    path, exp = saved
+    before = path.read_bytes()
+
+    def fail(*args, **kwargs):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(os, failing, fail)
+    with pytest.raises(NetworkFileError) as info:
+        save_experiment(exp, path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert _leftovers(path.parent) == []  # the temporary file is gone
+    assert str(info.value) == f"{path}: file: could not be saved: {os.strerror(error)}; the previous file is unchanged"
+
+
+def test_a_failing_write_leaves_the_old_file_intact(saved, monkeypatch):
+    path, exp = saved
+    before = path.read_bytes()
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+    with pytest.raises(NetworkFileError, match="No space left on device"):
+        save_experiment(exp, path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert _leftovers(path.parent) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root may write into read-only folders")
+def test_saving_into_a_read_only_folder_fails_and_keeps_the_old_file(saved):
+    path, exp = saved
+    before = path.read_bytes()
+    os.chmod(path.parent, 0o555)
+    try:
+        with pytest.raises(NetworkFileError, match="Permission denied"):
+            save_experiment(exp, path)
+    finally:
+        os.chmod(path.parent, 0o755)
+    assert path.read_bytes() == before
+    assert _leftovers(path.parent) == []
+
+
+def test_saving_into_a_missing_folder_says_so(tmp_path):
+    exp = load_experiment(LECTURE)
+    target = tmp_path / "gone" / "net.json"
+    with pytest.raises(NetworkFileError) as info:
+        save_experiment(exp, target)
+    assert str(info.value) == f"{target}: file: could not be saved: the folder does not exist; nothing was written"
+
+
+def test_nan_is_never_written(saved):
+    path, exp = saved
+    before = path.read_bytes()
+    exp.network.layers[0].weights[1, 0] = np.nan
+    with pytest.raises(NetworkFileError) as info:
+        save_experiment(exp, path)
+    assert [(p.where, p.what) for p in info.value.problems] == [
+        ("layers[1].weights[1][0]", "is nan: a network with NaN or infinite numbers cannot be saved")]
+    exp.network.layers[0].weights[1, 0] = np.inf
+    with pytest.raises(NetworkFileError, match="infinite"):
+        dumps_experiment(exp)
+    assert path.read_bytes() == before
+    assert _leftovers(path.parent) == []
