@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _make_output_safe()
-    first = next((a for a in argv if a != "--"), None)
+    first = argv[0] if argv else None  # "--" makes what follows a FILE even if it is named like a subcommand
     if first in SUBCOMMANDS or (first is not None and first.startswith("-") and first != "--"):
         args = build_parser().parse_args(argv)
         if args.command == "explain":
