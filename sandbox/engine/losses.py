@@ -49,6 +49,8 @@ class MeanSquaredError(Loss):
 
     def per_sample(self, y: Array, t: Array, z: Array, output_activation: str) -> Array:
         d = y - t
+        if d.shape[1] == 1:  # one output: its square is the sum (the same number, fewer calls)
+            return 0.5 * (d * d).reshape(-1)
         return 0.5 * np.einsum("ij,ij->i", d, d)
 
     def output_gradient(self, y: Array, t: Array) -> Array:

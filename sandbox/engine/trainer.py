@@ -44,6 +44,7 @@ class History:
         self._loss = np.empty(1024)
         # columns: weight-gradient norm of each layer, then bias-gradient norm of each layer
         self._grad = np.full((1024, 2 * layers), np.nan)
+        self._starts: dict[tuple[int, ...], Array | None] = {}  # where each array starts, by sizes
 
     def _grow(self) -> None:
         self._loss = np.concatenate([self._loss, np.empty_like(self._loss)])
@@ -56,6 +57,28 @@ class History:
         self._loss[i] = loss
         row = self._grad[i]
         n = self.layers
+        arrays = list(weight_grads) + [b for b in bias_grads if b is not None]
+        if len(arrays) > 4:
+            # many small arrays: their squares' sums in one go (a copy costs less than many calls)
+            key = tuple([g.size for g in arrays])
+            starts = self._starts.get(key, False)
+            if starts is False:
+                starts = self._starts[key] = np.cumsum((0,) + key[:-1]) if sum(key) <= 8192 else None
+            if starts is not None:
+                flat = np.concatenate(arrays, axis=None)
+                flat *= flat
+                norms = np.sqrt(np.add.reduceat(flat, starts))
+                row[:n] = norms[:n]
+                if len(arrays) == 2 * n:
+                    row[n:] = norms[n:]
+                else:
+                    k = n
+                    for l in range(n):
+                        if bias_grads[l] is not None:
+                            row[n + l] = norms[k]
+                            k += 1
+                self.count = i + 1
+                return
         sqrt, vdot = math.sqrt, np.vdot
         for l in range(n):
             g = weight_grads[l]
@@ -164,21 +187,25 @@ class Trainer:
 
     def _batches(self) -> list:
         if self._epoch_of_batches != self.epoch:
-            batching = self.experiment.batching
-            data = self.experiment.data
-            source = (batching, data, data.inputs, data.targets)
-            if (self._epoch_of_batches >= 0 and not batching.shuffle and len(source) == len(self._batches_built_from)
-                    and all(a is b for a, b in zip(source, self._batches_built_from))):
-                # unshuffled batches of unchanged data are the same in every epoch: keep them
-                self._epoch_of_batches = self.epoch
-                return [b for b, _, _ in self._epoch_batches]
-            self._batches_built_from = source
-            batches = batching.epoch_batches(self.n_samples, self.epoch)
-            if not batching.shuffle:  # contiguous runs: slicing gives views, no copies
-                batches = [slice(int(b[0]), int(b[-1]) + 1) for b in batches]
-            self._epoch_batches = [(b, data.inputs[b], data.targets[b]) for b in batches]
-            self._epoch_of_batches = self.epoch
+            self._make_batches()
         return [b for b, _, _ in self._epoch_batches]
+
+    def _make_batches(self) -> None:
+        """This epoch's batches with their samples (views where the batches are contiguous runs)."""
+        batching = self.experiment.batching
+        data = self.experiment.data
+        built = self._batches_built_from
+        if (self._epoch_of_batches >= 0 and not batching.shuffle and built and built[0] is batching
+                and built[1] is data and built[2] is data.inputs and built[3] is data.targets):
+            # unshuffled batches of unchanged data are the same in every epoch: keep them
+            self._epoch_of_batches = self.epoch
+            return
+        self._batches_built_from = (batching, data, data.inputs, data.targets)
+        batches = batching.epoch_batches(self.n_samples, self.epoch)
+        if not batching.shuffle:  # contiguous runs: slicing gives views, no copies
+            batches = [slice(int(b[0]), int(b[-1]) + 1) for b in batches]
+        self._epoch_batches = [(b, data.inputs[b], data.targets[b]) for b in batches]
+        self._epoch_of_batches = self.epoch
 
     # ---- the fast path ---------------------------------------------------------------------
     def gradients(self, bp: Backprop) -> tuple[list[Array], list[Array], list[bool]]:
@@ -209,7 +236,7 @@ class Trainer:
     def step(self) -> float:
         """One iteration: forward, backward, update on the next batch. Returns the batch loss."""
         if self._epoch_of_batches != self.epoch:
-            self._batches()
+            self._make_batches()
         _, x, t = self._epoch_batches[self.batch_in_epoch]
         net = self.network
         bp = net.backward(net.forward(x), t, self._loss, self._reduction, output_gradients=False)
