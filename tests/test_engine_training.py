@@ -312,3 +312,36 @@ def test_recovering_twice_puts_back_the_same_state():
     assert all(np.array_equal(x, y) for x, y in zip(w1 + b1, w2 + b2))
     assert all(np.array_equal(x["velocity"], y["velocity"]) for x, y in zip(opt1, opt2))
     assert all(np.isfinite(x["velocity"]).all() for x in opt2)
+
+
+# ---- the fast path ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_backward_without_output_gradients_gives_the_same_parameter_gradients(loss):
+    exp = small_experiment(loss=loss)
+    net, x, t = exp.network, exp.data.inputs, exp.data.targets
+    fn = __import__("sandbox.engine").engine.get_loss(loss)
+    full = net.backward(net.forward(x), t, fn)
+    fast = net.backward(net.forward(x), t, fn, output_gradients=False)
+    for a, b in zip(full.weight_grads + full.bias_grads, fast.weight_grads + fast.bias_grads):
+        assert np.array_equal(a, b)
+    assert full.loss == fast.loss
+    assert (fast.output_grads[-1] is None) == (loss == "bce")  # dE/dz came straight from the loss
+    np.testing.assert_allclose(full.output_grads[-1], fn.output_gradient(net.predict(x), t), rtol=0, atol=0)
+
+
+def test_new_batching_or_data_take_effect_at_the_next_epoch():
+    exp = small_experiment(batching=Batching("minibatch", 3))
+    trainer = Trainer(exp)
+    trainer.run(epochs=1)
+    assert trainer.batch_indices(0) == slice(0, 3)
+    exp.batching = Batching("minibatch", 2)
+    trainer.run(iterations=3)  # the epoch under way keeps its batches
+    assert (trainer.epoch, trainer.batch_in_epoch) == (2, 0)
+    assert trainer.batch_indices(0) == slice(0, 2) and trainer.batches_per_epoch == 4
+    exp.data = Dataset(exp.data.inputs[:4] * 0.0, exp.data.targets[:4])
+    trainer.run(iterations=4)  # finishes the epoch of the old data
+    assert trainer.epoch == 3 and trainer.batches_per_epoch == 2
+    assert not trainer.walkthrough().inputs.any()
+    trainer.step()
+    assert not trainer._epoch_batches[0][1].any()
