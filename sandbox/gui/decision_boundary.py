@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+import time
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from sandbox.engine import Experiment
 
@@ -22,8 +24,10 @@ from .training.grid import GridOutput, extent_for, grid_output
 #: TF Playground's colours: orange for negative / class 0, blue for positive / class 1
 ORANGE = "#f59322"
 BLUE = "#0877bd"
-HIDDEN_MAP_SIZE = 44
+HIDDEN_MAP_SIZE = 40
 HIDDEN_GRID = 32
+#: the hidden neurons' maps are redrawn at most this often while training (they are many)
+HIDDEN_MAPS_HZ = 5.0
 
 
 def _colormap() -> pg.ColorMap:
@@ -42,6 +46,67 @@ def output_levels(experiment: Experiment) -> tuple[float, float]:
         return 0.0, 1.0
     m = float(np.abs(finite).max()) if finite.size else 1.0
     return -max(m, 1e-9), max(m, 1e-9)
+
+
+class HiddenMaps(QWidget):
+    """Every hidden neuron's output over the input plane: one small map per neuron, a row per layer.
+
+    One widget paints all maps from QImages (cheap enough to follow training live)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("hiddenMaps")
+        self._rows: list[tuple[str, list[str]]] = []
+        self._images: list[list[QImage | None]] = []
+        self._lut = _lut().astype(np.uint8)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_layers(self, rows: list[tuple[str, list[str]]]) -> None:
+        self._rows = rows
+        self._images = [[None] * len(labels) for _, labels in rows]
+        self.setToolTip("Output of every hidden neuron over the input plane (orange low, blue high)")
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        widest = max((len(labels) for _, labels in self._rows), default=0)
+        return QSize(56 + widest * (HIDDEN_MAP_SIZE + 4), len(self._rows) * (HIDDEN_MAP_SIZE + 6) + 4)
+
+    def set_maps(self, hidden: list[np.ndarray]) -> None:
+        for l, maps in enumerate(hidden[: len(self._images)]):
+            for j, values in enumerate(maps[: len(self._images[l])]):
+                self._images[l][j] = self._image(values)
+        self.update()
+
+    def _image(self, values: np.ndarray) -> QImage:
+        finite = np.nan_to_num(values)
+        lo, hi = float(finite.min()), float(finite.max())
+        span = max(abs(lo), abs(hi), 1e-12)
+        if lo >= 0:  # sigmoid-like outputs: 0 … max
+            scaled = finite / span
+        else:  # tanh-like: symmetric around 0
+            scaled = 0.5 + 0.5 * finite / span
+        index = np.clip((scaled * 255).astype(np.int32), 0, 255)
+        rgb = np.ascontiguousarray(self._lut[index[::-1]])  # row 0 at the top: largest x₂
+        h, w = index.shape
+        image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+        return image.copy()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.setPen(QColor("#475569"))
+        size = HIDDEN_MAP_SIZE
+        for r, ((title, labels), images) in enumerate(zip(self._rows, self._images)):
+            y = 2 + r * (size + 6)
+            painter.drawText(QRectF(0, y, 52, size), Qt.AlignmentFlag.AlignVCenter, title)
+            for j, image in enumerate(images):
+                rect = QRectF(56 + j * (size + 4), y, size, size)
+                if image is not None:
+                    painter.drawImage(rect, image)
+                painter.setPen(QPen(QColor("#cbd5e1")))
+                painter.drawRect(rect)
+                painter.setPen(QColor("#475569"))
+        painter.end()
 
 
 class DecisionBoundaryView(QWidget):
@@ -68,22 +133,14 @@ class DecisionBoundaryView(QWidget):
         self.message = QLabel("The decision boundary is drawn for networks with two inputs.")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        self.hidden_strip = QWidget()
-        self.hidden_layout = QVBoxLayout(self.hidden_strip)
-        self.hidden_layout.setContentsMargins(2, 2, 2, 2)
-        self.hidden_layout.setSpacing(2)
-        scroll = QScrollArea()
-        scroll.setWidget(self.hidden_strip)
-        scroll.setWidgetResizable(True)
-        scroll.setMaximumHeight(2 * (HIDDEN_MAP_SIZE + 24) + 8)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.hidden_scroll = scroll
+        self.hidden_maps = HiddenMaps()
+        self.hidden_scroll = self.hidden_maps
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.message)
-        layout.addWidget(scroll)
-        self._hidden_images: list[list[pg.ImageItem]] = []
+        layout.addWidget(self.hidden_maps)
+        self._hidden_shown_at = 0.0
         self._levels = (0.0, 1.0)
         self._experiment: Experiment | None = None
         self.updates = 0
@@ -127,16 +184,15 @@ class DecisionBoundaryView(QWidget):
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)
         self.updates += 1
 
-    def show_hidden(self, grid: GridOutput | None) -> None:
-        """Each hidden neuron's output over the plane (tanh-like ranges coloured from −1 to 1)."""
-        if grid is None:
+    def show_hidden(self, grid: GridOutput | None, throttle: bool = False) -> None:
+        """Each hidden neuron's output over the plane (at most ``HIDDEN_MAPS_HZ`` a second if ``throttle``)."""
+        if grid is None or not grid.hidden:
             return
-        for maps, images in zip(grid.hidden, self._hidden_images):
-            for values, image in zip(maps, images):
-                lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
-                span = max(abs(lo), abs(hi), 1e-9)
-                levels = (0.0, span) if lo >= 0 else (-span, span)
-                image.setImage(np.nan_to_num(values), levels=levels, autoLevels=False)
+        now = time.perf_counter()
+        if throttle and now - self._hidden_shown_at < 1.0 / HIDDEN_MAPS_HZ:
+            return
+        self._hidden_shown_at = now
+        self.hidden_maps.set_maps(grid.hidden)
 
     # ---- pieces -------------------------------------------------------------------------------
     def _set_points(self, scatter: pg.ScatterPlotItem, inputs: np.ndarray, targets: np.ndarray) -> None:
@@ -150,35 +206,6 @@ class DecisionBoundaryView(QWidget):
         scatter.setData(inputs[:, 0], inputs[:, 1], brush=brushes)
 
     def _build_hidden(self, experiment: Experiment) -> None:
-        while self.hidden_layout.count():
-            item = self.hidden_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self._hidden_images = []
-        lut = _lut()
-        for l, layer in enumerate(experiment.network.layers[:-1], start=1):
-            row = QWidget()
-            row_layout = QHBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            row_layout.setSpacing(3)
-            title = QLabel(f"layer {l}")
-            title.setFixedWidth(44)
-            row_layout.addWidget(title)
-            images = []
-            for j, label in enumerate(layer.labels):
-                view = pg.GraphicsLayoutWidget()
-                view.setFixedSize(HIDDEN_MAP_SIZE, HIDDEN_MAP_SIZE)
-                view.setBackground("w")
-                view.ci.setContentsMargins(0, 0, 0, 0)
-                box = view.addViewBox(lockAspect=True, enableMouse=False)
-                box.setMenuEnabled(False)
-                image = pg.ImageItem(axisOrder="row-major")
-                image.setLookupTable(lut)
-                box.addItem(image)
-                view.setToolTip(f"output of {label} over the input plane")
-                row_layout.addWidget(view)
-                images.append(image)
-            row_layout.addStretch(1)
-            self.hidden_layout.addWidget(row)
-            self._hidden_images.append(images)
-        self.hidden_scroll.setVisible(bool(self._hidden_images) and experiment.network.input_size == 2)
+        rows = [(f"layer {l}", list(layer.labels)) for l, layer in enumerate(experiment.network.layers[:-1], start=1)]
+        self.hidden_maps.set_layers(rows)
+        self.hidden_maps.setVisible(bool(rows) and experiment.network.input_size == 2)

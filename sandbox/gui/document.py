@@ -314,8 +314,8 @@ class Document(QObject):
         t.optimizer.state = copy.deepcopy(snap.optimizer_state)
         t.optimizer.steps_taken = snap.optimizer_steps
         t.iteration, t.epoch, t.batch_in_epoch = snap.iteration, snap.epoch, snap.batch_in_epoch
-        t._epoch_of_batches = -1  # batches are recomputed for the restored epoch
         t.history = snap.history
+        t.configure()  # batches are recomputed for the restored epoch
         t.history.count = snap.history_count
         self.values_edited()
         self.historyChanged.emit()

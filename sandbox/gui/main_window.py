@@ -254,9 +254,15 @@ class MainWindow(QMainWindow):
     def _setup_training(self) -> None:
         """Where live training hooks in: ``trainAction`` (checkable) exists; the training view binds
         it, the plots (``set_history``) and the document here."""
+        from .training.view import LiveTraining  # issue 5: worker thread, live plots, settings panel
+
+        self.training = LiveTraining(self)
 
     def _shutdown_training(self) -> None:
         """Called when the window closes: stop and wait for a training thread, if any."""
+        training = getattr(self, "training", None)
+        if training is not None:
+            training.shutdown(1000)
 
     # ---- lecture views and exports (issue 6) --------------------------------------------------------
     def _setup_lecture_views(self) -> None:

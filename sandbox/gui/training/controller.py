@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from sandbox.engine import Experiment, Trainer
 
@@ -153,8 +153,13 @@ class TrainingController(QObject):
         try:
             self.reportReady.emit(report)
         finally:
-            if self.worker is not None:
-                self.worker.acknowledge()
+            # a zero timer fires once the event queue is empty, i.e. after the views have repainted
+            QTimer.singleShot(0, self, self._acknowledge)
+
+    @Slot()
+    def _acknowledge(self) -> None:
+        if self.worker is not None:
+            self.worker.acknowledge()
 
     @Slot(str)
     def _on_error(self, message: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
 
 from sandbox.engine import Trainer
 
@@ -108,11 +109,153 @@ def _prepare(plot: pg.PlotWidget, left: str, bottom: str = "iteration") -> pg.Pl
     item.setLabel("bottom", bottom)
     if item.legend is None:
         item.addLegend(offset=(-10, 10), labelTextSize="8pt")
+    cache_axes(item)
     return item
+
+
+def cache_axes(item: pg.PlotItem) -> None:
+    """Draw the axes (and their grid lines, which cover the whole plot) from a cached pixmap: a curve
+    update then repaints the curve, not every tick label again (~3 ms an axis)."""
+    for axis in item.axes.values():
+        axis["item"].setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+#: above this many points a curve is drawn with a 1-pixel pen: Qt draws wide antialiased zig-zags
+#: hundreds of times slower (a noisy 10k-point curve: ~1 s with width 2, ~4 ms with width 1)
+THIN_ABOVE = 150
+
+
+def _fit_pen(curve: pg.PlotDataItem, n: int, width: float) -> None:
+    """A thin, aliased pen for a long curve (its points are a pixel apart anyway), the given width
+    and antialiasing for a short one (changed only when it changes)."""
+    dense = n > THIN_ABOVE
+    want = 1.0 if dense else width
+    pen = curve.opts.get("pen")
+    pen = pg.mkPen(pen) if pen is not None else pg.mkPen("k")
+    if pen.widthF() != want:
+        pen.setWidthF(want)
+        curve.setPen(pen)
+    if curve.opts.get("antialias") != (not dense):
+        curve.opts["antialias"] = not dense
+        curve.curve.opts["antialias"] = not dense
+
+
+def _fit_symbol(curve: pg.PlotDataItem, dots: bool) -> None:
+    """Dots on a short curve (a few updates stepped by hand), none on a long one; set only on change
+    (setting a symbol rebuilds the curve's scatter item)."""
+    want = "o" if dots else None
+    if curve.opts.get("symbol") != want:
+        curve.setSymbol(want)
 
 
 def _positive(y: Array) -> Array:
     return np.maximum(np.nan_to_num(y, nan=FLOOR, posinf=1e300), FLOOR)
+
+
+def peak_decimate(x: Array, y: Array, x0: float, x1: float, bins: int) -> tuple[Array, Array]:
+    """The points of ``x``/``y`` (x sorted) in [x0, x1], at most ``2 * bins`` of them: each bin keeps
+    its lowest and its highest value, so spikes stay visible (what pyqtgraph's 'peak' mode does,
+    done once here in numpy so that drawing never sees more than a few thousand points)."""
+    i0 = max(0, int(np.searchsorted(x, x0, side="left")) - 1)
+    i1 = min(len(x), int(np.searchsorted(x, x1, side="right")) + 1)
+    x, y = x[i0:i1], y[i0:i1]
+    n = len(x)
+    if n <= 2 * bins:
+        return x, y
+    k = int(np.ceil(n / bins))
+    m = n // k
+    xs = x[: m * k: k]
+    ys = y[: m * k].reshape(m, k)
+    lo, hi = np.fmin.reduce(ys, axis=1), np.fmax.reduce(ys, axis=1)
+    xo = np.repeat(xs, 2)
+    yo = np.empty(2 * m)
+    yo[0::2], yo[1::2] = lo, hi
+    if m * k < n:  # the last, partial bin: its points as they are
+        xo = np.concatenate([xo, x[m * k:]])
+        yo = np.concatenate([yo, y[m * k:]])
+    return xo, yo
+
+
+class RangeFollower:
+    """Keeps a live plot's view on all its data, in steps, so the axes are redrawn only now and then.
+
+    Once the user pans or zooms, the view stays where they put it; the plot's auto-range button
+    ("A") makes it follow the data again.
+    """
+
+    def __init__(self, item: pg.PlotItem):
+        self.item = item
+        self.view: pg.ViewBox = item.getViewBox()
+        self.follow = True
+        self._range: tuple | None = None
+        self._setting = False
+        self.view.disableAutoRange()
+        self.view.sigRangeChangedManually.connect(self._on_manual)
+        self.view.sigStateChanged.connect(self._on_state)
+
+    def _on_manual(self, *_args) -> None:
+        self.follow = False
+
+    def _on_state(self, *_args) -> None:
+        if self._setting:
+            return
+        auto = self.view.state.get("autoRange", [False, False])
+        if auto[0] or auto[1]:  # the "A" button: follow the data again (we do the ranging)
+            self._setting = True
+            try:
+                self.view.disableAutoRange()
+            finally:
+                self._setting = False
+            self.follow = True
+            self._range = None
+
+    def visible_x(self, x_max: float) -> tuple[float, float]:
+        if self.follow:
+            return 0.0, max(x_max, 1.0)
+        (x0, x1), _ = self.view.viewRange()
+        return x0, x1
+
+    def update(self, x_max: float, y_min: float, y_max: float) -> None:
+        """``y`` in the plot's own units (log10 for a log axis)."""
+        if not self.follow or not (np.isfinite(y_min) and np.isfinite(y_max)):
+            return
+        x1 = _nice_ceiling(max(x_max, 1.0))
+        y0, y1 = np.floor(y_min * 2) / 2, np.ceil(y_max * 2) / 2  # half decades
+        if y1 - y0 < 0.5:
+            y0, y1 = y0 - 0.25, y1 + 0.25
+        wanted = (0.0, x1, y0, y1)
+        if wanted != self._range:
+            self._range = wanted
+            self._setting = True
+            try:
+                self.view.setRange(xRange=(0.0, x1), yRange=(y0, y1), padding=0.02)
+            finally:
+                self._setting = False
+
+
+def _nice_ceiling(x: float) -> float:
+    """The next of 1, 1.5, 2, 3, 5, 7 × 10^k at or above x."""
+    e = 10.0 ** np.floor(np.log10(x))
+    for m in (1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0):
+        if m * e >= x:
+            return m * e
+    return 10 * e
+
+
+def _log_span(*arrays: Array) -> tuple[float, float]:
+    lo, hi = np.inf, -np.inf
+    for a in arrays:
+        a = a[np.isfinite(a) & (a > 0)] if len(a) else a
+        if len(a):
+            lo, hi = min(lo, float(a.min())), max(hi, float(a.max()))
+    if not np.isfinite(lo):
+        return np.nan, np.nan
+    return np.log10(lo), np.log10(hi)
+
+
+def _bins(plot: pg.PlotWidget) -> int:
+    """Half the plot's width: each bin gives a low and a high point, one point per pixel column."""
+    return max(100, int(plot.width()) // 2)
 
 
 class LossCurves:
@@ -125,7 +268,11 @@ class LossCurves:
         self.evaluation = Series(2, max(16, cap // 10))
         self.epochs = Series(1, max(16, cap // 10))
         self.batches_per_epoch = 1
-        self.batch_curve = self.item.plot(name="batch loss", pen=_pen("#94a3b8", 1.0))
+        # the window's own curve (if it has one) shows the batch loss, so that what it reports stays true
+        own = getattr(plot, "curve", None)
+        self.batch_curve = own if own is not None else self.item.plot(name="batch loss", pen=_pen("#d9480f", 1.5))
+        if own is not None and self.item.legend is not None:
+            self.item.legend.addItem(own, "batch loss")
         self.train_curve = self.item.plot(name="training set", pen=_pen("#1f77c4", 2.0))
         self.test_curve = self.item.plot(name="test set", pen=_pen("#f08a24", 2.0))
         self.epoch_marks = self.item.plot(name="epoch end", pen=None, symbol="t1", symbolSize=6,
@@ -133,6 +280,7 @@ class LossCurves:
         for curve in (self.batch_curve, self.train_curve, self.test_curve):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
+        self.range = RangeFollower(self.item)
         self.updates = 0
 
     def clear(self) -> None:
@@ -142,11 +290,12 @@ class LossCurves:
 
     def add_report(self, report: TrainingReport) -> None:
         first = report.first_iteration
-        if first < self.batch.last_x + 1:
+        if first + 1 <= self.batch.last_x:
             for s in (self.batch, self.evaluation, self.epochs):
-                s.truncate_from(first)
+                s.truncate_from(first + 1)
         n = len(report.losses)
-        self.batch.append(np.arange(first, first + n, dtype=np.float64), report.losses)
+        # the loss of update k (counted from 0) is drawn at x = k + 1, as the window's plot does
+        self.batch.append(np.arange(first + 1, first + n + 1, dtype=np.float64), report.losses)
         if report.evaluation is not None:
             it, train, test = report.evaluation
             self.evaluation.truncate_from(it)
@@ -162,27 +311,42 @@ class LossCurves:
         history = trainer.history
         first = trainer.iteration - history.count
         for s in (self.batch, self.evaluation, self.epochs):
-            s.truncate_from(first)
-        self.batch.append(np.arange(first, trainer.iteration, dtype=np.float64), history.loss)
+            s.truncate_from(first + 1)
+        self.batch.append(np.arange(first + 1, trainer.iteration + 1, dtype=np.float64), history.loss)
         self.batches_per_epoch = trainer.batches_per_epoch
         self.redraw()
 
     def redraw(self) -> None:
-        b = self.batch
-        self.batch_curve.setData(b.x, _positive(b.y[:, 0]))
-        e = self.evaluation
-        self.train_curve.setData(e.x, _positive(e.y[:, 0]))
-        test = e.y[:, 1]
-        if e.n and np.isfinite(test).any():
-            self.test_curve.setData(e.x, _positive(test))
+        b, e = self.batch, self.evaluation
+        last = max(b.last_x, e.last_x, 1.0)
+        x0, x1 = self.range.visible_x(last)
+        bins = _bins(self.plot)
+        bx, by = peak_decimate(b.x, b.y[:, 0], x0, x1, bins)
+        _fit_pen(self.batch_curve, b.n, 2.0)
+        self.batch_curve.setData(bx, _positive(by))
+        _fit_symbol(self.batch_curve, b.n <= 200)
+        ex, ey = peak_decimate(e.x, e.y, x0, x1, bins) if e.n else (e.x, e.y)
+        ey = ey.reshape(-1, 2)
+        _fit_pen(self.train_curve, e.n, 2.0)
+        _fit_pen(self.test_curve, e.n, 2.0)
+        self.train_curve.setData(ex, _positive(ey[:, 0]))
+        test = ey[:, 1]
+        if len(ex) and np.isfinite(test).any():
+            self.test_curve.setData(ex, _positive(test))
         else:
             self.test_curve.setData([], [])
         if self.batches_per_epoch > 1 and self.epochs.n and b.n:
-            ex = self.epochs.x
-            idx = np.clip(np.searchsorted(b.x, ex - 1), 0, b.n - 1)
-            self.epoch_marks.setData(ex, _positive(b.y[idx, 0]))
-        else:
+            marks = self.epochs.x
+            marks = marks[(marks >= x0) & (marks <= x1)]
+            if len(marks) > bins // 4:  # too dense to tell apart: every k-th epoch
+                marks = marks[:: int(np.ceil(len(marks) / (bins // 4)))]
+            idx = np.clip(np.searchsorted(b.x, marks), 0, b.n - 1)
+            self.epoch_marks.setData(marks, _positive(b.y[idx, 0]))
+            self.epoch_marks.setVisible(True)
+        elif self.epoch_marks.isVisible():
             self.epoch_marks.setData([], [])
+            self.epoch_marks.setVisible(False)
+        self.range.update(last, *_log_span(by, ey.ravel()))
         self.updates += 1
 
 
@@ -195,21 +359,25 @@ class GradientCurves:
         self.cap = cap
         self.series = Series(1, cap)
         self.curves: list[pg.PlotDataItem] = []
+        self.range = RangeFollower(self.item)
         self.updates = 0
 
     def set_layers(self, names: list[str]) -> None:
         """One curve per layer (``names`` as the legend shows them); the data start over."""
-        if [c.name() for c in self.curves] == names:
-            return
+        own = getattr(self.plot, "set_layers", None)
+        if own is not None and hasattr(self.plot, "curves"):
+            own(len(names))  # the window's plot makes (and names) the curves itself
+            self.curves = list(self.plot.curves)
+        elif [c.name() for c in self.curves] != names:
+            for curve in self.curves:
+                self.item.removeItem(curve)
+            self.curves = [self.item.plot(name=name, pen=_pen(LAYER_COLORS[l % len(LAYER_COLORS)], 1.5))
+                           for l, name in enumerate(names)]
         for curve in self.curves:
-            self.item.removeItem(curve)
-        self.curves = []
-        for l, name in enumerate(names):
-            curve = self.item.plot(name=name, pen=_pen(LAYER_COLORS[l % len(LAYER_COLORS)], 1.5))
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
-            self.curves.append(curve)
-        self.series = Series(len(names), self.cap)
+        if self.series.columns != len(names):
+            self.series = Series(len(names), self.cap)
 
     def clear(self) -> None:
         self.series.clear()
@@ -220,8 +388,8 @@ class GradientCurves:
         if norms.ndim != 2 or norms.shape[1] != self.series.columns:
             return
         first = report.first_iteration
-        self.series.truncate_from(first)
-        self.series.append(np.arange(first, first + len(norms), dtype=np.float64), norms)
+        self.series.truncate_from(first + 1)
+        self.series.append(np.arange(first + 1, first + len(norms) + 1, dtype=np.float64), norms)
         self.redraw()
 
     def load_history(self, trainer: Trainer) -> None:
@@ -230,14 +398,24 @@ class GradientCurves:
         if norms.shape[1] != self.series.columns:
             return
         first = trainer.iteration - history.count
-        self.series.truncate_from(first)
-        self.series.append(np.arange(first, trainer.iteration, dtype=np.float64), norms)
+        self.series.truncate_from(first + 1)
+        self.series.append(np.arange(first + 1, trainer.iteration + 1, dtype=np.float64), norms)
         self.redraw()
 
     def redraw(self) -> None:
         s = self.series
+        x0, x1 = self.range.visible_x(max(s.last_x, 1.0))
+        bins = _bins(self.plot)
+        shown = []
         for l, curve in enumerate(self.curves):
-            curve.setData(s.x, _positive(s.y[:, l]))
+            y = s.y[:, l].copy()
+            y[~(y > 0)] = np.nan  # a zero gradient (a frozen layer) has no place on a log axis
+            x, y = peak_decimate(s.x, y, x0, x1, bins)
+            _fit_pen(curve, s.n, 2.0)
+            curve.setData(x, y, connect="finite")
+            _fit_symbol(curve, s.n <= 200)
+            shown.append(y)
+        self.range.update(max(s.last_x, 1.0), *_log_span(*shown))
         self.updates += 1
 
 

@@ -12,6 +12,8 @@ Every training run ends as one undoable command ("Train N iterations").
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -21,6 +23,10 @@ from .controller import TrainingController
 from .worker import Divergence, TrainingReport
 
 Array = np.ndarray
+
+#: while training, the document tells its views (network view, explanation, status) at most this
+#: often; the plots and the decision boundary follow every report
+DOCUMENT_SIGNALS_HZ = 6.0
 
 #: the document's trainer keeps at most this many iterations of history (the plots keep their own,
 #: decimated, record of the whole run)
@@ -62,6 +68,7 @@ class TrainingSession(QObject):
         self.last_divergence: Divergence | None = None
         self.last_error: str | None = None
         self.latest: TrainingReport | None = None
+        self._signalled_at = 0.0
 
     # ---- the user's commands ---------------------------------------------------------------
     @property
@@ -162,8 +169,11 @@ class TrainingSession(QObject):
             if len(report.losses):
                 _append_history(trainer, report)
             self._known_state = net.state()
-            doc.values_edited()
-            doc.historyChanged.emit()
+            now = time.perf_counter()
+            if not report.running or now - self._signalled_at >= 1.0 / DOCUMENT_SIGNALS_HZ:
+                self._signalled_at = now
+                doc.values_edited()
+                doc.historyChanged.emit()
         finally:
             self._applying = False
         self.reportApplied.emit(report)

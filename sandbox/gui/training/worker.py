@@ -92,6 +92,11 @@ class TrainingWorker(QObject):
         self.report_interval = 1.0 / report_hz
         self.grid_size = grid_size
         self.evaluate_every_report = True
+        #: pause after each report until the GUI has drawn it (see ``_wait_for_gui``)
+        self.yield_to_gui = True
+        self.gui_wait_limit = 0.1
+        #: time spent waiting for the GUI to draw (for benchmarks)
+        self.gui_wait_seconds = 0.0
         self._acknowledged = True
         self._dirty = trainer is not None  # something changed that the GUI has not seen yet
         self._restart = False
@@ -115,8 +120,10 @@ class TrainingWorker(QObject):
             self._wake.notify()
 
     def acknowledge(self) -> None:
-        """The GUI has handled the last report: the next one may be sent."""
-        self._acknowledged = True
+        """The GUI has handled (and drawn) the last report: the next one may be sent."""
+        with self._wake:
+            self._acknowledged = True
+            self._wake.notify()
 
     @property
     def stop_requested(self) -> bool:
@@ -180,6 +187,7 @@ class TrainingWorker(QObject):
                     if now >= next_report:
                         self._send_report(now)
                         next_report = now + interval
+                        self._wait_for_gui()
         except DivergenceError as exc:
             self._set_running(False)
             self._dirty = True
@@ -187,6 +195,22 @@ class TrainingWorker(QObject):
             self._send_report()
         except Exception as exc:
             self._fail(exc)
+
+    def _wait_for_gui(self) -> None:
+        """Give the GUI thread the GIL while it draws the report just sent.
+
+        Python runs one thread at a time: painting in the GUI thread and iterations here would
+        otherwise hand the GIL back and forth hundreds of times a frame, which makes both slow.
+        Waiting here (the GIL released) until the GUI has drawn the report, then training flat out
+        until the next one, keeps the window smooth and costs training only the drawing time.
+        A command or a stop request ends the wait at once."""
+        if not self.yield_to_gui:
+            return
+        started = time.perf_counter()
+        with self._wake:
+            if not self._acknowledged and not self._queue and not self._stop:
+                self._wake.wait(self.gui_wait_limit)
+        self.gui_wait_seconds += time.perf_counter() - started
 
     def _fail(self, exc: BaseException) -> None:
         self._set_running(False)

@@ -1,0 +1,222 @@
+"""Live training in the main window: binds ``trainAction``, the plots, the status bar, the settings
+panel and the decision-boundary view to a ``TrainingSession``.
+
+``MainWindow._setup_training`` creates one ``LiveTraining(window)``; ``_shutdown_training`` calls
+its ``shutdown``. Nothing here runs a training iteration: the worker does, in its thread.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox
+
+from ..decision_boundary import DecisionBoundaryView
+from ..formatting import short
+from .live_plots import GradientCurves, LossCurves, layer_names
+from .session import TrainingSession
+from .worker import TrainingReport
+
+
+#: while training: how often the heatmap and the status-bar figures are redrawn (the plots follow
+#: every report, ≤ ~30 a second). Painting holds Python's GIL, so every millisecond the window
+#: spends drawing is a millisecond the worker does not train.
+BOUNDARY_HZ = 15.0
+LABELS_HZ = 8.0
+#: Python's thread switch interval while training (default 5 ms): every event the window handles
+#: waits at most this long for the worker to hand over the GIL
+GUI_SWITCH_INTERVAL = 0.001
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None or not math.isfinite(value) else short(value)
+
+
+def _rate(value: float) -> str:
+    if value >= 10_000:
+        return f"{value / 1000:.0f}k"
+    if value >= 1000:
+        return f"{value / 1000:.1f}k"
+    return f"{value:.0f}"
+
+
+class LiveTraining(QObject):
+    """Everything live training adds to the main window (see the module docstring)."""
+
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self.window = window
+        doc = window.document
+        self.document = doc
+        self.session = TrainingSession(doc, self)
+        self.train_action = window.actions_.train
+        self.train_action.setCheckable(True)
+        self.train_action.toggled.connect(self._on_train_toggled)
+        self.session.runningChanged.connect(self._on_running_changed)
+        self.session.reportApplied.connect(self._on_report)
+        self.session.messageRaised.connect(self._show_message)
+        # plots: live curves on the window's plot widgets
+        self.loss_curves = LossCurves(window.loss_plot)
+        self.gradient_curves = GradientCurves(window.gradient_plot)
+        for plot in (window.loss_plot, window.gradient_plot):
+            if hasattr(plot, "set_history"):
+                # the window's own per-change redraw of the whole history: the live curves do it now
+                plot.set_history = lambda *_args, **_kwargs: None
+        doc.historyChanged.connect(self._on_history_changed)
+        doc.structureChanged.connect(self._on_structure_changed)
+        doc.valuesChanged.connect(self._on_values_changed)
+        # status bar: training and test loss, speed
+        bar = window.statusBar()
+        self.train_loss_label = QLabel()
+        self.test_loss_label = QLabel()
+        self.speed_label = QLabel()
+        for name, label in (("trainLossLabel", self.train_loss_label), ("testLossLabel", self.test_loss_label),
+                            ("speedLabel", self.speed_label)):
+            label.setObjectName(name)
+            label.setContentsMargins(10, 0, 10, 0)
+            bar.addPermanentWidget(label)
+        # decision boundary
+        self.boundary = DecisionBoundaryView()
+        dock = QDockWidget("Decision boundary", window)
+        dock.setObjectName("decisionBoundaryDock")
+        dock.setWidget(self.boundary)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        explanation = getattr(window, "explanation_dock", None)
+        if explanation is not None:
+            window.splitDockWidget(explanation, dock, Qt.Orientation.Vertical)
+        self.boundary_dock = dock
+        # settings panel
+        self.settings_dock = None
+        try:
+            from ..settings_panel import SettingsPanel
+        except ImportError:  # pragma: no cover - the panel ships with this module
+            SettingsPanel = None
+        if SettingsPanel is not None:
+            self.settings_panel = SettingsPanel(doc, self.session)
+            sdock = QDockWidget("Settings", window)
+            sdock.setObjectName("settingsDock")
+            sdock.setWidget(self.settings_panel)
+            sdock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+            window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, sdock)
+            self.settings_dock = sdock
+        view_menu = getattr(window, "view_menu", None)
+        if view_menu is not None:
+            view_menu.addSeparator()
+            for d in (self.settings_dock, self.boundary_dock):
+                if d is not None:
+                    view_menu.addAction(d.toggleViewAction())
+        self._message_box: QMessageBox | None = None
+        self._boundary_at = self._labels_at = 0.0
+        #: reports drawn (the plots' refresh count)
+        self.refreshes = 0
+        self._switch_interval = sys.getswitchinterval()
+        self._rebuild()
+        self._update_labels(None)
+
+    # ---- the action ---------------------------------------------------------------------------
+    @Slot(bool)
+    def _on_train_toggled(self, checked: bool) -> None:
+        self.session.set_running(checked)
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        blocked = self.train_action.blockSignals(True)
+        self.train_action.setChecked(running)
+        self.train_action.blockSignals(blocked)
+        self.train_action.setText("&Pause" if running else "&Train")
+        # while the worker trains, let the GUI thread have Python's GIL back quickly when it needs it
+        sys.setswitchinterval(GUI_SWITCH_INTERVAL if running else self._switch_interval)
+        a = self.window.actions_
+        # stepping through one update by hand and training at once would fight over the weights
+        for action in (a.step, a.step_back, a.finish_update):
+            action.setEnabled(not running)
+        if not running:
+            update = getattr(self.window, "_update_actions", None)
+            if update is not None:
+                update()
+
+    # ---- reports and document changes --------------------------------------------------------
+    @Slot(object)
+    def _on_report(self, report: TrainingReport) -> None:
+        self.loss_curves.add_report(report)
+        self.gradient_curves.add_report(report)
+        now = time.perf_counter()
+        live = report.running
+        if report.grid is not None and (not live or now - self._boundary_at >= 1.0 / BOUNDARY_HZ):
+            self._boundary_at = now
+            self.boundary.show_grid(report.grid)
+            self.boundary.show_hidden(report.grid, throttle=live)
+        if not live or now - self._labels_at >= 1.0 / LABELS_HZ:
+            self._labels_at = now
+            self._update_labels(report)
+        self.refreshes += 1
+
+    @Slot()
+    def _on_history_changed(self) -> None:
+        if self.session.applying:
+            return
+        trainer = self.document.trainer
+        self.loss_curves.load_history(trainer)
+        self.gradient_curves.load_history(trainer)
+
+    @Slot()
+    def _on_structure_changed(self) -> None:
+        if self.session.applying:
+            return
+        self._rebuild()
+
+    @Slot()
+    def _on_values_changed(self) -> None:
+        if self.session.applying:
+            return
+        self.boundary.refresh_from_engine()
+        self._update_labels(None)
+
+    def _rebuild(self) -> None:
+        doc = self.document
+        self.loss_curves.clear()
+        self.gradient_curves.set_layers(layer_names(doc.experiment.network))
+        self.gradient_curves.clear()
+        self.loss_curves.load_history(doc.trainer)
+        self.gradient_curves.load_history(doc.trainer)
+        self.boundary.set_experiment(doc.experiment)
+
+    def _update_labels(self, report: TrainingReport | None) -> None:
+        if report is not None and report.evaluation is not None:
+            _, train, test = report.evaluation
+            self.train_loss_label.setText(f"Train loss <b>{_number(train)}</b>")
+            self.test_loss_label.setText(f"Test loss <b>{_number(test)}</b>")
+        elif report is None:
+            self.train_loss_label.setText("Train loss <b>—</b>")
+            self.test_loss_label.setText("Test loss <b>—</b>")
+        if report is not None and report.running:
+            self.speed_label.setText(f"<b>{_rate(report.iterations_per_second)}</b> it/s · "
+                                     f"{_rate(report.epochs_per_second)} epochs/s")
+        else:
+            self.speed_label.setText("Paused" if report is not None else "")
+
+    # ---- messages -----------------------------------------------------------------------------
+    @Slot(str, str)
+    def _show_message(self, title: str, text: str) -> None:
+        self.window.statusBar().showMessage(text.split(". ")[0], 10000)
+        box = self._message_box
+        if box is None:
+            box = QMessageBox(self.window)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setStandardButtons(QMessageBox.StandardButton.Ok)
+            box.setWindowModality(Qt.WindowModality.NonModal)
+            self._message_box = box
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.show()  # never blocks: training and the window go on
+
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        return self.session.shutdown(timeout_ms)
