@@ -8,11 +8,16 @@ from sandbox.resources import default_network, example_networks, resource_path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_resources_are_found_in_the_checkout():
-    assert default_network() == ROOT / "resources" / "networks" / "lecture17-linear.json"
-    assert default_network().is_file()
-    assert resource_path("networks").is_dir()
-    assert len(example_networks()) >= 9
+def test_the_shipped_resources_are_the_checkouts():
+    """From a checkout (editable install) or an installed copy: the same files, byte for byte."""
+    assert default_network().name == "lecture17-linear.json"
+    assert default_network().read_bytes() == (ROOT / "resources" / "networks" / "lecture17-linear.json").read_bytes()
+    shipped = {p.name: p.read_bytes() for p in example_networks()}
+    checkout = {p.name: p.read_bytes() for p in sorted((ROOT / "resources" / "networks").glob("*.json"))}
+    assert len(shipped) >= 9
+    assert shipped == checkout
+    icons = {p.name for p in (ROOT / "resources" / "icons").glob("*.svg")}
+    assert icons and all(resource_path("icons", name).is_file() for name in icons)
 
 
 def test_pyproject_lists_every_package_and_maps_the_resources():
