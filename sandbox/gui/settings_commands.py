@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .document import Document
 
 _SETTING_ID = 5101
+_EXPERIMENT_ID = 5102
 
 #: experiment attributes a ``SettingCommand`` may change
 EXPERIMENT_FIELDS = ("loss", "reduction", "optimizer", "schedule", "regularization", "batching", "init", "seed")
@@ -112,19 +113,41 @@ def apply_settings(document: "Document", optimizer_rebuilt: bool) -> None:
 
 
 class ExperimentCommand(QUndoCommand):
-    """Replace the document's experiment (and trainer) by ``experiment``; undo puts the old ones back."""
+    """Replace the document's experiment (and trainer) by ``experiment``; undo puts the old ones back.
 
-    def __init__(self, document: "Document", text: str, experiment: Experiment):
+    ``merge_key``: consecutive commands with the same key merge into one (a neuron count or a
+    generator's noise stepped with the arrows is one undo step). ``restart``: the new trainer starts
+    its counters, history and optimizer state at zero (re-initialized weights are a new run);
+    otherwise it goes on counting where the old one was.
+    """
+
+    def __init__(self, document: "Document", text: str, experiment: Experiment, merge_key: str | None = None,
+                 restart: bool = False):
         super().__init__(text)
         self.document = document
         self.old_experiment = document.experiment
         self.old_trainer = document.trainer
         self.new_experiment = experiment
         self.new_trainer: Trainer | None = None
+        self.merge_key = merge_key
+        self.restart = restart
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return _EXPERIMENT_ID if self.merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, ExperimentCommand) or other.document is not self.document \
+                or not self.merge_key or other.merge_key != self.merge_key:
+            return False
+        self.new_experiment = other.new_experiment
+        self.new_trainer = other.new_trainer
+        self.setText(other.text())
+        return True
 
     def redo(self) -> None:
         if self.new_trainer is None:
-            self.new_trainer = continued_trainer(self.old_trainer, self.new_experiment)
+            self.new_trainer = (Trainer(self.new_experiment) if self.restart
+                                else continued_trainer(self.old_trainer, self.new_experiment))
         _swap(self.document, self.new_experiment, self.new_trainer)
 
     def undo(self) -> None:
@@ -265,4 +288,30 @@ def reinitialized(experiment: Experiment) -> Experiment:
     exp = experiment.copy()
     exp.reinitialize()
     exp.initial_state = exp.network.state()
+    return exp
+
+
+def with_bias(experiment: Experiment, index: int, on: bool) -> Experiment:
+    """A copy where layer ``index`` (0 = first after the inputs) has biases (zeros, named ``b_<neuron>``)
+    or none; its weights and every other layer stay as they are."""
+    exp = experiment.copy()
+    layer = exp.network.layers[index]
+    if on == layer.has_bias:
+        return exp
+    if on:
+        layer.biases = np.zeros(layer.size)
+        taken = set(exp.network.label_index())
+        labels = [f"b_{name}" for name in layer.labels]
+        if any(name in taken for name in labels):
+            labels = [f"b{index + 1}_{j + 1}" for j in range(layer.size)]
+        layer.bias_labels = labels
+    else:
+        layer.biases = None
+        layer.bias_labels = None
+        layer.train_biases = True
+    exp.network = Network(exp.network.input_size, exp.network.layers, list(exp.network.input_labels))
+    weights, biases = experiment.initial_state
+    biases = list(biases)
+    biases[index] = np.zeros(layer.size) if on else None
+    exp.initial_state = ([w.copy() for w in weights], [None if b is None else b.copy() for b in biases])
     return exp

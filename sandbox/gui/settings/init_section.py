@@ -1,0 +1,171 @@
+"""Weight initialization: scheme and seed for all layers (or one layer's own), and "Re-initialize".
+
+A scheme only says how weights are drawn: changing it leaves the current weights alone until
+"Re-initialize" draws every layer afresh (one undoable command that also restarts the counters,
+the history and the optimizer's state: a new training run), or a layer is added or resized.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import QCheckBox, QPushButton, QVBoxLayout
+
+from sandbox.engine import SCHEMES, Init
+
+from ..settings_commands import reinitialized
+from .architecture_section import layer_name
+from .base import SettingsSection, add_row, form, hint
+from .widgets import ComboBox, IntBox, NumberBox
+
+SCHEME_TITLES = {
+    "zeros": "Zeros", "constant": "Constant", "uniform": "Uniform U(low, high)", "normal": "Normal N(0, σ²)",
+    "xavier_uniform": "Xavier uniform", "xavier_normal": "Xavier normal",
+    "he_uniform": "He uniform", "he_normal": "He normal",
+}
+SCHEME_TIPS = {
+    "zeros": "Every weight 0: all neurons of a layer stay identical (symmetry is never broken).",
+    "constant": "Every weight the same value: symmetric like zeros.",
+    "uniform": "Random, uniform between low and high (zero mean when low = −high).",
+    "normal": "Random, zero-mean normal with standard deviation σ (constant variance across layers).",
+    "xavier_uniform": "Xavier: uniform in ±√(6/(n_in + n_out)), normalised by the layer's size.",
+    "xavier_normal": "Xavier: normal with variance 2/(n_in + n_out).",
+    "he_uniform": "He: uniform in ±√(6/n_in), made for ReLU layers.",
+    "he_normal": "He: normal with variance 2/n_in, made for ReLU layers.",
+}
+PARAMETER_ROWS = {"constant": ("value",), "uniform": ("low", "high"), "normal": ("std",)}
+
+
+class InitSection(SettingsSection):
+    title = "Initialization"
+    tooltip = "How the weights are drawn before training: mostly randomly with zero mean."
+    expanded = False
+
+    def __init__(self, panel):
+        super().__init__(panel)
+        self.target = ComboBox()
+        self.target.setObjectName("initTarget")
+        self.own = QCheckBox("This layer has its own scheme")
+        self.own.setObjectName("initOwn")
+        self.own.setToolTip("Off: the layer follows the scheme of all layers.")
+        self.scheme = ComboBox([(SCHEME_TITLES[s], s) for s in SCHEMES])
+        self.scheme.setObjectName("initScheme")
+        for i, s in enumerate(SCHEMES):
+            self.scheme.setItemData(i, SCHEME_TIPS[s], 3)
+        self.params = {
+            "value": NumberBox(-100.0, 100.0, step=0.1),
+            "low": NumberBox(-100.0, 100.0, step=0.1),
+            "high": NumberBox(-100.0, 100.0, step=0.1),
+            "std": NumberBox(1e-9, 100.0, step=0.05),
+        }
+        self.seed = IntBox(0, 2**31 - 1)
+        self.seed.setObjectName("initSeed")
+        self.reinit = QPushButton("Re-initialize weights")
+        self.reinit.setObjectName("reinitializeButton")
+        self.reinit.setToolTip("Draw every layer's weights afresh from its scheme and seed (biases 0) and "
+                               "start counting iterations and epochs from 0. Undoable.")
+        self.note = hint("A new scheme applies when you press Re-initialize (or add or resize a layer).")
+        self.form = form()
+        add_row(self.form, "For", self.target, "Set the scheme of all layers, or give one layer its own.")
+        self.form.addRow(self.own)
+        add_row(self.form, "Scheme", self.scheme, "How the weights are drawn.")
+        tips = {"value": "The value of every weight.", "low": "The smallest value drawn.",
+                "high": "The largest value drawn.", "std": "σ, the standard deviation."}
+        labels = {"value": "Value", "low": "Low", "high": "High", "std": "Std σ"}
+        for key, box in self.params.items():
+            box.setObjectName(f"init_{key}")
+            add_row(self.form, labels[key], box, tips[key])
+            box.valueChanged.connect(lambda v, k=key: self._set_field(k, float(v)))
+        add_row(self.form, "Seed", self.seed, "The random seed: the same seed draws the same weights "
+                                              "(each layer gets its own stream).")
+        self.form.addRow(self.reinit)
+        self.form.addRow(self.note)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.form)
+        self.target.activated.connect(lambda _i: self.panel.refresh())
+        self.own.toggled.connect(self._on_own)
+        self.scheme.activated.connect(lambda i: self._set_field("scheme", self.scheme.itemData(i)))
+        self.seed.valueChanged.connect(lambda v: self._set_field("seed", int(v)))
+        self.reinit.clicked.connect(self.reinitialize)
+
+    # ---- which init is shown ----------------------------------------------------------------------
+    def _layer(self) -> int | None:
+        """The layer whose own init is shown, or None for the scheme of all layers."""
+        data = self.target.currentData()
+        return data if isinstance(data, int) and data >= 0 else None
+
+    def _shown(self) -> Init:
+        exp = self.experiment
+        index = self._layer()
+        if index is not None:
+            return exp.layer_init(index)
+        return exp.init or Init()
+
+    def refresh(self) -> None:
+        exp = self.experiment
+        depth = exp.network.depth
+        wanted = [("All layers", -1)] + [
+            (layer_name(i, depth) + (" (own)" if exp.layer_inits[i] is not None else ""), i) for i in range(depth)]
+        current = self.target.currentData()
+        if [(self.target.itemText(i), self.target.itemData(i)) for i in range(self.target.count())] != wanted:
+            blocked = self.target.blockSignals(True)
+            self.target.clear()
+            for text, data in wanted:
+                self.target.addItem(text, data)
+            self.target.blockSignals(blocked)
+        self.target.select_data(current if current is not None and current < depth else -1)
+        index = self._layer()
+        own = index is not None and exp.layer_inits[index] is not None
+        self.form.setRowVisible(self.own, index is not None)
+        blocked = self.own.blockSignals(True)
+        self.own.setChecked(own)
+        self.own.blockSignals(blocked)
+        editable = index is None or own
+        init = self._shown()
+        self.scheme.select_data(init.scheme)
+        self.scheme.setToolTip(SCHEME_TIPS[init.scheme])
+        for key, box in self.params.items():
+            box.set_quietly(float(getattr(init, key)))
+            self.form.setRowVisible(box, key in PARAMETER_ROWS.get(init.scheme, ()))
+            box.setEnabled(editable)
+        self.seed.set_quietly(init.seed)
+        self.scheme.setEnabled(editable)
+        self.seed.setEnabled(editable)
+
+    # ---- edits ------------------------------------------------------------------------------------
+    def _set_init(self, text: str, init: Init | None) -> None:
+        index = self._layer()
+        exp = self.experiment
+        if index is None:
+            if init != exp.init:
+                self.panel.set_setting(text, {"init": init})
+        elif init != exp.layer_inits[index]:
+            self.panel.set_setting(text, {("layer", index, "init"): init})
+
+    def _set_field(self, key: str, value) -> None:
+        if self.refreshing:
+            return
+        index = self._layer()
+        if index is not None and self.experiment.layer_inits[index] is None:
+            return
+        init = self._shown()
+        if getattr(init, key) == value:
+            return
+        what = {"scheme": "init scheme", "seed": "init seed", "std": "init σ"}.get(key, f"init {key}")
+        self._set_init(f"Set {what}", dataclasses.replace(init, **{key: value}))
+
+    def _on_own(self, on: bool) -> None:
+        if self.refreshing:
+            return
+        index = self._layer()
+        if index is None:
+            return
+        exp = self.experiment
+        own = exp.layer_init(index) if on else None
+        name = layer_name(index, exp.network.depth).lower()
+        self._set_init(f"Give {name} its own init" if on else f"Let {name} follow the init of all layers", own)
+
+    def reinitialize(self) -> None:
+        """Draw all weights afresh (one undoable command; counters restart)."""
+        self.panel.replace_experiment("Re-initialize weights", reinitialized(self.experiment), restart=True)

@@ -1,0 +1,156 @@
+"""The settings panel: every knob of the lecture, in folding sections, following the document.
+
+Every edit becomes one undoable command (``SettingCommand`` for a setting, ``ExperimentCommand``
+when the network's shape or the data change); the command changes ``document.experiment`` (what
+the file saver writes) and the trainer, and the document's signals reach a running training
+session, which hands the change to its worker between two iterations.
+
+The panel follows the document: undo, redo, another file, and training reports show up in the
+widgets. While it shows the document's values (``refreshing``) it emits no command, so nothing
+echoes back.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+
+from sandbox.engine import Experiment
+
+from ..settings_commands import ExperimentCommand, SettingCommand, _get
+from .architecture_section import ArchitectureSection
+from .base import SettingsSection
+from .counters import CountersBox
+from .dataset_section import DatasetSection
+from .init_section import InitSection
+from .losses import LossSection
+from .optimizer_section import OptimizerSection, ScheduleSection
+from .training_sections import BatchSection, RegularizationSection
+from .widgets import Section
+
+#: while training, the counters follow the reports at most this often
+COUNTERS_HZ = 8.0
+PANEL_WIDTH = 300
+
+SECTION_ORDER = (DatasetSection, ArchitectureSection, LossSection, OptimizerSection, ScheduleSection,
+                 BatchSection, RegularizationSection, InitSection)
+
+
+class SettingsPanel(QScrollArea):
+    """Settings of ``document``'s experiment; ``session`` (optional) is the live training session."""
+
+    def __init__(self, document, session: QObject | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("settingsPanel")
+        self.document = document
+        self.session = session
+        self._refreshing = False
+        self._counters_at = 0.0
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        inner = QWidget()
+        inner.setObjectName("settingsPanelContents")
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(8, 6, 6, 8)
+        layout.setSpacing(2)
+        self.counters = CountersBox(self)
+        layout.addWidget(self.counters)
+        self.sections: list[SettingsSection] = [self.counters]
+        self.folds: dict[str, Section] = {}
+        for cls in SECTION_ORDER:
+            section = cls(self)
+            fold = Section(cls.title, section, cls.expanded, cls.tooltip)
+            fold.setObjectName(f"settingsSection{cls.__name__.removesuffix('Section')}")
+            layout.addWidget(fold)
+            self.sections.append(section)
+            self.folds[cls.title] = fold
+        layout.addStretch(1)
+        self.setWidget(inner)
+        self.dataset: DatasetSection = self.sections[1]
+        self.architecture: ArchitectureSection = self.sections[2]
+        self.loss: LossSection = self.sections[3]
+        self.optimizer: OptimizerSection = self.sections[4]
+        self.schedule: ScheduleSection = self.sections[5]
+        self.batches: BatchSection = self.sections[6]
+        self.regularization: RegularizationSection = self.sections[7]
+        self.init: InitSection = self.sections[8]
+        document.structureChanged.connect(self.refresh)
+        document.settingsChanged.connect(self.refresh)
+        document.historyChanged.connect(self._on_counters)
+        document.valuesChanged.connect(self._on_counters)
+        if session is not None and hasattr(session, "reportApplied"):
+            session.reportApplied.connect(self._on_report)
+        self.refresh()
+        self.setMinimumWidth(240)
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        hint.setWidth(PANEL_WIDTH)
+        return hint
+
+    # ---- following the document -------------------------------------------------------------
+    @property
+    def refreshing(self) -> bool:
+        """True while the widgets are being set from the document (no command may come of it)."""
+        return self._refreshing
+
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        was = self._refreshing
+        self._refreshing = True
+        try:
+            yield
+        finally:
+            self._refreshing = was
+
+    @Slot()
+    def refresh(self) -> None:
+        """Show the document's experiment in every section."""
+        with self._quiet():
+            for section in self.sections:
+                section.refresh()
+
+    @Slot()
+    def _on_counters(self) -> None:
+        with self._quiet():
+            self.counters.refresh_counters()
+
+    @Slot(object)
+    def _on_report(self, report) -> None:
+        now = time.perf_counter()
+        if report.running and now - self._counters_at < 1.0 / COUNTERS_HZ:
+            return
+        self._counters_at = now
+        with self._quiet():
+            self.counters.show_counters(report.iteration, report.epoch, report.batch_in_epoch)
+
+    # ---- edits ----------------------------------------------------------------------------------
+    def set_setting(self, text: str, changes: dict) -> None:
+        """One undoable change of settings (``SettingCommand`` keys); nothing when nothing changes."""
+        if self._refreshing:
+            return
+        exp = self.document.experiment
+        if all(_same(_get(exp, key), value) for key, value in changes.items()):
+            return
+        self.document.undo_stack.push(SettingCommand(self.document, text, changes))
+
+    def replace_experiment(self, text: str, experiment: Experiment, merge_key: str | None = None,
+                           restart: bool = False) -> None:
+        """One undoable replacement of the experiment (new shape, data or weights)."""
+        if self._refreshing:
+            return
+        self.document.undo_stack.push(ExperimentCommand(self.document, text, experiment, merge_key=merge_key,
+                                                        restart=restart))
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except (TypeError, ValueError):
+        return False
