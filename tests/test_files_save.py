@@ -2,6 +2,9 @@
 
 import errno
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -87,8 +90,11 @@ def test_a_failing_write_leaves_the_old_file_intact(saved, monkeypatch):
     assert _leftovers(path.parent) == []
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root may write into read-only folders")
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or _is_root(), reason="root may write into read-only folders")
 def test_saving_into_a_read_only_folder_fails_and_keeps_the_old_file(saved):
     path, exp = saved
     before = path.read_bytes()
@@ -123,3 +129,57 @@ def test_nan_is_never_written(saved):
         dumps_experiment(exp)
     assert path.read_bytes() == before
     assert _leftovers(path.parent) == []
+
+
+@pytest.mark.skipif(not _is_root() or shutil.which("chattr") is None, reason="the immutable flag needs root")
+def test_saving_into_an_immutable_folder_fails_even_for_root(saved):
+    """A read-only folder that root cannot write into either: the immutable attribute (chattr +i)."""
+    path, exp = saved
+    before = path.read_bytes()
+    if subprocess.run(["chattr", "+i", str(path.parent)], capture_output=True).returncode != 0:
+        pytest.skip("this file system or container does not allow chattr +i")
+    try:
+        with pytest.raises(NetworkFileError) as info:
+            save_experiment(exp, path)
+    finally:
+        subprocess.run(["chattr", "-i", str(path.parent)], check=True)
+    assert str(info.value) == (f"{path}: file: could not be saved: {os.strerror(errno.EPERM)}; "
+                               f"the previous file is unchanged")
+    assert path.read_bytes() == before
+    assert _leftovers(path.parent) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file size limits are POSIX")
+def test_a_real_write_failure_keeps_the_old_file_even_for_root(saved):
+    """No monkeypatching: the kernel refuses the write (a file size limit applies to root too)."""
+    import resource
+    import signal
+
+    path, exp = saved
+    before = path.read_bytes()
+    assert len(dumps_experiment(exp).encode()) > 256
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a killed process
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (256, hard))
+    try:
+        with pytest.raises(NetworkFileError) as info:
+            save_experiment(exp, path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert str(info.value) == (f"{path}: file: could not be saved: {os.strerror(errno.EFBIG)}; "
+                               f"the previous file is unchanged")
+    assert path.read_bytes() == before
+    assert _leftovers(path.parent) == []
+
+
+def test_saving_below_a_file_says_it_is_not_a_folder(tmp_path):
+    exp = load_experiment(LECTURE)
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file where a folder should be")
+    target = blocker / "net.json"
+    with pytest.raises(NetworkFileError) as info:
+        save_experiment(exp, target)
+    assert str(info.value) == (f"{target}: file: could not be saved: {blocker} is a file, not a folder; "
+                               f"nothing was written")
+    assert blocker.read_text() == "a file where a folder should be"

@@ -190,6 +190,8 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> None:
     tmp_name = None
     try:
         if not folder.is_dir():
+            if folder.exists():
+                raise NotADirectoryError(20, f"{folder} is a file, not a folder", str(folder))
             raise FileNotFoundError(2, "the folder does not exist", str(folder))
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as f:
