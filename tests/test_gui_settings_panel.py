@@ -1,0 +1,431 @@
+"""The settings panel, driven through its widgets: every change is one undoable command that reaches the
+document's experiment and trainer, is saved in the file, follows undo and other files, and reaches
+the worker while training runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox  # noqa: E402
+
+from sandbox.engine import Init, Regularization, Schedule  # noqa: E402
+from sandbox.engine.optimizers import RMSprop  # noqa: E402
+from sandbox.files import load_experiment, save_experiment  # noqa: E402
+from sandbox.gui.document import Document  # noqa: E402
+from sandbox.gui.settings_panel import SettingsPanel  # noqa: E402
+from sandbox.resources import resource_path  # noqa: E402
+
+SPIRAL = resource_path("networks", "spiral.json")
+LECTURE = resource_path("networks", "lecture17-linear.json")
+
+
+@pytest.fixture
+def panel(qtbot):
+    doc = Document(load_experiment(SPIRAL), SPIRAL)
+    p = SettingsPanel(doc)
+    qtbot.addWidget(p)
+    for fold in p.folds.values():
+        fold.set_expanded(True)
+    p.resize(300, 900)
+    p.show()
+    return p
+
+
+def _type(qtbot, box, text: str) -> None:
+    """Type ``text`` into a spin box as a person does: select all, type, Enter."""
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+
+
+def _choose(combo, data) -> None:
+    """Pick the item holding ``data`` as the user does (``activated`` is emitted)."""
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def _visible(panel, widget) -> bool:
+    return widget.isVisibleTo(panel)
+
+
+# ---- optimizer ---------------------------------------------------------------------------------
+
+def test_typed_learning_rates_are_kept_exactly_and_undo_restores_value_and_widget(qtbot, panel):
+    doc = panel.document
+    box = panel.optimizer.learning_rate
+    assert box.text() == "0.01"
+    _type(qtbot, box, "0.0005")
+    assert doc.experiment.optimizer.learning_rate == 0.0005
+    assert doc.trainer.optimizer.learning_rate == 0.0005
+    assert box.text() == "0.0005"
+    _type(qtbot, box, "1e-4")
+    assert doc.experiment.optimizer.learning_rate == 1e-4
+    assert box.text() == "0.0001"
+    # consecutive edits of the same setting merge into one command
+    assert doc.undo_stack.count() == 1
+    assert doc.undo_stack.text(0) == "Set learning rate η"
+    doc.undo_stack.undo()
+    assert doc.experiment.optimizer.learning_rate == 0.01
+    assert doc.trainer.optimizer.learning_rate == 0.01
+    assert box.text() == "0.01"
+
+
+def test_arrow_steps_follow_1_2_5_and_merge_into_one_command(qtbot, panel):
+    doc = panel.document
+    box = panel.optimizer.learning_rate
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert doc.experiment.optimizer.learning_rate == 0.05
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert doc.experiment.optimizer.learning_rate == 0.02
+    assert doc.undo_stack.count() == 1
+    doc.undo_stack.undo()
+    assert doc.experiment.optimizer.learning_rate == 0.01
+
+
+def test_each_optimizer_shows_only_its_own_parameters_with_torch_defaults(qtbot, panel):
+    doc = panel.document
+    opt = panel.optimizer
+    assert [_visible(panel, opt.options[k]) for k in ("beta1", "beta2", "eps", "momentum", "alpha", "nesterov")] \
+        == [True, True, True, False, False, False]
+    _choose(opt.name, "rmsprop")
+    assert doc.experiment.optimizer.name == "rmsprop"
+    assert doc.experiment.optimizer.learning_rate == 0.01  # the teacher's η stays
+    assert isinstance(doc.trainer.optimizer, RMSprop)
+    assert (opt.options["alpha"].value(), opt.options["eps"].value(), opt.options["momentum"].value()) \
+        == (0.99, 1e-8, 0.0)
+    assert [_visible(panel, opt.options[k]) for k in ("beta1", "alpha", "momentum", "nesterov")] \
+        == [False, True, True, False]
+    _type(qtbot, opt.options["momentum"], "0.9")
+    assert doc.experiment.optimizer.options == {"momentum": 0.9}
+    assert doc.trainer.optimizer.momentum == 0.9
+    _choose(opt.name, "sgd")
+    assert _visible(panel, opt.options["nesterov"]) and not _visible(panel, opt.options["eps"])
+    _type(qtbot, opt.options["momentum"], "0.95")
+    opt.options["nesterov"].click()
+    assert doc.experiment.optimizer.options == {"momentum": 0.95, "nesterov": True}
+    assert (doc.trainer.optimizer.momentum, doc.trainer.optimizer.nesterov) == (0.95, True)
+    _choose(opt.name, "adagrad")
+    _type(qtbot, opt.options["eps"], "3e-10")
+    assert doc.experiment.optimizer.options == {"eps": 3e-10}
+    assert doc.trainer.optimizer.eps == 3e-10
+    assert doc.undo_stack.count() == 7
+    for _ in range(7):
+        doc.undo_stack.undo()
+    assert doc.experiment.optimizer.name == "adam" and doc.experiment.optimizer.options == {}
+    assert opt.name.currentData() == "adam" and _visible(panel, opt.options["beta1"])
+
+
+# ---- loss and architecture ----------------------------------------------------------------------
+
+def test_loss_offers_only_what_fits_and_a_softmax_output_switches_the_loss_in_the_same_command(qtbot, panel):
+    doc = panel.document
+    loss = panel.loss.loss
+    items = loss.model()
+    enabled = {loss.itemData(i): items.item(i).isEnabled() for i in range(loss.count())}
+    assert enabled == {"mse": True, "bce": True, "cross_entropy": False}
+    assert "softmax" in panel.loss.why.text()
+    _choose(loss, "mse")
+    assert doc.experiment.loss == "mse" and doc.trainer._loss.name == "mse"
+    _choose(panel.loss.reduction, "sum")
+    assert doc.experiment.reduction == "sum" and doc.trainer._reduction == "sum"
+    # output tanh: bce no longer fits (mse does, and stays)
+    output = panel.architecture.rows[-1].activation
+    _choose(output, "tanh")
+    assert doc.experiment.network.layers[-1].activation == "tanh"
+    assert not items.item(loss.findData("bce")).isEnabled()
+    _choose(output, "softmax")
+    assert doc.experiment.loss == "mse"
+    _choose(loss, "cross_entropy")
+    _choose(output, "sigmoid")  # cross-entropy needs softmax: the loss follows in the same command
+    assert (doc.experiment.network.layers[-1].activation, doc.experiment.loss) == ("sigmoid", "bce")
+    doc.undo_stack.undo()
+    assert (doc.experiment.network.layers[-1].activation, doc.experiment.loss) == ("softmax", "cross_entropy")
+    assert (output.currentData(), loss.currentData()) == ("softmax", "cross_entropy")
+    hidden = panel.architecture.rows[0].activation
+    assert hidden.findData("softmax") == -1 and output.findData("softmax") >= 0
+
+
+def test_prelu_alpha_is_shown_only_when_relevant_and_is_a_layer_setting(qtbot, panel):
+    doc = panel.document
+    row = panel.architecture.rows[0]
+    assert not _visible(panel, row.alpha)
+    _choose(row.activation, "prelu")
+    assert _visible(panel, row.alpha) and row.alpha.value() == 0.25
+    _type(qtbot, row.alpha, "0.1")
+    layer = doc.experiment.network.layers[0]
+    assert (layer.activation, layer.alpha) == ("prelu", 0.1)
+    assert doc.trainer.network.layers[0].alpha == 0.1
+    _choose(row.activation, "elu")
+    assert doc.experiment.network.layers[0].alpha is None and row.alpha.value() == 1.0
+    doc.undo_stack.undo()
+    assert doc.experiment.network.layers[0].alpha == 0.1 and row.alpha.value() == 0.1
+    _choose(row.activation, "relu")
+    assert not _visible(panel, row.alpha)
+
+
+def test_layers_neurons_and_biases_change_the_network_and_undo_puts_it_back(qtbot, panel):
+    doc = panel.document
+    arch = panel.architecture
+    before = [layer.weights.copy() for layer in doc.experiment.network.layers]
+    arch.add_button.click()
+    net = doc.experiment.network
+    assert [l.size for l in net.layers] == [8, 8, 8, 1] and doc.trainer.network is net
+    assert len(arch.rows) == 4 and arch.rows[2].size.value() == 8
+    np.testing.assert_array_equal(net.layers[0].weights, before[0])  # unchanged layers keep their weights
+    _type(qtbot, arch.rows[2].size, "5")
+    assert [l.size for l in doc.experiment.network.layers] == [8, 8, 5, 1]
+    assert doc.experiment.network.layers[3].weights.shape == (1, 5)
+    arch.rows[1].bias.click()
+    assert doc.experiment.network.layers[1].biases is None
+    assert doc.trainer.network.layers[1].biases is None
+    assert doc.undo_stack.count() == 3
+    doc.undo_stack.undo()
+    assert doc.experiment.network.layers[1].biases is not None and arch.rows[1].bias.isChecked()
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert [l.size for l in doc.experiment.network.layers] == [8, 8, 1] and len(arch.rows) == 3
+    np.testing.assert_array_equal(doc.experiment.network.layers[2].weights, before[2])
+    arch.remove_button.click()
+    arch.remove_button.click()
+    assert [l.size for l in doc.experiment.network.layers] == [1] and not arch.remove_button.isEnabled()
+
+
+# ---- schedule, batches, regularization, init ----------------------------------------------------
+
+def test_schedule_batches_and_regularization(qtbot, panel):
+    doc = panel.document
+    _choose(panel.schedule.name, "step")
+    assert doc.experiment.schedule == Schedule("step", step_epochs=10, gamma=0.5)
+    _type(qtbot, panel.schedule.step_epochs, "3")
+    _type(qtbot, panel.schedule.gamma, "0.25")
+    assert doc.experiment.schedule == Schedule("step", step_epochs=3, gamma=0.25)
+    doc.trainer.epoch = 7
+    assert doc.trainer.learning_rate == pytest.approx(0.01 * 0.25 ** 2)
+    doc.trainer.epoch = 0
+    assert not _visible(panel, panel.schedule.min_lr)
+    _choose(panel.schedule.name, "cosine")
+    assert _visible(panel, panel.schedule.min_lr) and not _visible(panel, panel.schedule.gamma)
+
+    batches = panel.batches
+    assert batches.size.value() == 10 and doc.trainer.batches_per_epoch == 24
+    _type(qtbot, batches.size, "32")
+    assert doc.experiment.batching.size == 32 and doc.trainer.batches_per_epoch == 8
+    assert "8 iterations" in panel.counters.per_epoch_label.text()
+    _choose(batches.mode, "full")
+    assert doc.experiment.batching.mode == "full" and doc.trainer.batches_per_epoch == 1
+    assert not _visible(panel, batches.size)
+    _choose(batches.mode, "single")
+    assert doc.trainer.batches_per_epoch == 240
+    assert "240 iterations" in panel.counters.per_epoch_label.text()
+    batches.shuffle.click()
+    assert doc.experiment.batching.shuffle is False and not batches.seed.isEnabled()
+
+    reg = panel.regularization
+    assert not _visible(panel, reg.strength)
+    _choose(reg.kind, "l2")
+    _type(qtbot, reg.strength, "0.0005")
+    assert doc.experiment.regularization == Regularization("l2", 0.0005)
+    _choose(reg.kind, "l1")
+    assert doc.experiment.regularization == Regularization("l1", 0.0005)
+    doc.undo_stack.undo()
+    assert reg.kind.currentData() == "l2" and reg.strength.text() == "0.0005"
+
+
+def test_init_scheme_and_reinitialize(qtbot, panel):
+    doc = panel.document
+    init = panel.init
+    _choose(init.scheme, "normal")
+    _type(qtbot, init.params["std"], "0.3")
+    _type(qtbot, init.seed, "7")
+    assert doc.experiment.init == Init("normal", seed=7, std=0.3)
+    assert not _visible(panel, init.params["low"]) and _visible(panel, init.params["std"])
+    weights = doc.experiment.network.layers[1].weights.copy()  # a scheme alone changes no weight
+    doc.trainer.iteration = 50
+    init.reinit.click()
+    net = doc.experiment.network
+    np.testing.assert_array_equal(net.layers[1].weights, Init("normal", seed=7, std=0.3).weights(8, 8, 2))
+    assert doc.trainer.iteration == 0 and doc.trainer.network is net
+    doc.undo_stack.undo()
+    np.testing.assert_array_equal(doc.experiment.network.layers[1].weights, weights)
+    assert doc.trainer.iteration == 50
+    # one layer's own init (spiral.json gives the first layer its own: uniform in ±3)
+    _choose(init.target, 0)
+    assert init.own.isChecked() and init.scheme.currentData() == "uniform" and init.params["high"].value() == 3.0
+    _choose(init.target, 1)
+    assert _visible(panel, init.own) and not init.own.isChecked() and not init.scheme.isEnabled()
+    assert init.scheme.currentData() == "normal"  # it follows all layers' scheme
+    init.own.click()
+    _choose(init.scheme, "he_normal")
+    assert doc.experiment.layer_inits[1] == Init("he_normal", seed=7, std=0.3)
+    assert doc.experiment.init == Init("normal", seed=7, std=0.3)
+    assert init.target.currentText() == "Hidden 2 (own)"
+    init.own.click()
+    assert doc.experiment.layer_inits[1] is None
+
+
+# ---- data ----------------------------------------------------------------------------------------
+
+def test_generator_parameters_regenerate_and_the_file_rebuilds_the_same_data(qtbot, panel, tmp_path):
+    doc = panel.document
+    data = panel.dataset
+    _type(qtbot, data.noise, "0.15")
+    assert doc.experiment.data_source["noise"] == 0.15
+    noisy = doc.experiment.data.inputs.copy()
+    _type(qtbot, data.test_fraction, "0.5")
+    assert (doc.experiment.data.n_train, doc.experiment.data.n_test) == (150, 150)
+    assert doc.trainer.n_samples == 150
+    assert "150" in data.counts.text()
+    data.regenerate.click()
+    assert doc.experiment.data_source["seed"] == 1 and data.seed.value() == 1
+    _choose(data.source, "xor")
+    assert doc.experiment.data_source == {"generator": "xor", "samples": 300, "noise": 0.15, "seed": 1,
+                                          "test_fraction": 0.5}
+    path = tmp_path / "xor.json"
+    save_experiment(doc.experiment, path)
+    loaded = load_experiment(path)
+    assert loaded.data_source == doc.experiment.data_source
+    np.testing.assert_array_equal(loaded.data.inputs, doc.experiment.data.inputs)
+    assert [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())] == [
+        "Set noise", "Set test fraction", "Regenerate data", "Generate xor data"]
+    for _ in range(3):
+        doc.undo_stack.undo()
+    assert doc.experiment.data_source["test_fraction"] == 0.2 and data.test_fraction.text() == "0.2"
+    np.testing.assert_array_equal(doc.experiment.data.inputs, noisy)
+    doc.undo_stack.undo()
+    assert doc.experiment.data_source["noise"] == 0.0 and data.noise.text() == "0"
+    assert not np.array_equal(doc.experiment.data.inputs, noisy)
+
+
+def test_csv_import_asks_for_the_file_and_target_columns(qtbot, panel, tmp_path, monkeypatch):
+    csv = tmp_path / "points.csv"
+    csv.write_text("a,b,c,label\n" + "\n".join(f"{i},{i * 2},{-i},{i % 2}" for i in range(10)) + "\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(csv), "")))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("label", True)))
+    doc = panel.document
+    _choose(panel.dataset.source, "csv")
+    exp = doc.experiment
+    assert exp.data_source["csv"] == str(csv.resolve()) and exp.data_source["target_columns"] == ["label"]
+    assert exp.network.input_size == 3 and exp.data.n_train + exp.data.n_test == 10
+    np.testing.assert_array_equal(np.sort(np.concatenate([exp.data.inputs[:, 1], exp.data.test_inputs[:, 1]])),
+                                  np.arange(10) * 2.0)
+    assert "points.csv" in panel.dataset.counts.text()
+    out = tmp_path / "saved" / "net.json"
+    out.parent.mkdir()
+    save_experiment(exp, out)
+    loaded = load_experiment(out)
+    np.testing.assert_array_equal(loaded.data.inputs, exp.data.inputs)
+    doc.undo_stack.undo()
+    assert doc.experiment.network.input_size == 2 and panel.dataset.source.currentData() == "spiral"
+
+
+def test_a_bad_csv_is_refused_with_a_message(qtbot, panel, tmp_path, monkeypatch):
+    csv = tmp_path / "bad.csv"
+    csv.write_text("x,y\n1,2\n3,oops\n")
+    warnings = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(csv), "")))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("y", True)))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, title, text, *a: warnings.append(text)))
+    panel.dataset.import_csv.click()
+    assert len(warnings) == 1 and "oops" in warnings[0]
+    assert panel.document.undo_stack.count() == 0
+
+
+# ---- the file, other files ------------------------------------------------------------------------
+
+def test_changed_settings_are_saved_in_the_file(qtbot, panel, tmp_path):
+    doc = panel.document
+    _choose(panel.optimizer.name, "sgd")
+    _type(qtbot, panel.optimizer.learning_rate, "0.0005")
+    _type(qtbot, panel.optimizer.options["momentum"], "0.9")
+    _choose(panel.loss.reduction, "sum")
+    _choose(panel.schedule.name, "exponential")
+    _choose(panel.batches.mode, "full")
+    _choose(panel.regularization.kind, "l1")
+    _choose(panel.architecture.rows[0].activation, "elu")
+    _type(qtbot, panel.architecture.rows[0].alpha, "0.5")
+    panel.architecture.add_button.click()
+    path = tmp_path / "changed.json"
+    save_experiment(doc.experiment, path)
+    loaded = load_experiment(path)
+    assert (loaded.optimizer.name, loaded.optimizer.learning_rate, loaded.optimizer.options) == \
+        ("sgd", 0.0005, {"momentum": 0.9})
+    assert loaded.reduction == "sum"
+    assert loaded.schedule == Schedule("exponential", gamma=0.99)
+    assert (loaded.batching.mode, loaded.batching.shuffle) == ("full", True)
+    assert loaded.regularization == Regularization("l1", 0.001)
+    assert [(l.size, l.activation, l.alpha) for l in loaded.network.layers] == \
+        [(8, "elu", 0.5), (8, "tanh", None), (8, "tanh", None), (1, "sigmoid", None)]
+    np.testing.assert_array_equal(loaded.network.layers[2].weights, doc.experiment.network.layers[2].weights)
+
+
+def test_opening_another_file_refreshes_the_panel(qtbot, panel):
+    doc = panel.document
+    _type(qtbot, panel.optimizer.learning_rate, "0.3")
+    doc.replace(load_experiment(LECTURE), LECTURE)
+    assert panel.optimizer.name.currentData() == "sgd"
+    assert panel.optimizer.learning_rate.value() == doc.experiment.optimizer.learning_rate == 0.05
+    assert len(panel.architecture.rows) == 2
+    assert panel.architecture.rows[0].activation.currentData() == "identity"
+    assert panel.dataset.source.currentData() == "inline"
+    assert not panel.dataset.noise.isEnabled()
+    assert panel.batches.mode.currentData() == "single"
+    assert doc.undo_stack.count() == 0
+
+
+# ---- while training runs in the real window ------------------------------------------------------
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    from sandbox.gui import MainWindow
+
+    w = MainWindow(SPIRAL)
+    qtbot.addWidget(w)
+    yield w
+    w.training.shutdown(2000)
+
+
+def _engine(qtbot, session, read):
+    """Read something from the worker's own trainer, between two iterations."""
+    box = []
+    session.controller.apply(lambda trainer: box.append(read(trainer)))
+    qtbot.waitUntil(lambda: bool(box), timeout=5000)
+    return box[0]
+
+
+def test_learning_rate_and_a_new_layer_take_effect_in_the_worker_while_training(qtbot, window):
+    panel = window.findChild(SettingsPanel, "settingsPanel")
+    assert panel is not None and window.training.settings_panel is panel
+    session = window.training.session
+    doc = window.document
+    window.actions_.train.trigger()
+    try:
+        qtbot.waitUntil(lambda: doc.trainer.iteration > 20, timeout=10000)
+        _type(qtbot, panel.optimizer.learning_rate, "0.0005")
+        assert session.running
+        assert _engine(qtbot, session, lambda t: t.optimizer.learning_rate) == 0.0005
+        assert _engine(qtbot, session, lambda t: t.experiment.optimizer.learning_rate) == 0.0005
+        panel.architecture.add_button.click()
+        assert session.running
+        assert _engine(qtbot, session, lambda t: [l.size for l in t.network.layers]) == [8, 8, 8, 1]
+        start = doc.trainer.iteration
+        qtbot.waitUntil(lambda: doc.trainer.iteration > start + 20, timeout=10000)  # it goes on training
+        assert len(doc.experiment.network.layers) == 4
+        qtbot.waitUntil(lambda: panel.counters.iteration_label.text() != "0", timeout=5000)
+    finally:
+        if session.running:
+            with qtbot.waitSignal(session.runningChanged, timeout=5000):
+                window.actions_.train.trigger()
+    assert not session.running
