@@ -67,3 +67,19 @@ def test_undo_of_an_applied_update_and_reset(document):
     assert document.trainer.iteration == 1 and document.trainer.history.count == 1
     document.undo_stack.undo()
     assert document.value_at(("weight", 2, 0, 0)) == 0.14 and document.trainer.iteration == 0
+
+
+def test_numbers_on_screen_and_typed_back():
+    from sandbox.gui.formatting import full, parse_number, short
+
+    assert short(0.1743825) == "0.1744" and short(-0.809) == "−0.809" and short(None) == ""
+    assert short(3.4567e-5) == "3.457·10⁻⁵" and short(-1.23456e12) == "−1.235·10¹²"
+    assert full(0.1743825) == "0.1743825" and full(1e-300) == "1·10⁻³⁰⁰"
+    for value in (3.4567e-5, -1.23456e12, 0.1743825, -0.809, 1e-300, 2.0, 1 / 3):
+        assert parse_number(full(value)) == pytest.approx(value, rel=1e-14)
+    assert parse_number("1.5×10^-5") == 1.5e-5 and parse_number("2·10⁵") == 2e5
+    assert parse_number("−3·10⁻²") == -0.03 and parse_number("0,25") == 0.25 and parse_number("1e-3") == 0.001
+    with pytest.raises(ValueError):
+        parse_number("1e999")
+    with pytest.raises(ValueError):
+        parse_number("two")

@@ -260,6 +260,38 @@ def test_double_click_the_target_and_a_bad_number(window, qtbot):
     assert window.network_view.displayed_text("E") == "1.636"  # ½(0.191 − 2)²
 
 
+
+def test_tiny_numbers_are_written_with_superscript_powers_and_edit_back(window, qtbot):
+    view = window.network_view
+    editor = double_click(qtbot, window, "w5")
+    editor.setText("0.000034567")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert view.displayed_text("w5") == "3.457·10⁻⁵"
+    assert "3.4567·10⁻⁵" in view.tooltip_text("w5")
+    editor = double_click(qtbot, window, "w5")
+    assert editor.text() == "3.4567·10⁻⁵"  # what the window writes, it reads back
+    editor.setText("−2×10^-3")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.document.value_at(("weight", 2, 0, 0)) == -0.002
+
+
+def test_status_bar_and_step_list_follow_the_walkthrough(window):
+    assert "—" in window.loss_label.text()
+    steps = window.explanation_pane.steps
+    assert steps.objectName() == "explanationSteps" and not steps.isVisible()
+    step(window, 3)
+    assert "—" in window.loss_label.text()  # the loss is not known before its step
+    step(window)
+    assert "0.3272" in window.loss_label.text() and "Step <b>4</b> of 19" in window.position_label.text()
+    step(window, LECTURE_STEPS - 4)
+    assert steps.isVisible() and "19.  w6 = 0.1694" in steps.toPlainText().replace("\u00a0", " ")
+    assert "1.  h1 = 0.85" in steps.toPlainText().replace("\u00a0", " ")
+    bar = steps.verticalScrollBar()
+    assert bar.value() == bar.maximum()  # the current step is in view
+    assert window.explanation_panel.height() < window.explanation_pane.height()
+    steps.anchorClicked.emit(QUrl("step:2"))  # a click in the list goes back
+    assert window.document.position == 2 and window.network_view.displayed_text("w5") == "0.14"
+
 def test_reset_action_is_undoable(window):
     action(window, "finishUpdateAction").trigger()
     action(window, "resetAction").trigger()
@@ -384,8 +416,10 @@ def test_recent_files_and_window_settings_are_remembered(qtbot, dialogs, tmp_pat
     assert first.save_file(out)
     first.player.set_speed("fast")
     first.show()
-    first.resize(700, 500)
+    least = first.minimumSizeHint()  # the docks beside the network view set a minimum
+    first.resize(max(1100, least.width() + 40), max(760, least.height() + 40))
     size = first.size()
+    assert size.width() != 1400
     first.close()
     assert not QSettings().value("window/geometry").isEmpty()
     second = MainWindow()
@@ -395,4 +429,37 @@ def test_recent_files_and_window_settings_are_remembered(qtbot, dialogs, tmp_pat
     second._fill_recent_menu()
     entries = [a.text() for a in second.recent_menu.actions()]
     assert entries == ["&1  a.json"]
-    assert second.size() == size
+    # the offscreen screen is 800 px wide: a restored window wider than that is narrowed to fit
+    assert second.height() == size.height() != 900
+
+
+def test_label_places_keep_apart_and_crowded_networks_write_compact_labels():
+    from sandbox.files import load_experiment
+    from sandbox.gui.icons import resource_file
+    from sandbox.gui.network_view.layout import LABEL_BOX, compute_layout
+
+    lecture = compute_layout(load_experiment(resource_file("networks", "lecture17-linear.json")).network)
+    assert lecture.detailed and not lecture.crowded
+    w, h = LABEL_BOX
+    points = [lecture.label_point(e) for e in range(lecture.edge_count)]
+    for a in range(len(points)):
+        for b in range(a + 1, len(points)):  # no two label boxes of the lecture overlap
+            (xa, ya), (xb, yb) = points[a], points[b]
+            assert abs(xa - xb) >= w or abs(ya - yb) >= h, (a, b)
+    xor = compute_layout(load_experiment(resource_file("networks", "xor.json")).network)
+    assert xor.detailed and xor.crowded
+
+
+def test_crowded_network_writes_only_the_current_step_in_full(window):
+    from sandbox.gui.icons import resource_file
+
+    assert window.open_file(resource_file("networks", "xor.json"))
+    window.player.set_granularity("edge")
+    doc, edges = window.document, window.network_view._edges
+    w = doc.ensure_walkthrough()
+    first_weight_gradient = next(i for i, s in enumerate(w.steps) if s.kind == "weight_gradient")
+    doc.set_position(first_weight_gradient)
+    assert len(edges.top_labels()) == 1  # the current edge's label, in full above the others
+    window.player.set_granularity("phase")
+    doc.set_position(max(i for i, s in enumerate(w.steps) if s.phase == "backward"))
+    assert edges.top_labels() == []  # a whole phase of 12 edges: every label compact

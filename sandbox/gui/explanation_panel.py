@@ -1,5 +1,7 @@
 """The explanation panel (objectName ``explanationPanel``): the current step's formula in symbols
-and with the numbers, and the list of the steps done so far in this update (click one to go back).
+and with the numbers; below it (``explanationSteps``) the list of the steps done so far in this
+update, kept scrolled to the current step (click an earlier one to go back). ``ExplanationPane``
+holds the two: the formula takes the height it needs, the list the rest.
 
 All text comes from the engine's walkthrough, rendered by ``sandbox.explain.markup.to_html``.
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QFrame, QTextBrowser, QVBoxLayout, QWidget
 
 from sandbox.engine import Step
 from sandbox.explain.markup import to_html
@@ -17,6 +19,8 @@ from sandbox.explain.markup import to_html
 from . import palette
 from .document import Document
 from .formatting import short
+
+MAX_FORMULA_SHARE = 0.62  # of the pane's height, when the list of steps is shown too
 
 MAX_GROUP_SHOWN = 6
 MAX_LIST = 160
@@ -62,6 +66,9 @@ class ExplanationPanel(QTextBrowser):
         self.document().setDefaultStyleSheet(CSS)
         self.setMinimumWidth(300)
         self.setStyleSheet("QTextBrowser { border: none; background: white; padding: 10px; }")
+        #: the list of the steps done so far (placed below the panel by ``ExplanationPane``)
+        self.step_list = StepList()
+        self.step_list.anchorClicked.connect(self._on_anchor)
         document.walkthroughChanged.connect(self.refresh)
         document.valuesChanged.connect(self.refresh)
         document.structureChanged.connect(self.refresh)
@@ -70,6 +77,12 @@ class ExplanationPanel(QTextBrowser):
     def text(self) -> str:
         """The panel's text as plain text (formulas with their numbers)."""
         return self.toPlainText()
+
+    def content_height(self) -> int:
+        """The height that shows the whole text without scrolling."""
+        doc = self.document()
+        doc.setTextWidth(self.viewport().width())
+        return int(doc.size().height()) + 24  # the 10 px padding above and below, and the frame
 
     def _on_anchor(self, url: QUrl) -> None:
         fragment = url.toString()
@@ -82,6 +95,7 @@ class ExplanationPanel(QTextBrowser):
         w = doc.walkthrough
         if w is None or doc.position < 0:
             self.setHtml(self._idle_html())
+            self.step_list.show_html("")
             return
         position = doc.position
         start = self.group_start(position)
@@ -95,8 +109,8 @@ class ExplanationPanel(QTextBrowser):
             parts.append(self._step_html(step))
         if doc.applied:
             parts.append(self._applied_html())
-        parts.append(self._list_html(w.steps, start, position))
         self.setHtml("".join(parts))
+        self.step_list.show_html(self._list_html(w.steps, start, position))
 
     def _header(self, step: Step, start: int, position: int, total: int) -> str:
         colour = palette.PHASE_COLORS[step.phase].name()
@@ -168,3 +182,73 @@ class ExplanationPanel(QTextBrowser):
                 f"with its formula and its numbers. <b>Finish update</b> plays the rest at once.</p>"
                 f"<p class='muted'>Double-click any weight, bias, input or target in the network to "
                 f"change it; every number follows.</p>")
+
+
+class StepList(QTextBrowser):
+    """The steps of this update so far (objectName ``explanationSteps``), scrolled to the last one."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("explanationSteps")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.document().setDefaultStyleSheet(CSS)
+        self.setStyleSheet("QTextBrowser { border: none; border-top: 1px solid #e2e8f0; background: white;"
+                           " padding: 4px 10px 10px 10px; }")
+        self.setToolTip("Click a step to go back to it")
+        self._follow = True  # keep the last line in view until the user scrolls
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(lambda _low, high: bar.setValue(high) if self._follow else None)
+        bar.actionTriggered.connect(self._on_user_scroll)
+
+    def _on_user_scroll(self, _action: int) -> None:
+        self._follow = False
+
+    def show_html(self, html_text: str) -> None:
+        """Show the list (empty: hidden) with its last line, the current step, in view."""
+        self._follow = True
+        self.setHtml(html_text)
+        self.setVisible(bool(html_text))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+
+class ExplanationPane(QWidget):
+    """The explanation dock's content: the panel (formula) above the list of steps. The formula gets
+    the height its text needs (at most ``MAX_FORMULA_SHARE`` of the pane), the list the rest."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("explanationPane")
+        self.panel = ExplanationPanel(document)
+        self.steps = self.panel.step_list
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.steps, 1)
+        self.setAutoFillBackground(True)
+        self.panel.setFrameShape(QFrame.Shape.NoFrame)
+        self.steps.setFrameShape(QFrame.Shape.NoFrame)
+        document.walkthroughChanged.connect(self._fit)
+        document.valuesChanged.connect(self._fit)
+        document.structureChanged.connect(self._fit)
+
+    def _fit(self) -> None:
+        if not self.steps.isVisibleTo(self):
+            self.panel.setMinimumHeight(0)
+            self.panel.setMaximumHeight(16777215)
+            return
+        wanted = self.panel.content_height()
+        height = max(80, min(wanted, int(self.height() * MAX_FORMULA_SHARE)))
+        self.panel.setFixedHeight(height)
+        bar = self.steps.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit()

@@ -15,7 +15,7 @@ from sandbox.files import NetworkFileError, load_experiment, save_experiment
 
 from .actions import create_actions
 from .document import Document
-from .explanation_panel import ExplanationPanel
+from .explanation_panel import ExplanationPane
 from .formatting import short
 from .icons import icon, resource_file
 from .network_view import NetworkView
@@ -45,7 +45,8 @@ class MainWindow(QMainWindow):
         self.document = Document(experiment, real_path, self)
         self.network_view = NetworkView(self.document)
         self.player = WalkthroughPlayer(self.document, self.network_view, self)
-        self.explanation_panel = ExplanationPanel(self.document)
+        self.explanation_pane = ExplanationPane(self.document)
+        self.explanation_panel = self.explanation_pane.panel
         self.explanation_panel.group_start = self.player.group_start
         self.explanation_panel.stepClicked.connect(self.player.jump_to)
         self.loss_plot = LossPlot()
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         right = QDockWidget("Explanation", self)
         right.setObjectName("explanationDock")
-        right.setWidget(self.explanation_panel)
+        right.setWidget(self.explanation_pane)
         right.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                           | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
@@ -289,6 +290,10 @@ class MainWindow(QMainWindow):
         self.iteration_label.setText(f"Iteration <b>{t.iteration}</b>")
         self.epoch_label.setText(f"Epoch <b>{t.epoch}</b>")
         loss = self.document.current_loss()
+        w, position = self.document.walkthrough, self.document.position
+        if w is not None and 0 <= position and not self.document.applied and any(
+                s.phase == "loss" for s in w.steps[: position + 1]):
+            loss = w.loss  # the walkthrough has shown this update's loss already
         self.loss_label.setText(f"Loss <b>{short(loss) if loss is not None else '—'}</b>")
 
     def _update_actions(self, *_args) -> None:

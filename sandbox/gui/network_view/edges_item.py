@@ -6,6 +6,8 @@ network is a couple of dozen drawLines calls). The lines item is cached in devic
 a redraw that changes no weight (hover, animation, a covered window) is a blit; it is drawn again
 only when the weights, the dimming or the zoom change. Labels are drawn only when the network is
 small (or for the edge under the mouse); pulses travel along the active edges while a step animates.
+The labels of the current step and of the edge under the mouse are drawn last, above the neurons
+(``top_labels_item``); on a crowded network the others are compact (one line: name = value).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from .texts import weight_texts
 
 WIDTH_CLASSES = 7
 MIN_WIDTH, MAX_WIDTH = 0.7, 7.0
+#: on a crowded network, at most this many labels of the current step are written in full
+MAX_FULL_ACTIVE = 4
 
 
 def _faded(colour: QColor, amount: float) -> QColor:
@@ -65,6 +69,24 @@ class EdgeLinesItem(QGraphicsItem):
             painter.drawLines(lines)
 
 
+class TopLabelsItem(QGraphicsItem):
+    """The labels drawn above everything: those of the current step, and the one under the mouse."""
+
+    def __init__(self, owner: "EdgesItem", bounds: QRectF):
+        super().__init__()
+        self._owner = owner
+        self._bounds = bounds
+        self.setZValue(2)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for e in self._owner.top_labels():
+            self._owner.paint_label(painter, e, full=True)
+
+
 class EdgesItem(QGraphicsItem):
     """The overlay: highlighted edges, pulses, weight labels, the hovered edge. Owns the lines item."""
 
@@ -84,6 +106,7 @@ class EdgesItem(QGraphicsItem):
         self._scale_max = 1.0
         left, top, right, bottom = layout.scene_bounds()
         self._bounds = QRectF(left, top, right - left, bottom - top)
+        self.top_labels_item = TopLabelsItem(self, self._bounds)
         self.setZValue(0.5)
 
     # ---- state ---------------------------------------------------------------------------------
@@ -100,6 +123,18 @@ class EdgesItem(QGraphicsItem):
             self._bucket_key = key
             self.lines_item.set_buckets(self._bucket(weights, dim))
         self.update()
+        self.top_labels_item.update()
+
+    def top_labels(self) -> list[int]:
+        """The edges whose labels are written in full above everything: the current step's (on a
+        crowded network only when there are few) and then the one under the mouse."""
+        out: list[int] = []
+        if self._state is not None and self._layout.detailed and self._active:
+            if not self._layout.crowded or len(self._active) <= MAX_FULL_ACTIVE:
+                out = [e for e in self._active if e != self._hovered]
+        if self._hovered is not None and self._state is not None:
+            out.append(self._hovered)
+        return out
 
     def _width_for(self, magnitude: np.ndarray) -> np.ndarray:
         return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * np.sqrt(np.clip(magnitude / self._scale_max, 0, 1))
@@ -136,6 +171,7 @@ class EdgesItem(QGraphicsItem):
         if edge != self._hovered:
             self._hovered = edge
             self.update()
+            self.top_labels_item.update()
 
     # ---- QGraphicsItem -----------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
@@ -149,10 +185,11 @@ class EdgesItem(QGraphicsItem):
         if self._active:
             self._paint_active(painter)
         if self._layout.detailed:
+            on_top = set(self.top_labels())
+            full = not self._layout.crowded
             for e in range(len(self._lines)):
-                self._paint_label(painter, e)
-        elif self._hovered is not None:
-            self._paint_label(painter, self._hovered)
+                if e not in on_top:
+                    self.paint_label(painter, e, full)
         if self._pulses:
             self._paint_pulses(painter, lod)
         if self._hovered is not None:
@@ -218,19 +255,23 @@ class EdgesItem(QGraphicsItem):
                 painter.setPen(QColor("white"))
                 draw_text(painter, pulse.text, x, rect.center().y(), 16, True)
 
-    def _paint_label(self, painter: QPainter, e: int) -> None:
+    def paint_label(self, painter: QPainter, e: int, full: bool = True) -> None:
+        """The label box of edge ``e``: name = value, and in full the old value → new value and
+        ∂E/∂w beneath; compact: one line, the new value in the update colour."""
         layout, state = self._layout, self._state
         l, j, k = int(layout.edge_layer[e]), int(layout.edge_j[e]), int(layout.edge_k[e])
         texts = weight_texts(state, l, j, k)
         x, y = layout.label_point(e)
         name = to_html(texts.label)
-        if texts.old:
+        if texts.old and full:
             main = (f"{name} = <span style='color:#64748b'>{texts.old}&nbsp;→</span>&nbsp;"
                     f"<b style='color:#0f9d6b'>{texts.value}</b>")
+        elif texts.old:
+            main = f"{name} = <b style='color:#0f9d6b'>{texts.value}</b>"
         else:
             main = f"{name} = {texts.value}"
         lines = [(main, 18)]
-        if texts.grad:
+        if texts.grad and full:
             lines.append((f"<span style='color:#8b3fd9'>∂E/∂{name} = {texts.grad}</span>", 16))
         sizes = [text_size(html, px) for html, px in lines]
         width = max(w for w, _ in sizes) + 12

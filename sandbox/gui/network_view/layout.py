@@ -33,6 +33,9 @@ class Layout:
     label_t: Array                # (E,) where along each edge its label sits (0 = source, 1 = target)
     top: float
     bottom: float
+    #: detailed, but with too many labels for each to show its old value and gradient all the time:
+    #: only the labels of the current step (and the one under the mouse) show everything
+    crowded: bool = False
 
     @property
     def edge_count(self) -> int:
@@ -109,6 +112,8 @@ def compute_layout(network: Network) -> Layout:
                 bias_centres.append(np.column_stack([c[:, 0] - radius * 0.95, c[:, 1] - radius * 0.85]))
         else:
             bias_centres.append(None)
+    biases = sum(layer.size for layer in network.layers if layer.has_bias)
+    crowded = detailed and edge_count + biases > CROWDED_LABELS
     label_t = (_place_labels(edges, centres, radius, any(c is not None for c in bias_centres)) if detailed
                else np.full(edges.shape[0], 0.5))
     return Layout(
@@ -117,42 +122,57 @@ def compute_layout(network: Network) -> Layout:
         edge_j=np.concatenate(js) if js else np.zeros(0, int),
         edge_k=np.concatenate(ks) if ks else np.zeros(0, int),
         target_centres=target_centres, bias_centres=bias_centres, detailed=detailed,
-        top=-span / 2.0, bottom=span / 2.0,
+        top=-span / 2.0, bottom=span / 2.0, crowded=crowded,
     )
 
 
+#: more weight and bias labels than this: compact labels (one line) except for the current step
+CROWDED_LABELS = 8
 LABEL_BOX = (185.0, 50.0)
+LABEL_GAP = 5.0
 _CANDIDATES = (0.5, 0.36, 0.64, 0.3, 0.7, 0.43, 0.57)
 #: crossing edges meet in the middle: their labels start off-centre, toward the target
-_SLOPED = (0.65, 0.72, 0.58, 0.35, 0.28, 0.5)
+_SLOPED = (0.65, 0.72, 0.58, 0.35, 0.28, 0.5, 0.78, 0.22, 0.42)
 
 
 def _place_labels(edges: Array, centres: list[Array], radius: float, biases: bool) -> Array:
-    """Greedy placement: each label takes the spot along its edge that overlaps least with the
-    labels already placed and with the neurons (flattest edges first)."""
+    """Greedy placement, then a few rounds of improvement: each label takes the spot along its edge
+    that overlaps least with the other labels (kept ``LABEL_GAP`` apart) and with the neurons."""
     w, h = LABEL_BOX
     obstacles = [(x - radius - 16, y - radius - 8, x + radius + 16, y + radius + 36)
                  for c in centres for x, y in c.tolist()]
     obstacles += [(x - 95, y + radius + 30, x + 95, y + radius + 58) for c in centres[1:] for x, y in c.tolist()]
     if biases:  # the bias square above each neuron and its value beside it
         obstacles += [(x - 14, y - radius - 40, x + 130, y - radius) for c in centres[1:] for x, y in c.tolist()]
-    placed: list[tuple[float, float, float, float]] = []
     result = np.full(edges.shape[0], 0.5)
+    boxes: dict[int, tuple[float, float, float, float]] = {}
     slope = np.abs(edges[:, 3] - edges[:, 1]) / np.maximum(np.abs(edges[:, 2] - edges[:, 0]), 1e-9)
-    for e in np.argsort(slope, kind="stable").tolist():
+    order = np.argsort(slope, kind="stable").tolist()
+
+    def box_at(e: int, t: float) -> tuple[float, float, float, float]:
         x1, y1, x2, y2 = edges[e].tolist()
+        cx, cy = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+        return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+    def place(e: int) -> None:
         candidates = _CANDIDATES if slope[e] < 0.05 else _SLOPED
         best, best_cost = candidates[0], None
         for t in candidates:
-            cx, cy = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
-            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            cost = sum(_overlap(box, other) for other in placed) + 2.0 * sum(_overlap(box, o) for o in obstacles)
+            box = box_at(e, t)
+            wide = (box[0] - LABEL_GAP, box[1] - LABEL_GAP, box[2] + LABEL_GAP, box[3] + LABEL_GAP)
+            cost = sum(_overlap(wide, other) for f, other in boxes.items() if f != e)
+            cost += 2.0 * sum(_overlap(box, o) for o in obstacles)
             cost += abs(t - candidates[0]) * 10.0  # prefer the first spot when it is free
             if best_cost is None or cost < best_cost:
                 best, best_cost = t, cost
         result[e] = best
-        cx, cy = x1 + (x2 - x1) * best, y1 + (y2 - y1) * best
-        placed.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+        boxes[e] = box_at(e, best)
+
+    for e in order:
+        place(e)
+    for _ in range(3):  # earlier labels move aside for later ones
+        for e in order:
+            place(e)
     return result
 
 

@@ -20,6 +20,7 @@ from .texts import bias_texts, loss_texts, neuron_texts, target_texts
 
 TARGET_W, TARGET_H = 110.0, 50.0
 BIAS_SIDE = 0.3  # half the side of a bias square, in radii
+MAX_FULL_BIASES = 4  # on a crowded network, biases of the current step written in full
 
 
 class NeuronsItem(QGraphicsItem):
@@ -227,14 +228,19 @@ class NeuronsItem(QGraphicsItem):
         painter.setBrush(palette.sign_color(b) if b != 0 else QColor("white"))
         painter.drawRoundedRect(QRectF(x - side / 2, y - side / 2, side, side), 3, 3)
         if with_text:
+            # crowded: the old value and ∂E/∂b only for the current step's few biases and the hovered one
+            full = (not self._layout.crowded or hovered
+                    or (active and len(self._highlights.biases) <= MAX_FULL_BIASES))
             name = to_html(texts.label)
             text = f"{name} = {texts.value}"
-            if texts.old:
+            if texts.old and full:
                 text = (f"{name} = <span style='color:#64748b'>{texts.old}&nbsp;→</span>&nbsp;"
                         f"<b style='color:#0f9d6b'>{texts.value}</b>")
+            elif texts.old:
+                text = f"{name} = <b style='color:#0f9d6b'>{texts.value}</b>"
             painter.setPen(palette.INK)
             left = x + side / 2 + 6
-            if texts.grad:
+            if texts.grad and full:
                 draw_text(painter, text, left, y - 9, 17, False, align="left")
                 painter.setPen(palette.GRADIENT)
                 draw_text(painter, f"∂E/∂{name} = {texts.grad}", left, y + 10, 15, False, align="left")

@@ -23,7 +23,7 @@ from .animation import Highlights, highlights_for
 from .edges_item import EdgesItem
 from .layout import Layout, compute_layout
 from .neurons_item import TARGET_H, TARGET_W, NeuronsItem
-from .static_text import draw_text
+from .static_text import draw_text, text_size
 from .texts import bias_texts, loss_texts, neuron_texts, target_texts, weight_texts
 
 EDGE_PICK_PIXELS = 5.0
@@ -89,6 +89,7 @@ class NetworkView(QGraphicsView):
         scene.addItem(self._edges.lines_item)
         scene.addItem(self._edges)
         scene.addItem(self._neurons)
+        scene.addItem(self._edges.top_labels_item)
         left, top, right, bottom = self.layout_.scene_bounds()
         scene.setSceneRect(QRectF(left - 10, top - 10, right - left + 20, bottom - top + 20))
         self._user_zoomed = False
@@ -443,6 +444,11 @@ class NetworkView(QGraphicsView):
             w, _ = draw_text(painter, text, x + 24, y, 12, align="left")
             x += 24 + w + 18
         hint = "wheel: zoom · drag: pan · double-click a number to change it"
-        painter.setPen(QColor("#94a3b8"))
-        draw_text(painter, hint, float(self.viewport().width() - 14), y, 12, align="right")
+        hint_w, _ = text_size(hint, 12)
+        right = float(self.viewport().width() - 14)
+        if right - hint_w < x:  # no room beside the legend: on the line above it, if it fits at all
+            y -= 20
+        if right - hint_w >= 14:
+            painter.setPen(QColor("#94a3b8"))
+            draw_text(painter, hint, right, y, 12, align="right")
         painter.restore()
