@@ -217,13 +217,13 @@ def test_schedule_batches_and_regularization(qtbot, panel):
     assert _visible(panel, panel.schedule.min_lr) and not _visible(panel, panel.schedule.gamma)
 
     batches = panel.batches
-    assert batches.size.value() == 10 and doc.trainer.batches_per_epoch == 24
-    _type(qtbot, batches.size, "32")
+    assert batches.size_box.value() == 10 and doc.trainer.batches_per_epoch == 24
+    _type(qtbot, batches.size_box, "32")
     assert doc.experiment.batching.size == 32 and doc.trainer.batches_per_epoch == 8
     assert "8 iterations" in panel.counters.per_epoch_label.text()
     _choose(batches.mode, "full")
     assert doc.experiment.batching.mode == "full" and doc.trainer.batches_per_epoch == 1
-    assert not _visible(panel, batches.size)
+    assert not _visible(panel, batches.size_box)
     _choose(batches.mode, "single")
     assert doc.trainer.batches_per_epoch == 240
     assert "240 iterations" in panel.counters.per_epoch_label.text()

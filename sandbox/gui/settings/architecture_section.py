@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPush
 from sandbox.engine import ACTIVATIONS, LECTURE_TABLE
 
 from ..settings_commands import with_bias, with_layer_sizes
-from .base import SettingsSection, hint
+from .base import SECTION_INDENT, SettingsSection, hint
 from .losses import fitting_loss
 from .widgets import ComboBox, IntBox, NumberBox
 
@@ -49,14 +49,14 @@ class LayerRow:
         self.name = QLabel(name)
         self.size = IntBox(1, MAX_NEURONS)
         self.size.setObjectName(f"layerSize{index}")
-        self.size.setMinimumWidth(48)
+        self.size.setMinimumWidth(44)
         self.size.setToolTip(f"Neurons in {name.lower()}." + (
             " The output layer has one neuron per target of the data." if self.output else ""))
         self.size.setEnabled(not self.output)
         names = OUTPUT_ACTIVATIONS if self.output else HIDDEN_ACTIVATIONS
         self.activation = ComboBox([(SHORT_TITLES.get(n, ACTIVATIONS[n].title), n) for n in names])
         self.activation.setObjectName(f"layerActivation{index}")
-        self.activation.setMinimumContentsLength(5)
+        self.activation.setMinimumContentsLength(4)
         for i, n in enumerate(names):
             self.activation.setItemData(i, activation_tip(n), Qt.ItemDataRole.ToolTipRole)
         self.activation.setToolTip(f"The activation function f of {name.lower()}: a = f(z), z = W·a_prev + b."
@@ -134,7 +134,7 @@ class ArchitectureSection(SettingsSection):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 0, 4, 8)
+        layout.setContentsMargins(SECTION_INDENT, 0, 2, 8)
         layout.setSpacing(4)
         layout.addWidget(self.inputs)
         layout.addWidget(self.rows_widget)

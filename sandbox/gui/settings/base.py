@@ -48,7 +48,7 @@ class SettingsSection(QWidget):
 def form(parent: QWidget | None = None) -> QFormLayout:
     """A compact two-column form that fits a narrow dock."""
     layout = QFormLayout(parent)
-    layout.setContentsMargins(14, 0, 4, 8)
+    layout.setContentsMargins(SECTION_INDENT, 0, 2, 8)
     layout.setHorizontalSpacing(8)
     layout.setVerticalSpacing(4)
     layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -57,6 +57,8 @@ def form(parent: QWidget | None = None) -> QFormLayout:
     return layout
 
 
+#: left indent of a section's body under its header
+SECTION_INDENT = 8
 #: the longest label of the panel: every form's first column is this wide, so the fields line up
 LONGEST_LABEL = "Learning rate η"
 

@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from typing import Iterator
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, QSize, Qt, Slot
 from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from sandbox.engine import Experiment
@@ -40,8 +40,21 @@ SECTION_ORDER = (DatasetSection, ArchitectureSection, LossSection, OptimizerSect
                  BatchSection, RegularizationSection, InitSection)
 
 
-class SettingsPanel(QScrollArea):
-    """Settings of ``document``'s experiment; ``session`` (optional) is the live training session."""
+class _Scroll(QScrollArea):
+    """The scrolling part of the panel: never narrower than its contents (they would be squeezed and clipped)."""
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        width = (inner.minimumSizeHint().width() if inner is not None else 0) \
+            + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(width, max(hint.height(), 120))
+
+
+class SettingsPanel(QWidget):
+    """Settings of ``document``'s experiment; ``session`` (optional) is the live training session.
+
+    The counters stay at the top; the sections scroll below them."""
 
     def __init__(self, document, session: QObject | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -50,17 +63,17 @@ class SettingsPanel(QScrollArea):
         self.session = session
         self._refreshing = False
         self._counters_at = 0.0
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.scroll = _Scroll()
+        self.scroll.setObjectName("settingsScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
         inner.setObjectName("settingsPanelContents")
         layout = QVBoxLayout(inner)
-        layout.setContentsMargins(8, 6, 6, 8)
+        layout.setContentsMargins(6, 0, 4, 6)
         layout.setSpacing(2)
         self.counters = CountersBox(self)
-        layout.addWidget(self.counters)
         self.sections: list[SettingsSection] = [self.counters]
         self.folds: dict[str, Section] = {}
         for cls in SECTION_ORDER:
@@ -71,7 +84,16 @@ class SettingsPanel(QScrollArea):
             self.sections.append(section)
             self.folds[cls.title] = fold
         layout.addStretch(1)
-        self.setWidget(inner)
+        self.scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        top = QVBoxLayout()
+        top.setContentsMargins(6, 4, 4, 2)
+        top.addWidget(self.counters)
+        outer.addLayout(top)
+        outer.addWidget(self.scroll, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.dataset: DatasetSection = self.sections[1]
         self.architecture: ArchitectureSection = self.sections[2]
         self.loss: LossSection = self.sections[3]
@@ -87,11 +109,10 @@ class SettingsPanel(QScrollArea):
         if session is not None and hasattr(session, "reportApplied"):
             session.reportApplied.connect(self._on_report)
         self.refresh()
-        self.setMinimumWidth(240)
 
     def sizeHint(self):  # noqa: N802 - Qt's name
         hint = super().sizeHint()
-        hint.setWidth(PANEL_WIDTH)
+        hint.setWidth(max(PANEL_WIDTH, self.minimumSizeHint().width()))
         return hint
 
     # ---- following the document -------------------------------------------------------------

@@ -38,8 +38,8 @@ class BatchSection(SettingsSection):
         self.mode.setObjectName("batchMode")
         for i, m in enumerate(BATCH_MODES):
             self.mode.setItemData(i, BATCH_TIPS[m], Qt.ItemDataRole.ToolTipRole)
-        self.size = IntBox(1, 1_000_000)
-        self.size.setObjectName("batchSize")
+        self.size_box = IntBox(1, 1_000_000)
+        self.size_box.setObjectName("batchSize")
         self.shuffle = QCheckBox("Shuffle every epoch")
         self.shuffle.setObjectName("batchShuffle")
         self.shuffle.setToolTip("Each epoch visits the samples in a new random order (sampling without "
@@ -50,7 +50,7 @@ class BatchSection(SettingsSection):
         self.per_epoch.setObjectName("batchPerEpoch")
         self.form = form()
         add_row(self.form, "Batch", self.mode, "Full batch, one sample, or mini-batches of n₀ samples.")
-        add_row(self.form, "Batch size n₀", self.size, "Samples per mini-batch; the last batch of an epoch is "
+        add_row(self.form, "Batch size n₀", self.size_box, "Samples per mini-batch; the last batch of an epoch is "
                                                        "smaller when n₀ does not divide n.")
         self.form.addRow(self.shuffle)
         add_row(self.form, "Shuffle seed", self.seed, "The seed of the shuffled orders (the same seed, the same "
@@ -60,7 +60,7 @@ class BatchSection(SettingsSection):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.form)
         self.mode.activated.connect(self._on_mode)
-        self.size.valueChanged.connect(lambda v: self._set("size", int(v), "Set batch size"))
+        self.size_box.valueChanged.connect(lambda v: self._set("size", int(v), "Set batch size"))
         self.shuffle.toggled.connect(lambda on: self._set("shuffle", bool(on), "Set shuffling"))
         self.seed.valueChanged.connect(lambda v: self._set("seed", int(v), "Set shuffle seed"))
 
@@ -70,13 +70,13 @@ class BatchSection(SettingsSection):
         self.mode.select_data(b.mode)
         self.mode.setToolTip(BATCH_TIPS[b.mode])
         n = exp.data.n_train
-        self.size.setMaximum(max(1, n))
-        self.size.set_quietly(b.batch_size(n) if b.mode == "minibatch" else b.size)
+        self.size_box.setMaximum(max(1, n))
+        self.size_box.set_quietly(b.batch_size(n) if b.mode == "minibatch" else b.size)
         blocked = self.shuffle.blockSignals(True)
         self.shuffle.setChecked(b.shuffle)
         self.shuffle.blockSignals(blocked)
         self.seed.set_quietly(b.seed)
-        self.form.setRowVisible(self.size, b.mode == "minibatch")
+        self.form.setRowVisible(self.size_box, b.mode == "minibatch")
         self.seed.setEnabled(b.shuffle)
         self.per_epoch.setText(batches_text(n, b.batch_size(n), b.batches_per_epoch(n), b.mode))
 

@@ -82,7 +82,7 @@ class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
         self.setAccelerated(True)
         self.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToPreviousValue)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(70)
+        self.setMinimumWidth(64)
 
     # ---- text ------------------------------------------------------------------------------
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
@@ -140,7 +140,7 @@ class IntBox(_WheelOnlyWhenFocused, QSpinBox):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccelerated(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(56)
+        self.setMinimumWidth(44)
 
     def set_quietly(self, value: int) -> None:
         blocked = self.blockSignals(True)
