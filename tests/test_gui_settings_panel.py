@@ -90,6 +90,11 @@ def test_arrow_steps_follow_1_2_5_and_merge_into_one_command(qtbot, panel):
     assert doc.undo_stack.count() == 1
     doc.undo_stack.undo()
     assert doc.experiment.optimizer.learning_rate == 0.01
+    # stepping back to where it started leaves nothing to undo
+    doc.undo_stack.clear()
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert doc.experiment.optimizer.learning_rate == 0.01 and doc.undo_stack.count() == 0
 
 
 def test_each_optimizer_shows_only_its_own_parameters_with_torch_defaults(qtbot, panel):
@@ -423,9 +428,25 @@ def test_learning_rate_and_a_new_layer_take_effect_in_the_worker_while_training(
         start = doc.trainer.iteration
         qtbot.waitUntil(lambda: doc.trainer.iteration > start + 20, timeout=10000)  # it goes on training
         assert len(doc.experiment.network.layers) == 4
-        qtbot.waitUntil(lambda: panel.counters.iteration_label.text() != "0", timeout=5000)
+        qtbot.waitUntil(lambda: int(panel.counters.iteration_label.text().replace(",", "")) > start, timeout=5000)
     finally:
         if session.running:
             with qtbot.waitSignal(session.runningChanged, timeout=5000):
                 window.actions_.train.trigger()
     assert not session.running
+    qtbot.waitUntil(lambda: panel.counters.iteration_label.text().replace(",", "") == str(doc.trainer.iteration)
+                    and panel.counters.epoch_label.text().replace(",", "") == str(doc.trainer.epoch), timeout=5000)
+    # the reports shown in the panel made no command of their own
+    texts = [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())]
+    assert texts.count("Set learning rate η") == 1 and texts.count("Add hidden layer 3") == 1
+    assert all(t in ("Set learning rate η", "Add hidden layer 3") or t.startswith("Train ") for t in texts), texts
+    assert doc.experiment.optimizer.learning_rate == 0.0005
+
+
+def test_opening_a_file_in_the_window_refreshes_its_panel(qtbot, window):
+    panel = window.training.settings_panel
+    assert panel.optimizer.name.currentData() == "adam" and len(panel.architecture.rows) == 3
+    assert window.open_file(LECTURE)
+    assert panel.optimizer.name.currentData() == "sgd" and panel.optimizer.learning_rate.text() == "0.05"
+    assert len(panel.architecture.rows) == 2 and panel.batches.mode.currentData() == "single"
+    assert panel.counters.per_epoch_label.text().startswith("1 epoch = <b>1 iteration</b>")

@@ -48,6 +48,13 @@ def _get(experiment: Experiment, key) -> Any:
     return getattr(experiment, key)
 
 
+def _equal(a, b) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
 def _set(experiment: Experiment, key, value) -> None:
     value = copy.deepcopy(value)
     if isinstance(key, tuple):
@@ -82,6 +89,8 @@ class SettingCommand(QUndoCommand):
         if set(other.changes) != set(self.changes) or other.text() != self.text():
             return False
         self.changes = dict(other.changes)
+        if all(_equal(self.old[key], value) for key, value in self.changes.items()):
+            self.setObsolete(True)  # stepped back to where it started: nothing left to undo
         return True
 
     def redo(self) -> None:
