@@ -369,6 +369,41 @@ def test_a_big_network_hides_labels_and_steps_by_phase(window):
     assert "w<sub>2,3,5</sub>" in view.tooltip_text("w2_3_5")
 
 
+def test_a_dense_network_draws_its_lines_off_the_gui_thread(window, qtbot):
+    from PySide6.QtCore import QPoint
+
+    from sandbox.engine import Dataset, Experiment
+    from sandbox.gui.network_view.line_cache import LineCache, render_lines
+
+    rng = np.random.default_rng(1)
+    sizes = [4, 64, 64, 64, 1]
+    layers = [Layer(rng.normal(0, 0.3, (b, a)), activation="tanh", biases=np.zeros(b))
+              for a, b in zip(sizes[:-1], sizes[1:])]
+    window.document.replace(Experiment(Network(4, layers), Dataset(rng.normal(size=(2, 4)),
+                                                                   rng.normal(size=(2, 1)))), None)
+    view = window.network_view
+    lines = view._edges.lines_item
+    assert lines.cache is not None and view.layout_.edge_count > 6000
+    view.viewport().repaint()
+    first = lines.cache.image
+    assert first is not None and not first.isNull()  # the first picture is drawn at once
+    version = lines._version
+    window.document.edit_value(("weight", 2, 0, 0), -5.0)  # the lines change: a new picture is drawn
+    view.refresh()  # (a dense network refreshes at most 5 times a second: do it now)
+    assert lines._version > version
+    view.viewport().repaint()
+    cache = lines.cache
+    assert not cache.up_to_date  # meanwhile the old picture is shown; the worker delivers the new one
+    qtbot.waitUntil(lambda: cache.up_to_date, timeout=5000)
+    assert cache.key == LineCache.key_for(lines._version, cache.requested_transform, cache.requested_rect)
+    assert cache.image == render_lines(lines._buckets, cache.requested_transform, cache.requested_rect, False)
+    assert lines.cache.image != first
+    # a hovered edge of a dense network writes its label at a readable size
+    edge = view.layout_.edge_index(2, 5, 7)
+    view._set_hovered(("weight", 2, 5, 7), QPoint())
+    assert view._edges.top_labels() == [edge]
+
+
 # ---- keys, templates, drops, settings ----------------------------------------------------------------
 
 def test_space_right_and_left_step_through_the_update(window, qtbot):

@@ -25,11 +25,14 @@ from .. import palette
 from ..view_state import DisplayState
 from .animation import Pulse
 from .layout import Layout
+from .line_cache import LineCache
 from .static_text import draw_text, text_size
 from .texts import weight_texts
 
 WIDTH_CLASSES = 7
 MIN_WIDTH, MAX_WIDTH = 0.7, 7.0
+#: networks with more edges draw their lines off the GUI thread (see ``line_cache``)
+ASYNC_EDGES = 6000
 #: on a crowded network, at most this many labels of the current step are written in full
 MAX_FULL_ACTIVE = 4
 
@@ -43,30 +46,71 @@ def _faded(colour: QColor, amount: float) -> QColor:
 
 
 class EdgeLinesItem(QGraphicsItem):
-    """Every edge's line, bucketed by pen (sign × width class); cached in device coordinates."""
+    """Every edge's line, bucketed by pen (sign × width class). A small network's lines are cached
+    by Qt in device coordinates; a dense network's are drawn off the GUI thread (``LineCache``)."""
 
     def __init__(self, layout: Layout, lines: list[QLineF]):
         super().__init__()
         self._lines = lines
         self._buckets: list[tuple[QPen, list[QLineF]]] = []
-        self._antialias = len(lines) <= 6000
+        self._version = 0
+        self._antialias = len(lines) <= ASYNC_EDGES
         left, top, right, bottom = layout.scene_bounds()
         self._bounds = QRectF(left, top, right - left, bottom - top)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.cache: LineCache | None = None
+        if len(lines) > ASYNC_EDGES:
+            self.cache = LineCache(self._antialias)
+            self.cache.ready.connect(self._on_ready)
+        else:
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(0)
 
     def set_buckets(self, buckets: list[tuple[QPen, list[QLineF]]]) -> None:
         self._buckets = buckets
+        self._version += 1
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
-        for pen, lines in self._buckets:
-            painter.setPen(pen)
-            painter.drawLines(lines)
+        if self.cache is None or widget is None:  # small network, or a picture being exported: draw
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
+            for pen, lines in self._buckets:
+                painter.setPen(pen)
+                painter.drawLines(lines)
+            return
+        transform = painter.worldTransform()
+        rect = transform.mapRect(self._bounds).toAlignedRect().intersected(widget.rect())
+        if rect.isEmpty():
+            return
+        cache = self.cache
+        key = LineCache.key_for(self._version, transform, rect)
+        if cache.image is None:
+            cache.draw_now(key, self._buckets, transform, rect)
+        elif key != cache.key:
+            cache.request(key, self._buckets, transform, rect)
+        if key == cache.key:  # the picture is exactly what the screen needs: copy it
+            painter.save()
+            painter.resetTransform()
+            painter.drawImage(rect.topLeft(), cache.image)
+            painter.restore()
+        else:  # meanwhile the last picture, moved (and stretched, after a zoom) to where it belongs
+            target = transform.mapRect(cache.scene_rect)
+            painter.save()
+            painter.resetTransform()
+            if abs(target.width() - cache.image.width()) < 1 and abs(target.height() - cache.image.height()) < 1:
+                painter.drawImage(target.topLeft().toPoint(), cache.image)
+            else:
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+                painter.drawImage(target, cache.image)
+            painter.restore()
+
+    def _on_ready(self) -> None:
+        try:
+            self.update()
+        except RuntimeError:  # the item was removed from its scene meanwhile
+            pass
 
 
 class TopLabelsItem(QGraphicsItem):
@@ -192,9 +236,12 @@ class EdgesItem(QGraphicsItem):
                     self.paint_label(painter, e, full)
         if self._pulses:
             self._paint_pulses(painter, lod)
-        if self._hovered is not None:
-            pen = QPen(palette.HIGHLIGHT, 2.0 / max(lod, 1e-3))
-            painter.setPen(pen)
+        if self._hovered is not None:  # a dark outline keeps it visible among thousands of lines
+            scale = 1.0 / max(lod, 1e-3)
+            if not self._layout.detailed:
+                painter.setPen(QPen(palette.INK, 5.0 * scale, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+                painter.drawLine(self._lines[self._hovered])
+            painter.setPen(QPen(palette.HIGHLIGHT, (3.0 if not self._layout.detailed else 2.0) * scale, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             painter.drawLine(self._lines[self._hovered])
 
     def _paint_active(self, painter: QPainter) -> None:
@@ -270,9 +317,17 @@ class EdgesItem(QGraphicsItem):
             main = f"{name} = <b style='color:#0f9d6b'>{texts.value}</b>"
         else:
             main = f"{name} = {texts.value}"
-        lines = [(main, 18)]
+        big, small = 18, 16
+        readable = layout.detailed
+        if not readable:  # a dense network's hovered edge: written at a fixed size on the screen
+            point = painter.worldTransform().map(QPointF(x, y))
+            painter.save()
+            painter.resetTransform()
+            x, y = point.x(), point.y() - 26
+            big, small = 14, 13
+        lines = [(main, big)]
         if texts.grad and full:
-            lines.append((f"<span style='color:#8b3fd9'>∂E/∂{name} = {texts.grad}</span>", 16))
+            lines.append((f"<span style='color:#8b3fd9'>∂E/∂{name} = {texts.grad}</span>", small))
         sizes = [text_size(html, px) for html, px in lines]
         width = max(w for w, _ in sizes) + 12
         height = sum(h for _, h in sizes) + 6
@@ -286,3 +341,5 @@ class EdgesItem(QGraphicsItem):
         for (html, px), (_, h) in zip(lines, sizes):
             draw_text(painter, html, x, top + h / 2, px)
             top += h
+        if not readable:
+            painter.restore()

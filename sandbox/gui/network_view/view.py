@@ -436,19 +436,26 @@ class NetworkView(QGraphicsView):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         items = [(palette.POSITIVE, "positive weight"), (palette.NEGATIVE, "negative weight"),
                  (palette.GRADIENT, "gradient ∂E/∂·"), (palette.UPDATED, "updated value")]
-        x, y = 14.0, float(self.viewport().height() - 16)
+        hint = "wheel: zoom · drag: pan · double-click a number to change it"
+        width = float(self.viewport().width())
+        legend_w = sum(24 + text_size(text, 12)[0] + 18 for _, text in items) + 14
+        hint_w, _ = text_size(hint, 12)
+        two_lines = width - 14 - hint_w < legend_w
+        y = float(self.viewport().height() - 16)
+        band = QColor(palette.BACKGROUND)
+        band.setAlpha(225)  # the legend stays readable over the lines of a zoomed-in network
+        top = y - (34 if two_lines else 14)
+        painter.fillRect(QRectF(0, top, width, self.viewport().height() - top), band)
+        x = 14.0
         for colour, text in items:
             painter.setPen(QPen(colour, 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             painter.drawLine(QPointF(x, y), QPointF(x + 18, y))
             painter.setPen(palette.MUTED)
             w, _ = draw_text(painter, text, x + 24, y, 12, align="left")
             x += 24 + w + 18
-        hint = "wheel: zoom · drag: pan · double-click a number to change it"
-        hint_w, _ = text_size(hint, 12)
-        right = float(self.viewport().width() - 14)
-        if right - hint_w < x:  # no room beside the legend: on the line above it, if it fits at all
+        if two_lines:  # no room beside the legend: on the line above it, if it fits at all
             y -= 20
-        if right - hint_w >= 14:
+        if width - 14 - hint_w >= 14:
             painter.setPen(QColor("#94a3b8"))
-            draw_text(painter, hint, right, y, 12, align="right")
+            draw_text(painter, hint, width - 14, y, 12, align="right")
         painter.restore()
