@@ -1,8 +1,9 @@
 """Decision boundary (or regression surface) of a 2-input network, as TF Playground draws it.
 
-A heatmap of the network's first output over the input plane, orange for low and blue for high,
-with the training points (white outline) and the test points (dark outline) on it, and a row of
-small maps, one per hidden neuron, below. While training, the numbers arrive with the worker's
+A square heatmap of the network's first output over the input plane (its range fits the data),
+orange for low and blue for high, with the training points (white outline) and the test points
+(dark outline) on it, and small maps, one per hidden neuron, beside it in a wide dock or below it
+in a tall one, as large as the space allows. While training, the numbers arrive with the worker's
 reports (computed there by ``Network.forward`` on a grid); otherwise the view asks the engine
 itself, on the document's current weights. Nothing here computes a network value.
 """
@@ -15,7 +16,7 @@ import time
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from sandbox.engine import Experiment
 
@@ -24,7 +25,11 @@ from .training.grid import GridOutput, extent_for, grid_output
 #: TF Playground's colours: orange for negative / class 0, blue for positive / class 1
 ORANGE = "#f59322"
 BLUE = "#0877bd"
-HIDDEN_MAP_SIZE = 40
+#: the hidden neurons' maps: at most this large, at least this small (pixels)
+HIDDEN_MAP_SIZE = 56
+HIDDEN_MAP_MIN = 12
+HIDDEN_MAP_GAP = 3
+HIDDEN_LABEL_WIDTH = 24
 HIDDEN_GRID = 32
 #: the hidden neurons' maps are redrawn at most this often while training (they are many)
 HIDDEN_MAPS_HZ = 5.0
@@ -49,7 +54,8 @@ def output_levels(experiment: Experiment) -> tuple[float, float]:
 
 
 class HiddenMaps(QWidget):
-    """Every hidden neuron's output over the input plane: one small map per neuron, a row per layer.
+    """Every hidden neuron's output over the input plane: one small map per neuron, layer after layer
+    (a layer's maps wrap onto several rows when that makes them larger), "L1", "L2"… on the left.
 
     One widget paints all maps from QImages (cheap enough to follow training live)."""
 
@@ -59,18 +65,48 @@ class HiddenMaps(QWidget):
         self._rows: list[tuple[str, list[str]]] = []
         self._images: list[list[QImage | None]] = []
         self._lut = _lut().astype(np.uint8)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_layers(self, rows: list[tuple[str, list[str]]]) -> None:
         self._rows = rows
         self._images = [[None] * len(labels) for _, labels in rows]
-        self.setToolTip("Output of every hidden neuron over the input plane (orange low, blue high)")
+        self.setToolTip("Output of every hidden neuron over the input plane (orange low, blue high);"
+                        " one row of maps per hidden layer")
         self.updateGeometry()
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        widest = max((len(labels) for _, labels in self._rows), default=0)
-        return QSize(56 + widest * (HIDDEN_MAP_SIZE + 4), len(self._rows) * (HIDDEN_MAP_SIZE + 6) + 4)
+        widest = min(max((len(labels) for _, labels in self._rows), default=0), 8)
+        step = 36 + HIDDEN_MAP_GAP
+        return QSize(HIDDEN_LABEL_WIDTH + widest * step, len(self._rows) * step)
+
+    def layout_for(self, width: float, height: float) -> tuple[int, float]:
+        """(maps per row, map size) that make the maps as large as ``width`` × ``height`` allows."""
+        counts = [len(labels) for _, labels in self._rows]
+        if not counts:
+            return 1, 0.0
+        best = (max(counts), 0.0)
+        for per_row in range(1, max(counts) + 1):
+            rows = sum(-(-n // per_row) for n in counts)
+            size = min((width - HIDDEN_LABEL_WIDTH) / per_row, height / rows) - HIDDEN_MAP_GAP
+            if size > best[1] + 0.5:
+                best = (per_row, size)
+        per_row, size = best
+        return per_row, float(min(HIDDEN_MAP_SIZE, max(HIDDEN_MAP_MIN, size)))
+
+    def map_rects(self) -> list[list[QRectF]]:
+        """Where each neuron's map is drawn (row per layer, as ``set_layers`` gave them)."""
+        per_row, size = self.layout_for(self.width(), self.height())
+        step = size + HIDDEN_MAP_GAP
+        rects, y = [], 0.0
+        for _, labels in self._rows:
+            layer = []
+            for j in range(len(labels)):
+                r, c = divmod(j, per_row)
+                layer.append(QRectF(HIDDEN_LABEL_WIDTH + c * step, y + r * step, size, size))
+            rects.append(layer)
+            y += -(-len(labels) // per_row) * step
+        return rects
 
     def set_maps(self, hidden: list[np.ndarray]) -> None:
         for l, maps in enumerate(hidden[: len(self._images)]):
@@ -94,18 +130,21 @@ class HiddenMaps(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
-        painter.setPen(QColor("#475569"))
-        size = HIDDEN_MAP_SIZE
-        for r, ((title, labels), images) in enumerate(zip(self._rows, self._images)):
-            y = 2 + r * (size + 6)
-            painter.drawText(QRectF(0, y, 52, size), Qt.AlignmentFlag.AlignVCenter, title)
-            for j, image in enumerate(images):
-                rect = QRectF(56 + j * (size + 4), y, size, size)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        text = QColor("#475569")
+        frame = QPen(QColor("#cbd5e1"))
+        for l, (layer_rects, images) in enumerate(zip(self.map_rects(), self._images)):
+            if not layer_rects:
+                continue
+            first = layer_rects[0]
+            painter.setPen(text)
+            painter.drawText(QRectF(0, first.top(), HIDDEN_LABEL_WIDTH - 4, first.height()),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"L{l + 1}")
+            painter.setPen(frame)
+            for rect, image in zip(layer_rects, images):
                 if image is not None:
                     painter.drawImage(rect, image)
-                painter.setPen(QPen(QColor("#cbd5e1")))
                 painter.drawRect(rect)
-                painter.setPen(QColor("#475569"))
         painter.end()
 
 
@@ -115,12 +154,15 @@ class DecisionBoundaryView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("decisionBoundary")
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget(self, background="w")
         self.plot.setObjectName("decisionBoundaryPlot")
-        self.plot.setAspectLocked(True)
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)  # the view always shows the whole data plane
         item = self.plot.getPlotItem()
+        item.getViewBox().setDefaultPadding(0.0)
+        for side in ("left", "bottom"):
+            item.getAxis(side).setTickDensity(0.6)
         item.setLabel("bottom", "x₁")
         item.setLabel("left", "x₂")
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -130,21 +172,43 @@ class DecisionBoundaryView(QWidget):
         self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#1e293b", width=1.2))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
-        self.message = QLabel("The decision boundary is drawn for networks with two inputs.")
+        self.message = QLabel("The decision boundary is drawn for networks with two inputs.", self)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        self.hidden_maps = HiddenMaps()
+        self.hidden_maps = HiddenMaps(self)
         self.hidden_scroll = self.hidden_maps
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(self.hidden_maps)
+        self.setMinimumSize(240, 200)
         self._hidden_shown_at = 0.0
         self._levels = (0.0, 1.0)
         self._experiment: Experiment | None = None
         self.updates = 0
         self.message.hide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(460, 280)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        """A square plot; the hidden maps beside it (wide) or below it (tall)."""
+        w, h = self.width(), self.height()
+        self.message.setGeometry(0, 0, w, h)
+        maps = self.hidden_maps.isVisibleTo(self) if self.plot.isVisibleTo(self) else False
+        if not maps:
+            side = min(w, h)
+            self.plot.setGeometry((w - side) // 2, 0, side, side)
+            return
+        gap = 8
+        if w >= 1.2 * h:  # wide: maps on the right
+            side = int(min(h, 0.62 * w))
+            self.plot.setGeometry(0, 0, side, side)
+            self.hidden_maps.setGeometry(side + gap, 4, w - side - gap, h - 4)
+        else:  # tall: maps below
+            side = int(min(w, 0.62 * h))
+            self.plot.setGeometry((w - side) // 2, 0, side, side)
+            self.hidden_maps.setGeometry(0, side + gap, w, h - side - gap)
 
     # ---- what to show -------------------------------------------------------------------------
     def set_experiment(self, experiment: Experiment) -> None:
@@ -164,6 +228,7 @@ class DecisionBoundaryView(QWidget):
         self.refresh_from_engine()
         x0, x1, y0, y1 = extent_for(np.vstack([data.inputs, data.test_inputs]))
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+        self._place()
 
     def refresh_from_engine(self) -> None:
         """Ask the engine for the outputs over the grid with the experiment's current weights."""
@@ -209,3 +274,4 @@ class DecisionBoundaryView(QWidget):
         rows = [(f"layer {l}", list(layer.labels)) for l, layer in enumerate(experiment.network.layers[:-1], start=1)]
         self.hidden_maps.set_layers(rows)
         self.hidden_maps.setVisible(bool(rows) and experiment.network.input_size == 2)
+        self._place()

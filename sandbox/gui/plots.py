@@ -1,26 +1,82 @@
 """The history plots (pyqtgraph): loss per iteration (``lossPlot``) and the L2 norm of each layer's
 weight gradient per iteration, log scale (``gradientPlot``). Both are fed from ``trainer.history``
-by ``set_history``; the training view may call it as often as it likes (≤ ~30×/s)."""
+by ``set_history``; the training view may call it as often as it likes (≤ ~30×/s).
+
+Each plot has its title on the left of its top row and its legend, in one line, on the right of
+that row, so the legend never covers a curve; before the first iteration it shows a short hint
+over sane, fixed ranges instead of an empty plot with crowded tick labels."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from .palette import LAYER_COLORS
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#334155")
 
+#: the loss plot's colours: the noisy batch loss in slate, the whole sets in blue and orange
+BATCH_LOSS_COLOR = "#64748b"
+TRAIN_LOSS_COLOR = "#1f77c4"
+TEST_LOSS_COLOR = "#f08a24"
+EPOCH_MARK_COLOR = "#0f9d6b"
+EMPTY_HINT = "Step through an update or press Train"
+#: the empty plots' ranges: iterations 0…10, values 10⁻³…10 on a log axis (0…1 on a linear one)
+EMPTY_X = (0.0, 10.0)
+EMPTY_LOG_Y = (-3.0, 1.0)
+
+
+def layer_colors(count: int) -> list[str]:
+    """One colour per layer: distinct hues for a few layers; for many, a light-to-dark sequence
+    (early layers light, the output dark) so that no two layers share a colour."""
+    if count <= len(LAYER_COLORS):
+        return LAYER_COLORS[:count]
+    cmap = pg.colormap.get("viridis")
+    return [cmap.map(0.92 - 0.9 * l / max(count - 1, 1), mode="qcolor").name() for l in range(count)]
+
 
 def _style(plot: pg.PlotWidget, title: str, left: str) -> None:
-    plot.setTitle(f"<span style='font-size:11pt; color:#1e293b'>{title}</span>")
+    item = plot.getPlotItem()
+    item.setTitle(f"<span style='font-size:10pt; color:#1e293b'>{title}</span>", justify="left")
     plot.setLabel("bottom", "iteration")
     plot.setLabel("left", left)
     plot.showGrid(x=True, y=True, alpha=0.18)
     plot.setMinimumHeight(170)
     for side in ("left", "bottom"):
         plot.getAxis(side).enableAutoSIPrefix(False)
+    legend = pg.LegendItem(offset=None, horSpacing=14, verSpacing=-4, labelTextSize="8pt",
+                           labelTextColor="#334155")
+    legend.setParentItem(item)
+    legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 1))
+    item.legend = legend  # curves plotted with a name join it
+    hint = pg.TextItem(EMPTY_HINT, color="#64748b", anchor=(0.5, 0.5))
+    hint.setZValue(10)
+    item.addItem(hint, ignoreBounds=True)
+    hint.hide()
+    plot.empty_hint = hint
+
+
+def set_legend_columns(plot: pg.PlotWidget) -> None:
+    """Every legend entry in one row (the legend sits in the title row, right of the title)."""
+    legend = plot.getPlotItem().legend
+    if legend is not None and legend.items:
+        legend.setColumnCount(len(legend.items))
+
+
+def set_empty(plot: pg.PlotWidget, empty: bool) -> None:
+    """Before any iteration: fixed, sane ranges and a hint instead of an empty plot."""
+    hint = getattr(plot, "empty_hint", None)
+    if hint is None or (not empty and not hint.isVisible()):
+        return
+    hint.setVisible(empty)
+    if empty:
+        item = plot.getPlotItem()
+        log_y = bool(item.getAxis("left").logMode)
+        y0, y1 = EMPTY_LOG_Y if log_y else (0.0, 1.0)
+        item.getViewBox().setRange(xRange=EMPTY_X, yRange=(y0, y1), padding=0.0)
+        hint.setPos(0.5 * (EMPTY_X[0] + EMPTY_X[1]), 0.5 * (y0 + y1))
 
 
 def _x_range(plot: pg.PlotWidget, n: int) -> None:
@@ -38,14 +94,20 @@ class LossPlot(pg.PlotWidget):
         super().__init__(parent)
         self.setObjectName("lossPlot")
         _style(self, "Loss per iteration", "E")
-        self.curve = self.plot([], [], pen=pg.mkPen("#d9480f", width=2), symbol="o", symbolSize=6,
-                               symbolBrush="#d9480f", symbolPen=None)
+        color = QColor(BATCH_LOSS_COLOR)
+        self.curve = self.plot([], [], pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6,
+                               symbolBrush=color, symbolPen=None, name="batch loss")
+        set_legend_columns(self)
+        set_empty(self, True)
 
     def set_history(self, losses: np.ndarray) -> None:
         losses = np.asarray(losses, dtype=float)
         x = np.arange(1, losses.size + 1)
         self.curve.setData(x, losses)
         self.curve.setSymbol("o" if losses.size <= 200 else None)
+        set_empty(self, losses.size == 0)
+        if not losses.size:
+            return
         _x_range(self, losses.size)
         if losses.size and np.all(np.isfinite(losses)) and losses.size < 10:
             self.setYRange(0, float(losses.max()) * 1.15 or 1.0, padding=0)
@@ -66,8 +128,9 @@ class GradientPlot(pg.PlotWidget):
         self.setObjectName("gradientPlot")
         _style(self, "Gradient size per layer", "‖∂E/∂W‖")
         self.setLogMode(y=True)
-        self.legend = self.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        self.legend = self.getPlotItem().legend
         self.curves: list[pg.PlotDataItem] = []
+        set_empty(self, True)
 
     def set_layers(self, count: int) -> None:
         if count == len(self.curves):
@@ -76,11 +139,16 @@ class GradientPlot(pg.PlotWidget):
             self.removeItem(curve)
         self.legend.clear()
         self.curves = []
-        for l in range(count):
-            colour = LAYER_COLORS[l % len(LAYER_COLORS)]
-            name = f"layer {l + 1}" + (" (output)" if l == count - 1 else "")
+        many = count > 4  # short names keep the legend on one line
+        for l, colour in enumerate(layer_colors(count)):
+            last = l == count - 1
+            if many:
+                name = "out" if last else str(l + 1)
+            else:
+                name = f"layer {l + 1}" + (" (output)" if last else "")
             self.curves.append(self.plot([], [], pen=pg.mkPen(colour, width=2), name=name, symbol="o",
                                          symbolSize=5, symbolBrush=colour, symbolPen=None))
+        set_legend_columns(self)
 
     def set_history(self, norms: np.ndarray) -> None:
         """``norms`` has shape (iterations, layers)."""
@@ -92,7 +160,9 @@ class GradientPlot(pg.PlotWidget):
             y[~(y > 0)] = np.nan  # a zero gradient has no place on a log axis
             curve.setData(x, y, connect="finite")
             curve.setSymbol("o" if y.size <= 200 else None)
-        _x_range(self, norms.shape[0])
+        set_empty(self, norms.shape[0] == 0)
+        if norms.shape[0]:
+            _x_range(self, norms.shape[0])
 
     def values(self) -> list[np.ndarray]:
         return [np.zeros(0) if c.yData is None else np.asarray(c.yData) for c in self.curves]

@@ -15,8 +15,10 @@ Array = np.ndarray
 
 #: side of the grid
 GRID_SIZE = 64
-#: the plane the grid covers: the generators put their points in about [−1, 1]²
-GRID_EXTENT = 1.5
+#: the plane the grid covers at least (the generators put their points in about [−1, 1]²), and the
+#: margin around the data
+GRID_EXTENT = 1.0
+GRID_MARGIN = 1.1
 
 _points_cache: dict[tuple[int, tuple], Array] = {}
 
@@ -31,12 +33,12 @@ class GridOutput:
 
 
 def extent_for(inputs: Array | None) -> tuple[float, float, float, float]:
-    """A square plane around the data (at least [−1.5, 1.5]²)."""
+    """A square plane around the data with a 10 % margin (at least [−1, 1]²)."""
     e = GRID_EXTENT
     if inputs is not None and inputs.size:
         finite = inputs[np.isfinite(inputs).all(axis=1)] if inputs.ndim == 2 else inputs
         if finite.size:
-            e = max(e, float(np.abs(finite).max()) * 1.1)
+            e = max(e, float(np.abs(finite).max()) * GRID_MARGIN)
     return (-e, e, -e, e)
 
 

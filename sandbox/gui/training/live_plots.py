@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from sandbox.engine import Trainer
 
-from ..palette import LAYER_COLORS
+from ..plots import (BATCH_LOSS_COLOR, EPOCH_MARK_COLOR, TEST_LOSS_COLOR, TRAIN_LOSS_COLOR, layer_colors,
+                     set_empty, set_legend_columns)
 from .worker import TrainingReport
 
 Array = np.ndarray
@@ -107,8 +108,13 @@ def _prepare(plot: pg.PlotWidget, left: str, bottom: str = "iteration") -> pg.Pl
     item.showGrid(x=True, y=True, alpha=0.2)
     item.setLabel("left", left)
     item.setLabel("bottom", bottom)
-    if item.legend is None:
-        item.addLegend(offset=(-10, 10), labelTextSize="8pt")
+    if item.legend is None:  # a plain PlotWidget: its legend in the title row, as the window's plots
+        legend = pg.LegendItem(offset=None, horSpacing=14, verSpacing=-4, labelTextSize="8pt")
+        legend.setParentItem(item)
+        legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 1))
+        item.legend = legend
+        if item.titleLabel.text == "":
+            item.setTitle(" ")
     cache_axes(item)
     return item
 
@@ -125,15 +131,21 @@ def cache_axes(item: pg.PlotItem) -> None:
 THIN_ABOVE = 150
 
 
-def _fit_pen(curve: pg.PlotDataItem, n: int, width: float) -> None:
+def _fit_pen(curve: pg.PlotDataItem, n: int, width: float, thin_above: int = THIN_ABOVE,
+             dense_alpha: int = 255) -> None:
     """A thin, aliased pen for a long curve (its points are a pixel apart anyway), the given width
-    and antialiasing for a short one (changed only when it changes)."""
-    dense = n > THIN_ABOVE
+    and antialiasing for a short one (changed only when it changes). ``dense_alpha`` fades a long,
+    noisy curve so that smoother ones drawn over it stand out."""
+    dense = n > thin_above
     want = 1.0 if dense else width
+    alpha = dense_alpha if dense else 255
     pen = curve.opts.get("pen")
     pen = pg.mkPen(pen) if pen is not None else pg.mkPen("k")
-    if pen.widthF() != want:
+    if pen.widthF() != want or pen.color().alpha() != alpha:
         pen.setWidthF(want)
+        color = pen.color()
+        color.setAlpha(alpha)
+        pen.setColor(color)
         curve.setPen(pen)
     if curve.opts.get("antialias") != (not dense):
         curve.opts["antialias"] = not dense
@@ -215,14 +227,30 @@ class RangeFollower:
         (x0, x1), _ = self.view.viewRange()
         return x0, x1
 
+    def forget(self) -> None:
+        """The next update sets the range afresh (after the plot showed something else)."""
+        self._range = None
+
     def update(self, x_max: float, y_min: float, y_max: float) -> None:
-        """``y`` in the plot's own units (log10 for a log axis)."""
+        """``y`` in the plot's own units (log10 for a log axis).
+
+        The range changes in steps and with hysteresis (it grows at once to take new data in, and
+        shrinks only once the data fill less than about half of it), so the axes, which are costly
+        to redraw, change only now and then while training runs."""
         if not self.follow or not (np.isfinite(y_min) and np.isfinite(y_max)):
             return
         x1 = _nice_ceiling(max(x_max, 1.0))
         y0, y1 = np.floor(y_min * 2) / 2, np.ceil(y_max * 2) / 2  # half decades
         if y1 - y0 < 0.5:
             y0, y1 = y0 - 0.25, y1 + 0.25
+        old = self._range
+        if old is not None and old[1] == x1:
+            _, _, o0, o1 = old
+            keep_low = o0 <= y_min and y0 - o0 <= 1.0
+            keep_high = o1 >= y_max and o1 - y1 <= 1.0
+            if keep_low and keep_high:
+                return
+            y0, y1 = (o0 if keep_low else y0), (o1 if keep_high else y1)
         wanted = (0.0, x1, y0, y1)
         if wanted != self._range:
             self._range = wanted
@@ -234,9 +262,11 @@ class RangeFollower:
 
 
 def _nice_ceiling(x: float) -> float:
-    """The next of 1, 1.5, 2, 3, 5, 7 × 10^k at or above x."""
+    """The next of 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above x (at least 10): the x axis
+    is redrawn only at these steps, and at most a fifth of the plot stays empty."""
+    x = max(float(x), 10.0)
     e = 10.0 ** np.floor(np.log10(x))
-    for m in (1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0):
+    for m in (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
         if m * e >= x:
             return m * e
     return 10 * e
@@ -270,13 +300,17 @@ class LossCurves:
         self.batches_per_epoch = 1
         # the window's own curve (if it has one) shows the batch loss, so that what it reports stays true
         own = getattr(plot, "curve", None)
-        self.batch_curve = own if own is not None else self.item.plot(name="batch loss", pen=_pen("#d9480f", 1.5))
-        if own is not None and self.item.legend is not None:
-            self.item.legend.addItem(own, "batch loss")
-        self.train_curve = self.item.plot(name="training set", pen=_pen("#1f77c4", 2.0))
-        self.test_curve = self.item.plot(name="test set", pen=_pen("#f08a24", 2.0))
-        self.epoch_marks = self.item.plot(name="epoch end", pen=None, symbol="t1", symbolSize=6,
-                                          symbolPen=None, symbolBrush=QColor("#0f9d6b"))
+        self.batch_curve = own if own is not None else self.item.plot(name="batch loss",
+                                                                      pen=_pen(BATCH_LOSS_COLOR, 1.5))
+        legend = self.item.legend
+        if own is not None and legend is not None and not any(sample.item is own for sample, _ in legend.items):
+            legend.addItem(own, "batch loss")
+        self.train_curve = self.item.plot(name="training set", pen=_pen(TRAIN_LOSS_COLOR, 2.0))
+        self.test_curve = self.item.plot(name="test set", pen=_pen(TEST_LOSS_COLOR, 2.0))
+        self.epoch_marks = self.item.plot(name="epoch end", pen=None, symbol="t1", symbolSize=7,
+                                          symbolPen=None, symbolBrush=QColor(EPOCH_MARK_COLOR))
+        self._marks_key: tuple | None = None
+        set_legend_columns(plot)
         for curve in (self.batch_curve, self.train_curve, self.test_curve):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
@@ -318,36 +352,56 @@ class LossCurves:
 
     def redraw(self) -> None:
         b, e = self.batch, self.evaluation
+        empty = b.n == 0 and e.n == 0
+        set_empty(self.plot, empty)
+        if empty:
+            self.range.forget()
         last = max(b.last_x, e.last_x, 1.0)
         x0, x1 = self.range.visible_x(last)
         bins = _bins(self.plot)
         bx, by = peak_decimate(b.x, b.y[:, 0], x0, x1, bins)
-        _fit_pen(self.batch_curve, b.n, 2.0)
+        _fit_pen(self.batch_curve, b.n, 2.0, dense_alpha=150)
         self.batch_curve.setData(bx, _positive(by))
         _fit_symbol(self.batch_curve, b.n <= 200)
         ex, ey = peak_decimate(e.x, e.y, x0, x1, bins) if e.n else (e.x, e.y)
         ey = ey.reshape(-1, 2)
-        _fit_pen(self.train_curve, e.n, 2.0)
-        _fit_pen(self.test_curve, e.n, 2.0)
+        # the whole sets' losses are smooth (one point per report): wide pens stay cheap
+        _fit_pen(self.train_curve, len(ex), 2.0, thin_above=4000)
+        _fit_pen(self.test_curve, len(ex), 2.0, thin_above=4000)
         self.train_curve.setData(ex, _positive(ey[:, 0]))
         test = ey[:, 1]
         if len(ex) and np.isfinite(test).any():
             self.test_curve.setData(ex, _positive(test))
         else:
             self.test_curve.setData([], [])
-        if self.batches_per_epoch > 1 and self.epochs.n and b.n:
-            marks = self.epochs.x
-            marks = marks[(marks >= x0) & (marks <= x1)]
-            if len(marks) > bins // 4:  # too dense to tell apart: every k-th epoch
-                marks = marks[:: int(np.ceil(len(marks) / (bins // 4)))]
-            idx = np.clip(np.searchsorted(b.x, marks), 0, b.n - 1)
-            self.epoch_marks.setData(marks, _positive(b.y[idx, 0]))
-            self.epoch_marks.setVisible(True)
-        elif self.epoch_marks.isVisible():
-            self.epoch_marks.setData([], [])
-            self.epoch_marks.setVisible(False)
+        self._draw_epoch_marks(x0, x1, bins)
         self.range.update(last, *_log_span(by, ey.ravel()))
         self.updates += 1
+
+
+    def _draw_epoch_marks(self, x0: float, x1: float, bins: int) -> None:
+        """A mark on the batch-loss curve at each epoch's end; when they would crowd, every k-th one
+        (k a power of ten, so the marks move only now and then: a scatter plot is costly to rebuild)."""
+        b = self.batch
+        marks = self.epochs.x
+        if self.batches_per_epoch > 1 and len(marks) and b.n:
+            marks = marks[(marks >= x0) & (marks <= x1)]
+            most = max(1, bins // 6)
+            step = 1
+            while len(marks) / step > most:
+                step *= 10
+            marks = marks[step - 1::step] if step > 1 else marks
+        else:
+            marks = marks[:0]
+        key = (len(marks), float(marks[0]) if len(marks) else 0.0, float(marks[-1]) if len(marks) else 0.0)
+        if key == self._marks_key:
+            return
+        self._marks_key = key
+        if len(marks):
+            idx = np.clip(np.searchsorted(b.x, marks), 0, b.n - 1)
+            self.epoch_marks.setData(marks, _positive(b.y[idx, 0]))
+        else:
+            self.epoch_marks.setData([], [])
 
 
 class GradientCurves:
@@ -371,8 +425,9 @@ class GradientCurves:
         elif [c.name() for c in self.curves] != names:
             for curve in self.curves:
                 self.item.removeItem(curve)
-            self.curves = [self.item.plot(name=name, pen=_pen(LAYER_COLORS[l % len(LAYER_COLORS)], 1.5))
-                           for l, name in enumerate(names)]
+            self.curves = [self.item.plot(name=name, pen=_pen(colour, 1.5))
+                           for name, colour in zip(names, layer_colors(len(names)))]
+            set_legend_columns(self.plot)
         for curve in self.curves:
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
@@ -404,6 +459,9 @@ class GradientCurves:
 
     def redraw(self) -> None:
         s = self.series
+        set_empty(self.plot, s.n == 0)
+        if s.n == 0:
+            self.range.forget()
         x0, x1 = self.range.visible_x(max(s.last_x, 1.0))
         bins = _bins(self.plot)
         shown = []

@@ -60,6 +60,7 @@ class TrainingSession(QObject):
         self._running = False
         self._applying = False  # a report is being copied into the document
         self._in_sync = False   # the worker holds exactly the document's state
+        self._worker_failed = False  # an error in the worker: its trainer is not trusted again
         self._segment_before = None  # the document's snapshot when this run started
         self._segment_start_iteration = 0
         self._known_state: tuple[list[Array], list[Array | None]] | None = None
@@ -110,10 +111,11 @@ class TrainingSession(QObject):
     # ---- keeping the worker and the document together ----------------------------------------
     def _sync_worker(self) -> None:
         """Give the worker the document's trainer unless it already holds exactly that state."""
-        if not self._in_sync:
+        if not self._in_sync or self._worker_failed:
             self.controller.load(self.document.trainer)
             self._remember_document()
             self._in_sync = True
+            self._worker_failed = False
 
     def _remember_document(self) -> None:
         doc = self.document
@@ -182,7 +184,7 @@ class TrainingSession(QObject):
         if not report.running and not self._running:
             # the worker is paused and the document now holds exactly its state
             self._end_segment()
-            self._in_sync = report.optimizer_state is not None
+            self._in_sync = report.optimizer_state is not None and not self._worker_failed
 
     @Slot(bool)
     def _on_worker_running(self, running: bool) -> None:
@@ -204,6 +206,7 @@ class TrainingSession(QObject):
         self.last_error = message
         self._set_running(False)
         self._in_sync = False
+        self._worker_failed = True
         self.messageRaised.emit("Training stopped", message)
 
     # ---- the user changed the document --------------------------------------------------------

@@ -1,0 +1,333 @@
+"""Live training through the real main window: trainAction, the plots, the status bar, edits while
+training, divergence, errors in the worker, closing mid-training, undo (issue 5, "What proves it")."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from sandbox.gui.icons import resource_file  # noqa: E402
+from sandbox.gui.settings_commands import SettingCommand  # noqa: E402
+
+#: the event loop may stall at most this long while training runs (issue 5)
+MAX_GAP_MS = 100.0
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, qapp):
+    """Each test gets its own settings file: no remembered layout or recent files leak in."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """No dialog ever blocks or shows: training's message boxes are recorded, "unsaved changes?" answers Discard."""
+    shown: list[tuple[str, str]] = []
+
+    def show(box):
+        shown.append((box.windowTitle(), box.text()))
+
+    monkeypatch.setattr(QMessageBox, "show", show)
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
+    return shown
+
+
+def open_window(qtbot, name: str, keep: bool = True):
+    """A main window on a shipped network; ``keep``: qtbot closes it after the test."""
+    from sandbox.gui import MainWindow
+
+    w = MainWindow(resource_file("networks", name))
+    if keep:
+        qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def windows(qtbot, messages):
+    """Opens windows on shipped networks; closes them at the end and checks their threads ended."""
+    opened = []
+
+    def make(name: str):
+        w = open_window(qtbot, name)
+        opened.append(w)
+        return w
+
+    yield make
+    for w in opened:
+        w.close()
+        thread = w.training.session.controller.thread
+        assert thread is None or thread.isFinished()
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+def controller(w):
+    return w.training.session.controller
+
+
+def engine(qtbot, w, read):
+    """Read something from the worker's own trainer, in the worker thread, between two iterations."""
+    box = []
+    controller(w).apply(lambda trainer: box.append(read(trainer)))
+    qtbot.waitUntil(lambda: bool(box), timeout=5000)
+    return box[0]
+
+
+def engine_weights(trainer) -> list[np.ndarray]:
+    return [layer.weights.copy() for layer in trainer.network.layers]
+
+
+def start(qtbot, w) -> None:
+    w.actions_.train.trigger()
+    assert w.actions_.train.isChecked() and w.training.session.running
+
+
+def pause(qtbot, w):
+    """Uncheck trainAction and wait for the worker's report that follows the pause."""
+    with qtbot.waitSignal(controller(w).reportReady, timeout=5000, check_params_cb=lambda r: not r.running):
+        w.actions_.train.trigger()
+    assert not w.actions_.train.isChecked() and not w.training.session.running
+    return controller(w).latest
+
+
+def train_loss(w) -> float:
+    latest = w.training.session.latest
+    return latest.evaluation[1] if latest is not None and latest.evaluation else float("inf")
+
+
+def set_learning_rate(w, value: float) -> None:
+    """What the settings panel does: an undoable SettingCommand on the document's stack."""
+    doc = w.document
+    spec = dataclasses.replace(doc.experiment.optimizer, learning_rate=value,
+                               options=dict(doc.experiment.optimizer.options))
+    doc.undo_stack.push(SettingCommand(doc, "Change the learning rate", {"optimizer": spec}))
+
+
+class LoopProbe:
+    """A QTimer in the GUI thread: the longest time between two of its ticks is the event loop's worst stall."""
+
+    def __init__(self, interval_ms: int = 10):
+        self.ticks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+
+    def start(self) -> None:
+        self.ticks.clear()
+        self.timer.start()
+
+    def stop(self) -> np.ndarray:
+        self.timer.stop()
+        return np.diff(np.asarray(self.ticks)) * 1000.0
+
+
+# ---- the tests ----------------------------------------------------------------------------------
+
+def test_spiral_learns_live_and_counters_agree_with_the_engine(qtbot, windows, record_property):
+    w = windows("spiral.json")
+    doc = w.document
+    initial = [layer.weights.copy() for layer in doc.experiment.network.layers]
+    first_loss = doc.trainer.evaluate()[0]
+    assert first_loss > 0.6  # ~ln 2: the untrained network guesses
+    probe = LoopProbe(10)
+    start(qtbot, w)
+    # the probe watches training itself, from the first report on (not the thread's start-up)
+    qtbot.waitUntil(lambda: w.training.refreshes > 0, timeout=5000)
+    probe.start()
+    # learning: the loss on the whole training set falls to well under half of where it started
+    # (and the probe watches the event loop for at least half a second)
+    qtbot.waitUntil(lambda: train_loss(w) < 0.25 and len(probe.ticks) > 50, timeout=30000)
+    gaps = probe.stop()
+    worst = float(gaps.max())
+    record_property("worst_event_loop_gap_ms", round(worst, 1))
+    print(f"event loop while training spiral: worst gap {worst:.1f} ms, 99th percentile "
+          f"{np.percentile(gaps, 99):.1f} ms over {len(gaps)} ticks")
+    assert worst < MAX_GAP_MS, np.round(gaps).tolist()
+    report = pause(qtbot, w)
+    assert w.actions_.train.text() == "&Train"
+
+    # the engine, the document, the report and the status bar tell the same story
+    it, ep, engine_state = engine(qtbot, w, lambda t: (t.iteration, t.epoch, engine_weights(t)))
+    assert it > 1000 and ep == it // 24  # 240 training samples in minibatches of 10
+    assert (doc.trainer.iteration, doc.trainer.epoch) == (report.iteration, report.epoch) == (it, ep)
+    for mine, theirs in zip(doc.experiment.network.layers, engine_state):
+        np.testing.assert_array_equal(mine.weights, theirs)
+    assert doc.trainer.history.count == it
+    assert w.iteration_label.text() == f"Iteration <b>{it}</b>"
+    assert w.epoch_label.text() == f"Epoch <b>{ep}</b>"
+    assert "Train loss" in w.training.train_loss_label.text()
+    assert w.training.speed_label.text() == "Paused"
+
+    # the plots hold every iteration; their last x is the engine's iteration
+    loss = w.training.loss_curves
+    assert loss.batch.n == it and loss.batch.last_x == it
+    assert loss.evaluation.n > 5 and loss.evaluation.last_x == it
+    assert loss.evaluation.y[-1, 0] == pytest.approx(report.evaluation[1]) and loss.evaluation.y[-1, 0] < 0.3
+    x, y = w.loss_plot.curve.xData, w.loss_plot.curve.yData
+    assert x[-1] == it and len(y) > 100 and np.isfinite(y).all()
+    tx, ty = loss.train_curve.xData, loss.train_curve.yData
+    assert tx[-1] == it and ty[-1] < ty[0]
+    grads = w.training.gradient_curves
+    assert grads.series.n == it and grads.series.last_x == it
+    assert len(w.gradient_plot.curves) == 3
+    for curve in w.gradient_plot.curves:
+        gx, gy = curve.xData, curve.yData
+        assert gx[-1] == it and np.all(gy[np.isfinite(gy)] > 0)
+
+    # the whole run is one undoable command
+    stack = doc.undo_stack
+    assert stack.count() == 1 and stack.text(0) == f"Train {it} iterations"
+    stack.undo()
+    assert (doc.trainer.iteration, doc.trainer.epoch) == (0, 0)
+    for mine, start_weights in zip(doc.experiment.network.layers, initial):
+        np.testing.assert_array_equal(mine.weights, start_weights)
+    assert loss.batch.n == 0 and grads.series.n == 0
+    assert w.iteration_label.text() == "Iteration <b>0</b>"
+    stack.redo()
+    assert doc.trainer.iteration == it and loss.batch.n == it
+    np.testing.assert_array_equal(doc.experiment.network.layers[0].weights, engine_state[0])
+
+
+def test_learning_rate_and_weight_edits_reach_the_worker_while_it_trains(qtbot, windows):
+    w = windows("spiral.json")
+    doc = w.document
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 50, timeout=5000)
+
+    # a learning rate of 0 through the undo stack: the engine's optimizer has it at once, and no
+    # weight moves any more although iterations go on
+    set_learning_rate(w, 0.0)
+    assert doc.experiment.optimizer.learning_rate == 0.0
+    assert engine(qtbot, w, lambda t: (t.optimizer.learning_rate, t.experiment.optimizer.learning_rate)) == (0.0, 0.0)
+    it1, frozen = engine(qtbot, w, lambda t: (t.iteration, engine_weights(t)))
+
+    # a weight edited as a double-click does it (the in-place editor, then Return)
+    view = w.network_view
+    editor = view.begin_edit(("weight", 3, 0, 4))
+    editor.setText("2.75")
+    assert view.commit_edit()
+    assert doc.value_at(("weight", 3, 0, 4)) == 2.75
+    qtbot.waitUntil(lambda: engine(qtbot, w, lambda t: t.iteration) > it1 + 200, timeout=10000)
+    it2, later = engine(qtbot, w, lambda t: (t.iteration, engine_weights(t)))
+    assert it2 > it1 + 200
+    assert later[2][0, 4] == 2.75
+    frozen[2][0, 4] = 2.75
+    for a, b in zip(frozen, later):
+        np.testing.assert_array_equal(a, b)
+
+    # a learning rate again: the weights move again
+    set_learning_rate(w, 0.02)
+    assert engine(qtbot, w, lambda t: t.optimizer.learning_rate) == 0.02
+    it3, before = engine(qtbot, w, lambda t: (t.iteration, engine_weights(t)))
+    qtbot.waitUntil(lambda: engine(qtbot, w, lambda t: t.iteration) > it3 + 50, timeout=10000)
+    after = engine(qtbot, w, engine_weights)
+    assert not np.array_equal(before[0], after[0])
+    assert w.training.session.running
+    pause(qtbot, w)
+    assert doc.experiment.optimizer.learning_rate == 0.02
+    texts = [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())]
+    assert "Change the learning rate" in texts and any(t.startswith("Train ") for t in texts)
+
+
+def test_a_learning_rate_far_too_high_pauses_training_with_a_message(qtbot, windows, messages):
+    w = windows("regression-plane.json")
+    doc = w.document
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 5, timeout=5000)
+    with qtbot.waitSignal(w.training.session.messageRaised, timeout=10000):
+        set_learning_rate(w, 1e6)
+    info = w.training.session.last_divergence
+    assert info is not None and info.learning_rate == 1e6
+    qtbot.waitUntil(lambda: not w.actions_.train.isChecked(), timeout=3000)
+    assert not w.training.session.running
+    title, text = messages[-1]
+    assert title == "Training diverged"
+    assert f"iteration {info.iteration}" in text and "learning rate" in text and "too high" in text
+    assert f"iteration {info.iteration}" in w.statusBar().currentMessage()
+    # the weights went back to their last finite values, in the worker and in the document
+    state = engine(qtbot, w, lambda t: [p.copy() for p in t.network.parameters()])
+    assert all(np.isfinite(p).all() for p in state)
+    qtbot.waitUntil(lambda: doc.trainer.iteration == controller(w).latest.iteration, timeout=3000)
+    assert all(np.isfinite(p).all() for p in doc.experiment.network.parameters())
+    assert np.isfinite(doc.current_loss())
+
+
+def test_an_exception_in_the_worker_reaches_the_window_and_training_can_go_on(qtbot, windows, messages):
+    w = windows("spiral.json")
+    doc = w.document
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 20, timeout=5000)
+
+    def boom():
+        raise RuntimeError("injected failure in the training loop")
+
+    with qtbot.waitSignal(w.training.session.messageRaised, timeout=5000):
+        controller(w).apply(lambda trainer: setattr(trainer, "step", boom))
+    title, text = messages[-1]
+    assert title == "Training stopped" and "RuntimeError: injected failure in the training loop" in text
+    qtbot.waitUntil(lambda: not w.actions_.train.isChecked(), timeout=3000)
+    assert controller(w).thread.isRunning()  # the worker survived
+    stopped_at = doc.trainer.iteration
+    # the app keeps running: training starts again from the document and goes on
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: doc.trainer.iteration > stopped_at + 100, timeout=10000)
+    pause(qtbot, w)
+    assert len(messages) == 1
+
+
+def test_closing_the_window_while_training_ends_the_thread_every_time(qtbot, messages, qtlog):
+    for _ in range(20):
+        w = open_window(qtbot, "spiral.json", keep=False)
+        start(qtbot, w)
+        qtbot.waitUntil(lambda: w.training.session.latest is not None and w.training.session.latest.iteration > 0,
+                        timeout=5000)
+        thread = controller(w).thread
+        assert thread.isRunning()
+        began = time.perf_counter()
+        assert w.close()
+        assert time.perf_counter() - began < 1.0
+        assert thread.isFinished()
+        w.deleteLater()
+    qtbot.wait(10)
+    problems = [r.message for r in qtlog.records if "QThread" in r.message or "Destroyed" in r.message]
+    assert problems == []
+
+
+@pytest.mark.parametrize("name, vanishes", [("vanishing-sigmoid.json", True), ("vanishing-relu.json", False)])
+def test_gradient_plot_shows_vanishing_gradients_with_sigmoid_and_not_with_relu(qtbot, windows, name, vanishes):
+    w = windows(name)
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: w.document.trainer.iteration >= 200, timeout=20000)
+    pause(qtbot, w)
+    curves = w.gradient_plot.curves
+    assert len(curves) == 11
+    medians = []
+    for curve in curves:  # what is drawn: ‖∂E/∂W‖ per iteration of each layer
+        y = np.asarray(curve.yData)
+        y = y[np.isfinite(y)]
+        assert len(y) >= 100
+        medians.append(float(np.median(y)))
+    first, last = medians[0], medians[-1]
+    if vanishes:  # the first layer's gradients are orders of magnitude below the output layer's
+        assert first < 1e-3 * last
+        assert medians == sorted(medians)
+    else:
+        assert first > 1e-2 * last
+        assert min(medians) > 1e-2 * max(medians)
