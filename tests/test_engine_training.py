@@ -276,8 +276,6 @@ def diverging() -> Trainer:
     return Trainer(exp)
 
 
-@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
-@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 @pytest.mark.parametrize("how", ["step", "apply"])
 def test_a_huge_learning_rate_raises_divergence_naming_the_iteration(how):
     trainer = diverging()
@@ -296,8 +294,6 @@ def test_a_huge_learning_rate_raises_divergence_naming_the_iteration(how):
     assert math.isfinite(trainer.evaluate()[0])
 
 
-@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
-@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_recovering_twice_puts_back_the_same_state():
     exp = small_experiment(optimizer=OptimizerSpec("sgd", 1e12, {"momentum": 0.9}), batching=Batching("full"))
     trainer = Trainer(exp)
@@ -345,3 +341,89 @@ def test_new_batching_or_data_take_effect_at_the_next_epoch():
     assert not trainer.walkthrough().inputs.any()
     trainer.step()
     assert not trainer._epoch_batches[0][1].any()
+
+
+# ---- parameters and gradients in one buffer (the fast path's layout) -------------------------------
+
+def wide_experiment(optimizer: OptimizerSpec, frozen: bool = False, hidden: str = "tanh") -> Experiment:
+    """A 2-4-4-4-1 network with biases (8 parameter arrays: the history sums their squares in one call)."""
+    rng = np.random.default_rng(3)
+    layers = [Layer(rng.normal(size=(4, 2)), hidden, biases=rng.normal(size=4)),
+              Layer(rng.normal(size=(4, 4)), "relu", biases=rng.normal(size=4)),
+              Layer(rng.normal(size=(4, 4)), hidden, biases=rng.normal(size=4)),
+              Layer(rng.normal(size=(1, 4)), "sigmoid", biases=rng.normal(size=1))]
+    if frozen:
+        layers[1].train_weights = False
+        layers[2].train_biases = False
+    data = generate("xor", samples=24, noise=0.1, seed=2)
+    return Experiment(Network(2, layers), data, loss="bce", optimizer=optimizer,
+                      batching=Batching("minibatch", 5, shuffle=True, seed=4))
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+@pytest.mark.parametrize("spec", [OptimizerSpec("sgd", 0.3), OptimizerSpec("sgd", 0.1, {"momentum": 0.9}),
+                                  OptimizerSpec("adam", 0.05)], ids=lambda s: f"{s.name}{s.options}")
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid"])
+def test_step_on_one_buffer_equals_the_walkthrough_on_separate_arrays_bit_for_bit(spec, frozen, hidden):
+    """The walkthrough computes with separate arrays and no shortcuts; step must give the very same bits."""
+    a, b = Trainer(wide_experiment(spec, frozen, hidden)), Trainer(wide_experiment(spec, frozen, hidden))
+    for _ in range(12):  # more than two epochs of 5 batches
+        w = a.walkthrough()
+        a.apply(w)
+        assert b.step() == w.loss
+    for la, lb in zip(a.network.layers, b.network.layers):
+        assert la.weights.tobytes() == lb.weights.tobytes() and la.biases.tobytes() == lb.biases.tobytes()
+    assert a.history.weight_grad_norms.tobytes() == b.history.weight_grad_norms.tobytes()
+    assert a.history.bias_grad_norms.tobytes() == b.history.bias_grad_norms.tobytes()
+    if frozen:
+        start = wide_experiment(spec, frozen, hidden).network.layers
+        assert np.array_equal(b.network.layers[1].weights, start[1].weights)
+        assert np.array_equal(b.network.layers[2].biases, start[2].biases)
+
+
+def test_replaced_or_edited_parameters_are_what_the_next_step_trains():
+    exp = wide_experiment(OptimizerSpec("sgd", 0.3))
+    trainer = Trainer(exp)
+    trainer.step()
+    layer = exp.network.layers[0]
+    layer.weights[0, 1] = 0.5  # an edit in place
+    fresh = np.full((4, 2), 0.25)
+    exp.network.layers[1].weights = np.full((4, 4), 0.1)  # an array replaced (a new layer's, say)
+    exp.network.layers[1].biases = None
+    expected = Trainer(Experiment(Network(2, [l.copy() for l in exp.network.layers]), exp.data, loss="bce",
+                                  optimizer=OptimizerSpec("sgd", 0.3), batching=exp.batching))
+    expected.iteration, expected.batch_in_epoch = trainer.iteration, trainer.batch_in_epoch
+    assert trainer.step() == expected.step()
+    for la, lb in zip(exp.network.layers, expected.network.layers):
+        assert np.array_equal(la.weights, lb.weights)
+    assert exp.network.layers[1].biases is None and not np.array_equal(exp.network.layers[1].weights, fresh)
+
+
+def test_a_copy_of_a_trained_experiment_trains_on_its_own():
+    exp = wide_experiment(OptimizerSpec("sgd", 0.3))
+    trainer = Trainer(exp)
+    trainer.run(iterations=3)
+    twin = exp.copy()
+    before = exp.network.state()
+    Trainer(twin).run(iterations=4)
+    assert all(np.array_equal(x, y) for x, y in zip(before[0] + before[1], exp.network.state()[0] + exp.network.state()[1]))
+    assert not np.array_equal(twin.network.layers[0].weights, exp.network.layers[0].weights)
+    trainer.step()  # the original still trains its own arrays
+    assert not np.array_equal(before[0][0], exp.network.layers[0].weights)
+
+
+def test_divergence_is_reported_without_numpy_warnings():
+    import warnings
+
+    for how in ("step", "apply", "evaluate"):
+        trainer = diverging()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # an overflow warning would fail here
+            with pytest.raises(DivergenceError):
+                for _ in range(200):
+                    if how == "apply":
+                        trainer.apply(trainer.walkthrough())
+                    else:
+                        trainer.step()
+                        if how == "evaluate":
+                            trainer.evaluate()

@@ -211,6 +211,10 @@ class Network:
             name = layer.activation
             if name == "identity":
                 a = z
+            elif name == "tanh":  # (the commonest ones without a function call: the same numbers)
+                a = np.tanh(z)
+            elif name == "relu":
+                a = np.maximum(z, 0.0)
             else:
                 alpha = layer.alpha
                 a = ACTIVATIONS[name].function(z, DEFAULT_ALPHA.get(name, 0.0) if alpha is None else alpha)
@@ -222,12 +226,14 @@ class Network:
         return self.forward(inputs).prediction
 
     def backward(self, fp: ForwardPass, targets: Array, loss: Loss, reduction: str = "mean", *,
-                 output_gradients: bool = True) -> Backprop:
+                 output_gradients: bool = True, into=None) -> Backprop:
         """Backpropagation of the batch loss through every layer, by the chain rule.
 
         With ``output_gradients=False`` the output layer's dE/dy is left out (``None``) where the
         loss gives dE/dz directly (sigmoid with bce, softmax with cross-entropy): training does not
-        need it, only the walkthrough shows it.
+        need it, only the walkthrough shows it. With ``into`` (a ``FlatLayout`` of this network)
+        the parameter gradients are written into its gradient buffer, scaled for the batch in one
+        call, and the returned gradients are its views (overwritten by the next such call).
         """
         t = np.asarray(targets, dtype=np.float64)
         if t.ndim == 1:
@@ -249,24 +255,44 @@ class Network:
         outs = fp.outputs
         dot = np.dot
         reduce = np.add.reduce
+        multiply = np.multiply
+        flat = into is not None
+        if flat:
+            into_w, into_b = into.weight_grads, into.bias_grads
         for i in range(n - 1, -1, -1):
             layer = layers[i]
             if dz is None:
-                dz = _preactivation_grad(layer, fp.preactivations[i], outs[i + 1], da)
+                name = layer.activation
+                if name == "tanh":  # da · (1 − a²), in place (the same numbers)
+                    a = outs[i + 1]
+                    dz = multiply(a, a)
+                    np.subtract(1.0, dz, out=dz)
+                    dz *= da
+                elif name == "relu":  # da · [z ≥ 0]: a bool factor is the 1.0 or 0.0 of the derivative
+                    dz = multiply(da, fp.preactivations[i] >= 0.0)
+                else:
+                    dz = _preactivation_grad(layer, fp.preactivations[i], outs[i + 1], da)
             out_grads[i] = da
             pre_grads[i] = dz
-            gw = dot(dz.T, outs[i])
-            if scale != 1.0:  # (multiplying by 1 changes nothing: skipped)
-                gw *= scale
-            w_grads[i] = gw
-            if layer.biases is not None:
-                gb = reduce(dz, 0)
-                if scale != 1.0:
-                    gb *= scale
-                b_grads[i] = gb
+            if flat:  # scaled below, all at once
+                w_grads[i] = dot(dz.T, outs[i], out=into_w[i])
+                if layer.biases is not None:
+                    b_grads[i] = reduce(dz, 0, out=into_b[i])
+            else:
+                gw = dot(dz.T, outs[i])
+                if scale != 1.0:  # (multiplying by 1 changes nothing: skipped)
+                    gw *= scale
+                w_grads[i] = gw
+                if layer.biases is not None:
+                    gb = reduce(dz, 0)
+                    if scale != 1.0:
+                        gb *= scale
+                    b_grads[i] = gb
             if i > 0:
                 da = dot(dz, layer.weights)
                 dz = None
+        if flat and scale != 1.0:
+            into.gradients_buffer *= scale
         total = float(reduce(per_sample, 0))
         if reduction == "mean":
             total /= batch

@@ -51,6 +51,13 @@ class Optimizer:
     def update(self, p: Array, g: Array, st: dict[str, Array], lr: float) -> None:
         raise NotImplementedError
 
+    def step_flat(self, param: Array, grad: Array, count: int, lr: float) -> bool:
+        """Update ``count`` parameters kept in one array, all trainable, in one go if this optimizer can.
+
+        Returns False (and changes nothing) when it cannot; ``step`` must then be used.
+        """
+        return False
+
     def snapshot(self) -> list[dict[str, Array]]:
         return [{k: v.copy() for k, v in s.items()} for s in self.state]
 
@@ -93,6 +100,15 @@ class SGD(Optimizer):
         for p, g, on in zip(params, grads, trainable):
             if on:
                 p -= lr * g
+
+    def step_flat(self, param: Array, grad: Array, count: int, lr: float) -> bool:
+        if self.momentum:
+            return False
+        if len(self.state) != count:
+            self.state = [{} for _ in range(count)]
+        self.steps_taken += 1
+        param -= lr * grad  # elementwise: the same numbers as parameter by parameter
+        return True
 
     def update(self, p: Array, g: Array, st: dict[str, Array], lr: float) -> None:
         if not self.momentum:

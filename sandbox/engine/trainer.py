@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .experiment import Experiment
+from .flat import FlatLayout
 from .losses import get_loss
 from .network import Backprop, Network
 from .walkthrough import Walkthrough, WalkthroughBuilder
@@ -88,6 +89,20 @@ class History:
                 row[n + l] = sqrt(vdot(b, b))
         self.count = i + 1
 
+    def add_flat(self, loss: float, layout: FlatLayout) -> None:
+        """As ``add``, with the gradients in a ``FlatLayout``'s buffer (the same numbers, fewer calls)."""
+        sizes = layout.sizes
+        if len(sizes) > 4 and layout.gradients_buffer.shape[0] <= 8192:
+            if self.count == self._loss.shape[0]:
+                self._grow()
+            i = self.count
+            self._loss[i] = loss
+            g = layout.gradients_buffer
+            self._grad[i, layout.history_columns] = np.sqrt(np.add.reduceat(g * g, layout.starts))
+            self.count = i + 1
+            return
+        self.add(loss, layout.weight_grads, layout.bias_grads)
+
     @property
     def loss(self) -> Array:
         return self._loss[: self.count]
@@ -134,6 +149,7 @@ class Trainer:
         self._epoch_of_batches = -1  # -1: rebuild the batches before the next iteration
         self._batches_built_from: tuple = ()
         self._snapshot = None
+        self._layout: FlatLayout | None = None  # parameters and gradients in one buffer each (fast path)
         self.configure()
 
     # ---- configuration -------------------------------------------------------------------
@@ -239,16 +255,31 @@ class Trainer:
             self._make_batches()
         _, x, t = self._epoch_batches[self.batch_in_epoch]
         net = self.network
-        bp = net.backward(net.forward(x), t, self._loss, self._reduction, output_gradients=False)
-        loss = bp.loss
-        if not math.isfinite(loss):
-            self._recover(loss)
-        if self.iteration % self.SNAPSHOT_EVERY == 0 or self._snapshot is None:
-            self._keep_snapshot()
-        params, grads, trainable, w_grads, b_grads = self._gradients(bp)
-        self.optimizer.step(params, grads, trainable, self.learning_rate)
-        if self.record_gradients:
-            self.history.add(loss, w_grads, b_grads)
+        layout = self._layout
+        if layout is None or not layout.valid_for(net):
+            layout = self._layout = FlatLayout(net)
+        # overflow here means divergence, which the loss check below reports: no numpy warnings
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            bp = net.backward(net.forward(x), t, self._loss, self._reduction, output_gradients=False,
+                              into=layout)
+            loss = bp.loss
+            if not math.isfinite(loss):
+                self._recover(loss)
+            if self.iteration % self.SNAPSHOT_EVERY == 0 or self._snapshot is None:
+                self._keep_snapshot()
+            lr = self.learning_rate
+            if self.experiment.regularization.active:  # weight gradients + penalty: separate arrays
+                params, grads, trainable, w_grads, b_grads = self._gradients(bp)
+                self.optimizer.step(params, grads, trainable, lr)
+                if self.record_gradients:
+                    self.history.add(loss, w_grads, b_grads)
+            else:
+                trainable = layout.trainable()
+                if not (all(trainable) and self.optimizer.step_flat(
+                        layout.parameters_buffer, layout.gradients_buffer, len(trainable), lr)):
+                    self.optimizer.step(layout.params, layout.grads, trainable, lr)
+                if self.record_gradients:
+                    self.history.add_flat(loss, layout)
         self._advance()
         return loss
 
@@ -305,10 +336,11 @@ class Trainer:
     def evaluate(self) -> tuple[float, float | None]:
         """Loss on the whole training set and on the test set (None without one)."""
         data = self.experiment.data
-        train = self.network.loss(data.inputs, data.targets, self._loss, self._reduction)
-        test = None
-        if data.has_test:
-            test = self.network.loss(data.test_inputs, data.test_targets, self._loss, self._reduction)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # inf or NaN says it all
+            train = self.network.loss(data.inputs, data.targets, self._loss, self._reduction)
+            test = None
+            if data.has_test:
+                test = self.network.loss(data.test_inputs, data.test_targets, self._loss, self._reduction)
         return train, test
 
     def epoch_report(self) -> EpochReport:
@@ -321,6 +353,10 @@ class Trainer:
 
         Nothing changes until ``apply`` is called with the result.
         """
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverging update shows inf/NaN
+            return self._walkthrough(batch, sample)
+
+    def _walkthrough(self, batch: int | None, sample: int) -> Walkthrough:
         batch = self.batch_in_epoch if batch is None else batch
         if not 0 <= batch < self.batches_per_epoch:
             raise IndexError(f"batch {batch} does not exist: an epoch has {self.batches_per_epoch} batches")
