@@ -61,7 +61,7 @@ class Experiment:
     def layer_init(self, index: int) -> Init:
         """The init that applies to layer ``index`` (0 = first layer after the inputs)."""
         own = self.layer_inits[index] if index < len(self.layer_inits) else None
-        return own or self.init or Init()
+        return own or self.init or Init(seed=self.seed or 0)
 
     def draw_weights(self, index: int) -> Array:
         layer = self.network.layers[index]

@@ -72,16 +72,18 @@ def parse_document(text: str, source: str = "<string>"):
         raise NetworkFileError(source, [Problem("file", f"not valid JSON: {e}")]) from None
 
 
-def _init(d: dict | None) -> Init | None:
+def _init(d: dict | None, default_seed: int = 0) -> Init | None:
     if d is None:
         return None
     kwargs = {k: d[k] for k in ("value", "low", "high", "std") if k in d}
-    return Init(scheme=d["scheme"], seed=int(d.get("seed", 0)), **{k: float(v) for k, v in kwargs.items()})
+    return Init(scheme=d["scheme"], seed=int(d.get("seed", default_seed)), **{k: float(v) for k, v in kwargs.items()})
 
 
 def build_experiment(doc: dict, csv_data: CsvData | None = None) -> Experiment:
     """An experiment from a valid version-1 document (``check_document`` found no problem)."""
     file_layers = doc["layers"]
+    # the file-level seed is the default of every seed the file leaves out (init, batch, data)
+    seed = int(doc.get("seed", 0))
     input_size = int(file_layers[0]["size"])
     layers: list[Layer] = []
     missing_weights: list[int] = []
@@ -127,11 +129,11 @@ def build_experiment(doc: dict, csv_data: CsvData | None = None) -> Experiment:
     reg = doc.get("regularization", S.DEFAULTS["regularization"])
     regularization = Regularization(reg["kind"], float(reg.get("strength", 0.0)))
     b = doc.get("batch", S.DEFAULTS["batch"])
-    batching = Batching(b["mode"], int(b.get("size", 1)), bool(b.get("shuffle", False)), int(b.get("seed", 0)))
+    batching = Batching(b["mode"], int(b.get("size", 1)), bool(b.get("shuffle", False)), int(b.get("seed", seed)))
 
     experiment = Experiment(
         network=network,
-        data=build_data(doc["data"], csv_data),
+        data=build_data(doc["data"], csv_data, seed),
         name=doc.get("name", S.DEFAULTS["name"]),
         description=doc.get("description", ""),
         loss=loss["name"],
@@ -141,8 +143,8 @@ def build_experiment(doc: dict, csv_data: CsvData | None = None) -> Experiment:
         regularization=regularization,
         batching=batching,
         data_source=copy.deepcopy(dict(doc["data"])),
-        init=_init(doc.get("init")),
-        layer_inits=[_init(d.get("init")) for d in file_layers[1:]],
+        init=_init(doc.get("init"), seed),
+        layer_inits=[_init(d.get("init"), seed) for d in file_layers[1:]],
         seed=int(doc["seed"]) if "seed" in doc else None,
     )
     for i in missing_weights:
@@ -164,16 +166,19 @@ class _BuildProblem(ValueError):
         self.problem = Problem(where, what)
 
 
-def build_data(d: dict, csv_data: CsvData | None) -> Dataset:
-    """The data set of a valid ``data`` entry: inline numbers, a generator, or the CSV's numbers."""
+def build_data(d: dict, csv_data: CsvData | None, seed: int = 0) -> Dataset:
+    """The data set of a valid ``data`` entry: inline numbers, a generator, or the CSV's numbers.
+
+    ``seed`` (the file-level one) seeds the generator and the test split where ``d`` gives no seed.
+    """
     if "generator" in d:
         defaults = S.DEFAULTS["generator"]
         return generate(d["generator"], samples=int(d.get("samples", defaults["samples"])),
-                        noise=float(d.get("noise", defaults["noise"])), seed=int(d.get("seed", defaults["seed"])),
+                        noise=float(d.get("noise", defaults["noise"])), seed=int(d.get("seed", seed)),
                         test_fraction=float(d.get("test_fraction", defaults["test_fraction"])))
     if "csv" in d:
         assert csv_data is not None
-        return split(csv_data.inputs, csv_data.targets, float(d.get("test_fraction", 0.0)), int(d.get("seed", 0)))
+        return split(csv_data.inputs, csv_data.targets, float(d.get("test_fraction", 0.0)), int(d.get("seed", seed)))
     if "test_inputs" in d:
         return Dataset(d["inputs"], d["targets"], d["test_inputs"], d["test_targets"])
     return Dataset(d["inputs"], d["targets"])

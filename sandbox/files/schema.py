@@ -65,7 +65,7 @@ GENERATOR_KEYS = ("generator", "samples", "noise", "seed", "test_fraction")
 INLINE_KEYS = ("inputs", "targets", "test_inputs", "test_targets")
 CSV_KEYS = ("csv", "target_columns", "test_fraction", "seed")
 
-#: defaults of optional keys, as written in docs/file-format.md
+#: defaults of optional keys, as written in docs/file_format.md (a missing seed: the file-level ``seed``, else 0)
 DEFAULTS = {
     "name": "untitled",
     "description": "",
