@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -89,6 +90,9 @@ def test_markdown_is_the_explain_renderer(tmp_path, lecture, capsys):
     assert text.startswith("# ") and "$" in text
     path = save_markdown(w, tmp_path / "update.md")
     assert path.read_text(encoding="utf-8") == text
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # an ordinary file, not a private temporary one
     assert next_update_markdown(Trainer(lecture)) == text
 
 

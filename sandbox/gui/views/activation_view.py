@@ -138,7 +138,8 @@ class ActivationCard(QFrame):
         low = min(float(c.f.min()), float(c.df.min()))
         high = max(float(c.f.max()), float(c.df.max()))
         span = max(high - low, 1e-9)
-        self.plot.setYRange(low - 0.05 * span, high + 0.16 * span, padding=0)  # room for the label
+        # room above the curves for the label, and above the marker when it is the highest point
+        self.plot.setYRange(low - 0.05 * span, max(high + 0.16 * span, y + 0.3 * span), padding=0)
         if self.alpha_label is not None:
             self.alpha_label.setText(f"α = {short(c.alpha)}")
         self._update_bound()

@@ -104,7 +104,7 @@ class BatchComparisonView(QWidget):
 
         intro = QLabel(
             f"<b>Gradient descent, SGD and mini-batches</b> on <i>{self.experiment.name}</i> "
-            f"({n} training samples, {_optimizer_text(self.experiment)}, η as below). "
+            f"({n} training sample{'' if n == 1 else 's'}, {_optimizer_text(self.experiment)}, η as below). "
             "All three start from the same weights and see the same samples; an <i>iteration</i> is one "
             "update on one batch, an <i>epoch</i> one pass over the training set (n/n₀ iterations).")
         intro.setWordWrap(True)

@@ -9,6 +9,8 @@ momentum / with momentum" pictures: SGD zig-zags across the valley, momentum dam
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +49,17 @@ class LandscapeResult:
     grid: LossGrid
     levels: np.ndarray
     shade: np.ndarray
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscripted(label: str) -> str:
+    """A label as plain text with a numeric index in subscript digits: ``w1_1_2`` → ``w₁,₁,₂``
+    (labels whose index is not made of digits stay as they are)."""
+    html = to_html(label)
+    plain = re.sub(r"<sub>([0-9,]*)</sub>", lambda m: m.group(1).translate(_SUBSCRIPTS), html)
+    return label if "<" in plain or "&" in plain else plain
 
 
 def compute_landscape(experiment: Experiment, param_a: str, param_b: str, steps: int, learning_rate: float,
@@ -96,10 +109,11 @@ class LandscapeView(QWidget):
         self.combo_b = QComboBox()
         self.combo_b.setObjectName("paramBCombo")
         for combo in (self.combo_a, self.combo_b):
-            combo.addItems(labels)
+            for label in labels:  # shown as w₁,₁,₂; the label itself is the item's data
+                combo.addItem(subscripted(label), label)
             combo.setMinimumWidth(90)
-        self.combo_a.setCurrentText(param_a or labels[0])
-        self.combo_b.setCurrentText(param_b or labels[min(1, len(labels) - 1)])
+        self.combo_a.setCurrentIndex(self.combo_a.findData(param_a or labels[0]))
+        self.combo_b.setCurrentIndex(self.combo_b.findData(param_b or labels[min(1, len(labels) - 1)]))
 
         self.lr_spin = QDoubleSpinBox()
         self.lr_spin.setObjectName("learningRateSpin")
@@ -240,7 +254,7 @@ class LandscapeView(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.recompute)
         for combo in (self.combo_a, self.combo_b):
-            combo.currentTextChanged.connect(self._settings_changed)
+            combo.currentIndexChanged.connect(self._settings_changed)
         for spin in (self.lr_spin, self.momentum_spin, self.steps_spin):
             spin.valueChanged.connect(self._settings_changed)
         self.resize(1150, 720)
@@ -249,18 +263,18 @@ class LandscapeView(QWidget):
     # ---- computing -----------------------------------------------------------------------------
     @property
     def param_a(self) -> str:
-        return self.combo_a.currentText()
+        return self.combo_a.currentData()
 
     @property
     def param_b(self) -> str:
-        return self.combo_b.currentText()
+        return self.combo_b.currentData()
 
     def set_parameters(self, param_a: str, param_b: str) -> None:
         """Choose the two parameters (by label) and recompute."""
         for combo in (self.combo_a, self.combo_b):
             combo.blockSignals(True)
-        self.combo_a.setCurrentText(param_a)
-        self.combo_b.setCurrentText(param_b)
+        self.combo_a.setCurrentIndex(self.combo_a.findData(param_a))
+        self.combo_b.setCurrentIndex(self.combo_b.findData(param_b))
         for combo in (self.combo_a, self.combo_b):
             combo.blockSignals(False)
         self.recompute()
@@ -309,7 +323,8 @@ class LandscapeView(QWidget):
         self._draw_frame()
         g = result.grid
         self.status.setText(
-            f"Loss over {g.param_a} ∈ [{short(g.a_values[0])}, {short(g.a_values[-1])}] and {g.param_b} ∈ "
+            f"Loss over {to_html(g.param_a)} ∈ [{short(g.a_values[0])}, {short(g.a_values[-1])}] and "
+            f"{to_html(g.param_b)} ∈ "
             f"[{short(g.b_values[0])}, {short(g.b_values[-1])}], {len(g.a_values)} × {len(g.b_values)} grid, "
             "every other parameter fixed.")
         self.resultReady.emit()

@@ -7,6 +7,8 @@ import math
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
+from sandbox.gui.formatting import superscript_powers
+
 INK = "#1e293b"
 MUTED = "#64748b"
 GRID_ALPHA = 0.18
@@ -58,13 +60,26 @@ def legend(plot: pg.PlotWidget, offset=(10, 10), columns: int = 1) -> pg.LegendI
     return leg
 
 
+def log_label(value: float) -> str:
+    """A log-axis label: plain between 0.001 and 10⁴ (0.05, 2, 500), else a power of ten with a real
+    superscript (10⁻⁵, 2·10⁻⁶, 5·10⁷), never ``1e-05``."""
+    if value <= 0:
+        return ""
+    if 1e-3 <= value < 1e5:
+        return f"{value:g}"
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = round(value / 10.0 ** exponent, 6)
+    power = superscript_powers(f"10^{exponent}".replace("-", "−"))
+    return power if mantissa == 1 else f"{mantissa:g}·{power}"
+
+
 def _sparse_log_strings(values, scale, spacing) -> list[str]:
-    """Log-axis labels at 1, 2 and 5 × 10^k only, written as plain numbers (0.05, 2, 500)."""
+    """Log-axis labels at 1, 2 and 5 × 10^k only (see ``log_label``)."""
     out = []
     for v in values:
         value = 10.0 ** v
         mantissa = value / 10.0 ** math.floor(v + 1e-9)
-        out.append(f"{value:g}" if min(abs(mantissa - m) for m in (1.0, 2.0, 5.0)) < 1e-6 else "")
+        out.append(log_label(value) if min(abs(mantissa - m) for m in (1.0, 2.0, 5.0)) < 1e-6 else "")
     return out
 
 
