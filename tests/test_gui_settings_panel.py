@@ -13,7 +13,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox  # noqa: E402
 
-from sandbox.engine import Init, Regularization, Schedule  # noqa: E402
+from sandbox.engine import Dataset, Experiment, Init, Layer, Network, Regularization, Schedule  # noqa: E402
 from sandbox.engine.optimizers import RMSprop  # noqa: E402
 from sandbox.files import load_experiment, save_experiment  # noqa: E402
 from sandbox.gui.document import Document  # noqa: E402
@@ -132,7 +132,7 @@ def test_each_optimizer_shows_only_its_own_parameters_with_torch_defaults(qtbot,
 
 # ---- loss and architecture ----------------------------------------------------------------------
 
-def test_loss_offers_only_what_fits_and_a_softmax_output_switches_the_loss_in_the_same_command(qtbot, panel):
+def test_loss_offers_only_what_fits_the_output_layer(qtbot, panel):
     doc = panel.document
     loss = panel.loss.loss
     items = loss.model()
@@ -143,21 +143,31 @@ def test_loss_offers_only_what_fits_and_a_softmax_output_switches_the_loss_in_th
     assert doc.experiment.loss == "mse" and doc.trainer._loss.name == "mse"
     _choose(panel.loss.reduction, "sum")
     assert doc.experiment.reduction == "sum" and doc.trainer._reduction == "sum"
-    # output tanh: bce no longer fits (mse does, and stays)
     output = panel.architecture.rows[-1].activation
-    _choose(output, "tanh")
-    assert doc.experiment.network.layers[-1].activation == "tanh"
+    _choose(output, "tanh")  # bce no longer fits (mse does, and stays)
+    assert doc.experiment.network.layers[-1].activation == "tanh" and doc.experiment.loss == "mse"
     assert not items.item(loss.findData("bce")).isEnabled()
-    _choose(output, "softmax")
-    assert doc.experiment.loss == "mse"
-    _choose(loss, "cross_entropy")
-    _choose(output, "sigmoid")  # cross-entropy needs softmax: the loss follows in the same command
+    # softmax needs two or more outputs: the spiral's single output cannot have it
+    assert not output.model().item(output.findData("softmax")).isEnabled()
+    assert panel.architecture.rows[0].activation.findData("softmax") == -1  # never on a hidden layer
+
+
+def test_an_output_activation_that_no_longer_fits_the_loss_changes_it_in_the_same_command(qtbot):
+    net = Network(2, [Layer(np.full((3, 2), 0.1), "tanh", np.zeros(3)), Layer(np.full((2, 3), 0.2), "softmax")])
+    exp = Experiment(net, Dataset([[0.0, 1.0], [1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]), loss="cross_entropy")
+    doc = Document(exp)
+    panel = SettingsPanel(doc)
+    qtbot.addWidget(panel)
+    output, loss = panel.architecture.rows[-1].activation, panel.loss.loss
+    assert (output.currentData(), loss.currentData()) == ("softmax", "cross_entropy")
+    _choose(output, "sigmoid")
     assert (doc.experiment.network.layers[-1].activation, doc.experiment.loss) == ("sigmoid", "bce")
+    assert doc.trainer._loss.name == "bce" and doc.undo_stack.count() == 1
     doc.undo_stack.undo()
     assert (doc.experiment.network.layers[-1].activation, doc.experiment.loss) == ("softmax", "cross_entropy")
     assert (output.currentData(), loss.currentData()) == ("softmax", "cross_entropy")
-    hidden = panel.architecture.rows[0].activation
-    assert hidden.findData("softmax") == -1 and output.findData("softmax") >= 0
+    _choose(output, "relu")
+    assert doc.experiment.loss == "mse"
 
 
 def test_prelu_alpha_is_shown_only_when_relevant_and_is_a_layer_setting(qtbot, panel):

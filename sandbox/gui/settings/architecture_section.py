@@ -30,6 +30,10 @@ SHORT_TITLES = {"identity": "Identity", "binary_step": "Binary step", "sigmoid":
                 "softmax": "Softmax"}
 
 
+SOFTMAX_SINGLE = ("Softmax needs two or more outputs (one per class): with a single output it is always 1. "
+                  "The data decide the number of outputs (its target columns).")
+
+
 def activation_tip(name: str) -> str:
     a = ACTIVATIONS[name]
     return f"{a.title}: {a.formula}\n{a.derivative_formula}"
@@ -88,6 +92,10 @@ class LayerRow:
 
     def show(self, layer) -> None:
         self.size.set_quietly(layer.size)
+        if self.output:
+            index = self.activation.findData("softmax")
+            single = layer.size < 2 and layer.activation != "softmax"
+            self.activation.set_item_enabled(index, not single, SOFTMAX_SINGLE if single else activation_tip("softmax"))
         self.activation.select_data(layer.activation)
         blocked = self.bias.blockSignals(True)
         self.bias.setChecked(layer.has_bias)
@@ -175,7 +183,7 @@ class ArchitectureSection(SettingsSection):
         sizes, activations, biases = self._hidden()
         sizes.append(sizes[-1] if sizes else 4)
         activations.append(activations[-1] if activations else "tanh")
-        biases.append(True)
+        biases.append(biases[-1] if biases else True)
         exp = with_layer_sizes(self.experiment, sizes, activations, biases)
         self.panel.replace_experiment(f"Add hidden layer {len(sizes)}", exp)
 

@@ -25,7 +25,7 @@ def batches_text(n_train: int, batch_size: int, per_epoch: int, mode: str) -> st
     else:
         last = n_train - (per_epoch - 1) * batch_size
         how = f"batches of {batch_size:,}" + (f", the last of {last:,}" if 0 < last < batch_size else "")
-    return f"1 epoch = <b>{its}</b> ({samples}, {how})"
+    return f"1 epoch = <b>{its}</b>: {samples}, {how}"
 
 
 class CountersBox(SettingsSection):
@@ -97,5 +97,5 @@ class CountersBox(SettingsSection):
         rate = base if exp.schedule is None else exp.schedule.learning_rate(base, epoch)
         text = f"η in this epoch: <b>{short(rate)}</b>"
         if exp.schedule is not None and exp.schedule.name != "constant":
-            text += f" ({exp.schedule.name} schedule, base η {short(base)})"
+            text += f" ({exp.schedule.name} schedule)"
         self.rate_label.setText(text)
