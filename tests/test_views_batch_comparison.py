@@ -73,3 +73,11 @@ def test_stop_and_close(qtbot):
     assert v.run_button.isEnabled()
     v.close()
     assert not v.worker.running
+
+
+def test_log_axis_labels_use_superscript_powers():
+    from sandbox.gui.views.plot_style import _sparse_log_strings, log_label
+
+    assert [log_label(v) for v in (1e-6, 2e-5, 5e-4, 0.001, 0.05, 1, 500, 1e5, 2e7)] == [
+        "10⁻⁶", "2·10⁻⁵", "5·10⁻⁴", "0.001", "0.05", "1", "500", "10⁵", "2·10⁷"]
+    assert _sparse_log_strings([-5.0, np.log10(3e-5), np.log10(5e-5)], 1, 1) == ["10⁻⁵", "", "5·10⁻⁵"]

@@ -126,3 +126,12 @@ def test_momentum_file_and_effective_step(make_view, qtbot):
     # the lecture's picture: plain SGD's step in w1 (the steep direction) changes sign every time
     steps_w1 = np.diff(expected.points[:30, 0])
     assert np.all(np.sign(steps_w1[1:]) != np.sign(steps_w1[:-1]))
+
+
+def test_parameter_choosers_show_subscripts_and_keep_labels(make_view, lecture):
+    from sandbox.gui.views.landscape_view import subscripted
+
+    view = make_view(lecture, param_a="w1", param_b="w5")
+    assert view.combo_a.currentText() == "w₁" and view.param_a == "w1" and view.param_b == "w5"
+    assert "w<sub>1</sub>" in view.status.text()
+    assert subscripted("w1_1_2") == "w₁,₁,₂" and subscripted("b_h1_1") == "b_h1_1"
