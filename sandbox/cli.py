@@ -193,6 +193,7 @@ class Progress:
         self.printed = -1
         self.first_iteration = 0
         self.drawn = False
+        self.width = 0
 
     def update(self, done: int, epoch: int, iteration: int, loss: float | None, final: bool = False) -> None:
         now = time.monotonic()
@@ -207,8 +208,10 @@ class Progress:
         if self.tty:
             filled = int(self.WIDTH * min(done, self.total) / max(self.total, 1))
             bar = "█" * filled + "·" * (self.WIDTH - filled)
-            self.stream.write(f"\r{self.unit}s {done}/{self.total} [{bar}] epoch {epoch}  loss {loss_text}  "
-                              f"{rate:,.0f} it/s ")
+            text = f"{self.unit}s {done}/{self.total} [{bar}] epoch {epoch}  loss {loss_text}  {rate:,.0f} it/s"
+            # pad over what a longer previous line left behind
+            self.stream.write(f"\r{text}{' ' * max(1, self.width - len(text))}")
+            self.width = len(text) + 1
             self.drawn = True
         else:
             while done * 10 >= self.next_line * self.total:

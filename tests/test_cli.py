@@ -183,3 +183,33 @@ def test_the_app_failing_to_import_is_one_line_and_1(monkeypatch, capsys):
     assert cli.main(["x.json"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: the desktop app cannot start: ") and err.count("\n") == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_progress_bar_redrawn_in_place_when_stderr_is_a_terminal(tmp_path):
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        result = subprocess.run([sys.executable, "-m", "sandbox", "train", str(LECTURE), "--epochs", "30"],
+                                stdout=subprocess.PIPE, stderr=slave, cwd=ROOT, timeout=120)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal's other end is closed: everything was read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(master)
+    assert result.returncode == 0
+    err = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    frames = [f for f in err.split("\r") if f.startswith("epochs ")]
+    assert frames, err
+    last = frames[-1].rstrip()
+    assert last.startswith("epochs 30/30 [" + "█" * 24 + "] epoch 30  loss ") and last.endswith(" it/s")
+    assert "epochs 3/30:" not in err  # no quiet lines on a terminal
