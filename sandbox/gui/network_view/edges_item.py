@@ -114,7 +114,8 @@ class EdgeLinesItem(QGraphicsItem):
 
 
 class TopLabelsItem(QGraphicsItem):
-    """The labels drawn above everything: those of the current step, and the one under the mouse."""
+    """Drawn above everything: the labels of the current step and of the edge under the mouse, and
+    the pulses travelling along the active edges."""
 
     def __init__(self, owner: "EdgesItem", bounds: QRectF):
         super().__init__()
@@ -129,6 +130,7 @@ class TopLabelsItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for e in self._owner.top_labels():
             self._owner.paint_label(painter, e, full=True)
+        self._owner.paint_pulses(painter, option)  # the travelling values pass over every label
 
 
 class EdgesItem(QGraphicsItem):
@@ -210,6 +212,11 @@ class EdgesItem(QGraphicsItem):
         self._pulses = pulses
         self._progress = progress
         self.update()
+        self.top_labels_item.update()
+
+    def paint_pulses(self, painter: QPainter, option: QStyleOptionGraphicsItem) -> None:
+        if self._pulses and self._state is not None:
+            self._paint_pulses(painter, option.levelOfDetailFromTransform(painter.worldTransform()))
 
     def set_hovered(self, edge: int | None) -> None:
         if edge != self._hovered:
@@ -234,8 +241,6 @@ class EdgesItem(QGraphicsItem):
             for e in range(len(self._lines)):
                 if e not in on_top:
                     self.paint_label(painter, e, full)
-        if self._pulses:
-            self._paint_pulses(painter, lod)
         if self._hovered is not None:  # a dark outline keeps it visible among thousands of lines
             scale = 1.0 / max(lod, 1e-3)
             if not self._layout.detailed:
