@@ -460,3 +460,36 @@ def test_opening_a_file_in_the_window_refreshes_its_panel(qtbot, window):
     assert panel.optimizer.name.currentData() == "sgd" and panel.optimizer.learning_rate.text() == "0.05"
     assert len(panel.architecture.rows) == 2 and panel.batches.mode.currentData() == "single"
     assert panel.counters.per_epoch_label.text().startswith("1 epoch = <b>1 iteration</b>")
+
+
+# ---- the number box --------------------------------------------------------------------------------
+
+def test_number_box_takes_what_a_teacher_types_and_steps_along_1_2_5(qtbot):
+    from PySide6.QtGui import QValidator
+
+    from sandbox.gui.settings.widgets import NumberBox, compact
+
+    box = NumberBox(0.0, 10.0, log=True, smallest=1e-4)
+    qtbot.addWidget(box)
+    assert [compact(v) for v in (0.0005, 1e-5, 0.1 + 0.05, 3e-10, 250.0)] == ["0.0005", "1e-5", "0.15", "3e-10", "250"]
+    states = {text: box.validate(text, len(text))[0] for text in ("1e-", ".", "", "abc", "0,05", "11", "2.5e-3")}
+    assert states == {"1e-": QValidator.State.Intermediate, ".": QValidator.State.Intermediate,
+                      "": QValidator.State.Intermediate, "abc": QValidator.State.Invalid,
+                      "0,05": QValidator.State.Acceptable, "11": QValidator.State.Intermediate,
+                      "2.5e-3": QValidator.State.Acceptable}
+    _type(qtbot, box, "0,05")
+    assert box.value() == 0.05
+    _type(qtbot, box, "0.00012345")
+    assert box.value() == 0.00012345 and box.text() == "0.00012345"
+    box.setValue(0.0)
+    box.stepBy(1)
+    assert box.value() == 1e-4
+    box.stepBy(3)
+    assert box.value() == 1e-3
+    box.stepBy(-4)
+    assert box.value() == 0.0
+    linear = NumberBox(0.0, 1.0, step=0.05)
+    qtbot.addWidget(linear)
+    linear.setValue(0.1)
+    linear.stepBy(1)
+    assert linear.value() == 0.15  # not 0.15000000000000002
