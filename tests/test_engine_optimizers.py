@@ -126,7 +126,7 @@ def test_adam_first_step_is_eta_times_the_sign():
 
 
 def test_defaults_are_torch_s():
-    assert make_optimizer("sgd").learning_rate == 0.01
+    assert make_optimizer("sgd").learning_rate == 0.001
     assert make_optimizer("adam").learning_rate == 0.001
     adam = make_optimizer("adam")
     assert (adam.beta1, adam.beta2, adam.eps) == (0.9, 0.999, 1e-8)
@@ -135,6 +135,21 @@ def test_defaults_are_torch_s():
     assert make_optimizer("adagrad").eps == 1e-10
     with pytest.raises(ValueError, match="unknown optimizer"):
         make_optimizer("lbfgs")
+
+
+def test_defaults_equal_those_of_the_installed_torch_optim():
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    for name, cls in (("sgd", "SGD"), ("adagrad", "Adagrad"), ("rmsprop", "RMSprop"), ("adam", "Adam")):
+        theirs = {k: v.default for k, v in inspect.signature(getattr(torch.optim, cls).__init__).parameters.items()}
+        ours = make_optimizer(name)
+        assert ours.learning_rate == theirs["lr"], name
+        for key in ("eps", "alpha", "momentum", "nesterov"):
+            if key in theirs and hasattr(ours, key):
+                assert getattr(ours, key) == theirs[key], (name, key)
+        if "betas" in theirs:
+            assert (ours.beta1, ours.beta2) == theirs["betas"]
 
 
 @pytest.mark.parametrize("name, options", [

@@ -268,8 +268,8 @@ class Adam(Optimizer):
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam}
 
-#: torch.optim's default learning rates, used when a file gives none
-DEFAULT_LEARNING_RATES = {"sgd": 0.01, "adagrad": 0.01, "rmsprop": 0.01, "adam": 0.001}
+#: torch.optim's default learning rates (PyTorch 2: SGD's is 1e-3 too), used when a file gives none
+DEFAULT_LEARNING_RATES = {"sgd": 0.001, "adagrad": 0.01, "rmsprop": 0.01, "adam": 0.001}
 
 
 def make_optimizer(name: str, **options) -> Optimizer:
