@@ -16,11 +16,12 @@ import time
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
 from sandbox.engine import Experiment
 
 from .training.grid import GridOutput, extent_for, grid_output
+from .training.live_plots import cache_axes
 
 #: TF Playground's colours: orange for negative / class 0, blue for positive / class 1
 ORANGE = "#f59322"
@@ -29,7 +30,7 @@ BLUE = "#0877bd"
 HIDDEN_MAP_SIZE = 56
 HIDDEN_MAP_MIN = 12
 HIDDEN_MAP_GAP = 3
-HIDDEN_LABEL_WIDTH = 24
+HIDDEN_LABEL_WIDTH = 30
 HIDDEN_GRID = 32
 #: the hidden neurons' maps are redrawn at most this often while training (they are many)
 HIDDEN_MAPS_HZ = 5.0
@@ -172,6 +173,11 @@ class DecisionBoundaryView(QWidget):
         self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#1e293b", width=1.2))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
+        # the points and the axes change only with the data: drawn from cached pixmaps while the
+        # heatmap under them follows training
+        for points in (self.train_points, self.test_points):
+            points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        cache_axes(item)
         self.message = QLabel("The decision boundary is drawn for networks with two inputs.", self)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)

@@ -34,7 +34,7 @@ def layer_colors(count: int) -> list[str]:
     if count <= len(LAYER_COLORS):
         return LAYER_COLORS[:count]
     cmap = pg.colormap.get("viridis")
-    return [cmap.map(0.92 - 0.9 * l / max(count - 1, 1), mode="qcolor").name() for l in range(count)]
+    return [cmap.map(0.85 - 0.85 * l / max(count - 1, 1), mode="qcolor").name() for l in range(count)]
 
 
 def _style(plot: pg.PlotWidget, title: str, left: str) -> None:
@@ -139,15 +139,16 @@ class GradientPlot(pg.PlotWidget):
             self.removeItem(curve)
         self.legend.clear()
         self.curves = []
-        many = count > 4  # short names keep the legend on one line
+        # the legend has one line: with many layers it names a few of them (first, some between, the
+        # output); the light-to-dark sequence of colours shows where the others sit
+        named = set(range(count)) if count <= 5 else {int(round(i)) for i in np.linspace(0, count - 1, 5)}
         for l, colour in enumerate(layer_colors(count)):
             last = l == count - 1
-            if many:
-                name = "out" if last else str(l + 1)
-            else:
-                name = f"layer {l + 1}" + (" (output)" if last else "")
-            self.curves.append(self.plot([], [], pen=pg.mkPen(colour, width=2), name=name, symbol="o",
-                                         symbolSize=5, symbolBrush=colour, symbolPen=None))
+            name = ("output" if count > 5 else f"layer {l + 1} (output)") if last else f"layer {l + 1}"
+            if count > 3 and not last:
+                name = name if l == 0 else str(l + 1)
+            self.curves.append(self.plot([], [], pen=pg.mkPen(colour, width=2), name=name if l in named else None,
+                                         symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None))
         set_legend_columns(self)
 
     def set_history(self, norms: np.ndarray) -> None:

@@ -26,7 +26,7 @@ Array = np.ndarray
 
 #: while training, the document tells its views (network view, explanation, status) at most this
 #: often; the plots and the decision boundary follow every report
-DOCUMENT_SIGNALS_HZ = 6.0
+DOCUMENT_SIGNALS_HZ = 5.0
 
 #: the document's trainer keeps at most this many iterations of history (the plots keep their own,
 #: decimated, record of the whole run)
