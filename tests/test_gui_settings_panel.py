@@ -369,6 +369,13 @@ def test_changed_settings_are_saved_in_the_file(qtbot, panel, tmp_path):
     _choose(panel.architecture.rows[0].activation, "elu")
     _type(qtbot, panel.architecture.rows[0].alpha, "0.5")
     panel.architecture.add_button.click()
+    panel.architecture.rows[1].bias.click()
+    _type(qtbot, panel.init.seed, "5")
+    _choose(panel.init.target, 2)
+    panel.init.own.click()
+    _choose(panel.init.scheme, "constant")
+    _type(qtbot, panel.init.params["value"], "0.125")
+    _type(qtbot, panel.dataset.samples, "120")
     path = tmp_path / "changed.json"
     save_experiment(doc.experiment, path)
     loaded = load_experiment(path)
@@ -381,6 +388,11 @@ def test_changed_settings_are_saved_in_the_file(qtbot, panel, tmp_path):
     assert [(l.size, l.activation, l.alpha) for l in loaded.network.layers] == \
         [(8, "elu", 0.5), (8, "tanh", None), (8, "tanh", None), (1, "sigmoid", None)]
     np.testing.assert_array_equal(loaded.network.layers[2].weights, doc.experiment.network.layers[2].weights)
+    assert [l.has_bias for l in loaded.network.layers] == [True, False, True, True]
+    assert loaded.init == Init("xavier_uniform", seed=5)
+    assert loaded.layer_inits[2] == Init("constant", seed=5, value=0.125) and loaded.layer_inits[1] is None
+    assert loaded.data_source["samples"] == 120 and loaded.data.n_train == 96
+    np.testing.assert_array_equal(loaded.data.test_inputs, doc.experiment.data.test_inputs)
 
 
 def test_opening_another_file_refreshes_the_panel(qtbot, panel):
