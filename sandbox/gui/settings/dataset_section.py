@@ -122,9 +122,10 @@ class DatasetSection(SettingsSection):
             widget.setEnabled(kind in ("generator", "csv") and not lecture)
         self.regenerate.setEnabled(generated and not lecture)
         data = exp.data
+        n_in, n_out = data.inputs.shape[1], data.targets.shape[1]
         text = f"<b>{data.n_train:,}</b> training sample{'s' if data.n_train != 1 else ''}, " \
-               f"<b>{data.n_test:,}</b> test · {data.inputs.shape[1]} input{'s' if data.inputs.shape[1] != 1 else ''}" \
-               f", {data.targets.shape[1]} target{'s' if data.targets.shape[1] != 1 else ''}"
+               f"<b>{data.n_test:,}</b> test · {n_in} input{'s' if n_in != 1 else ''}, " \
+               f"{n_out} target{'s' if n_out != 1 else ''}"
         if kind == "csv":
             text += f"<br>from {Path(source['csv']).name}, targets: " \
                     f"{', '.join(str(c) for c in source.get('target_columns', []))}"
