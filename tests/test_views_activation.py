@@ -37,14 +37,14 @@ def test_sigmoid_maximum_is_a_quarter(view):
     card = view.cards["sigmoid"]
     xs, ys = card.marker.getData()
     assert (xs[0], ys[0]) == (0.0, 0.25)
-    assert card.marker_label.textItem.toPlainText() == "max f′ = 0.25"
+    assert card.marker_label.textItem.toPlainText() == "max f′ = ¼"
     assert view.cards["tanh"].marker.getData()[1][0] == 1.0
     assert "as x → ∞" in view.cards["softplus"].marker_label.textItem.toPlainText()
 
 
 def test_layers_bound(view):
     view.layers_spin.setValue(4)
-    assert "(0.25)<sup>4</sup>" in view.cards["sigmoid"].bound_label.text()
+    assert "(¼)<sup>4</sup>" in view.cards["sigmoid"].bound_label.text()
     assert chain_bound(0.25, 4) == 0.25 ** 4
     assert "0.003906" in view.cards["sigmoid"].bound_label.text()
 

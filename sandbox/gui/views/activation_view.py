@@ -31,6 +31,17 @@ MAX_COLOR = "#d9480f"
 ALPHA_RANGES = {"prelu": (0, 100), "elu": (10, 300)}
 
 
+_FRACTIONS = {0.25: "¼", 0.5: "½", 0.75: "¾"}
+
+
+def nice(value: float) -> str:
+    """The lecture's way of writing a largest derivative: ¼ for the logistic, else 4 digits."""
+    for exact, text in _FRACTIONS.items():
+        if abs(value - exact) < 1e-12:
+            return text
+    return short(value)
+
+
 class ActivationCard(QFrame):
     """One activation: title, plot of f and f′, its formulas, an α slider where it has one."""
 
@@ -127,7 +138,7 @@ class ActivationCard(QFrame):
         if c.max_df == 0.0:
             self.marker_label.setText("f′ = 0 everywhere")
         elif c.attained:
-            self.marker_label.setText(f"max f′ = {short(c.max_df)}")
+            self.marker_label.setText(f"max f′ = {nice(c.max_df)}")
         else:
             self.marker_label.setText(f"f′ → {short(c.max_df)} as x → ∞")
         # keep the label inside the plot near the edges
@@ -149,7 +160,7 @@ class ActivationCard(QFrame):
         if c is None:
             return
         bound = chain_bound(c.max_df, self.layers)
-        self.bound_label.setText(f"{self.layers} layers: ∏ f′ ≤ ({short(c.max_df)})<sup>{self.layers}</sup> = "
+        self.bound_label.setText(f"{self.layers} layers: ∏ f′ ≤ ({nice(c.max_df)})<sup>{self.layers}</sup> = "
                                  f"<b>{to_html(short(bound))}</b>")
 
 
