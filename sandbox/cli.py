@@ -253,6 +253,14 @@ def cmd_train(args) -> int:
         exp = load_experiment(args.file)
     except NetworkFileError as e:
         return report(e)
+    if args.out:  # say so now, not after the training
+        from pathlib import Path
+
+        folder = Path(args.out).parent
+        if not folder.is_dir():
+            why = "is a file, not a folder" if folder.exists() else "does not exist"
+            print(f"error: {args.out}: file: cannot be written: the folder {folder} {why}", file=sys.stderr)
+            return 1
     log = None
     if args.log:
         try:

@@ -213,3 +213,11 @@ def test_a_progress_bar_redrawn_in_place_when_stderr_is_a_terminal(tmp_path):
     last = frames[-1].rstrip()
     assert last.startswith("epochs 30/30 [" + "█" * 24 + "] epoch 30  loss ") and last.endswith(" it/s")
     assert "epochs 3/30:" not in err  # no quiet lines on a terminal
+
+
+def test_an_out_file_in_a_missing_folder_is_refused_before_training(tmp_path):
+    out = tmp_path / "gone" / "o.json"
+    result = run("train", str(LECTURE), "--epochs", "3", "--out", str(out))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: {out}: file: cannot be written: the folder {out.parent} does not exist"]
