@@ -221,3 +221,17 @@ def test_an_out_file_in_a_missing_folder_is_refused_before_training(tmp_path):
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
         f"error: {out}: file: cannot be written: the folder {out.parent} does not exist"]
+
+
+def test_the_log_gives_each_epoch_the_learning_rate_it_was_trained_with(tmp_path):
+    doc = json.loads(LECTURE.read_text(encoding="utf-8"))
+    doc["schedule"] = {"name": "step", "step_epochs": 2, "gamma": 0.5}
+    src, log = tmp_path / "sched.json", tmp_path / "log.jsonl"
+    src.write_text(json.dumps(doc), encoding="utf-8")
+    result = run("train", str(src), "--epochs", "5", "--log", str(log))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [r["learning_rate"] for r in records] == [0.05, 0.05, 0.025, 0.025, 0.0125]
+    # and each epoch's loss went down with the rate it had (the lecture's example keeps improving)
+    losses = [r["train_loss"] for r in records]
+    assert losses == sorted(losses, reverse=True)

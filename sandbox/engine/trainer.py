@@ -124,6 +124,8 @@ class History:
 
 @dataclass
 class EpochReport:
+    """After ``epoch`` completed epochs: losses on the whole data, and the learning rate from now on."""
+
     epoch: int
     iteration: int
     train_loss: float
