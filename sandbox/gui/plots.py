@@ -37,6 +37,26 @@ def layer_colors(count: int) -> list[str]:
     return [cmap.map(0.85 - 0.85 * l / max(count - 1, 1), mode="qcolor").name() for l in range(count)]
 
 
+def log_ticks(min_value: float, max_value: float, size: float, standard: list) -> list:
+    """Ticks of a log axis (values in decades): 1, 2 and 5 × 10^k labelled when the range spans less
+    than two decades (and 3 × 10^k under one decade), only the decades (as pyqtgraph spaces them) otherwise; the other minor ticks
+    unlabelled. (pyqtgraph labels every minor tick of a short range: "2 3 4 5 6 7 8 9" crowded.)"""
+    lo, hi = int(np.floor(min_value)), int(np.ceil(max_value))
+    inside = lambda v: min_value <= v <= max_value  # noqa: E731
+    decades = [float(v) for v in range(lo, hi + 1) if inside(v)]
+    labelled = (2, 3, 5) if max_value - min_value < 1.0 else (2, 5)
+    ones_twos_fives = [v + np.log10(m) for v in range(lo, hi) for m in labelled if inside(v + np.log10(m))]
+    others = [v + np.log10(m) for v in range(lo, hi) for m in range(2, 10) if m not in labelled
+              and inside(v + np.log10(m))]
+    if max_value - min_value < 2.0:
+        return [(None, sorted(decades + ones_twos_fives)), (None, others)]
+    major = [(spacing, values) for spacing, values in standard if spacing is not None and spacing >= 1.0]
+    if not major:
+        major = [(1.0, decades)]
+    minor = others + ones_twos_fives if max_value - min_value < 5.0 else []
+    return major[:1] + [(None, minor)]
+
+
 def _style(plot: pg.PlotWidget, title: str, left: str) -> None:
     item = plot.getPlotItem()
     item.setTitle(f"<span style='font-size:10pt; color:#1e293b'>{title}</span>", justify="left")
@@ -46,6 +66,7 @@ def _style(plot: pg.PlotWidget, title: str, left: str) -> None:
     plot.setMinimumHeight(170)
     for side in ("left", "bottom"):
         plot.getAxis(side).enableAutoSIPrefix(False)
+    tidy_log_axis(plot.getAxis("left"))
     legend = pg.LegendItem(offset=None, horSpacing=14, verSpacing=-4, labelTextSize="8pt",
                            labelTextColor="#334155")
     legend.setParentItem(item)
@@ -56,6 +77,12 @@ def _style(plot: pg.PlotWidget, title: str, left: str) -> None:
     item.addItem(hint, ignoreBounds=True)
     hint.hide()
     plot.empty_hint = hint
+
+
+def tidy_log_axis(axis: pg.AxisItem) -> None:
+    """Labels on the first tick level only, chosen by ``log_ticks`` when the axis is logarithmic."""
+    axis.logTickValues = log_ticks
+    axis.setStyle(maxTextLevel=0)
 
 
 def set_legend_columns(plot: pg.PlotWidget) -> None:

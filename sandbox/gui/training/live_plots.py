@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from sandbox.engine import Trainer
 
 from ..plots import (BATCH_LOSS_COLOR, EPOCH_MARK_COLOR, TEST_LOSS_COLOR, TRAIN_LOSS_COLOR, layer_colors,
-                     set_empty, set_legend_columns)
+                     set_empty, set_legend_columns, tidy_log_axis)
 from .worker import TrainingReport
 
 Array = np.ndarray
@@ -115,6 +115,7 @@ def _prepare(plot: pg.PlotWidget, left: str, bottom: str = "iteration") -> pg.Pl
         item.legend = legend
         if item.titleLabel.text == "":
             item.setTitle(" ")
+        tidy_log_axis(item.getAxis("left"))
     cache_axes(item)
     return item
 
@@ -241,8 +242,9 @@ class RangeFollower:
             return
         x1 = _nice_ceiling(max(x_max, 1.0))
         y0, y1 = np.floor(y_min * 2) / 2, np.ceil(y_max * 2) / 2  # half decades
-        if y1 - y0 < 0.5:
-            y0, y1 = y0 - 0.25, y1 + 0.25
+        if y1 - y0 < 1.0:  # at least a decade: a few readable labels, and room around the curve
+            pad = 0.5 * (1.0 - (y1 - y0))
+            y0, y1 = y0 - pad, y1 + pad
         old = self._range
         if old is not None and old[1] == x1:
             _, _, o0, o1 = old
