@@ -114,3 +114,18 @@ def test_renderings_of_a_batch_with_biases_sigmoid_and_momentum():
     text, md = to_text(w), to_markdown(w)
     assert f"forward values are shown for sample 1" in text
     assert "Σₛ" in text and r"\sum_{s}" in md
+
+
+def test_json_has_every_key_of_the_contract(explained):
+    """The keys of CONTRACTS.md section 1's example, at every level (more keys are allowed)."""
+    assert set(explained) >= {"network", "batch", "sample", "batch_indices", "learning_rate", "values",
+                              "preactivations", "outputs", "targets", "loss", "gradients", "after", "steps"}
+    assert set(explained["gradients"]) >= {"weights", "biases", "by_label"}
+    assert set(explained["after"]) >= {"weights", "biases", "outputs", "loss"}
+    assert all(set(s) >= {"phase", "target", "formula", "value"} for s in explained["steps"])
+    assert {s["phase"] for s in explained["steps"]} == {"forward", "loss", "backward", "update"}
+    loss = next(s for s in explained["steps"] if s["phase"] == "loss")
+    assert loss["target"] == "E" and loss["value"] == explained["loss"]
+    w1 = next(s for s in explained["steps"] if s["phase"] == "backward" and s["target"] == "w1")
+    assert w1["formula"] == ("∂E/∂w1 = ∂E/∂y · ∂y/∂h1 · ∂h1/∂w1 = (y − y*) · w5 · i1 = (−0.809)(0.14)(2) "
+                             "= −0.22652")
