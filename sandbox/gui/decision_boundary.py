@@ -99,12 +99,14 @@ class HiddenMaps(QWidget):
         """Where each neuron's map is drawn (row per layer, as ``set_layers`` gave them)."""
         per_row, size = self.layout_for(self.width(), self.height())
         step = size + HIDDEN_MAP_GAP
+        columns = min(per_row, max((len(labels) for _, labels in self._rows), default=0))
+        left = max(0.0, (self.width() - HIDDEN_LABEL_WIDTH - columns * step) / 2)  # centred
         rects, y = [], 0.0
         for _, labels in self._rows:
             layer = []
             for j in range(len(labels)):
                 r, c = divmod(j, per_row)
-                layer.append(QRectF(HIDDEN_LABEL_WIDTH + c * step, y + r * step, size, size))
+                layer.append(QRectF(left + HIDDEN_LABEL_WIDTH + c * step, y + r * step, size, size))
             rects.append(layer)
             y += -(-len(labels) // per_row) * step
         return rects
@@ -139,7 +141,8 @@ class HiddenMaps(QWidget):
                 continue
             first = layer_rects[0]
             painter.setPen(text)
-            painter.drawText(QRectF(0, first.top(), HIDDEN_LABEL_WIDTH - 4, first.height()),
+            painter.drawText(QRectF(first.left() - HIDDEN_LABEL_WIDTH, first.top(), HIDDEN_LABEL_WIDTH - 4,
+                                    first.height()),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"L{l + 1}")
             painter.setPen(frame)
             for rect, image in zip(layer_rects, images):
