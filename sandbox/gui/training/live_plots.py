@@ -246,29 +246,31 @@ class RangeFollower:
             pad = 0.5 * (1.0 - (y1 - y0))
             y0, y1 = y0 - pad, y1 + pad
         old = self._range
-        if old is not None and old[1] == x1:
+        if old is not None:
             _, _, o0, o1 = old
             keep_low = o0 <= y_min and y0 - o0 <= 1.0
             keep_high = o1 >= y_max and o1 - y1 <= 1.0
-            if keep_low and keep_high:
-                return
-            y0, y1 = (o0 if keep_low else y0), (o1 if keep_high else y1)
+            # a growing range grows half a decade further than it must (the next step comes later)
+            y0 = o0 if keep_low else (y0 - 0.5 if y0 < o0 else y0)
+            y1 = o1 if keep_high else (y1 + 0.5 if y1 > o1 else y1)
         wanted = (0.0, x1, y0, y1)
         if wanted != self._range:
             self._range = wanted
             self._setting = True
             try:
                 self.view.setRange(xRange=(0.0, x1), yRange=(y0, y1), padding=0.02)
+                # the new transform now, not in the next paint (which would then paint twice)
+                self.view.updateMatrix()
             finally:
                 self._setting = False
 
 
 def _nice_ceiling(x: float) -> float:
-    """The next of 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above x (at least 10): the x axis
-    is redrawn only at these steps, and at most a fifth of the plot stays empty."""
+    """The next of 1, 1.5, 2, 3, 4, 5, 7 × 10^k at or above x (at least 10): the axes are redrawn
+    only at these steps (each costs a few milliseconds), and at most a third of the plot stays empty."""
     x = max(float(x), 10.0)
     e = 10.0 ** np.floor(np.log10(x))
-    for m in (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+    for m in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0):
         if m * e >= x:
             return m * e
     return 10 * e
