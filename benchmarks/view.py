@@ -72,26 +72,28 @@ def time_export(view, repeats: int) -> list[float]:
     return times
 
 
-def time_change(document, view, repeats: int) -> tuple[list[float], list[float]]:
+def time_change(document, view, repeats: int) -> tuple[list[float], list[float], list[float]]:
     """Every weight changes (as after an update or a training report): the GUI thread's refresh and
     repaint, and the time until the new lines are on the screen (drawn by the worker thread on a
     dense network, meanwhile the previous picture is shown)."""
-    gui, ready = [], []
+    gui, cpu, ready = [], [], []
     for _ in range(repeats):
         for layer in document.experiment.network.layers:
             layer.weights *= -1.0
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         view.refresh()  # what a change does (on a dense network at most 5 times a second)
         repaint(view)
         gui.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
         cache = lines_cache(view)
         if cache is not None:
-            while cache.busy or cache.key != cache._requested:
+            while not cache.up_to_date:
+                QApplication.processEvents()
                 cache.wait()
                 QApplication.processEvents()
             repaint(view)
         ready.append((time.perf_counter() - start) * 1000)
-    return gui, ready
+    return gui, cpu, ready
 
 
 def measure(name: str, experiment: Experiment, repeats: int) -> dict:
@@ -107,7 +109,7 @@ def measure(name: str, experiment: Experiment, repeats: int) -> dict:
     repaint(view)
     edges = view.layout_.edge_count
     idle = time_draw(view, repeats)
-    gui, ready = time_change(document, view, repeats)
+    gui, cpu, ready = time_change(document, view, repeats)
     export = time_export(view, max(3, repeats // 3))
     start = time.perf_counter()
     document.set_position(0)  # a walkthrough begins: highlights and dimming
@@ -115,6 +117,7 @@ def measure(name: str, experiment: Experiment, repeats: int) -> dict:
     stepping = time_draw(view, repeats)
     view.close()
     return {"network": name, "edges": edges, "idle": statistics.median(idle), "changed": statistics.median(gui),
+            "changed_cpu": statistics.median(cpu),
             "ready": statistics.median(ready), "export": statistics.median(export),
             "stepping": statistics.median(stepping), "refresh": refresh_ms}
 
@@ -126,19 +129,22 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     rows = [measure("lecture 2-2-1", lecture(), args.repeats), measure("10 layers x 64", big(), args.repeats)]
-    print(f"network view, {WIDTH}x{HEIGHT} offscreen, median of {args.repeats} repaints of the viewport")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"network view, {WIDTH}x{HEIGHT} offscreen, median of {args.repeats} repaints of the viewport "
+          f"(load average {load:.2f} on {os.cpu_count()} cores)")
     print("redraw: nothing changed (hover, animation frame, exposed window);")
-    print("weights changed: all weights new, the GUI thread's refresh + repaint (a dense network shows its")
-    print("  previous lines meanwhile); new lines shown: until the worker thread's new lines are on screen;")
-    print("stepping: repaint with a step highlighted; export: a picture with every line drawn on the spot;")
-    print("walkthrough start: the engine computing the walkthrough of the update (first Step).")
-    header = ("network", "edges", "redraw", "weights changed", "new lines shown", "stepping", "export",
-              "walkthrough start")
-    print(f"{header[0]:<16} {header[1]:>7} {header[2]:>8} {header[3]:>16} {header[4]:>16} {header[5]:>9} "
-          f"{header[6]:>8} {header[7]:>18}   (ms)")
+    print("weights changed: all weights new, the GUI thread's refresh + repaint, wall time and the GUI thread's")
+    print("  CPU time (a dense network shows its previous lines meanwhile); new lines shown: until the worker")
+    print("  thread's new lines are on screen; stepping: repaint with a step highlighted;")
+    print("export: a picture with every line drawn on the spot; walkthrough start: the engine computing the")
+    print("  walkthrough of the update (first Step).")
+    header = ("network", "edges", "redraw", "weights changed", "(GUI CPU)", "new lines shown", "stepping",
+              "export", "walkthrough start")
+    print(f"{header[0]:<16} {header[1]:>7} {header[2]:>8} {header[3]:>16} {header[4]:>10} {header[5]:>16} "
+          f"{header[6]:>9} {header[7]:>8} {header[8]:>18}   (ms)")
     for r in rows:
-        print(f"{r['network']:<16} {r['edges']:>7} {r['idle']:>8.2f} {r['changed']:>16.2f} {r['ready']:>16.2f} "
-              f"{r['stepping']:>9.2f} {r['export']:>8.1f} {r['refresh']:>18.1f}")
+        print(f"{r['network']:<16} {r['edges']:>7} {r['idle']:>8.2f} {r['changed']:>16.2f} {r['changed_cpu']:>10.2f} "
+              f"{r['ready']:>16.2f} {r['stepping']:>9.2f} {r['export']:>8.1f} {r['refresh']:>18.1f}")
     del app
     return 0
 

@@ -4,15 +4,17 @@ Drawing 37,000 lines across the window costs some 50 ms of pixel filling, whatev
 dense network's lines item therefore shows a picture of its lines (rendered for the current zoom,
 scroll position and weights) and, when any of those change, keeps showing the previous picture,
 stretched to where it belongs, while a worker thread draws the new one (QPainter on a QImage is
-safe off the GUI thread, and PySide releases the GIL while it fills pixels). Only the newest
-request is drawn; the picture arrives a few tens of milliseconds later and replaces the old one.
+safe off the GUI thread, and PySide releases the GIL while it fills pixels). One daemon thread
+serves every view and draws only the newest request of each; asking never blocks the GUI thread.
+The picture arrives a few tens of milliseconds later and replaces the old one.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 
-from PySide6.QtCore import QLineF, QObject, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter, QPen, QTransform
 
 Buckets = list[tuple[QPen, list[QLineF]]]
@@ -32,20 +34,66 @@ def render_lines(buckets: Buckets, transform: QTransform, rect: QRect, antialias
     return image
 
 
+class _Worker:
+    """One thread for every line cache of the application: it draws the newest request of each."""
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._jobs: dict[int, tuple] = {}  # id(cache) -> (weak cache, key, buckets, transform, rect)
+        self._busy: set[int] = set()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, cache: "LineCache", job: tuple) -> None:
+        with self._condition:
+            self._jobs[id(cache)] = (weakref.ref(cache),) + job
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="network-lines", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+
+    def busy(self, cache: "LineCache") -> bool:
+        with self._condition:
+            return id(cache) in self._jobs or id(cache) in self._busy
+
+    def wait_idle(self, cache: "LineCache", timeout: float) -> None:
+        with self._condition:
+            self._condition.wait_for(lambda: not (id(cache) in self._jobs or id(cache) in self._busy), timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: bool(self._jobs))
+                ident, job = self._jobs.popitem()
+                self._busy.add(ident)
+            ref, key, buckets, transform, rect = job
+            try:
+                cache = ref()
+                if cache is not None:
+                    image = render_lines(buckets, transform, rect, cache.antialias)
+                    try:
+                        cache._delivered.emit(key, image, (transform, rect))
+                    except RuntimeError:  # the view was closed meanwhile
+                        pass
+                del cache
+            finally:
+                with self._condition:
+                    self._busy.discard(ident)
+                    self._condition.notify_all()
+
+
+_WORKER = _Worker()
+
+
 class LineCache(QObject):
-    """The newest picture of the lines, and at most one worker thread drawing the next one."""
+    """The newest picture of the lines; the shared worker thread draws the next one."""
 
     #: a new picture is ready (the item should repaint)
     ready = Signal()
-    _delivered = Signal(object, object, object)  # key, image, scene rect (from the worker thread)
+    _delivered = Signal(object, object, object)  # key, image, (transform, rect), from the worker thread
 
     def __init__(self, antialias: bool = False):
         super().__init__()
         self.antialias = antialias
-        self._lock = threading.Lock()
-        self._pending: tuple | None = None
-        self._working = False
-        self._thread: threading.Thread | None = None
         self.image: QImage | None = None
         self.key: tuple | None = None
         self.scene_rect = QRectF()
@@ -53,6 +101,7 @@ class LineCache(QObject):
         #: where the newest picture asked for is drawn (device transform and rectangle)
         self.requested_transform = QTransform()
         self.requested_rect = QRect()
+        self._job: tuple | None = None
         self._delivered.connect(self._on_delivered, Qt.ConnectionType.QueuedConnection)
 
     @staticmethod
@@ -65,24 +114,23 @@ class LineCache(QObject):
         self._store(key, render_lines(buckets, transform, rect, self.antialias), transform, rect)
 
     def request(self, key: tuple, buckets: Buckets, transform: QTransform, rect: QRect) -> None:
-        """Ask for the picture ``key``; the worker draws the newest request only."""
+        """Ask for the picture ``key``; the worker draws the newest request only. Never blocks."""
         if key == self.key or key == self._requested:
             return
         self._requested = key
         self.requested_transform, self.requested_rect = QTransform(transform), QRect(rect)
-        with self._lock:
-            self._pending = (key, buckets, QTransform(transform), QRect(rect))
-            if self._working:
-                return
-            self._working = True
-        self._thread = threading.Thread(target=self._work, name="network-lines", daemon=True)
-        self._thread.start()
+        # handed to the worker once this paint is over, so that the two never compete for the CPU
+        self._job = (key, buckets, QTransform(transform), QRect(rect))
+        QTimer.singleShot(0, self._submit)
+
+    def _submit(self) -> None:
+        job, self._job = self._job, None
+        if job is not None and job[0] == self._requested:
+            _WORKER.submit(self, job)
 
     def wait(self, timeout: float = 5.0) -> None:
-        """Block until the worker is idle (tests and benchmarks)."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        """Block until the worker has drawn what this cache asked for (tests and benchmarks)."""
+        _WORKER.wait_idle(self, timeout)
 
     @property
     def up_to_date(self) -> bool:
@@ -91,22 +139,7 @@ class LineCache(QObject):
 
     @property
     def busy(self) -> bool:
-        with self._lock:
-            return self._working
-
-    def _work(self) -> None:
-        while True:
-            with self._lock:
-                job, self._pending = self._pending, None
-                if job is None:
-                    self._working = False
-                    return
-            key, buckets, transform, rect = job
-            image = render_lines(buckets, transform, rect, self.antialias)
-            try:
-                self._delivered.emit(key, image, (transform, rect))
-            except RuntimeError:  # the view was closed meanwhile
-                return
+        return self._job is not None or _WORKER.busy(self)
 
     def _on_delivered(self, key: tuple, image: QImage, where: tuple) -> None:
         if key != self._requested:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from sandbox.explain.markup import to_html
@@ -35,6 +35,8 @@ class NeuronsItem(QGraphicsItem):
         self._value_scale = 1.0
         self.loss_caption = ""
         self._groups: list | None = None
+        self._points: list[list[QPointF]] | None = None
+        self._bias_points: list[list[QPointF] | None] = []
         self._texts_drawn = True
         # redrawn only when values, highlights or the zoom change: a hover elsewhere is a blit
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -113,55 +115,66 @@ class NeuronsItem(QGraphicsItem):
         draw_text(painter, self.loss_caption, tx, y + 10, big - 3)
 
     def _paint_neurons_fast(self, painter: QPainter) -> None:
-        """Zoomed out: circles only, one path per fill colour (hundreds of neurons in a few calls)."""
+        """Zoomed out: circles only, drawn as wide round points, a few drawPoints calls per fill colour
+        (hundreds of neurons, no Python loop over them while painting)."""
         layout, state = self._layout, self._state
         r = layout.radius
+        if self._points is None:  # the layout never changes: its points are made once
+            self._points = [[QPointF(x, y) for x, y in c.tolist()] for c in layout.centres]
+            self._bias_points = [None if c is None else [QPointF(x, y) for x, y in c.tolist()]
+                                 for c in layout.bias_centres]
         if self._groups is None:
-            groups: dict[tuple, QPainterPath] = {}
-            for l, centres in enumerate(layout.centres):
-                values = state.values[l]
-                for j, (x, y) in enumerate(centres.tolist()):
-                    v = float(values[j])
-                    if l == 0:
-                        key = ("input", 0)
-                    elif math.isnan(v):
-                        key = ("unknown", 0)
-                    else:
-                        key = ("neg" if v < 0 else "pos", min(8, int(abs(v) / self._value_scale * 8.999)))
-                    groups.setdefault(key, QPainterPath()).addEllipse(QPointF(x, y), r, r)
-            side = r * BIAS_SIDE * 2
-            for l, centres in enumerate(layout.bias_centres):
-                if centres is None:
-                    continue
-                for j, (x, y) in enumerate(centres.tolist()):
-                    b = float(state.biases[l][j])
-                    key = ("bias", -1 if b < 0 else 1 if b > 0 else 0)
-                    groups.setdefault(key, QPainterPath()).addRect(QRectF(x - side / 2, y - side / 2, side, side))
-            self._groups = list(groups.items())
-        for (kind, level), path in self._groups:
+            self._groups = self._fast_groups()
+        if self._highlights.neurons:  # a glow ring around the active neurons, under them
+            glow = [self._points[l][j] for l, j in list(self._highlights.neurons)[:2000]]
+            painter.setPen(QPen(palette.HIGHLIGHT, r * 2.7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.drawPoints(glow)
+        for (kind, level), points in self._groups:
+            cap = Qt.PenCapStyle.SquareCap if kind == "bias" else Qt.PenCapStyle.RoundCap
+            size = r * BIAS_SIDE * 2 if kind == "bias" else 2 * r
             if kind == "input":
-                fill, pen = palette.INPUT_FILL, QPen(palette.INK, 1.2)
+                fill, edge, width = palette.INPUT_FILL, palette.INK, 1.2
             elif kind == "unknown":
-                fill, pen = palette.NEURON_FILL, QPen(palette.FAINT, 1.2)
+                fill, edge, width = palette.NEURON_FILL, palette.FAINT, 1.2
             elif kind == "bias":
-                fill = QColor("white") if level == 0 else palette.sign_color(level)
-                pen = QPen(palette.INK, 0.8)
+                fill, edge, width = (QColor("white") if level == 0 else palette.sign_color(level)), palette.INK, 0.8
             else:
                 sign = -1.0 if kind == "neg" else 1.0
-                fill, pen = palette.tint(sign * (level + 0.5) / 9, 1.0), QPen(palette.INK, 1.2)
-            painter.setPen(pen)
-            painter.setBrush(fill)
-            painter.drawPath(path)
-        glow = QColor(palette.HIGHLIGHT)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(glow, max(2.0, r * 0.3)))
-        for l, j in list(self._highlights.neurons)[:2000]:
-            x, y = layout.centres[l][j]
-            painter.drawEllipse(QPointF(float(x), float(y)), r * 1.2, r * 1.2)
+                fill, edge, width = palette.tint(sign * (level + 0.5) / 9, 1.0), palette.INK, 1.2
+            painter.setPen(QPen(edge, size + width, Qt.PenStyle.SolidLine, cap))
+            painter.drawPoints(points)
+            painter.setPen(QPen(fill, size - width, Qt.PenStyle.SolidLine, cap))
+            painter.drawPoints(points)
         if self._hovered and self._hovered[0] == "neuron":
             x, y = layout.centres[self._hovered[1]][self._hovered[2]]
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(palette.HIGHLIGHT, 3.0))
             painter.drawEllipse(QPointF(float(x), float(y)), r, r)
+
+    def _fast_groups(self) -> list[tuple[tuple, list[QPointF]]]:
+        """The neurons' and biases' points grouped by fill (sign and size of the value)."""
+        state = self._state
+        groups: list[tuple[tuple, list[QPointF]]] = []
+        merged: dict[tuple, list[QPointF]] = {}
+        for l, points in enumerate(self._points):
+            if l == 0:
+                merged.setdefault(("input", 0), []).extend(points)
+                continue
+            values = np.asarray(state.values[l], dtype=float)
+            unknown = np.isnan(values)
+            levels = np.minimum(8, (np.abs(np.where(unknown, 0.0, values)) / self._value_scale * 8.999).astype(int))
+            codes = np.where(unknown, -100, np.where(values < 0, -1 - levels, levels))
+            for code in np.unique(codes).tolist():
+                key = ("unknown", 0) if code == -100 else ("neg", -1 - code) if code < 0 else ("pos", code)
+                merged.setdefault(key, []).extend(points[i] for i in np.flatnonzero(codes == code).tolist())
+        for l, points in enumerate(self._bias_points):
+            if points is None:
+                continue
+            signs = np.sign(np.asarray(state.biases[l], dtype=float)).astype(int)
+            for sign in np.unique(signs).tolist():
+                merged.setdefault(("bias", sign), []).extend(points[i] for i in np.flatnonzero(signs == sign).tolist())
+        groups.extend(merged.items())
+        return groups
 
     def _paint_neuron(self, painter: QPainter, l: int, j: int, c: np.ndarray, with_text: bool) -> None:
         layout, state = self._layout, self._state
