@@ -90,6 +90,20 @@ def set_legend_columns(plot: pg.PlotWidget) -> None:
     legend = plot.getPlotItem().legend
     if legend is not None and legend.items:
         legend.setColumnCount(len(legend.items))
+    fit_title(plot)
+
+
+def fit_title(plot: pg.PlotWidget) -> None:
+    """Hide the title when the plot is too narrow for it and the legend side by side (the legend,
+    the axis label and the dock's title still say what the plot shows)."""
+    item = getattr(plot, "plotItem", None)  # None while pyqtgraph is still building the widget
+    if item is None:
+        return
+    legend, label = item.legend, item.titleLabel
+    if legend is None or label is None or label.item is None:
+        return
+    needed = label.item.boundingRect().width() + legend.boundingRect().width() + 40
+    label.item.setVisible(needed <= item.width())
 
 
 def set_empty(plot: pg.PlotWidget, empty: bool) -> None:
@@ -114,7 +128,15 @@ def _x_range(plot: pg.PlotWidget, n: int) -> None:
         plot.enableAutoRange(axis="x")
 
 
-class LossPlot(pg.PlotWidget):
+class HistoryPlot(pg.PlotWidget):
+    """A plot of the history dock: keeps its title and legend from overlapping when resized."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        fit_title(self)
+
+
+class LossPlot(HistoryPlot):
     """Batch loss per iteration."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -147,7 +169,7 @@ class LossPlot(pg.PlotWidget):
         return np.zeros(0) if y is None else np.asarray(y)
 
 
-class GradientPlot(pg.PlotWidget):
+class GradientPlot(HistoryPlot):
     """‖∂E/∂W‖ of each layer per iteration, log y axis, one colour per layer, with a legend."""
 
     def __init__(self, parent: QWidget | None = None):
