@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 
@@ -234,9 +233,11 @@ def torch_loop(exp: Experiment):
 # ---- timing -------------------------------------------------------------------------------------
 
 def time_per_iteration(steps: dict, iterations: int, repeats: int) -> dict:
-    """Median over ``repeats`` rounds of the mean time of one call over ``iterations`` calls, in seconds.
+    """Best over ``repeats`` rounds of the mean time of one call over ``iterations`` calls, in seconds.
 
-    The variants take turns within every round, so that a busy machine slows them all alike.
+    The variants take turns within every round, so that a busy machine slows them all alike, and
+    each keeps its fastest round: slower rounds are other processes getting in the way (as
+    ``timeit`` advises), and on a shared machine the median moves by tens of percent between runs.
     """
     for step in steps.values():  # warm up
         for _ in range(max(3, iterations // 10)):
@@ -248,7 +249,7 @@ def time_per_iteration(steps: dict, iterations: int, repeats: int) -> dict:
             for _ in range(iterations):
                 step()
             times[name].append((time.perf_counter() - start) / iterations)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return {name: min(t) for name, t in times.items()}
 
 
 def largest_differences(make) -> tuple[float, float | None]:
@@ -286,10 +287,10 @@ def main(argv: list[str] | None = None) -> int:
         ("2-8x6-1 tanh, batch 10", tanh_case, 2000),
         ("784-128-64-10, batch 64", mnist_case, 200),
     ]
-    repeats = 3 if args.quick else 7
+    repeats = 3 if args.quick else 9
     print(f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ", torch not installed")
-          + "; float64, one thread; time per iteration, median of "
-          + f"{repeats} repeats")
+          + "; float64, one thread; time per iteration, best of "
+          + f"{repeats} rounds")
     header = (f"| {'case':<24} | {'engine':>11} | {'engine, no metrics':>18} | {'bare numpy':>11} | "
               f"{'PyTorch':>11} | {'engine/bare':>11} | {'no metrics/bare':>15} | {'torch/engine':>12} |")
     print(header)

@@ -89,6 +89,22 @@ class FlatLayout:
                 return False
         return True
 
+    def split(self, buffer: Array) -> tuple[list[Array], list[Array | None]]:
+        """Per-layer weights and biases as views into ``buffer`` (a copy of the parameter buffer)."""
+        weights: list[Array] = []
+        biases: list[Array | None] = []
+        offset = 0
+        for w, b in zip(self.weights, self.biases):
+            n = w.size
+            weights.append(buffer[offset:offset + n].reshape(w.shape))
+            offset += n
+            if b is None:
+                biases.append(None)
+            else:
+                biases.append(buffer[offset:offset + b.size])
+                offset += b.size
+        return weights, biases
+
     def trainable(self) -> list[bool]:
         """The layers' current trainable flags, in the optimizer's order (they may change at any time)."""
         flags: list[bool] = []

@@ -222,7 +222,16 @@ class Trainer:
         batches = batching.epoch_batches(self.n_samples, self.epoch)
         if not batching.shuffle:  # contiguous runs: slicing gives views, no copies
             batches = [slice(int(b[0]), int(b[-1]) + 1) for b in batches]
-        self._epoch_batches = [(b, data.inputs[b], data.targets[b]) for b in batches]
+            self._epoch_batches = [(b, data.inputs[b], data.targets[b]) for b in batches]
+        else:  # the epoch's order gathered once; each batch is a run of it (the same numbers as gathering each)
+            order = np.concatenate(batches) if len(batches) > 1 else batches[0]
+            inputs, targets = data.inputs[order], data.targets[order]
+            runs, start = [], 0
+            for b in batches:
+                stop = start + len(b)
+                runs.append((b, inputs[start:stop], targets[start:stop]))
+                start = stop
+            self._epoch_batches = runs
         self._epoch_of_batches = self.epoch
 
     # ---- the fast path ---------------------------------------------------------------------
@@ -295,9 +304,17 @@ class Trainer:
 
     def _keep_snapshot(self) -> None:
         """Copy the state about to be updated (its loss is finite) if its weights are all finite."""
-        state = self.network.state()
-        if all(np.isfinite(p).all() for group in state for p in group if p is not None):
-            self._snapshot = (self.iteration, state, self.optimizer.snapshot(), self.optimizer.steps_taken)
+        layout = self._layout
+        if layout is not None and layout.valid_for(self.network):  # one copy of the one buffer
+            values = layout.parameters_buffer.copy()
+            if not np.isfinite(values).all():
+                return
+            state = layout.split(values)
+        else:
+            state = self.network.state()
+            if not all(np.isfinite(p).all() for group in state for p in group if p is not None):
+                return
+        self._snapshot = (self.iteration, state, self.optimizer.snapshot(), self.optimizer.steps_taken)
 
     def _recover(self, loss: float) -> None:
         lr = self.learning_rate
