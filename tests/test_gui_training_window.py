@@ -46,15 +46,15 @@ def messages(monkeypatch):
 
 
 def open_window(qtbot, name: str, keep: bool = True):
-    """A main window on a shipped network; ``keep``: qtbot closes it after the test."""
+    """A main window on a shipped network, shown; ``keep``: qtbot closes it after the test."""
     from sandbox.gui import MainWindow
 
     w = MainWindow(resource_file("networks", name))
-    if keep:
-        qtbot.addWidget(w)
     w.resize(1400, 900)
     w.show()
-    qtbot.waitExposed(w)
+    if keep:
+        qtbot.addWidget(w)
+        qtbot.waitExposed(w)
     return w
 
 
