@@ -45,6 +45,8 @@ class Experiment:
     batching: Batching = field(default_factory=Batching)
     #: how the file gave its data (inline, generator or csv), kept so that saving writes it back
     data_source: dict = field(default_factory=dict)
+    #: the folder a relative CSV path in ``data_source`` is relative to (the loaded file's folder)
+    data_folder: str | None = None
     #: file-level init, and each layer's own (None where the layer has none)
     init: Init | None = None
     layer_inits: list[Init | None] = field(default_factory=list)

@@ -49,11 +49,14 @@ def loads_experiment(text: str, base_dir: str | os.PathLike | None = None, sourc
     if problems:
         raise NetworkFileError(source, problems)
     try:
-        return build_experiment(doc, csv_data)
+        experiment = build_experiment(doc, csv_data)
     except _BuildProblem as e:
         raise NetworkFileError(source, [e.problem]) from None
     except (ValueError, TypeError, OverflowError, MemoryError) as e:  # a gap in validation: still one error type
         raise NetworkFileError(source, [Problem("file", f"cannot be built: {e}")]) from None
+    if base_dir is not None:
+        experiment.data_folder = str(Path(base_dir).resolve())
+    return experiment
 
 
 def parse_document(text: str, source: str = "<string>"):

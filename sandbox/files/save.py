@@ -13,8 +13,9 @@ same bytes, and the shipped examples are byte-for-byte what saving them gives):
   ``preactivation_labels`` (not ``net_<label>``), ``trainable`` (something frozen), a layer's
   ``init`` and the file-level ``init`` (set), ``schedule`` (set), ``regularization`` (not none),
   ``seed`` (set);
-* ``data`` as the file gave it (inline, generator or CSV) when the experiment's data still
-  matches the inline numbers; otherwise the experiment's data as inline numbers;
+* ``data`` as the file gave it (inline, generator or CSV) when that still gives exactly the
+  experiment's data (a CSV path written relative to the saved file's folder); otherwise, e.g. after
+  a number was edited in the app, the experiment's data as inline numbers;
 * numbers as Python writes floats (the shortest text that reads back to the same float64);
   sorted keys, 2-space indentation, lists of plain values on one line, a final newline.
 """
@@ -30,9 +31,11 @@ import json
 
 import numpy as np
 
-from ..engine import Experiment, Init
+from ..engine import Dataset, Experiment, Init
 from . import schema as S
 from .errors import NetworkFileError, Problem
+from .load import build_data
+from .validate import Checker, check_csv
 
 
 def _floats(a) -> list:
@@ -71,21 +74,54 @@ def _layer_dict(exp: Experiment, i: int) -> dict:
     return d
 
 
-def _data_dict(exp: Experiment) -> dict:
+def _data_dict(exp: Experiment, folder: Path | None) -> dict:
     source = exp.data_source or {}
     data = exp.data
-    if "generator" in source or "csv" in source:
-        return dict(source)
-    if "inputs" in source and _same(source.get("inputs"), data.inputs) and _same(source.get("targets"), data.targets):
+    if "generator" in source:
+        if _same_dataset(build_data(source, None, exp.seed or 0), data):
+            return dict(source)
+    elif "csv" in source:
+        written = _csv_entry(exp, source, folder)
+        if written is not None:
+            return written
+    elif "inputs" in source and _same(source.get("inputs"), data.inputs) and _same(source.get("targets"), data.targets):
         if not data.has_test and "test_inputs" not in source:
             return dict(source)
         if _same(source.get("test_inputs"), data.test_inputs) and _same(source.get("test_targets"), data.test_targets):
             return dict(source)
+    # the data no longer is what the source gives (numbers edited in the app): write the numbers
     d = {"inputs": _floats(data.inputs), "targets": _floats(data.targets)}
     if data.has_test:
         d["test_inputs"] = _floats(data.test_inputs)
         d["test_targets"] = _floats(data.test_targets)
     return d
+
+
+def _csv_entry(exp: Experiment, source: dict, folder: Path | None) -> dict | None:
+    """The CSV source with its path relative to ``folder`` (where the file is written), or None when the
+    CSV can no longer be read or no longer gives the experiment's data."""
+    given = Path(source["csv"])
+    resolved = given if given.is_absolute() else Path(exp.data_folder or ".") / given
+    checker = Checker()
+    csv_data = check_csv(checker, {**source, "csv": str(resolved)}, None, None, None)
+    if checker.problems or csv_data is None:
+        return None
+    if not _same_dataset(build_data(source, csv_data, exp.seed or 0), exp.data):
+        return None
+    entry = dict(source)
+    if folder is not None and not (not given.is_absolute() and exp.data_folder is not None
+                                   and Path(exp.data_folder).resolve() == folder.resolve()):
+        try:
+            entry["csv"] = Path(os.path.relpath(resolved.resolve(), folder.resolve())).as_posix()
+        except ValueError:  # another drive (Windows): only an absolute path reaches it
+            entry["csv"] = resolved.resolve().as_posix()
+    return entry
+
+
+def _same_dataset(a: Dataset, b: Dataset) -> bool:
+    return all(x.shape == y.shape and np.array_equal(x, y) for x, y in (
+        (a.inputs, b.inputs), (a.targets, b.targets), (a.test_inputs, b.test_inputs),
+        (a.test_targets, b.test_targets)))
 
 
 def _same(given, array: np.ndarray) -> bool:
@@ -95,8 +131,9 @@ def _same(given, array: np.ndarray) -> bool:
         return False
 
 
-def experiment_to_dict(exp: Experiment) -> dict:
-    """The canonical file content of an experiment (see the module's docstring)."""
+def experiment_to_dict(exp: Experiment, folder: str | os.PathLike | None = None) -> dict:
+    """The canonical file content of an experiment (see the module's docstring); ``folder`` is where the
+    file goes (a CSV path is written relative to it)."""
     net = exp.network
     d: dict = {
         "format": S.FORMAT,
@@ -108,7 +145,7 @@ def experiment_to_dict(exp: Experiment) -> dict:
         "optimizer": {"name": exp.optimizer.name, "learning_rate": float(exp.optimizer.learning_rate),
                       **{k: (v if isinstance(v, bool) else float(v)) for k, v in exp.optimizer.options.items()}},
         "batch": {"mode": exp.batching.mode, "shuffle": bool(exp.batching.shuffle), "seed": int(exp.batching.seed)},
-        "data": _data_dict(exp),
+        "data": _data_dict(exp, None if folder is None else Path(folder)),
     }
     if exp.batching.mode == "minibatch":
         d["batch"]["size"] = int(exp.batching.size)
@@ -168,16 +205,16 @@ def dumps_document(doc: dict) -> str:
     return _dump(doc, 0, "") + "\n"
 
 
-def dumps_experiment(exp: Experiment) -> str:
+def dumps_experiment(exp: Experiment, folder: str | os.PathLike | None = None) -> str:
     """The canonical file text of an experiment; refuses NaN and infinity (``NetworkFileError``)."""
-    return dumps_document(experiment_to_dict(exp))
+    return dumps_document(experiment_to_dict(exp, folder))
 
 
 def save_experiment(exp: Experiment, path: str | os.PathLike) -> None:
     """Write the experiment to ``path`` atomically: the old file stays intact if anything fails."""
     path = Path(path)
     try:
-        text = dumps_experiment(exp)
+        text = dumps_experiment(exp, path.parent)
     except NetworkFileError as e:
         raise NetworkFileError(path, e.problems) from None
     write_atomically(path, text.encode("utf-8"))

@@ -188,6 +188,10 @@ class DatasetSection(SettingsSection):
         return True
 
     def _base_dir(self) -> Path | None:
+        """The folder a relative CSV path is read from: the loaded file's (saving elsewhere rewrites the path)."""
+        folder = self.experiment.data_folder
+        if folder is not None:
+            return Path(folder)
         path = self.document.path
         return path.parent if path is not None else None
 
