@@ -305,20 +305,25 @@ def cmd_train(args) -> int:
         return False
 
     def on_sigint(signum, frame) -> None:
-        if state["stop"]:  # a second Ctrl-C: stop right now
+        if state["stop"]:  # a second Ctrl-C: stop right now, perhaps in the middle of an update
             raise KeyboardInterrupt
-        state["stop"] = True
+        state["stop"] = True  # the first: stop after this iteration, and keep what was trained
 
     previous = _install_sigint(on_sigint)
     print(f"training {args.file}: {total} {unit}{'s' if total != 1 else ''} "
           f"({trainer.batches_per_epoch} iteration{'s' if trainer.batches_per_epoch != 1 else ''} per epoch); "
           f"Ctrl-C stops and keeps what was trained", file=sys.stderr, flush=True)
     started = time.monotonic()
-    interrupted = False
     try:
         trainer.run(iterations=args.iterations, epochs=args.epochs, should_stop=should_stop, on_epoch=on_epoch)
     except KeyboardInterrupt:
-        interrupted = True
+        # the weights may be half updated: nothing of them is written
+        progress.finish()
+        if log is not None:
+            log.close()
+        print(f"interrupted twice (Ctrl-C): stopped at once, in the middle of iteration {trainer.iteration + 1}; "
+              f"nothing was written{' to ' + args.out if args.out else ''}", file=sys.stderr)
+        return 130
     except DivergenceError as e:
         progress.finish()
         if log is not None:
@@ -329,7 +334,7 @@ def cmd_train(args) -> int:
         return 1
     finally:
         _restore_sigint(previous)
-    interrupted = interrupted or state["stop"]
+    interrupted = state["stop"]
     seconds = time.monotonic() - started
     progress.update(done(), trainer.epoch, trainer.iteration, state["loss"], final=True)
     progress.finish()

@@ -235,3 +235,20 @@ def test_the_log_gives_each_epoch_the_learning_rate_it_was_trained_with(tmp_path
     # and each epoch's loss went down with the rate it had (the lecture's example keeps improving)
     losses = [r["train_loss"] for r in records]
     assert losses == sorted(losses, reverse=True)
+
+
+def test_a_second_ctrl_c_stops_at_once_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    """The second Ctrl-C may land in the middle of an update: half-updated weights are never written."""
+    import sandbox.engine.trainer as trainer_module
+    from sandbox.cli import main
+
+    def interrupted_twice(self, *args, **kwargs):
+        signal.raise_signal(signal.SIGINT)  # the first: stop after this iteration
+        signal.raise_signal(signal.SIGINT)  # the second: at once
+
+    monkeypatch.setattr(trainer_module.Trainer, "run", interrupted_twice)
+    out = tmp_path / "never.json"
+    status = main(["train", str(LECTURE), "--epochs", "5", "--out", str(out)])
+    assert status == 130
+    assert not out.exists()
+    assert "nothing was written to" in capsys.readouterr().err
