@@ -177,10 +177,10 @@ def peak_decimate(x: Array, y: Array, x0: float, x1: float, bins: int) -> tuple[
         return x, y
     k = int(np.ceil(n / bins))
     m = n // k
-    xs = x[: m * k: k]
     ys = y[: m * k].reshape(m, k)
     lo, hi = np.fmin.reduce(ys, axis=1), np.fmax.reduce(ys, axis=1)
-    xo = np.repeat(xs, 2)
+    xo = np.empty(2 * m)  # each bin's low at its first x, its high at its last: the curve ends at the data's end
+    xo[0::2], xo[1::2] = x[: m * k: k], x[k - 1: m * k: k]
     yo = np.empty(2 * m)
     yo[0::2], yo[1::2] = lo, hi
     if m * k < n:  # the last, partial bin: its points as they are
