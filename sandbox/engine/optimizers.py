@@ -44,19 +44,58 @@ class Optimizer:
         """One update of every trainable parameter, in place, with learning rate ``lr``."""
         self.ensure_state(params)
         self.steps_taken += 1
+        self.prepare_step(lr)
         for p, g, st, on in zip(params, grads, self.state, trainable):
             if on:
                 self.update(p, g, st, lr)
 
+    def prepare_step(self, lr: float) -> None:
+        """What one step computes once for all parameters (after ``steps_taken`` has counted it)."""
+
     def update(self, p: Array, g: Array, st: dict[str, Array], lr: float) -> None:
         raise NotImplementedError
 
-    def step_flat(self, param: Array, grad: Array, count: int, lr: float) -> bool:
-        """Update ``count`` parameters kept in one array, all trainable, in one go if this optimizer can.
+    def step_flat(self, param: Array, grad: Array, params: list[Array], lr: float) -> bool:
+        """Update every parameter at once: ``params`` are consecutive views into ``param`` (all trainable)
+        and ``grad`` holds their gradients in the same layout.
 
-        Returns False (and changes nothing) when it cannot; ``step`` must then be used.
+        The state is kept the same way (each parameter's state arrays are views into one array per
+        state name), so one elementwise update of the whole buffer gives exactly the numbers of
+        updating parameter by parameter. Returns False (changing nothing) when ``step`` must be used.
         """
-        return False
+        flat = self._flat_state(param, params)
+        self.steps_taken += 1
+        self.prepare_step(lr)
+        self.update(param, grad, flat, lr)
+        return True
+
+    def _flat_state(self, param: Array, params: list[Array]) -> dict[str, Array]:
+        """One array per state name laid out like ``param``, with ``self.state`` made of views into it
+        (built again, values kept, when the state was replaced, copied or reshaped)."""
+        names = tuple(self.state_names)
+        flat = getattr(self, "_flat", None)
+        state = self.state
+        # the same list as built below (not replaced), not a deep copy of it (whose arrays own their data)
+        if (flat is not None and state is self._flat_views and len(state) == len(params) and tuple(flat) == names
+                and (not names or (flat[names[0]].shape == param.shape and state[0][names[0]].base is flat[names[0]]))):
+            return flat
+        self.ensure_state(params)
+        flat = {name: np.zeros_like(param) for name in names}
+        views: list[dict[str, Array]] = []
+        offset = 0
+        for p, st in zip(params, self.state):
+            n = p.size
+            entry = {}
+            for name in names:
+                view = flat[name][offset:offset + n].reshape(p.shape)
+                if name in st:
+                    view[...] = st[name]
+                entry[name] = view
+            views.append(entry)
+            offset += n
+        self.state = self._flat_views = views
+        self._flat = flat
+        return flat
 
     def snapshot(self) -> list[dict[str, Array]]:
         return [{k: v.copy() for k, v in s.items()} for s in self.state]
@@ -101,11 +140,11 @@ class SGD(Optimizer):
             if on:
                 p -= lr * g
 
-    def step_flat(self, param: Array, grad: Array, count: int, lr: float) -> bool:
+    def step_flat(self, param: Array, grad: Array, params: list[Array], lr: float) -> bool:
         if self.momentum:
-            return False
-        if len(self.state) != count:
-            self.state = [{} for _ in range(count)]
+            return super().step_flat(param, grad, params, lr)
+        if len(self.state) != len(params):
+            self.state = [{} for _ in params]
         self.steps_taken += 1
         param -= lr * grad  # elementwise: the same numbers as parameter by parameter
         return True
@@ -227,15 +266,10 @@ class Adam(Optimizer):
     title = "Adam"
     state_names = ("exp_avg", "exp_avg_sq")
 
-    def step(self, params, grads, trainable, lr):
-        self.ensure_state(params)
-        self.steps_taken += 1
+    def prepare_step(self, lr):
         t = self.steps_taken
         self._step_size = lr / (1.0 - self.beta1 ** t)
         self._root_bias2 = math.sqrt(1.0 - self.beta2 ** t)
-        for p, g, st, on in zip(params, grads, self.state, trainable):
-            if on:
-                self.update(p, g, st, lr)
 
     def update(self, p, g, st, lr):
         m = st["exp_avg"]

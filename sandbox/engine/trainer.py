@@ -287,7 +287,7 @@ class Trainer:
             else:
                 trainable = layout.trainable()
                 if not (all(trainable) and self.optimizer.step_flat(
-                        layout.parameters_buffer, layout.gradients_buffer, len(trainable), lr)):
+                        layout.parameters_buffer, layout.gradients_buffer, layout.params, lr)):
                     self.optimizer.step(layout.params, layout.grads, trainable, lr)
                 if self.record_gradients:
                     self.history.add_flat(loss, layout)
