@@ -66,10 +66,15 @@ class BinaryCrossEntropy(Loss):
 
     def per_sample(self, y: Array, t: Array, z: Array, output_activation: str) -> Array:
         if output_activation == "sigmoid":
-            # −t log σ(z) − (1 − t) log(1 − σ(z)) = t·softplus(−z) + (1 − t)·softplus(z), where
-            # softplus(±z) = max(±z, 0) + log1p(e^−|z|) share their second term (computed once)
-            tail = np.log1p(np.exp(-np.abs(z)))
-            losses = t * (np.maximum(-z, 0.0) + tail) + (1.0 - t) * (np.maximum(z, 0.0) + tail)
+            # −t log σ(z) − (1 − t) log(1 − σ(z)) = t·softplus(−z) + (1 − t)·softplus(z)
+            #   = max(z, 0) − t·z + log1p(e^−|z|), never overflowing (in place: fewer numpy calls)
+            tail = np.abs(z)
+            np.negative(tail, out=tail)
+            np.exp(tail, out=tail)
+            np.log1p(tail, out=tail)
+            losses = np.maximum(z, 0.0)
+            losses -= t * z
+            losses += tail
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 log_y = np.maximum(np.log(y), LOG_FLOOR)
