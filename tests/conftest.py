@@ -32,6 +32,16 @@ def lecture() -> Experiment:
     return lecture_experiment()
 
 
+@pytest.fixture
+def isolated_settings(tmp_path, qapp):
+    """A settings file of the test's own: no remembered layout, recent files or speed leak in or out."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield tmp_path / "settings"
+
+
 @pytest.fixture(autouse=True)
 def no_thread_left_running(request):
     """Fail any test that leaves a QThread running (only checked once Qt has been imported)."""

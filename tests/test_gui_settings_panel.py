@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox  # noqa: E402
 
 from sandbox.engine import Dataset, Experiment, Init, Layer, Network, Regularization, Schedule  # noqa: E402
@@ -412,9 +412,7 @@ def test_opening_another_file_refreshes_the_panel(qtbot, panel):
 # ---- while training runs in the real window ------------------------------------------------------
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+def window(qtbot, tmp_path, monkeypatch, isolated_settings):
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
     from sandbox.gui import MainWindow
 

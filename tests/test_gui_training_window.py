@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from sandbox.gui.icons import resource_file  # noqa: E402
@@ -22,12 +22,7 @@ from sandbox.gui.settings_commands import SettingCommand  # noqa: E402
 MAX_GAP_MS = 100.0
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, qapp):
-    """Each test gets its own settings file: no remembered layout or recent files leak in."""
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture

@@ -20,12 +20,7 @@ from sandbox.engine import Layer, Network  # noqa: E402
 LECTURE_STEPS = 19
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, qapp):
-    """Each test gets its own settings file, so recent files and geometry never leak."""
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import ast
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -17,9 +16,7 @@ EXPORT_ACTIONS = ["copyMarkdownAction", "exportMarkdownAction", "exportNetworkPn
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+def window(qtbot, tmp_path, monkeypatch, isolated_settings):
     errors = []
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a, **k: errors.append(a[2])))
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: errors.append(a[2])))
