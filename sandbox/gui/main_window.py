@@ -253,8 +253,8 @@ class MainWindow(QMainWindow):
 
     # ---- training hook (issue 5) ------------------------------------------------------------------
     def _setup_training(self) -> None:
-        """Where live training hooks in: ``trainAction`` (checkable) exists; the training view binds
-        it, the plots (``set_history``) and the document here."""
+        """Live training: the training view binds ``trainAction``, the history plots (whatever changed
+        them: stepping, training, undo), the status bar, the settings and decision-boundary docks."""
         from .training.view import LiveTraining  # issue 5: worker thread, live plots, settings panel
 
         self.training = LiveTraining(self)
@@ -280,10 +280,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.document.is_modified)
 
     def _on_history_changed(self) -> None:
-        history = self.document.trainer.history
-        self.loss_plot.set_history(history.loss)
-        self.gradient_plot.set_history(history.weight_grad_norms)
-        self._update_status()
+        self._update_status()  # (the plots are fed by the training view's live curves)
 
     def _update_status(self) -> None:
         t = self.document.trainer

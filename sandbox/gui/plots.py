@@ -1,6 +1,7 @@
 """The history plots (pyqtgraph): loss per iteration (``lossPlot``) and the L2 norm of each layer's
-weight gradient per iteration, log scale (``gradientPlot``). Both are fed from ``trainer.history``
-by ``set_history``; the training view may call it as often as it likes (≤ ~30×/s).
+weight gradient per iteration, log scale (``gradientPlot``). The widgets and their style live here;
+``training/live_plots.py`` feeds their curves (iterations stepped by hand or trained, undo, another
+network).
 
 Each plot has its title on the left of its top row and its legend, in one line, on the right of
 that row, so the legend never covers a curve; before the first iteration it shows a short hint
@@ -120,14 +121,6 @@ def set_empty(plot: pg.PlotWidget, empty: bool) -> None:
         hint.setPos(0.5 * (EMPTY_X[0] + EMPTY_X[1]), 0.5 * (y0 + y1))
 
 
-def _x_range(plot: pg.PlotWidget, n: int) -> None:
-    """A few iterations: show a fixed stretch (1..10) so one point does not fill the plot."""
-    if n < 10:
-        plot.setXRange(0.5, 10.5, padding=0)
-    else:
-        plot.enableAutoRange(axis="x")
-
-
 class HistoryPlot(pg.PlotWidget):
     """A plot of the history dock: keeps its title and legend from overlapping when resized."""
 
@@ -149,22 +142,8 @@ class LossPlot(HistoryPlot):
         set_legend_columns(self)
         set_empty(self, True)
 
-    def set_history(self, losses: np.ndarray) -> None:
-        losses = np.asarray(losses, dtype=float)
-        x = np.arange(1, losses.size + 1)
-        self.curve.setData(x, losses)
-        self.curve.setSymbol("o" if losses.size <= 200 else None)
-        set_empty(self, losses.size == 0)
-        if not losses.size:
-            return
-        _x_range(self, losses.size)
-        if losses.size and np.all(np.isfinite(losses)) and losses.size < 10:
-            self.setYRange(0, float(losses.max()) * 1.15 or 1.0, padding=0)
-        else:
-            self.enableAutoRange(axis="y")
-
     def values(self) -> np.ndarray:
-        """The plotted losses (for tests)."""
+        """The batch losses drawn (decimated on long runs)."""
         y = self.curve.yData
         return np.zeros(0) if y is None else np.asarray(y)
 
@@ -200,19 +179,6 @@ class GradientPlot(HistoryPlot):
                                          symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None))
         set_legend_columns(self)
 
-    def set_history(self, norms: np.ndarray) -> None:
-        """``norms`` has shape (iterations, layers)."""
-        norms = np.asarray(norms, dtype=float)
-        self.set_layers(norms.shape[1] if norms.ndim == 2 else 0)
-        x = np.arange(1, norms.shape[0] + 1)
-        for l, curve in enumerate(self.curves):
-            y = norms[:, l].copy()
-            y[~(y > 0)] = np.nan  # a zero gradient has no place on a log axis
-            curve.setData(x, y, connect="finite")
-            curve.setSymbol("o" if y.size <= 200 else None)
-        set_empty(self, norms.shape[0] == 0)
-        if norms.shape[0]:
-            _x_range(self, norms.shape[0])
-
     def values(self) -> list[np.ndarray]:
+        """Each layer's gradient norms drawn (decimated on long runs)."""
         return [np.zeros(0) if c.yData is None else np.asarray(c.yData) for c in self.curves]

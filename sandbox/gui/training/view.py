@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox
 
 from ..decision_boundary import DecisionBoundaryView
 from ..formatting import short
+from ..settings_panel import SettingsPanel
 from .live_plots import GradientCurves, LossCurves, layer_names
 from .session import TrainingSession
 from .worker import TrainingReport
@@ -29,6 +30,18 @@ LABELS_HZ = 8.0
 #: Python's thread switch interval while training (default 5 ms): every event the window handles
 #: waits at most this long for the worker to hand over the GIL
 GUI_SWITCH_INTERVAL = 0.001
+
+
+def _dock(window: QMainWindow, title: str, name: str, widget, area: Qt.DockWidgetArea) -> QDockWidget:
+    """A movable, floatable, closable dock holding ``widget``, added to ``window`` in ``area``."""
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)
+    dock.setWidget(widget)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+    window.addDockWidget(area, dock)
+    return dock
 
 
 def _number(value: float | None) -> str:
@@ -61,10 +74,6 @@ class LiveTraining(QObject):
         # plots: live curves on the window's plot widgets
         self.loss_curves = LossCurves(window.loss_plot)
         self.gradient_curves = GradientCurves(window.gradient_plot)
-        for plot in (window.loss_plot, window.gradient_plot):
-            if hasattr(plot, "set_history"):
-                # the window's own per-change redraw of the whole history: the live curves do it now
-                plot.set_history = lambda *_args, **_kwargs: None
         doc.historyChanged.connect(self._on_history_changed)
         doc.structureChanged.connect(self._on_structure_changed)
         doc.valuesChanged.connect(self._on_values_changed)
@@ -78,41 +87,22 @@ class LiveTraining(QObject):
             label.setObjectName(name)
             label.setContentsMargins(10, 0, 10, 0)
             bar.addPermanentWidget(label)
-        # decision boundary
+        # decision boundary, below the explanation
         self.boundary = DecisionBoundaryView()
-        dock = QDockWidget("Decision boundary", window)
-        dock.setObjectName("decisionBoundaryDock")
-        dock.setWidget(self.boundary)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.boundary_dock = _dock(window, "Decision boundary", "decisionBoundaryDock", self.boundary,
+                                   Qt.DockWidgetArea.RightDockWidgetArea)
         explanation = getattr(window, "explanation_dock", None)
         if explanation is not None:
-            window.splitDockWidget(explanation, dock, Qt.Orientation.Vertical)
-        self.boundary_dock = dock
-        # settings panel
-        self.settings_dock = None
-        try:
-            from ..settings_panel import SettingsPanel
-        except ImportError:  # pragma: no cover - the panel ships with this module
-            SettingsPanel = None
-        if SettingsPanel is not None:
-            self.settings_panel = SettingsPanel(doc, self.session)
-            sdock = QDockWidget("Settings", window)
-            sdock.setObjectName("settingsDock")
-            sdock.setWidget(self.settings_panel)
-            sdock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-            window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, sdock)
-            self.settings_dock = sdock
+            window.splitDockWidget(explanation, self.boundary_dock, Qt.Orientation.Vertical)
+        # settings panel, on the left
+        self.settings_panel = SettingsPanel(doc, self.session)
+        self.settings_dock = _dock(window, "Settings", "settingsDock", self.settings_panel,
+                                   Qt.DockWidgetArea.LeftDockWidgetArea)
         view_menu = getattr(window, "view_menu", None)
         if view_menu is not None:
             view_menu.addSeparator()
             for d in (self.settings_dock, self.boundary_dock):
-                if d is not None:
-                    view_menu.addAction(d.toggleViewAction())
+                view_menu.addAction(d.toggleViewAction())
         self._message_box: QMessageBox | None = None
         self._boundary_at = self._labels_at = 0.0
         #: reports drawn (the plots' refresh count)
