@@ -394,7 +394,6 @@ def test_replaced_or_edited_parameters_are_what_the_next_step_trains():
     trainer.step()
     layer = exp.network.layers[0]
     layer.weights[0, 1] = 0.5  # an edit in place
-    fresh = np.full((4, 2), 0.25)
     exp.network.layers[1].weights = np.full((4, 4), 0.1)  # an array replaced (a new layer's, say)
     exp.network.layers[1].biases = None
     expected = Trainer(Experiment(Network(2, [l.copy() for l in exp.network.layers]), exp.data, loss="bce",
@@ -403,7 +402,8 @@ def test_replaced_or_edited_parameters_are_what_the_next_step_trains():
     assert trainer.step() == expected.step()
     for la, lb in zip(exp.network.layers, expected.network.layers):
         assert np.array_equal(la.weights, lb.weights)
-    assert exp.network.layers[1].biases is None and not np.array_equal(exp.network.layers[1].weights, fresh)
+    # the replaced array was trained (it moved away from 0.1), and stays without biases
+    assert exp.network.layers[1].biases is None and not np.array_equal(exp.network.layers[1].weights, np.full((4, 4), 0.1))
 
 
 def test_a_copy_of_a_trained_experiment_trains_on_its_own():
@@ -434,3 +434,20 @@ def test_divergence_is_reported_without_numpy_warnings():
                         trainer.step()
                         if how == "evaluate":
                             trainer.evaluate()
+
+
+def test_optimizer_state_follows_new_parameter_shapes_of_the_same_total_size():
+    """1-1-4-1 and 1-4-1-1 both have 15 parameters: the flat state must still be rebuilt for the new shapes."""
+    data = Dataset([[0.5], [-0.5]], [[1.0], [0.0]])
+    sizes_a, sizes_b = [1, 1, 4, 1], [1, 4, 1, 1]
+
+    def network(sizes):
+        return Network(1, [Layer(np.full((sizes[i + 1], sizes[i]), 0.3), "tanh", biases=np.zeros(sizes[i + 1]))
+                           for i in range(3)])
+
+    trainer = Trainer(Experiment(network(sizes_a), data, optimizer=OptimizerSpec("adam", 0.01)))
+    trainer.step()
+    trainer.network.layers[:] = network(sizes_b).layers  # same total size, other shapes
+    trainer.step()
+    params = [a for layer in trainer.network.layers for a in (layer.weights, layer.biases)]
+    assert [st["exp_avg"].shape for st in trainer.optimizer.state] == [p.shape for p in params]

@@ -75,9 +75,11 @@ class Optimizer:
         names = tuple(self.state_names)
         flat = getattr(self, "_flat", None)
         state = self.state
-        # the same list as built below (not replaced), not a deep copy of it (whose arrays own their data)
-        if (flat is not None and state is self._flat_views and len(state) == len(params) and tuple(flat) == names
-                and (not names or (flat[names[0]].shape == param.shape and state[0][names[0]].base is flat[names[0]]))):
+        # the same list as built below (not replaced), not a deep copy of it (whose arrays own their data),
+        # for parameters of the same shapes
+        if (flat is not None and names and state is self._flat_views and tuple(flat) == names
+                and len(state) == len(params) and all(st[names[0]].shape == p.shape for st, p in zip(state, params))
+                and state[0][names[0]].base is flat[names[0]]):
             return flat
         self.ensure_state(params)
         flat = {name: np.zeros_like(param) for name in names}
