@@ -278,11 +278,6 @@ def cmd_train(args) -> int:
     def done() -> int:
         return trainer.epoch - start_epoch if unit == "epoch" else trainer.iteration - start_iteration
 
-    def used_rate(epoch: int) -> float:
-        """The learning rate of epoch ``epoch`` (0-based; the report's own is that of the next one)."""
-        base, schedule = trainer.optimizer.learning_rate, exp.schedule
-        return base if schedule is None else schedule.learning_rate(base, epoch)
-
     def on_epoch(r) -> None:
         state["loss"] = r.train_loss
         if log is not None:
@@ -290,7 +285,7 @@ def cmd_train(args) -> int:
             b_rows = trainer.history.bias_grad_norms[state["epoch_start"]:]
             line = {
                 "epoch": r.epoch, "iteration": r.iteration, "train_loss": _finite_or_none(r.train_loss),
-                "test_loss": _finite_or_none(r.test_loss), "learning_rate": used_rate(r.epoch - 1),
+                "test_loss": _finite_or_none(r.test_loss), "learning_rate": trainer.learning_rate_at(r.epoch - 1),
                 "weight_grad_norms": _norms(w_rows), "bias_grad_norms": _norms(b_rows),
             }
             log.write(json.dumps(line, allow_nan=False) + "\n")

@@ -288,6 +288,20 @@ def test_init_scheme_and_reinitialize(qtbot, panel):
     assert doc.experiment.layer_inits[1] is None
 
 
+def test_without_an_init_the_panel_shows_the_one_the_engine_draws_with(qtbot):
+    """A file with a global seed and no init: the weights are drawn with Xavier uniform and that seed,
+    and the panel shows exactly that (editing a field keeps the seed)."""
+    exp = load_experiment(SPIRAL)
+    exp.init, exp.layer_inits, exp.seed = None, [None] * exp.network.depth, 7
+    doc = Document(exp, None)
+    p = SettingsPanel(doc)
+    qtbot.addWidget(p)
+    assert exp.layer_init(0) == Init("xavier_uniform", seed=7)
+    assert p.init.scheme.currentData() == "xavier_uniform" and p.init.seed.value() == 7
+    _choose(p.init.scheme, "he_normal")
+    assert doc.experiment.init == Init("he_normal", seed=7)
+
+
 # ---- data ----------------------------------------------------------------------------------------
 
 def test_generator_parameters_regenerate_and_the_file_rebuilds_the_same_data(qtbot, panel, tmp_path):

@@ -60,10 +60,15 @@ class Experiment:
         if self.initial_state is None:
             self.initial_state = self.network.state()
 
+    def default_init(self) -> Init:
+        """The init of the layers without their own: the file-level one, else Xavier uniform with the
+        experiment's seed."""
+        return self.init or Init(seed=self.seed or 0)
+
     def layer_init(self, index: int) -> Init:
         """The init that applies to layer ``index`` (0 = first layer after the inputs)."""
         own = self.layer_inits[index] if index < len(self.layer_inits) else None
-        return own or self.init or Init(seed=self.seed or 0)
+        return own or self.default_init()
 
     def draw_weights(self, index: int) -> Array:
         layer = self.network.layers[index]

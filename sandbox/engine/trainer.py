@@ -191,9 +191,13 @@ class Trainer:
     @property
     def learning_rate(self) -> float:
         """The learning rate in force this epoch (the schedule applied to the base rate)."""
+        return self.learning_rate_at(self.epoch)
+
+    def learning_rate_at(self, epoch: int) -> float:
+        """The learning rate of epoch ``epoch`` (counted from 0): the schedule applied to the base rate."""
         base = self.optimizer.learning_rate
         schedule = self.experiment.schedule
-        return base if schedule is None else schedule.learning_rate(base, self.epoch)
+        return base if schedule is None else schedule.learning_rate(base, epoch)
 
     def batch_indices(self, batch: int | None = None, epoch: int | None = None) -> Array:
         """The samples of batch ``batch`` (default: the next one) of epoch ``epoch`` (default: current)."""

@@ -93,8 +93,7 @@ class CountersBox(SettingsSection):
         self.epoch_label.setText(f"{epoch:,}")
         self.epoch_label.setToolTip(f"{EPOCH_TIP}\n\nEpoch {epoch}: batch {batch_in_epoch + 1} of {per_epoch} "
                                     f"comes next.")
-        base = exp.optimizer.learning_rate
-        rate = base if exp.schedule is None else exp.schedule.learning_rate(base, epoch)
+        rate = self.document.trainer.learning_rate_at(epoch)
         text = f"η in this epoch: <b>{short(rate)}</b>"
         if exp.schedule is not None and exp.schedule.name != "constant":
             text += f" ({exp.schedule.name} schedule)"

@@ -100,7 +100,7 @@ class InitSection(SettingsSection):
         index = self._layer()
         if index is not None:
             return exp.layer_init(index)
-        return exp.init or Init()
+        return exp.default_init()
 
     def refresh(self) -> None:
         exp = self.experiment
