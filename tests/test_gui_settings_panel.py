@@ -11,6 +11,7 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QValidator  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox  # noqa: E402
 
 from sandbox.engine import Dataset, Experiment, Init, Layer, Network, Regularization, Schedule  # noqa: E402
@@ -76,6 +77,23 @@ def test_typed_learning_rates_are_kept_exactly_and_undo_restores_value_and_widge
     assert doc.experiment.optimizer.learning_rate == 0.01
     assert doc.trainer.optimizer.learning_rate == 0.01
     assert box.text() == "0.01"
+
+
+@pytest.mark.parametrize("typed, value", [("1.5×10^-5", 1.5e-5), ("2·10^-4", 2e-4), ("3,5e-3", 3.5e-3)])
+def test_powers_of_ten_can_be_typed_key_by_key(qtbot, panel, typed, value):
+    """Every prefix of a power of ten as the window writes it is accepted while typing."""
+    _type(qtbot, panel.optimizer.learning_rate, typed)
+    assert panel.document.experiment.optimizer.learning_rate == value
+
+
+def test_every_prefix_of_a_superscript_power_is_a_number_being_typed(panel):
+    # (QTest cannot type characters beyond Latin-1, such as ⁻: the validator is asked directly)
+    box = panel.optimizer.learning_rate
+    text = "2·10⁻⁴"
+    states = [box.validate(text[:n], n)[0] for n in range(1, len(text) + 1)]
+    assert states[:-1] == [QValidator.State.Acceptable] + [QValidator.State.Intermediate] * (len(text) - 2)
+    assert states[-1] == QValidator.State.Acceptable and box.valueFromText(text) == 2e-4
+    assert box.validate("2·1x", 4)[0] == QValidator.State.Invalid
 
 
 def test_arrow_steps_follow_1_2_5_and_merge_into_one_command(qtbot, panel):

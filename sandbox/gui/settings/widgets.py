@@ -26,7 +26,9 @@ DECIMALS = 30
 #: significant digits shown and kept after stepping (what a person types never has more)
 DIGITS = 12
 
-_PARTIAL = re.compile(r"^[-+−]?(\d*([.,]\d*)?)?([eE][-+−]?\d*)?$")
+#: the beginning of a number still being typed: ``1.``, ``1e-``, ``1.5×10^``, ``2·10⁻`` (``parse_number``
+#: reads the finished forms, powers of ten written the way the window writes them included)
+_PARTIAL = re.compile(r"^[-+−]?(\d*([.,]\d*)?)?([eE][-+−]?\d*|\s*[·×*xX]\s*(1|10)?(\^[-+−]?\d*|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]*)?)?$")
 
 
 def compact(value: float) -> str:
