@@ -4,8 +4,9 @@ Drawing 37,000 lines across the window costs some 50 ms of pixel filling, whatev
 dense network's lines item therefore shows a picture of its lines (rendered for the current zoom,
 scroll position and weights) and, when any of those change, keeps showing the previous picture,
 stretched to where it belongs, while a worker thread draws the new one (QPainter on a QImage is
-safe off the GUI thread, and PySide releases the GIL while it fills pixels). One daemon thread
-serves every view and draws only the newest request of each; asking never blocks the GUI thread.
+safe off the GUI thread, and PySide releases the GIL while it fills pixels). One thread serves
+every view and draws only the newest request of each; asking never blocks the GUI thread. It holds
+no strong reference to any cache, and ends when the application quits.
 The picture arrives a few tens of milliseconds later and replaces the old one.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 
-from PySide6.QtCore import QLineF, QObject, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLineF, QObject, QRect, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPainter, QPen, QTransform
 
 Buckets = list[tuple[QPen, list[QLineF]]]
@@ -34,17 +35,45 @@ def render_lines(buckets: Buckets, transform: QTransform, rect: QRect, antialias
     return image
 
 
+class _Relay(QObject):
+    """Lives in the GUI thread and hands each finished picture to its cache there.
+
+    The worker thread holds only weak references to the caches: a cache (a QObject) is never
+    kept alive, and so never destroyed, by the worker thread."""
+
+    delivered = Signal(object, object, object, object)  # weak cache, key, image, (transform, rect)
+
+    def __init__(self):
+        super().__init__()
+        self.delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object, object, object, object)
+    def _deliver(self, ref, key, image, where) -> None:
+        cache = ref()
+        if cache is not None:
+            cache._on_delivered(key, image, where)
+
+
 class _Worker:
     """One thread for every line cache of the application: it draws the newest request of each."""
 
     def __init__(self):
         self._condition = threading.Condition()
-        self._jobs: dict[int, tuple] = {}  # id(cache) -> (weak cache, key, buckets, transform, rect)
+        self._jobs: dict[int, tuple] = {}  # id(cache) -> (weak cache, key, buckets, transform, rect, antialias)
         self._busy: set[int] = set()
         self._thread: threading.Thread | None = None
+        self._stop = False
+        self.relay: _Relay | None = None
 
     def submit(self, cache: "LineCache", job: tuple) -> None:
+        """Queue ``job`` for ``cache`` (called in the GUI thread; replaces the cache's older job)."""
+        if self.relay is None:
+            self.relay = _Relay()  # created in the GUI thread, where its slot must run
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(self.stop)
         with self._condition:
+            self._stop = False
             self._jobs[id(cache)] = (weakref.ref(cache),) + job
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="network-lines", daemon=True)
@@ -59,22 +88,33 @@ class _Worker:
         with self._condition:
             self._condition.wait_for(lambda: not (id(cache) in self._jobs or id(cache) in self._busy), timeout)
 
+    def stop(self, timeout: float = 2.0) -> None:
+        """End the thread (when the application quits): the picture being drawn is finished first."""
+        with self._condition:
+            self._stop = True
+            self._jobs.clear()
+            self._condition.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
     def _run(self) -> None:
         while True:
             with self._condition:
-                self._condition.wait_for(lambda: bool(self._jobs))
+                self._condition.wait_for(lambda: bool(self._jobs) or self._stop)
+                if self._stop:
+                    return
                 ident, job = self._jobs.popitem()
                 self._busy.add(ident)
-            ref, key, buckets, transform, rect = job
+            ref, key, buckets, transform, rect, antialias = job
             try:
-                cache = ref()
-                if cache is not None:
-                    image = render_lines(buckets, transform, rect, cache.antialias)
+                image = render_lines(buckets, transform, rect, antialias)
+                relay = self.relay
+                if relay is not None and ref() is not None:  # (only a weak reference: see _Relay)
                     try:
-                        cache._delivered.emit(key, image, (transform, rect))
-                    except RuntimeError:  # the view was closed meanwhile
-                        pass
-                del cache
+                        relay.delivered.emit(ref, key, image, (transform, rect))
+                    except RuntimeError:  # the application is gone
+                        return
             finally:
                 with self._condition:
                     self._busy.discard(ident)
@@ -89,7 +129,6 @@ class LineCache(QObject):
 
     #: a new picture is ready (the item should repaint)
     ready = Signal()
-    _delivered = Signal(object, object, object)  # key, image, (transform, rect), from the worker thread
 
     def __init__(self, antialias: bool = False):
         super().__init__()
@@ -102,7 +141,6 @@ class LineCache(QObject):
         self.requested_transform = QTransform()
         self.requested_rect = QRect()
         self._job: tuple | None = None
-        self._delivered.connect(self._on_delivered, Qt.ConnectionType.QueuedConnection)
 
     @staticmethod
     def key_for(version: int, transform: QTransform, rect: QRect) -> tuple:
@@ -126,7 +164,7 @@ class LineCache(QObject):
     def _submit(self) -> None:
         job, self._job = self._job, None
         if job is not None and job[0] == self._requested:
-            _WORKER.submit(self, job)
+            _WORKER.submit(self, job + (self.antialias,))
 
     def wait(self, timeout: float = 5.0) -> None:
         """Block until the worker has drawn what this cache asked for (tests and benchmarks)."""

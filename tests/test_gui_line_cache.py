@@ -1,0 +1,52 @@
+"""The dense network's line pictures are drawn in a worker thread that never owns a cache."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QLineF, QRect  # noqa: E402
+from PySide6.QtGui import QColor, QPen, QTransform  # noqa: E402
+
+from sandbox.gui.network_view import line_cache  # noqa: E402
+
+
+class _Probe(line_cache.LineCache):
+    """Records the thread it is destroyed in."""
+
+    destroyed_in: list[str] = []
+
+    def __del__(self):
+        _Probe.destroyed_in.append(threading.current_thread().name)
+
+
+def _many_lines(count: int = 40_000) -> list[tuple[QPen, list[QLineF]]]:
+    lines = [QLineF(i % 997 * 3.0, i % 613 * 3.0, i % 487 * 6.0, i % 389 * 5.0) for i in range(count)]
+    return [(QPen(QColor("#1f77c4"), 3.0), lines)]
+
+
+def test_a_cache_dropped_while_its_picture_is_drawn_dies_in_the_gui_thread(qtbot):
+    _Probe.destroyed_in.clear()
+    buckets = _many_lines()
+    for trial in range(3):
+        cache = _Probe(antialias=True)
+        line_cache._WORKER.submit(cache, (("k", trial), buckets, QTransform(), QRect(0, 0, 2000, 1500), True))
+        qtbot.waitUntil(lambda: bool(line_cache._WORKER._busy), timeout=2000)  # drawing has begun
+        del cache  # the view let go of its lines item while the worker draws for it
+        gc.collect()
+        qtbot.waitUntil(lambda: len(_Probe.destroyed_in) > trial, timeout=5000)
+        qtbot.waitUntil(lambda: not line_cache._WORKER._busy, timeout=5000)
+    assert _Probe.destroyed_in == ["MainThread"] * 3
+
+
+def test_a_picture_reaches_its_cache_in_the_gui_thread(qtbot):
+    cache = line_cache.LineCache(antialias=False)
+    cache.request(("v", 1), _many_lines(2000), QTransform(), QRect(0, 0, 400, 300))
+    with qtbot.waitSignal(cache.ready, timeout=5000):
+        pass
+    assert cache.up_to_date and cache.image is not None and cache.image.width() == 400
