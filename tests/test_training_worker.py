@@ -211,3 +211,29 @@ def test_shutdown_mid_training_twenty_times(qtbot):
 def test_shutdown_without_thread_is_a_no_op(qtbot):
     c = TrainingController()
     assert c.shutdown() and c.thread is None
+
+
+def test_a_report_is_acknowledged_after_the_repaint_it_caused(qtbot, controller, monkeypatch):
+    """The worker waits for the acknowledgement to give the GUI the GIL while it paints: the
+    acknowledgement must come after the paint the report asked for, not before."""
+    from PySide6.QtWidgets import QWidget
+
+    order: list[str] = []
+
+    class Painted(QWidget):
+        def paintEvent(self, event):  # noqa: N802 - Qt's name
+            order.append("paint")
+
+    widget = Painted()
+    qtbot.addWidget(widget)
+    widget.resize(60, 60)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: "paint" in order, timeout=3000)
+    monkeypatch.setattr(controller, "_acknowledge", lambda: order.append("acknowledge"))
+    controller.reportReady.connect(lambda report: widget.update())
+    for _ in range(3):
+        order.clear()
+        controller._on_report(object())
+        qtbot.waitUntil(lambda: "acknowledge" in order, timeout=3000)
+        assert order == ["paint", "acknowledge"]

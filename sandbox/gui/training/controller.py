@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
 from sandbox.engine import Experiment, Trainer
 
 from .worker import Divergence, TrainingReport, TrainingWorker, trainer_copy
+
+
+#: the event that acknowledges a report, posted at low priority behind the repaints the report caused
+_ACKNOWLEDGE = QEvent.Type(QEvent.registerEventType())
 
 
 class TrainingController(QObject):
@@ -153,8 +157,15 @@ class TrainingController(QObject):
         try:
             self.reportReady.emit(report)
         finally:
-            # a zero timer fires once the event queue is empty, i.e. after the views have repainted
-            QTimer.singleShot(0, self, self._acknowledge)
+            # the views asked for their repaints while handling the report: Qt posts those requests
+            # at low priority, so an event posted now at the same priority comes after them
+            QCoreApplication.postEvent(self, QEvent(_ACKNOWLEDGE), Qt.EventPriority.LowEventPriority.value)
+
+    def event(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == _ACKNOWLEDGE:
+            self._acknowledge()
+            return True
+        return super().event(event)
 
     @Slot()
     def _acknowledge(self) -> None:

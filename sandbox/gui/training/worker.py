@@ -203,7 +203,10 @@ class TrainingWorker(QObject):
         otherwise hand the GIL back and forth hundreds of times a frame, which makes both slow.
         Waiting here (the GIL released) until the GUI has drawn the report, then training flat out
         until the next one, keeps the window smooth and costs training only the drawing time.
-        A command or a stop request ends the wait at once."""
+        The controller acknowledges a report with an event posted at Qt's low priority right after
+        the views handled it, i.e. behind the repaints they asked for (``QEvent.UpdateRequest``,
+        low priority too), so the acknowledgement arrives once those are painted. A command or a
+        stop request ends the wait at once, and it never lasts longer than ``gui_wait_limit``."""
         if not self.yield_to_gui:
             return
         started = time.perf_counter()
