@@ -4,6 +4,7 @@ training, divergence, errors in the worker, closing mid-training, undo (issue 5,
 from __future__ import annotations
 
 import dataclasses
+import sys
 import time
 
 import numpy as np
@@ -326,3 +327,33 @@ def test_gradient_plot_shows_vanishing_gradients_with_sigmoid_and_not_with_relu(
     else:
         assert first > 1e-2 * last
         assert min(medians) > 1e-2 * max(medians)
+
+
+def test_the_switch_interval_is_short_while_any_window_trains_and_put_back_after(qtbot, messages):
+    from sandbox.gui.training.view import GUI_SWITCH_INTERVAL
+
+    normal = sys.getswitchinterval()
+    assert normal != GUI_SWITCH_INTERVAL
+    first = open_window(qtbot, "spiral.json", keep=False)
+    second = None
+    try:
+        start(qtbot, first)
+        assert sys.getswitchinterval() == GUI_SWITCH_INTERVAL
+        second = open_window(qtbot, "xor.json", keep=False)  # built while the first one trains
+        start(qtbot, second)
+        pause(qtbot, second)
+        assert sys.getswitchinterval() == GUI_SWITCH_INTERVAL  # the first one still trains
+        assert first.close()  # closed mid-training
+        assert sys.getswitchinterval() == normal
+        start(qtbot, second)
+        assert sys.getswitchinterval() == GUI_SWITCH_INTERVAL
+        pause(qtbot, second)
+        assert sys.getswitchinterval() == normal
+        start(qtbot, second)
+        assert second.close()
+        assert sys.getswitchinterval() == normal
+    finally:
+        for w in (first, second):
+            if w is not None:
+                w.close()
+        sys.setswitchinterval(normal)

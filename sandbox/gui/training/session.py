@@ -105,7 +105,8 @@ class TrainingSession(QObject):
         self.controller.step_epoch()
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
-        self._running = False
+        """Stop the worker's thread (and wait for it at most ``timeout_ms``); True if it ended."""
+        self._set_running(False)
         return self.controller.shutdown(timeout_ms)
 
     # ---- keeping the worker and the document together ----------------------------------------

@@ -31,6 +31,25 @@ LABELS_HZ = 8.0
 #: waits at most this long for the worker to hand over the GIL
 GUI_SWITCH_INTERVAL = 0.001
 
+#: how many windows are training now, and the switch interval from before the first of them started
+_training_windows = 0
+_normal_switch_interval: float | None = None
+
+
+def _fast_switching(on: bool) -> None:
+    """One window more (``on``) or less trains: the short switch interval holds while any does, and the
+    interval from before is put back when the last one stops."""
+    global _training_windows, _normal_switch_interval
+    if on:
+        if _training_windows == 0:
+            _normal_switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(GUI_SWITCH_INTERVAL)
+        _training_windows += 1
+    elif _training_windows > 0:
+        _training_windows -= 1
+        if _training_windows == 0 and _normal_switch_interval is not None:
+            sys.setswitchinterval(_normal_switch_interval)
+
 
 def _dock(window: QMainWindow, title: str, name: str, widget, area: Qt.DockWidgetArea) -> QDockWidget:
     """A movable, floatable, closable dock holding ``widget``, added to ``window`` in ``area``."""
@@ -107,7 +126,7 @@ class LiveTraining(QObject):
         self._boundary_at = self._labels_at = 0.0
         #: reports drawn (the plots' refresh count)
         self.refreshes = 0
-        self._switch_interval = sys.getswitchinterval()
+        self._fast_switching = False
         self._rebuild()
         self._update_labels(None)
 
@@ -123,7 +142,7 @@ class LiveTraining(QObject):
         self.train_action.blockSignals(blocked)
         self.train_action.setText("&Pause" if running else "&Train")
         # while the worker trains, let the GUI thread have Python's GIL back quickly when it needs it
-        sys.setswitchinterval(GUI_SWITCH_INTERVAL if running else self._switch_interval)
+        self._set_fast_switching(running)
         a = self.window.actions_
         # stepping through one update by hand and training at once would fight over the weights
         for action in (a.step, a.step_back, a.finish_update):
@@ -208,5 +227,12 @@ class LiveTraining(QObject):
         box.setText(text)
         box.show()  # never blocks: training and the window go on
 
+    def _set_fast_switching(self, on: bool) -> None:
+        if on != self._fast_switching:
+            self._fast_switching = on
+            _fast_switching(on)
+
     def shutdown(self, timeout_ms: int = 1000) -> bool:
-        return self.session.shutdown(timeout_ms)
+        ended = self.session.shutdown(timeout_ms)
+        self._set_fast_switching(False)  # (the session said it stopped; this holds whatever it said)
+        return ended
