@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -234,6 +235,30 @@ def test_a_report_is_acknowledged_after_the_repaint_it_caused(qtbot, controller,
     controller.reportReady.connect(lambda report: widget.update())
     for _ in range(3):
         order.clear()
-        controller._on_report(object())
+        controller._on_report(SimpleNamespace(generation=controller.generation))
         qtbot.waitUntil(lambda: "acknowledge" in order, timeout=3000)
         assert order == ["paint", "acknowledge"]
+
+
+def test_a_report_sent_before_a_load_is_dropped_when_it_arrives_after(qtbot, controller):
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    controller.load(spiral_experiment())
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest is not None and controller.latest.iteration > 50, timeout=5000)
+    sent = threading.Event()
+    controller.worker.report.connect(lambda report: sent.set(), Qt.ConnectionType.DirectConnection)
+    # the worker emits a report; the GUI thread is busy here, so it is still on its way when ...
+    assert sent.wait(5.0)
+    # ... another trainer is loaded
+    controller.load(spiral_experiment(optimizer=OptimizerSpec("sgd", 0.1)))
+    seen = []
+    controller.reportReady.connect(seen.append)
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=5000)
+    assert seen[0].restart  # the first report passed on is about the new trainer
+    assert [r.learning_rate for r in seen] == [0.1] * len(seen)
+    assert controller.stale_reports == 1
+    assert all(r.generation == controller.generation for r in seen)
+    _pause_and_settle(qtbot, controller)

@@ -4,6 +4,10 @@ Every method posts a command to the worker's queue and returns at once; the work
 between two iterations. Reports, errors and divergence come back as signals emitted in the GUI
 thread (queued connections to this object's slots). ``shutdown`` stops the thread and waits for
 it; the main window calls it from ``closeEvent``.
+
+Every ``load`` gives the worker a new generation number, which its reports carry. A report the
+worker sent before the last ``load`` (or ``forget_reports``) may still be on its way when the GUI
+has moved on: it is acknowledged but not passed on, so it never lands on a newer state.
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ class TrainingController(QObject):
         self.worker: TrainingWorker | None = None
         self.latest: TrainingReport | None = None
         self.reports = 0
+        #: the generation of the reports passed on; older ones are dropped (and counted)
+        self.generation = 0
+        self.stale_reports = 0
         self._running = False
         self._loaded = False
         self._closed = False
@@ -79,7 +86,12 @@ class TrainingController(QObject):
         """Give the worker its own copy of a trainer (counters and optimizer state) or experiment."""
         trainer = trainer_copy(source) if isinstance(source, Trainer) else Trainer(source.copy())
         self._loaded = True
-        self._post("load", trainer)
+        self.generation += 1
+        self._post("load", trainer, self.generation)
+
+    def forget_reports(self) -> None:
+        """Drop every report about the trainer the worker holds now (until the next ``load``)."""
+        self.generation += 1
 
     @property
     def loaded(self) -> bool:
@@ -151,6 +163,10 @@ class TrainingController(QObject):
     @Slot(object)
     def _on_report(self, report: TrainingReport) -> None:
         if self._closed:
+            return
+        if report.generation != self.generation:
+            self.stale_reports += 1
+            self._acknowledge()  # about an older trainer: the worker may send the next one at once
             return
         self.latest = report
         self.reports += 1

@@ -59,6 +59,8 @@ class TrainingReport:
     grid: GridOutput | None = None
     #: a report that follows a structural change (new network or counters): views should start over
     restart: bool = False
+    #: the number the GUI gave with the trainer this report is about (see ``TrainingController.load``)
+    generation: int = 0
 
 
 @dataclass
@@ -105,6 +107,7 @@ class TrainingWorker(QObject):
         self._last_report_epoch = 0
         self._epoch_ends: list[int] = []
         self._grid_cache: tuple | None = None
+        self._generation = 0
 
     # ---- the GUI thread's side (thread safe) ------------------------------------------------
     def post(self, command: str, *args: Any) -> None:
@@ -275,6 +278,7 @@ class TrainingWorker(QObject):
             optimizer_steps=trainer.optimizer.steps_taken,
             grid=grid,
             restart=self._restart,
+            generation=self._generation,
         )
         self._epoch_ends = []
         self._restart = False
@@ -295,9 +299,11 @@ class TrainingWorker(QObject):
         return grid_output(trainer.network, self.grid_size, self._grid_cache[1])
 
     # ---- commands (run in the worker thread, between two iterations) ------------------------
-    def _cmd_load(self, trainer: Trainer) -> None:
-        """Adopt a new trainer (its own copy of an experiment, with counters and optimizer state)."""
+    def _cmd_load(self, trainer: Trainer, generation: int = 0) -> None:
+        """Adopt a new trainer (its own copy of an experiment, with counters and optimizer state);
+        its reports carry ``generation``."""
         self._trainer = trainer
+        self._generation = generation
         trainer.history = History(trainer.network.depth)
         self._restart = True
         self._epoch_ends = []
