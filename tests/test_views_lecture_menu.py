@@ -120,3 +120,28 @@ def test_cancelled_dialog_writes_nothing(window, tmp_path, monkeypatch):
     assert window.lecture_views.export_pytorch() is None
     assert window.lecture_views.export_network_svg() is None
     assert list(tmp_path.glob("*.py")) == []
+
+
+@pytest.mark.parametrize("key", ["exportLossPlotAction", "exportGradientPlotAction"])
+def test_plot_export_without_extension_is_a_well_proportioned_png(window, tmp_path, monkeypatch, key):
+    window.actions_.step.trigger()  # something in the plots
+    window.loss_plot.resize(1400, 180)  # a long thin strip on screen
+    save_to(monkeypatch, tmp_path / "plot")
+    action(window, key).trigger()
+    image = QImage(str(tmp_path / "plot.png"))
+    assert not window.errors
+    assert image.width() == 1800 and 1.4 <= image.width() / image.height() <= 2.0
+    assert window.statusBar().currentMessage() == "Exported plot.png"
+    assert window.loss_plot.getPlotItem().geometry().height() < 200  # the plot on screen put back
+
+
+def test_failed_export_tells_the_user(window, tmp_path, monkeypatch, capsys):
+    window.statusBar().showMessage("Exported earlier.png")
+    save_to(monkeypatch, tmp_path / "no such folder" / "loss.png")
+    assert window.lecture_views.export_plot("loss_plot") is None
+    assert len(window.errors) == 1 and window.errors[0].startswith("Could not export the plot")
+    assert window.statusBar().currentMessage() == "Could not export the plot"
+    save_to(monkeypatch, tmp_path / "no such folder" / "net.py")
+    action(window, "exportPytorchAction").trigger()
+    assert len(window.errors) == 2
+    assert "Traceback" not in capsys.readouterr().err

@@ -101,8 +101,45 @@ def save_plot_png(plot: pg.PlotWidget | pg.PlotItem, path: str | Path, width: in
     if width is not None:
         exporter.parameters()["width"] = int(width)
     path = Path(path)
-    exporter.export(str(path))
+    if exporter.export(str(path)) is False:
+        raise OSError(f"could not write {path}")
     return path
+
+
+#: the history plots' exported picture: laid out at this size (logical pixels), written at twice it
+PLOT_PICTURE_SIZE = (900, 540)
+PLOT_PICTURE_SCALE = 2.0
+
+
+def save_plot_picture(plot: pg.PlotWidget, path: str | Path, size: tuple[int, int] = PLOT_PICTURE_SIZE,
+                      scale: float = PLOT_PICTURE_SCALE) -> Path:
+    """A plot as a well-proportioned PNG, whatever its shape on screen: the plot is laid out at
+    ``size`` for the export only (title, legend, axes and fonts in proportion), then put back; the
+    image is ``scale`` × ``size`` pixels."""
+    item = plot.getPlotItem()
+    old = item.geometry()
+    # pyqtgraph's legend ignores transformations: it would stay at screen size in the larger picture
+    ignoring = [child for child in item.childItems()
+                if child.flags() & QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations]
+    try:
+        for child in ignoring:
+            child.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, False)
+        item.setGeometry(QRectF(old.x(), old.y(), float(size[0]), float(size[1])))
+        _fit_title(plot)
+        path = save_plot_png(item, path, width=round(size[0] * scale))
+    finally:
+        for child in ignoring:
+            child.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        item.setGeometry(old)
+        _fit_title(plot)
+    if not Path(path).is_file():
+        raise OSError(f"could not write {path}")
+    return Path(path)
+
+
+def _fit_title(plot: pg.PlotWidget) -> None:
+    from sandbox.gui.plots import fit_title  # the history plots hide their title when narrow
+    fit_title(plot)
 
 
 def save_widget_png(widget: QWidget, path: str | Path) -> Path:

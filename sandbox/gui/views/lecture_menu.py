@@ -20,9 +20,14 @@ from sandbox.engine import Walkthrough
 from sandbox.export.markdown import save_markdown, walkthrough_markdown
 from sandbox.export.pytorch_script import save_pytorch_script
 
-from .image_export import save_plot_png, save_scene_png, save_scene_svg
+from .image_export import save_plot_picture, save_scene_png, save_scene_svg
 
 TITLE = "Backprop Sandbox"
+
+
+def with_extension(path: Path, extension: str) -> Path:
+    """``path`` with ``extension`` (".png") appended when its name has no extension of its own."""
+    return path if path.suffix else path.with_name(path.name + extension)
 
 
 def _safe_stem(name: str) -> str:
@@ -178,22 +183,39 @@ class LectureViews(QObject):
         doc = self.window.document
         return doc.walkthrough if doc.walkthrough is not None else doc.trainer.walkthrough()
 
-    def _ask_path(self, title: str, suffix: str, file_filter: str) -> Path | None:
+    def _ask_path(self, title: str, extension: str, file_filter: str, tail: str = "") -> Path | None:
+        """A file name from the save dialog, ``extension`` (".png") added when typed without one;
+        the suggestion is the network's name + ``tail`` ("-loss") + ``extension``."""
         doc = self.window.document
         folder = Path.home()
         if doc.path is not None and doc.path.parent.is_dir() and "resources" not in doc.path.parts:
             folder = doc.path.parent
-        suggestion = str(folder / f"{_safe_stem(self.experiment.name)}{suffix}")
+        suggestion = str(folder / f"{_safe_stem(self.experiment.name)}{tail}{extension}")
         path, _ = QFileDialog.getSaveFileName(self.window, title, suggestion, file_filter)
         if not path:
             return None
-        path = Path(path)
-        return path if path.suffix else path.with_suffix(suffix)
+        return with_extension(Path(path), extension)
+
+    def _export(self, what: str, title: str, extension: str, file_filter: str, save: Callable[[Path], object],
+                tail: str = "") -> Path | None:
+        """Ask for a file name, ``save(path)``; any failure is told in a message box (never a traceback)
+        and the status bar says so (not an earlier export's success)."""
+        path = self._ask_path(title, extension, file_filter, tail)
+        if path is None:
+            return None
+        try:
+            save(path)
+        except Exception as e:  # noqa: BLE001 - pyqtgraph, Qt and onnx raise their own exception types
+            self._failed(what, e)
+            return None
+        self._done(path)
+        return path
 
     def _done(self, path: Path) -> None:
         self.window.statusBar().showMessage(f"Exported {path.name}", 5000)
 
     def _failed(self, what: str, error: Exception) -> None:
+        self.window.statusBar().showMessage(f"Could not export {what}", 5000)
         QMessageBox.critical(self.window, TITLE, f"Could not export {what}:\n\n{error}")
 
     def copy_markdown(self) -> str:
@@ -203,56 +225,24 @@ class LectureViews(QObject):
         return text
 
     def export_markdown(self) -> Path | None:
-        path = self._ask_path("Save the update as Markdown", ".md", "Markdown (*.md);;All files (*)")
-        if path is None:
-            return None
-        try:
-            save_markdown(self.current_walkthrough(), path)
-        except OSError as e:
-            self._failed("the Markdown", e)
-            return None
-        self._done(path)
-        return path
+        return self._export("the Markdown", "Save the update as Markdown", ".md", "Markdown (*.md);;All files (*)",
+                            lambda path: save_markdown(self.current_walkthrough(), path))
 
     def export_network_png(self) -> Path | None:
-        path = self._ask_path("Save the network picture as PNG", ".png", "PNG images (*.png)")
-        if path is None:
-            return None
-        try:
-            save_scene_png(self.window.network_view, path)
-        except OSError as e:
-            self._failed("the picture", e)
-            return None
-        self._done(path)
-        return path
+        return self._export("the picture", "Save the network picture as PNG", ".png", "PNG images (*.png)",
+                            lambda path: save_scene_png(self.window.network_view, path))
 
     def export_network_svg(self) -> Path | None:
-        path = self._ask_path("Save the network picture as SVG", ".svg", "SVG images (*.svg)")
-        if path is None:
-            return None
-        try:
-            save_scene_svg(self.window.network_view, path, title=self.experiment.name)
-        except OSError as e:
-            self._failed("the picture", e)
-            return None
-        self._done(path)
-        return path
+        return self._export("the picture", "Save the network picture as SVG", ".svg", "SVG images (*.svg)",
+                            lambda path: save_scene_svg(self.window.network_view, path, title=self.experiment.name))
 
     def export_plot(self, attribute: str) -> Path | None:
         plot = getattr(self.window, attribute, None)
         if plot is None:
             return None
         name = "loss" if attribute == "loss_plot" else "gradients"
-        path = self._ask_path(f"Save the {name} plot as PNG", f"-{name}.png", "PNG images (*.png)")
-        if path is None:
-            return None
-        try:
-            save_plot_png(plot, path, width=max(1200, plot.width() * 2))
-        except Exception as e:  # pyqtgraph raises plain exceptions on odd sizes
-            self._failed("the plot", e)
-            return None
-        self._done(path)
-        return path
+        return self._export("the plot", f"Save the {name} plot as PNG", ".png", "PNG images (*.png)",
+                            lambda path: save_plot_picture(plot, path), tail=f"-{name}")
 
     def export_onnx(self) -> Path | None:
         try:
@@ -262,25 +252,9 @@ class LectureViews(QObject):
             QMessageBox.information(self.window, TITLE, "ONNX export needs the optional onnx package:\n\n"
                                     "    pip install \"backprop-sandbox[onnx]\"")
             return None
-        path = self._ask_path("Save the network as ONNX", ".onnx", "ONNX models (*.onnx)")
-        if path is None:
-            return None
-        try:
-            save_onnx(self.experiment, path)
-        except Exception as e:  # onnx's checker raises its own exception types
-            self._failed("the ONNX model", e)
-            return None
-        self._done(path)
-        return path
+        return self._export("the ONNX model", "Save the network as ONNX", ".onnx", "ONNX models (*.onnx)",
+                            lambda path: save_onnx(self.experiment, path))
 
     def export_pytorch(self) -> Path | None:
-        path = self._ask_path("Save the network as a PyTorch script", ".py", "Python scripts (*.py)")
-        if path is None:
-            return None
-        try:
-            save_pytorch_script(self.experiment, path)
-        except OSError as e:
-            self._failed("the script", e)
-            return None
-        self._done(path)
-        return path
+        return self._export("the script", "Save the network as a PyTorch script", ".py", "Python scripts (*.py)",
+                            lambda path: save_pytorch_script(self.experiment, path))

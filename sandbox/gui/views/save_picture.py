@@ -19,7 +19,7 @@ def save_picture_button(view: QWidget, save: Callable[[Path], Path], stem: str) 
                                               "PNG images (*.png)")
         if not name:
             return
-        path = Path(name) if Path(name).suffix else Path(name).with_suffix(".png")
+        path = Path(name) if Path(name).suffix else Path(name).with_name(Path(name).name + ".png")
         try:
             save(path)
         except Exception as e:  # pyqtgraph and Qt report failures with plain exceptions
