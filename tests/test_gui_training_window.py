@@ -357,3 +357,32 @@ def test_the_switch_interval_is_short_while_any_window_trains_and_put_back_after
             if w is not None:
                 w.close()
         sys.setswitchinterval(normal)
+
+
+def test_reinitialize_while_training_starts_afresh_and_the_undo_action_takes_it_back(qtbot, windows):
+    w = windows("spiral.json")
+    doc = w.document
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 200, timeout=10000)
+    before = doc.trainer.iteration
+    late = controller(w).latest
+    w.training.settings_panel.init.reinitialize()  # the weights drawn afresh while training runs
+    assert doc.trainer.iteration == 0
+    controller(w)._on_report(late)  # a report of the run before, arriving late (as a queued signal may)
+    assert doc.trainer.iteration == 0 and doc.trainer.history.count == 0
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 100, timeout=10000)
+    t = doc.trainer
+    assert t.iteration == t.history.count  # the history of the new run only
+    loss = w.training.loss_curves
+    assert loss.batch.x[0] == 1 and loss.batch.last_x == t.iteration
+    # the Undo action, while training runs: the re-initialization goes, with the training after it
+    assert w.actions_.undo.text() == "&Undo Re-initialize weights"
+    w.actions_.undo.trigger()
+    stack = doc.undo_stack
+    assert [stack.text(i).split()[0] for i in range(stack.count())] == ["Train", "Re-initialize", "Train"]
+    assert stack.index() == 1 and doc.trainer.iteration == before
+    qtbot.waitUntil(lambda: doc.trainer.iteration > before + 100, timeout=10000)
+    pause(qtbot, w)
+    while stack.canUndo():
+        w.actions_.undo.trigger()
+    assert stack.isClean() and doc.trainer.iteration == 0 and loss.batch.n == 0

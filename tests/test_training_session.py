@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sandbox.engine import Trainer
+from sandbox.engine import OptimizerSpec, Trainer
 from sandbox.gui.document import Document
 from sandbox.gui.training.session import TrainingSession
 from training_support import spiral_experiment
@@ -87,3 +87,144 @@ def test_restart_after_a_pause_continues_from_the_document(qtbot, session):
     _paused(qtbot, session)
     assert doc.trainer.iteration == session.controller.latest.iteration
     assert [doc.undo_stack.text(i).split()[0] for i in range(doc.undo_stack.count())] == ["Train", "Set", "Train"]
+
+
+# ---- the undo stack while training runs ----------------------------------------------------------
+
+def _texts(doc) -> list[str]:
+    stack = doc.undo_stack
+    return [stack.text(i).split()[0] for i in range(stack.count())]
+
+
+def _state(doc):
+    t = doc.trainer
+    weights, biases = doc.experiment.network.state()
+    return t.iteration, t.epoch, weights, biases
+
+
+def _assert_state(doc, expected) -> None:
+    iteration, epoch, weights, biases = _state(doc)
+    assert (iteration, epoch) == expected[:2]
+    for a, b in zip(weights + biases, expected[2] + expected[3]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_an_edit_during_training_lands_between_two_runs_and_undo_everything_gives_the_file(qtbot, session):
+    doc = session.document
+    initial = _state(doc)
+    session.start()
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 100, timeout=5000)
+    doc.edit_value(("weight", 3, 0, 4), 2.75)
+    edited_at = doc.trainer.iteration
+    qtbot.waitUntil(lambda: doc.trainer.iteration > edited_at + 100, timeout=5000)
+    _paused(qtbot, session)
+    assert _texts(doc) == ["Train", "Set", "Train"]
+    assert doc.undo_stack.text(0) == f"Train {edited_at} iterations"
+    trained = _state(doc)
+    stack = doc.undo_stack
+    while stack.canUndo():
+        stack.undo()
+    assert stack.isClean()
+    _assert_state(doc, initial)
+    while stack.canRedo():
+        stack.redo()
+    _assert_state(doc, trained)
+
+
+def test_a_new_layer_during_training_keeps_the_run_before_it(qtbot, session):
+    from sandbox.gui.settings_commands import ExperimentCommand, with_layer_sizes
+
+    doc = session.document
+    initial = _state(doc)
+    session.start()
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 100, timeout=5000)
+    bigger = with_layer_sizes(doc.experiment, [8, 8, 8])
+    doc.undo_stack.push(ExperimentCommand(doc, "Add hidden layer 3", bigger))
+    changed_at = doc.trainer.iteration
+    assert _engine_value(qtbot, session, lambda t: t.network.depth) == 4
+    qtbot.waitUntil(lambda: doc.trainer.iteration > changed_at + 100, timeout=5000)
+    _paused(qtbot, session)
+    assert _texts(doc) == ["Train", "Add", "Train"]
+    trained = _state(doc)
+    stack = doc.undo_stack
+    while stack.canUndo():
+        stack.undo()
+    assert stack.isClean() and doc.experiment.network.depth == 3
+    _assert_state(doc, initial)
+    while stack.canRedo():
+        stack.redo()
+    assert doc.experiment.network.depth == 4
+    _assert_state(doc, trained)
+
+
+def test_undo_while_training_takes_back_the_last_command_with_the_training_since(qtbot, session):
+    doc = session.document
+    session.start()
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 100, timeout=5000)
+    old = doc.value_at(("weight", 3, 0, 4))
+    doc.edit_value(("weight", 3, 0, 4), 2.75)
+    edited_at = doc.trainer.iteration
+    qtbot.waitUntil(lambda: doc.trainer.iteration > edited_at + 50, timeout=5000)
+    doc.undo_stack.undo()  # the menu says "Undo Set w…": the edit goes, and the training after it
+    assert session.running
+    assert doc.trainer.iteration == edited_at and doc.value_at(("weight", 3, 0, 4)) == old
+    assert doc.undo_stack.index() == 1 and _texts(doc) == ["Train", "Set", "Train"]
+    assert _engine_value(qtbot, session, lambda t: float(t.network.layers[2].weights[0, 4])) == old
+    _paused(qtbot, session)
+    assert _texts(doc) == ["Train", "Train"] and doc.trainer.iteration > edited_at
+
+
+class _Reports:
+    """Counts the reports the worker emits (in its thread) against those the controller has handled."""
+
+    def __init__(self, controller):
+        from PySide6.QtCore import Qt
+
+        self.controller = controller
+        self.emitted: list = []
+        controller.worker.report.connect(self.emitted.append, Qt.ConnectionType.DirectConnection)
+        self.handled_before = controller.reports + controller.stale_reports
+
+    def pause_report_handled(self) -> bool:
+        c = self.controller
+        emitted = list(self.emitted)
+        return any(not r.running for r in emitted) and c.reports + c.stale_reports - self.handled_before >= len(emitted)
+
+
+def test_a_report_still_on_its_way_after_a_pause_never_lands_on_another_document(qtbot, session):
+    doc = session.document
+    session.start()
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 100, timeout=5000)
+    reports = _Reports(session.controller)
+    session.pause()
+    other = spiral_experiment(optimizer=OptimizerSpec("sgd", 0.5))  # the same shapes
+    for layer in other.network.layers:
+        layer.weights[...] = 0.125
+    doc.replace(other, None)  # another file, opened at once: the report after the pause is on its way
+    qtbot.waitUntil(reports.pause_report_handled, timeout=5000)
+    assert doc.trainer.iteration == 0 and doc.trainer.history.count == 0
+    assert all((layer.weights == 0.125).all() for layer in doc.experiment.network.layers)
+    assert doc.undo_stack.count() == 0 and doc.undo_stack.isClean()
+    session.start()  # trains the document's network, not the one before
+    assert _engine_value(qtbot, session, lambda t: (t.optimizer.name, t.experiment.optimizer.learning_rate)) == \
+        ("sgd", 0.5)
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 20, timeout=5000)
+    _paused(qtbot, session)
+    assert _texts(doc) == ["Train"] and doc.undo_stack.text(0) == f"Train {doc.trainer.iteration} iterations"
+
+
+def test_an_edit_right_after_a_pause_is_not_overwritten_by_the_pause_report(qtbot, session):
+    doc = session.document
+    session.start()
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 100, timeout=5000)
+    reports = _Reports(session.controller)
+    session.pause()
+    doc.edit_value(("weight", 3, 0, 4), 2.75)  # before the report that follows the pause arrives
+    paused_at = doc.trainer.iteration
+    qtbot.waitUntil(reports.pause_report_handled, timeout=5000)
+    assert doc.value_at(("weight", 3, 0, 4)) == 2.75 and doc.trainer.iteration == paused_at
+    assert _texts(doc) == ["Train", "Set"]
+    stack = doc.undo_stack
+    stack.undo()
+    stack.undo()
+    assert stack.isClean() and doc.trainer.iteration == 0

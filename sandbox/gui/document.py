@@ -22,6 +22,10 @@ For the training view (issue 5): run the trainer inside ``record_change(text)``:
 
 or, when the work happened elsewhere (a worker on a copy), take ``snapshot()`` before, bring the
 results in, and call ``push_state_change(text, before)``.
+
+The undo stack (``UndoStack``) lets one guard, the training session, act before and after every
+push, undo and redo: while training runs, the training done so far becomes its own command first,
+so commands stay in the order things happened.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import copy
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -39,6 +43,59 @@ from PySide6.QtGui import QUndoStack
 from sandbox.engine import Experiment, ForwardPass, Trainer, Walkthrough
 
 Array = np.ndarray
+
+
+class StackGuard(Protocol):
+    """What ``UndoStack`` calls around every change it makes (see ``UndoStack.change``)."""
+
+    def before_stack_change(self) -> bool:
+        """Before the change; True if the guard pushed a command of its own."""
+
+    def after_stack_change(self) -> None:
+        """After the change."""
+
+
+class UndoStack(QUndoStack):
+    """A QUndoStack whose ``push``, ``undo`` and ``redo`` (and the document's own changes that push)
+    run inside ``change()``: the guard, if one is set, acts first and afterwards.
+
+    While training runs, the guard (the training session) pushes the training done so far as its
+    own "Train N iterations" command before anything else lands on the stack, and starts a new run
+    afterwards. An undo then takes back that training together with the command the user sees in
+    the Undo menu item (the training went on from that command's result)."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.guard: StackGuard | None = None
+        self._depth = 0
+
+    @contextmanager
+    def change(self) -> Iterator[bool]:
+        """One change of the document through the stack: the guard runs once around the outermost
+        one. Yields True if the guard pushed a command before it."""
+        guard = self.guard if self._depth == 0 else None
+        self._depth += 1
+        try:
+            pushed = bool(guard.before_stack_change()) if guard is not None else False
+            yield pushed
+        finally:
+            self._depth -= 1
+            if guard is not None:
+                guard.after_stack_change()
+
+    def push(self, command) -> None:  # noqa: D102 - QUndoStack's
+        with self.change():
+            super().push(command)
+
+    def undo(self) -> None:  # noqa: D102 - QUndoStack's
+        with self.change() as pushed:
+            if pushed:
+                super().undo()  # the training just recorded goes with the command below it
+            super().undo()
+
+    def redo(self) -> None:  # noqa: D102 - QUndoStack's
+        with self.change():
+            super().redo()
 
 
 @dataclass
@@ -68,7 +125,7 @@ class Document(QObject):
 
     def __init__(self, experiment: Experiment, path: Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = UndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.experiment = experiment
         self.trainer = Trainer(experiment)
@@ -220,20 +277,21 @@ class Document(QObject):
         from .commands import ApplyStateCommand
 
         w = self._walkthrough
-        before = self.snapshot()
-        self.trainer.apply(w)
-        command = ApplyStateCommand(self, f"Update {w.iteration + 1}", before, self.snapshot())
-        self._apply_command = command
-        with self._keeping_walkthrough():
-            self.undo_stack.push(command)
-            self.valuesChanged.emit()
-            self.historyChanged.emit()
+        with self.undo_stack.change():
+            before = self.snapshot()
+            self.trainer.apply(w)
+            command = ApplyStateCommand(self, f"Update {w.iteration + 1}", before, self.snapshot())
+            self._apply_command = command
+            with self._keeping_walkthrough():
+                self.undo_stack.push(command)
+                self.valuesChanged.emit()
+                self.historyChanged.emit()
 
     def _unapply(self) -> None:
         command = self._apply_command
         self._apply_command = None
-        top = self.undo_stack.command(self.undo_stack.index() - 1)
-        with self._keeping_walkthrough():
+        with self.undo_stack.change(), self._keeping_walkthrough():
+            top = self.undo_stack.command(self.undo_stack.index() - 1)
             if top is command:
                 self.undo_stack.undo()
             else:  # not on top any more: put the state back without touching the stack
@@ -329,9 +387,10 @@ class Document(QObject):
     @contextmanager
     def record_change(self, text: str) -> Iterator[None]:
         """Run a change of the trainer state (weights, counters, history) as one undoable command."""
-        before = self.snapshot()
-        yield
-        self.push_state_change(text, before)
+        with self.undo_stack.change():
+            before = self.snapshot()
+            yield
+            self.push_state_change(text, before)
 
     def push_state_change(self, text: str, before: TrainerSnapshot) -> None:
         """The trainer state changed since ``before``: record it as one undoable command."""

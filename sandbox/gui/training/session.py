@@ -7,7 +7,11 @@ first, as always; the session sees the change and sends it to the worker, which 
 between two iterations. While paused, the document is the authority: starting again gives the
 worker a fresh copy of the document's trainer (counters and optimizer state included).
 
-Every training run ends as one undoable command ("Train N iterations").
+Every training run ends as one undoable command ("Train N iterations"). The session guards the
+document's undo stack (``UndoStack.guard``): before the user's command is pushed, undone or redone
+while training runs, the training done so far becomes its own command, and a new run begins after
+it, so the stack holds everything in the order it happened. A structural change (another network,
+an undo of training) reloads the worker once the stack has finished.
 """
 
 from __future__ import annotations
@@ -57,12 +61,18 @@ class TrainingSession(QObject):
         document.settingsChanged.connect(self._on_settings_changed)
         document.structureChanged.connect(self._on_structure_changed)
         document.historyChanged.connect(self._on_history_changed)
+        document.undo_stack.guard = self
         self._running = False
         self._applying = False  # a report is being copied into the document
         self._in_sync = False   # the worker holds exactly the document's state
         self._worker_failed = False  # an error in the worker: its trainer is not trusted again
         self._segment_before = None  # the document's snapshot when this run started
         self._segment_start_iteration = 0
+        self._segment_trainer: Trainer | None = None  # the document's trainer it started with
+        self._known_trainer: Trainer | None = None  # the trainer (and its iteration) the worker holds
+        self._known_iteration = 0
+        self._changing = False  # the undo stack is pushing, undoing or redoing (see ``before_stack_change``)
+        self._reload_pending = False  # the worker is to reload once the stack has finished
         self._known_state: tuple[list[Array], list[Array | None]] | None = None
         self._known_optimizer: tuple | None = None
         self._known_data: tuple[Array, Array] | None = None
@@ -86,7 +96,8 @@ class TrainingSession(QObject):
         if self._running:
             return
         self._sync_worker()
-        self._begin_segment()
+        if self._segment_before is None:  # (else paused a moment ago: the run goes on)
+            self._begin_segment()
         self._set_running(True)
         self.controller.start()
 
@@ -100,26 +111,37 @@ class TrainingSession(QObject):
         """Train to the end of the current epoch in the worker, then pause."""
         self._sync_worker()
         if not self._running:
-            self._begin_segment()
+            if self._segment_before is None:
+                self._begin_segment()
             self._set_running(True)
         self.controller.step_epoch()
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         """Stop the worker's thread (and wait for it at most ``timeout_ms``); True if it ended."""
         self._set_running(False)
+        if self.document.undo_stack.guard is self:
+            self.document.undo_stack.guard = None
         return self.controller.shutdown(timeout_ms)
 
     # ---- keeping the worker and the document together ----------------------------------------
     def _sync_worker(self) -> None:
         """Give the worker the document's trainer unless it already holds exactly that state."""
-        if not self._in_sync or self._worker_failed:
-            self.controller.load(self.document.trainer)
-            self._remember_document()
-            self._in_sync = True
-            self._worker_failed = False
+        if not self._in_sync:
+            self._load_worker()
+
+    def _load_worker(self) -> None:
+        """The worker goes on from a copy of the document's trainer; its reports about the trainer it
+        held before are dropped (they may still be on their way)."""
+        self.controller.load(self.document.trainer)
+        self.latest = None
+        self._remember_document()
+        self._in_sync = True
+        self._worker_failed = False
 
     def _remember_document(self) -> None:
         doc = self.document
+        self._known_trainer = doc.trainer
+        self._known_iteration = doc.trainer.iteration
         self._known_state = doc.experiment.network.state()
         self._known_optimizer = _optimizer_key(doc.experiment)
         data = doc.experiment.data
@@ -128,22 +150,61 @@ class TrainingSession(QObject):
     def _begin_segment(self) -> None:
         self._segment_before = self.document.snapshot()
         self._segment_start_iteration = self.document.trainer.iteration
+        self._segment_trainer = self.document.trainer
 
-    def _end_segment(self) -> None:
-        """Training stopped: the run since it started becomes one undoable command."""
-        before = self._segment_before
-        self._segment_before = None
-        if before is None:
-            return
-        done = self.document.trainer.iteration - self._segment_start_iteration
+    def _end_segment(self) -> bool:
+        """The training since the segment began becomes one undoable command ("Train N iterations"),
+        unless the document holds another trainer now (another file: its undo stack starts empty).
+        True if a command was pushed."""
+        before, trainer = self._segment_before, self._segment_trainer
+        self._segment_before = self._segment_trainer = None
+        if before is None or trainer is not self.document.trainer:
+            return False
+        done = trainer.iteration - self._segment_start_iteration
         if done <= 0:
-            return
+            return False
         text = f"Train {done} iteration{'s' if done != 1 else ''}"
         self._applying = True
         try:
             self.document.push_state_change(text, before)
         finally:
             self._applying = False
+        return True
+
+    # ---- the undo stack's guard ---------------------------------------------------------------
+    def before_stack_change(self) -> bool:
+        """The user's command is about to be pushed, undone or redone: the training since the run (or
+        the last such command) began becomes its own command first. True if one was pushed."""
+        if self._applying:
+            return False  # the session's own "Train N iterations"
+        self._changing = True
+        if self._segment_before is None:
+            return False
+        pushed = self._end_segment()
+        if not self._running:  # paused a moment ago: the report that follows the pause is dropped
+            self.controller.forget_reports()
+            self._in_sync = False
+        return pushed
+
+    def after_stack_change(self) -> None:
+        """The stack has finished: training goes on from the document, as a new run."""
+        if not self._changing:
+            return
+        self._changing = False
+        reload, self._reload_pending = self._reload_pending, False
+        if self._running:
+            if reload:
+                self._load_worker()
+            self._begin_segment()
+
+    def _changed_while_paused(self) -> None:
+        """The user changed the document while training is paused: the next run starts from the
+        document. If the report that follows the pause is still on its way, it would bring the
+        worker's older state back: it is dropped, and the run ends where the document stood."""
+        self._in_sync = False
+        if self._segment_before is not None:
+            self.controller.forget_reports()
+            self._end_segment()
 
     def _set_running(self, running: bool) -> None:
         if running != self._running:
@@ -172,6 +233,7 @@ class TrainingSession(QObject):
             if len(report.losses):
                 _append_history(trainer, report)
             self._known_state = net.state()
+            self._known_iteration = trainer.iteration
             now = time.perf_counter()
             if not report.running or now - self._signalled_at >= 1.0 / DOCUMENT_SIGNALS_HZ:
                 self._signalled_at = now
@@ -216,10 +278,12 @@ class TrainingSession(QObject):
         if self._applying:
             return
         if not self._running:
-            self._in_sync = False
+            self._changed_while_paused()
+            return
+        if self._reload_pending:
             return
         doc = self.document
-        if doc.trainer.iteration != (self.latest.iteration if self.latest else doc.trainer.iteration):
+        if doc.trainer is not self._known_trainer or doc.trainer.iteration != self._known_iteration:
             self._reload()  # an undo/redo of training put other counters back
             return
         self._send_value_edits()
@@ -251,7 +315,9 @@ class TrainingSession(QObject):
         if self._applying:
             return
         if not self._running:
-            self._in_sync = False
+            self._changed_while_paused()
+            return
+        if self._reload_pending:
             return
         exp = self.document.experiment
         key = _optimizer_key(exp)
@@ -265,9 +331,10 @@ class TrainingSession(QObject):
     def _on_structure_changed(self) -> None:
         if self._applying:
             return
-        self._in_sync = False
         if self._running:
             self._reload()
+        else:
+            self._changed_while_paused()
         self.restarted.emit()
 
     @Slot()
@@ -275,7 +342,7 @@ class TrainingSession(QObject):
         if self._applying:
             return
         if not self._running:
-            self._in_sync = False
+            self._changed_while_paused()
 
     @property
     def applying(self) -> bool:
@@ -283,14 +350,14 @@ class TrainingSession(QObject):
         return self._applying
 
     def _reload(self) -> None:
-        """Training goes on from the document's whole state (a new network, an undo of training)."""
-        self._end_segment_now()
-        self.controller.load(self.document.trainer)
-        self._remember_document()
+        """Training goes on from the document's whole state (a new network, an undo of training); within
+        a change of the undo stack, once it has finished."""
+        if self._changing:
+            self._reload_pending = True
+            return
+        self._end_segment()  # (dropped if the document holds another trainer: another file)
+        self._load_worker()
         self._begin_segment()
-
-    def _end_segment_now(self) -> None:
-        self._segment_before = None
 
 
 def _optimizer_key(experiment) -> tuple:
