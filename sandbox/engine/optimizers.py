@@ -105,6 +105,18 @@ class Optimizer:
     def hyperparameters(self) -> dict[str, float | bool]:
         return {"learning_rate": self.learning_rate}
 
+    def set_hyperparameters(self, learning_rate: float, options: dict) -> None:
+        """Take another learning rate and options (those not given at their defaults), keeping the
+        state unless its kind changes (SGD's momentum switched on or off)."""
+        names = tuple(self.state_names)
+        self.learning_rate = float(learning_rate)
+        defaults = type(self)()
+        for name in self.hyperparameters():
+            if name != "learning_rate":
+                setattr(self, name, options.get(name, getattr(defaults, name)))
+        if tuple(self.state_names) != names:
+            self.state = []
+
     def describe(self, symbol: str, old: float, grad: float, new: float,
                  before: dict[str, float], after: dict[str, float], lr: float) -> list[str]:
         """Formula lines, symbols then numbers, for one scalar parameter's update."""
@@ -296,7 +308,8 @@ class Adam(Optimizer):
             f"{fmt(1.0 - self.beta1)} · {paren(grad)} = {fmt(after['exp_avg'])}",
             f"{v} = β2 · {v} + (1 − β2) · ({d})² = {fmt(self.beta2)} · {fmt(before['exp_avg_sq'])} + "
             f"{fmt(1.0 - self.beta2)} · {paren(grad)}² = {fmt(after['exp_avg_sq'])}",
-            f"m̂ = {m} / (1 − β1^{t}) = {fmt(m_hat)}, v̂ = {v} / (1 − β2^{t}) = {fmt(v_hat)}",
+            f"m̂ = {m} / (1 − β1^{t}) = {fmt(m_hat)}",
+            f"v̂ = {v} / (1 − β2^{t}) = {fmt(v_hat)}",
             f"{symbol} = {symbol} − η · m̂ / (√v̂ + ε) = {fmt(old)} − {fmt(lr)} · {paren(m_hat)} / "
             f"({fmt(math.sqrt(v_hat))} + {fmt(self.eps)}) = {fmt(new)}",
         ]

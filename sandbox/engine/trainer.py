@@ -172,6 +172,16 @@ class Trainer:
         """Rebuild the optimizer from the experiment's spec (its state starts afresh)."""
         self.optimizer = self.experiment.optimizer.build()
 
+    def follow_optimizer_spec(self, rebuild: bool = False) -> None:
+        """The optimizer follows the experiment's spec after it changed: rebuilt (state afresh) if
+        ``rebuild`` or the kind differs, else the same optimizer with the spec's learning rate and
+        options, its state (velocities, moments) kept."""
+        spec = self.experiment.optimizer
+        if rebuild or self.optimizer.name != spec.name:
+            self.set_optimizer()
+        else:
+            self.optimizer.set_hyperparameters(spec.learning_rate, spec.options)
+
     def restart(self) -> None:
         """Counters, history and optimizer state back to zero (the weights are left as they are)."""
         self.iteration = self.epoch = self.batch_in_epoch = 0

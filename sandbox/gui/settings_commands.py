@@ -25,8 +25,6 @@ from PySide6.QtGui import QUndoCommand
 
 from sandbox.engine import Experiment, Layer, Network, Trainer
 
-from .training.worker import set_hyperparameters
-
 if TYPE_CHECKING:
     from .document import Document
 
@@ -111,11 +109,7 @@ class SettingCommand(QUndoCommand):
 def apply_settings(document: "Document", optimizer_rebuilt: bool) -> None:
     """The document's trainer follows its experiment's settings; the views are told."""
     trainer = document.trainer
-    exp = document.experiment
-    if optimizer_rebuilt or trainer.optimizer.name != exp.optimizer.name:
-        trainer.set_optimizer()
-    else:  # same kind: new hyper-parameters, the state (velocities, moments) is kept
-        set_hyperparameters(trainer.optimizer, exp.optimizer)
+    trainer.follow_optimizer_spec(rebuild=optimizer_rebuilt)
     trainer.configure()
     document.settingsChanged.emit()
     document.values_edited()  # forward values (activations) may differ; the walkthrough is stale

@@ -382,10 +382,7 @@ class TrainingWorker(QObject):
             mine.alpha = theirs.alpha
             mine.activation = theirs.activation
             mine.train_weights, mine.train_biases = theirs.train_weights, theirs.train_biases
-        if optimizer_changed or trainer.optimizer.name != own.optimizer.name:
-            trainer.set_optimizer()
-        else:  # same kind: new hyper-parameters, the state (velocities, moments) is kept
-            set_hyperparameters(trainer.optimizer, own.optimizer)
+        trainer.follow_optimizer_spec(rebuild=optimizer_changed)
         trainer.configure()
         self._dirty = True
 
@@ -417,19 +414,6 @@ class TrainingWorker(QObject):
     def _cmd_stop(self) -> None:
         self._set_running(False)
         self._stop = True
-
-
-def set_hyperparameters(optimizer, spec) -> None:
-    """Give a live optimizer the learning rate and options of ``spec`` (same kind), keeping its state
-    unless the kind of state changes (momentum switched on or off)."""
-    names = tuple(optimizer.state_names)
-    optimizer.learning_rate = float(spec.learning_rate)
-    defaults = type(optimizer)()
-    for name in optimizer.hyperparameters():
-        if name != "learning_rate":
-            setattr(optimizer, name, spec.options.get(name, getattr(defaults, name)))
-    if tuple(optimizer.state_names) != names:
-        optimizer.state = []
 
 
 def trainer_copy(trainer: Trainer) -> Trainer:
