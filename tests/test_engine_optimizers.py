@@ -119,6 +119,18 @@ def test_adam():
     assert_same(engine_trajectory(Adam(learning_rate=lr)), by_hand(update), rel=1e-12)
 
 
+def test_adam_describes_each_bias_corrected_moment_on_its_own_line():
+    adam = Adam(learning_rate=0.1)
+    adam.steps_taken = 2
+    before = {"exp_avg": 0.5, "exp_avg_sq": 0.25}
+    after = {"exp_avg": 0.55, "exp_avg_sq": 0.2505}
+    lines = adam.describe("w1", 1.0, 1.0, 0.9, before, after, 0.1)
+    assert len(lines) == 5
+    assert lines[2] == "m̂ = m_w1 / (1 − β1^2) = 2.894737"
+    assert lines[3] == "v̂ = v_w1 / (1 − β2^2) = 125.3127"
+    assert lines[4].startswith("w1 = w1 − η · m̂ / (√v̂ + ε) = 1 − 0.1 · 2.894737 / ")
+
+
 def test_adam_first_step_is_eta_times_the_sign():
     theta = np.array([1.0, -3.0])
     Adam(learning_rate=0.1).step([theta], [np.array([4.0, -0.01])], [True], 0.1)

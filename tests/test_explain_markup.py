@@ -1,5 +1,7 @@
 """The formula grammar as LaTeX and HTML, on hand-picked cases and on every formula the engine writes."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -38,6 +40,9 @@ def test_latex_of_each_piece(text, latex):
     ("Σₛ", "Σ<sub>s</sub>"),
     ("1·10^−8", "1·10<sup>−8</sup>"),
     ("a < b & c", "a &lt; b &amp; c"),
+    ("m̂", "<i>m̂</i>"),
+    ("√v̂ + ε", "√<i>v̂</i> + ε"),
+    ("m̂ = m_w3_1 / (1 − β1^1)", "<i>m̂</i> = m<sub>w<sub>3,1</sub></sub> / (1 − β<sub>1</sub><sup>1</sup>)"),
 ])
 def test_html_of_each_piece(text, html):
     assert to_html(text) == html
@@ -96,3 +101,5 @@ def test_every_engine_formula_renders_to_balanced_latex_and_clean_html():
         assert "−" not in latex and "·" not in latex and "∂" not in latex, (formula, latex)
         html = to_html(formula)
         assert "_" not in html.replace("<sub>", "").replace("</sub>", ""), (formula, html)
+        # a combining hat never leaves its letter: both in one element of their own
+        assert "\u0302" not in re.sub(r"<i>[^<>]\u0302</i>", "", html), (formula, html)

@@ -308,7 +308,8 @@ class Adam(Optimizer):
             f"{fmt(1.0 - self.beta1)} · {paren(grad)} = {fmt(after['exp_avg'])}",
             f"{v} = β2 · {v} + (1 − β2) · ({d})² = {fmt(self.beta2)} · {fmt(before['exp_avg_sq'])} + "
             f"{fmt(1.0 - self.beta2)} · {paren(grad)}² = {fmt(after['exp_avg_sq'])}",
-            f"m̂ = {m} / (1 − β1^{t}) = {fmt(m_hat)}, v̂ = {v} / (1 − β2^{t}) = {fmt(v_hat)}",
+            f"m̂ = {m} / (1 − β1^{t}) = {fmt(m_hat)}",
+            f"v̂ = {v} / (1 − β2^{t}) = {fmt(v_hat)}",
             f"{symbol} = {symbol} − η · m̂ / (√v̂ + ε) = {fmt(old)} − {fmt(lr)} · {paren(m_hat)} / "
             f"({fmt(math.sqrt(v_hat))} + {fmt(self.eps)}) = {fmt(new)}",
         ]

@@ -146,8 +146,15 @@ def _latex_ident(ident: _Ident) -> str:
     return text
 
 
+def _html_letters(base: str) -> str:
+    """Letters as HTML; a letter with a combining hat (m̂) stays one unit, set in italics: some fonts
+    (DejaVu Sans upright) place the hat of a letter without a precomposed form a line too high."""
+    return "".join(f"<i>{html.escape(ch)}</i>" if ch.endswith("\u0302") else html.escape(ch)
+                   for ch in re.findall(r".\u0302?", base))
+
+
 def _html_ident(ident: _Ident) -> str:
-    text = html.escape(ident.base)
+    text = _html_letters(ident.base)
     sub_parts = [html.escape(s) for s in ident.subs]
     if ident.nested is not None:
         sub_parts.append(_html_ident(ident.nested))
