@@ -188,11 +188,34 @@ def test_decision_grid_for_two_inputs(qtbot, controller):
         controller.request_report()
     grid = controller.latest.grid
     assert grid.output.shape == (64, 64)
-    assert [h.shape for h in grid.hidden] == [(8, 64, 64), (8, 64, 64)]
+    assert [h.shape for h in grid.hidden] == [(8, 32, 32), (8, 32, 32)]  # as large as the window shows them
     net = spiral_experiment().network
     x0, x1, y0, y1 = grid.extent
     # pixel (row 0, column 63) is the point (x1, y0)
     assert grid.output[0, -1] == pytest.approx(net.forward(np.array([[x1, y0]])).prediction[0, 0])
+    # a hidden map's pixel (row 31, column 0) is the point (x0, y1)
+    first_hidden = net.forward(np.array([[x0, y1]])).outputs[1][0]
+    assert grid.hidden[0][:, -1, 0] == pytest.approx(first_hidden)
+
+
+def test_hidden_maps_travel_only_as_often_as_the_window_shows_them(qtbot, controller):
+    import time
+
+    from sandbox.gui.training.grid import HIDDEN_MAPS_HZ
+
+    received = []
+    controller.reportReady.connect(lambda r: received.append((time.perf_counter(), r)))
+    controller.load(spiral_experiment())
+    controller.start()
+    qtbot.waitUntil(lambda: sum(r.running for _, r in received) >= 12, timeout=10000)
+    _pause_and_settle(qtbot, controller)
+    running = [(t, r) for t, r in received if r.running]
+    with_maps = [r for _, r in running if r.grid.hidden]
+    elapsed = running[-1][0] - running[0][0]
+    assert 1 <= len(with_maps) <= 2 + elapsed * HIDDEN_MAPS_HZ < len(running)
+    assert all(r.grid.output.shape == (64, 64) for _, r in received)
+    assert all(h.shape == (8, 32, 32) for r in with_maps for h in r.grid.hidden)
+    assert [h.shape for h in controller.latest.grid.hidden] == [(8, 32, 32), (8, 32, 32)]  # paused: always
 
 
 def test_shutdown_mid_training_twenty_times(qtbot):

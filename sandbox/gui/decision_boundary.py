@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-import time
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
 from sandbox.engine import Experiment
 
-from .training.grid import GridOutput, extent_for, grid_output
+from .training.grid import GRID_SIZE, GridOutput, extent_for, grid_output
 from .training.live_plots import cache_axes
 
 #: TF Playground's colours: orange for negative / class 0, blue for positive / class 1
@@ -31,9 +30,6 @@ HIDDEN_MAP_SIZE = 56
 HIDDEN_MAP_MIN = 12
 HIDDEN_MAP_GAP = 3
 HIDDEN_LABEL_WIDTH = 30
-HIDDEN_GRID = 32
-#: the hidden neurons' maps are redrawn at most this often while training (they are many)
-HIDDEN_MAPS_HZ = 5.0
 
 
 def _colormap() -> pg.ColorMap:
@@ -185,9 +181,7 @@ class DecisionBoundaryView(QWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.hidden_maps = HiddenMaps(self)
-        self.hidden_scroll = self.hidden_maps
         self.setMinimumSize(240, 200)
-        self._hidden_shown_at = 0.0
         self._levels = (0.0, 1.0)
         self._experiment: Experiment | None = None
         self.updates = 0
@@ -225,7 +219,7 @@ class DecisionBoundaryView(QWidget):
         self._experiment = experiment
         two_d = experiment.network.input_size == 2
         self.plot.setVisible(two_d)
-        self.hidden_scroll.setVisible(two_d)
+        self.hidden_maps.setVisible(two_d)
         self.message.setVisible(not two_d)
         if not two_d:
             return
@@ -245,9 +239,9 @@ class DecisionBoundaryView(QWidget):
         if exp is None or exp.network.input_size != 2:
             return
         data = exp.data
-        extent = extent_for(np.vstack([data.inputs, data.test_inputs]))
-        self.show_grid(grid_output(exp.network, 64, extent))
-        self.show_hidden(grid_output(exp.network, HIDDEN_GRID, extent))
+        grid = grid_output(exp.network, GRID_SIZE, extent_for(np.vstack([data.inputs, data.test_inputs])))
+        self.show_grid(grid)
+        self.show_hidden(grid)
 
     def show_grid(self, grid: GridOutput | None) -> None:
         if grid is None:
@@ -258,14 +252,11 @@ class DecisionBoundaryView(QWidget):
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)
         self.updates += 1
 
-    def show_hidden(self, grid: GridOutput | None, throttle: bool = False) -> None:
-        """Each hidden neuron's output over the plane (at most ``HIDDEN_MAPS_HZ`` a second if ``throttle``)."""
+    def show_hidden(self, grid: GridOutput | None) -> None:
+        """Each hidden neuron's output over the plane (while training, the worker sends these maps only
+        every so often: ``training.grid.HIDDEN_MAPS_HZ``)."""
         if grid is None or not grid.hidden:
             return
-        now = time.perf_counter()
-        if throttle and now - self._hidden_shown_at < 1.0 / HIDDEN_MAPS_HZ:
-            return
-        self._hidden_shown_at = now
         self.hidden_maps.set_maps(grid.hidden)
 
     # ---- pieces -------------------------------------------------------------------------------

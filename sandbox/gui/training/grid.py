@@ -13,8 +13,11 @@ from sandbox.engine import Network
 
 Array = np.ndarray
 
-#: side of the grid
+#: side of the grid of the network's output (the decision boundary's heatmap)
 GRID_SIZE = 64
+#: side of the grids of the hidden neurons' small maps, and how often they are computed while training
+HIDDEN_GRID_SIZE = 32
+HIDDEN_MAPS_HZ = 5.0
 #: the plane the grid covers at least (the generators put their points in about [−1, 1]²), and the
 #: margin around the data
 GRID_EXTENT = 1.0
@@ -56,12 +59,21 @@ def grid_points(size: int, extent: tuple[float, float, float, float]) -> Array:
 
 
 def grid_output(network: Network, size: int = GRID_SIZE,
-                extent: tuple[float, float, float, float] | None = None) -> GridOutput | None:
-    """The network's outputs (and every hidden neuron's) over the grid; None unless it has 2 inputs."""
+                extent: tuple[float, float, float, float] | None = None,
+                hidden_size: int = HIDDEN_GRID_SIZE) -> GridOutput | None:
+    """The network's first output over a ``size``² grid and every hidden neuron's over a ``hidden_size``²
+    one (none if 0), in one forward pass; None unless the network has 2 inputs."""
     if network.input_size != 2 or size <= 0:
         return None
     extent = extent or extent_for(None)
-    fp = network.forward(grid_points(size, extent))
-    output = fp.prediction[:, 0].reshape(size, size).copy()
-    hidden = [a.T.reshape(-1, size, size).copy() for a in fp.outputs[1:-1]]
+    n = size * size
+    points = grid_points(size, extent)
+    if hidden_size > 0 and hidden_size != size:
+        points = np.vstack([points, grid_points(hidden_size, extent)])
+    fp = network.forward(points)
+    output = fp.prediction[:n, 0].reshape(size, size).copy()
+    hidden = []
+    if hidden_size > 0:
+        rows = slice(0, n) if hidden_size == size else slice(n, None)
+        hidden = [a[rows].T.reshape(-1, hidden_size, hidden_size).copy() for a in fp.outputs[1:-1]]
     return GridOutput(extent, output, hidden)

@@ -159,10 +159,11 @@ class LiveTraining(QObject):
         self.gradient_curves.add_report(report)
         now = time.perf_counter()
         live = report.running
-        if report.grid is not None and (not live or now - self._boundary_at >= 1.0 / BOUNDARY_HZ):
-            self._boundary_at = now
-            self.boundary.show_grid(report.grid)
-            self.boundary.show_hidden(report.grid, throttle=live)
+        if report.grid is not None:
+            if not live or now - self._boundary_at >= 1.0 / BOUNDARY_HZ:
+                self._boundary_at = now
+                self.boundary.show_grid(report.grid)
+            self.boundary.show_hidden(report.grid)  # (only some reports carry them: the worker's choice)
         if not live or now - self._labels_at >= 1.0 / LABELS_HZ:
             self._labels_at = now
             self._update_labels(report)

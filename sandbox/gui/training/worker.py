@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from sandbox.engine import DivergenceError, Experiment, History, Trainer
 
-from .grid import GRID_SIZE, GridOutput, extent_for, grid_output
+from .grid import GRID_SIZE, HIDDEN_GRID_SIZE, HIDDEN_MAPS_HZ, GridOutput, extent_for, grid_output
 
 Array = np.ndarray
 
@@ -81,7 +81,8 @@ class TrainingWorker(QObject):
     finished = Signal()
 
     def __init__(self, trainer: Trainer | None = None, report_hz: float = REPORT_HZ,
-                 grid_size: int = GRID_SIZE):
+                 grid_size: int = GRID_SIZE, hidden_size: int = HIDDEN_GRID_SIZE,
+                 hidden_hz: float = HIDDEN_MAPS_HZ):
         super().__init__()
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
@@ -93,6 +94,11 @@ class TrainingWorker(QObject):
         self._target_iteration: int | None = None
         self.report_interval = 1.0 / report_hz
         self.grid_size = grid_size
+        #: the hidden neurons' maps: their grid's side, and at most how often a second while training
+        #: (as often and as large as the window shows them; always in a report while paused)
+        self.hidden_size = hidden_size
+        self.hidden_interval = 1.0 / hidden_hz if hidden_hz > 0 else 0.0
+        self._hidden_at = -float("inf")
         self.evaluate_every_report = True
         #: pause after each report until the GUI has drawn it (see ``_wait_for_gui``)
         self.yield_to_gui = True
@@ -296,7 +302,11 @@ class TrainingWorker(QObject):
         data = trainer.experiment.data
         if self._grid_cache is None or self._grid_cache[0] is not data:
             self._grid_cache = (data, extent_for(np.vstack([data.inputs, data.test_inputs])))
-        return grid_output(trainer.network, self.grid_size, self._grid_cache[1])
+        now = time.perf_counter()
+        hidden = self._restart or not self._running or now - self._hidden_at >= self.hidden_interval
+        if hidden:
+            self._hidden_at = now
+        return grid_output(trainer.network, self.grid_size, self._grid_cache[1], self.hidden_size if hidden else 0)
 
     # ---- commands (run in the worker thread, between two iterations) ------------------------
     def _cmd_load(self, trainer: Trainer, generation: int = 0) -> None:
