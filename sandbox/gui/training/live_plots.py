@@ -64,9 +64,13 @@ class Series:
         k = len(x)
         if k == 0:
             return
-        if k > self.cap // 2:  # a huge batch: keep its last part only (decimated)
-            step = int(np.ceil(k / (self.cap // 2)))
-            x, y = x[::step], y[::step]
+        half = self.cap // 2
+        if k > half:  # a huge batch: its last part whole, the part before thinned (at most half the cap in all)
+            whole = half // 2
+            head = k - whole
+            step = int(np.ceil(head / (half - whole)))
+            x = np.concatenate([x[:head:step], x[head:]])
+            y = np.concatenate([y[:head:step], y[head:]])
             k = len(x)
         while self.n + k > self.cap:
             self._decimate_old_half()
