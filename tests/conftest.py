@@ -42,6 +42,20 @@ def isolated_settings(tmp_path, qapp):
     yield tmp_path / "settings"
 
 
+@pytest.fixture
+def in_worker(qtbot):
+    """``in_worker(controller, read)``: ``read(trainer)`` run on the training worker's own trainer, in its
+    thread, between two iterations; returns what it returned."""
+
+    def run(controller, read):
+        box = []
+        controller.apply(lambda trainer: box.append(read(trainer)))
+        qtbot.waitUntil(lambda: bool(box), timeout=5000)
+        return box[0]
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def no_thread_left_running(request):
     """Fail any test that leaves a QThread running (only checked once Qt has been imported)."""

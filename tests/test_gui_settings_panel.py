@@ -454,15 +454,7 @@ def window(qtbot, tmp_path, monkeypatch, isolated_settings):
     w.training.shutdown(2000)
 
 
-def _engine(qtbot, session, read):
-    """Read something from the worker's own trainer, between two iterations."""
-    box = []
-    session.controller.apply(lambda trainer: box.append(read(trainer)))
-    qtbot.waitUntil(lambda: bool(box), timeout=5000)
-    return box[0]
-
-
-def test_learning_rate_and_a_new_layer_take_effect_in_the_worker_while_training(qtbot, window):
+def test_learning_rate_and_a_new_layer_take_effect_in_the_worker_while_training(qtbot, window, in_worker):
     panel = window.findChild(SettingsPanel, "settingsPanel")
     assert panel is not None and window.training.settings_panel is panel
     session = window.training.session
@@ -472,11 +464,11 @@ def test_learning_rate_and_a_new_layer_take_effect_in_the_worker_while_training(
         qtbot.waitUntil(lambda: doc.trainer.iteration > 20, timeout=10000)
         _type(qtbot, panel.optimizer.learning_rate, "0.0005")
         assert session.running
-        assert _engine(qtbot, session, lambda t: t.optimizer.learning_rate) == 0.0005
-        assert _engine(qtbot, session, lambda t: t.experiment.optimizer.learning_rate) == 0.0005
+        assert in_worker(session.controller, lambda t: t.optimizer.learning_rate) == 0.0005
+        assert in_worker(session.controller, lambda t: t.experiment.optimizer.learning_rate) == 0.0005
         panel.architecture.add_button.click()
         assert session.running
-        assert _engine(qtbot, session, lambda t: [l.size for l in t.network.layers]) == [8, 8, 8, 1]
+        assert in_worker(session.controller, lambda t: [l.size for l in t.network.layers]) == [8, 8, 8, 1]
         start = doc.trainer.iteration
         qtbot.waitUntil(lambda: doc.trainer.iteration > start + 20, timeout=10000)  # it goes on training
         assert len(doc.experiment.network.layers) == 4

@@ -77,14 +77,6 @@ def controller(w):
     return w.training.session.controller
 
 
-def engine(qtbot, w, read):
-    """Read something from the worker's own trainer, in the worker thread, between two iterations."""
-    box = []
-    controller(w).apply(lambda trainer: box.append(read(trainer)))
-    qtbot.waitUntil(lambda: bool(box), timeout=5000)
-    return box[0]
-
-
 def engine_weights(trainer) -> list[np.ndarray]:
     return [layer.weights.copy() for layer in trainer.network.layers]
 
@@ -136,7 +128,7 @@ class LoopProbe:
 
 # ---- the tests ----------------------------------------------------------------------------------
 
-def test_spiral_learns_live_and_counters_agree_with_the_engine(qtbot, windows, record_property):
+def test_spiral_learns_live_and_counters_agree_with_the_engine(qtbot, windows, record_property, in_worker):
     w = windows("spiral.json")
     doc = w.document
     initial = [layer.weights.copy() for layer in doc.experiment.network.layers]
@@ -160,7 +152,7 @@ def test_spiral_learns_live_and_counters_agree_with_the_engine(qtbot, windows, r
     assert w.actions_.train.text() == "&Train"
 
     # the engine, the document, the report and the status bar tell the same story
-    it, ep, engine_state = engine(qtbot, w, lambda t: (t.iteration, t.epoch, engine_weights(t)))
+    it, ep, engine_state = in_worker(controller(w), lambda t: (t.iteration, t.epoch, engine_weights(t)))
     assert it > 1000 and ep == it // 24  # 240 training samples in minibatches of 10
     assert (doc.trainer.iteration, doc.trainer.epoch) == (report.iteration, report.epoch) == (it, ep)
     for mine, theirs in zip(doc.experiment.network.layers, engine_state):
@@ -201,7 +193,7 @@ def test_spiral_learns_live_and_counters_agree_with_the_engine(qtbot, windows, r
     np.testing.assert_array_equal(doc.experiment.network.layers[0].weights, engine_state[0])
 
 
-def test_learning_rate_and_weight_edits_reach_the_worker_while_it_trains(qtbot, windows):
+def test_learning_rate_and_weight_edits_reach_the_worker_while_it_trains(qtbot, windows, in_worker):
     w = windows("spiral.json")
     doc = w.document
     start(qtbot, w)
@@ -211,8 +203,9 @@ def test_learning_rate_and_weight_edits_reach_the_worker_while_it_trains(qtbot, 
     # weight moves any more although iterations go on
     set_learning_rate(w, 0.0)
     assert doc.experiment.optimizer.learning_rate == 0.0
-    assert engine(qtbot, w, lambda t: (t.optimizer.learning_rate, t.experiment.optimizer.learning_rate)) == (0.0, 0.0)
-    it1, frozen = engine(qtbot, w, lambda t: (t.iteration, engine_weights(t)))
+    assert in_worker(controller(w), lambda t: (t.optimizer.learning_rate, t.experiment.optimizer.learning_rate)) \
+        == (0.0, 0.0)
+    it1, frozen = in_worker(controller(w), lambda t: (t.iteration, engine_weights(t)))
 
     # a weight edited as a double-click does it (the in-place editor, then Return)
     view = w.network_view
@@ -220,8 +213,8 @@ def test_learning_rate_and_weight_edits_reach_the_worker_while_it_trains(qtbot, 
     editor.setText("2.75")
     assert view.commit_edit()
     assert doc.value_at(("weight", 3, 0, 4)) == 2.75
-    qtbot.waitUntil(lambda: engine(qtbot, w, lambda t: t.iteration) > it1 + 200, timeout=10000)
-    it2, later = engine(qtbot, w, lambda t: (t.iteration, engine_weights(t)))
+    qtbot.waitUntil(lambda: in_worker(controller(w), lambda t: t.iteration) > it1 + 200, timeout=10000)
+    it2, later = in_worker(controller(w), lambda t: (t.iteration, engine_weights(t)))
     assert it2 > it1 + 200
     assert later[2][0, 4] == 2.75
     frozen[2][0, 4] = 2.75
@@ -230,10 +223,10 @@ def test_learning_rate_and_weight_edits_reach_the_worker_while_it_trains(qtbot, 
 
     # a learning rate again: the weights move again
     set_learning_rate(w, 0.02)
-    assert engine(qtbot, w, lambda t: t.optimizer.learning_rate) == 0.02
-    it3, before = engine(qtbot, w, lambda t: (t.iteration, engine_weights(t)))
-    qtbot.waitUntil(lambda: engine(qtbot, w, lambda t: t.iteration) > it3 + 50, timeout=10000)
-    after = engine(qtbot, w, engine_weights)
+    assert in_worker(controller(w), lambda t: t.optimizer.learning_rate) == 0.02
+    it3, before = in_worker(controller(w), lambda t: (t.iteration, engine_weights(t)))
+    qtbot.waitUntil(lambda: in_worker(controller(w), lambda t: t.iteration) > it3 + 50, timeout=10000)
+    after = in_worker(controller(w), engine_weights)
     assert not np.array_equal(before[0], after[0])
     assert w.training.session.running
     pause(qtbot, w)
@@ -242,7 +235,7 @@ def test_learning_rate_and_weight_edits_reach_the_worker_while_it_trains(qtbot, 
     assert "Change the learning rate" in texts and any(t.startswith("Train ") for t in texts)
 
 
-def test_a_learning_rate_far_too_high_pauses_training_with_a_message(qtbot, windows, messages):
+def test_a_learning_rate_far_too_high_pauses_training_with_a_message(qtbot, windows, messages, in_worker):
     w = windows("regression-plane.json")
     doc = w.document
     start(qtbot, w)
@@ -258,7 +251,7 @@ def test_a_learning_rate_far_too_high_pauses_training_with_a_message(qtbot, wind
     assert f"iteration {info.iteration}" in text and "learning rate" in text and "too high" in text
     assert f"iteration {info.iteration}" in w.statusBar().currentMessage()
     # the weights went back to their last finite values, in the worker and in the document
-    state = engine(qtbot, w, lambda t: [p.copy() for p in t.network.parameters()])
+    state = in_worker(controller(w), lambda t: [p.copy() for p in t.network.parameters()])
     assert all(np.isfinite(p).all() for p in state)
     qtbot.waitUntil(lambda: doc.trainer.iteration == controller(w).latest.iteration, timeout=3000)
     assert all(np.isfinite(p).all() for p in doc.experiment.network.parameters())
@@ -289,8 +282,10 @@ def test_an_exception_in_the_worker_reaches_the_window_and_training_can_go_on(qt
 
 
 def test_closing_the_window_while_training_ends_the_thread_every_time(qtbot, messages, qtlog):
+    deleted = []
     for _ in range(20):
         w = open_window(qtbot, "spiral.json", keep=False)
+        w.destroyed.connect(lambda *_: deleted.append(True))
         start(qtbot, w)
         qtbot.waitUntil(lambda: w.training.session.latest is not None and w.training.session.latest.iteration > 0,
                         timeout=5000)
@@ -301,7 +296,7 @@ def test_closing_the_window_while_training_ends_the_thread_every_time(qtbot, mes
         assert time.perf_counter() - began < 1.0
         assert thread.isFinished()
         w.deleteLater()
-    qtbot.wait(10)
+    qtbot.waitUntil(lambda: len(deleted) == 20, timeout=5000)
     problems = [r.message for r in qtlog.records if "QThread" in r.message or "Destroyed" in r.message]
     assert problems == []
 

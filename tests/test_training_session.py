@@ -26,14 +26,6 @@ def _paused(qtbot, session):
         session.pause()
 
 
-def _engine_value(qtbot, session, read):
-    """Read something from the worker's own trainer, between two iterations."""
-    box = []
-    session.controller.apply(lambda trainer: box.append(read(trainer)))
-    qtbot.waitUntil(lambda: bool(box), timeout=3000)
-    return box[0]
-
-
 def test_training_updates_the_document_and_is_one_undoable_command(qtbot, session):
     doc = session.document
     start_weights = doc.experiment.network.state()[0]
@@ -57,7 +49,7 @@ def test_training_updates_the_document_and_is_one_undoable_command(qtbot, sessio
     np.testing.assert_array_equal(doc.experiment.network.layers[0].weights, start_weights[0])
 
 
-def test_weight_edit_during_training_reaches_the_worker_and_undo_sends_the_inverse(qtbot, session):
+def test_weight_edit_during_training_reaches_the_worker_and_undo_sends_the_inverse(qtbot, session, in_worker):
     doc = session.document
     # freeze the output layer in both places so the edited weight stays put while training runs
     doc.experiment.network.layers[2].train_weights = False
@@ -65,15 +57,15 @@ def test_weight_edit_during_training_reaches_the_worker_and_undo_sends_the_inver
     qtbot.waitUntil(lambda: doc.trainer.iteration > 20, timeout=5000)
     old = doc.value_at(("weight", 3, 0, 4))
     doc.edit_value(("weight", 3, 0, 4), 2.75)
-    assert _engine_value(qtbot, session, lambda t: float(t.network.layers[2].weights[0, 4])) == 2.75
+    assert in_worker(session.controller, lambda t: float(t.network.layers[2].weights[0, 4])) == 2.75
     doc.undo_stack.undo()
-    assert _engine_value(qtbot, session, lambda t: float(t.network.layers[2].weights[0, 4])) == old
+    assert in_worker(session.controller, lambda t: float(t.network.layers[2].weights[0, 4])) == old
     assert session.running
     _paused(qtbot, session)
     assert doc.value_at(("weight", 3, 0, 4)) == old
 
 
-def test_restart_after_a_pause_continues_from_the_document(qtbot, session):
+def test_restart_after_a_pause_continues_from_the_document(qtbot, session, in_worker):
     doc = session.document
     doc.experiment.network.layers[0].train_biases = False
     session.start()
@@ -82,8 +74,8 @@ def test_restart_after_a_pause_continues_from_the_document(qtbot, session):
     paused_at = doc.trainer.iteration
     doc.edit_value(("bias", 1, 0), -0.5)  # edited while paused: the next run starts from it
     session.start()
-    assert _engine_value(qtbot, session, lambda t: float(t.network.layers[0].biases[0])) == -0.5
-    assert _engine_value(qtbot, session, lambda t: t.iteration) > paused_at
+    assert in_worker(session.controller, lambda t: float(t.network.layers[0].biases[0])) == -0.5
+    assert in_worker(session.controller, lambda t: t.iteration) > paused_at
     _paused(qtbot, session)
     assert doc.trainer.iteration == session.controller.latest.iteration
     assert [doc.undo_stack.text(i).split()[0] for i in range(doc.undo_stack.count())] == ["Train", "Set", "Train"]
@@ -131,7 +123,7 @@ def test_an_edit_during_training_lands_between_two_runs_and_undo_everything_give
     _assert_state(doc, trained)
 
 
-def test_a_new_layer_during_training_keeps_the_run_before_it(qtbot, session):
+def test_a_new_layer_during_training_keeps_the_run_before_it(qtbot, session, in_worker):
     from sandbox.gui.settings_commands import ExperimentCommand, with_layer_sizes
 
     doc = session.document
@@ -141,7 +133,7 @@ def test_a_new_layer_during_training_keeps_the_run_before_it(qtbot, session):
     bigger = with_layer_sizes(doc.experiment, [8, 8, 8])
     doc.undo_stack.push(ExperimentCommand(doc, "Add hidden layer 3", bigger))
     changed_at = doc.trainer.iteration
-    assert _engine_value(qtbot, session, lambda t: t.network.depth) == 4
+    assert in_worker(session.controller, lambda t: t.network.depth) == 4
     qtbot.waitUntil(lambda: doc.trainer.iteration > changed_at + 100, timeout=5000)
     _paused(qtbot, session)
     assert _texts(doc) == ["Train", "Add", "Train"]
@@ -157,7 +149,7 @@ def test_a_new_layer_during_training_keeps_the_run_before_it(qtbot, session):
     _assert_state(doc, trained)
 
 
-def test_undo_while_training_takes_back_the_last_command_with_the_training_since(qtbot, session):
+def test_undo_while_training_takes_back_the_last_command_with_the_training_since(qtbot, session, in_worker):
     doc = session.document
     session.start()
     qtbot.waitUntil(lambda: doc.trainer.iteration > 100, timeout=5000)
@@ -169,7 +161,7 @@ def test_undo_while_training_takes_back_the_last_command_with_the_training_since
     assert session.running
     assert doc.trainer.iteration == edited_at and doc.value_at(("weight", 3, 0, 4)) == old
     assert doc.undo_stack.index() == 1 and _texts(doc) == ["Train", "Set", "Train"]
-    assert _engine_value(qtbot, session, lambda t: float(t.network.layers[2].weights[0, 4])) == old
+    assert in_worker(session.controller, lambda t: float(t.network.layers[2].weights[0, 4])) == old
     _paused(qtbot, session)
     assert _texts(doc) == ["Train", "Train"] and doc.trainer.iteration > edited_at
 
@@ -191,7 +183,7 @@ class _Reports:
         return any(not r.running for r in emitted) and c.reports + c.stale_reports - self.handled_before >= len(emitted)
 
 
-def test_a_report_still_on_its_way_after_a_pause_never_lands_on_another_document(qtbot, session):
+def test_a_report_still_on_its_way_after_a_pause_never_lands_on_another_document(qtbot, session, in_worker):
     doc = session.document
     session.start()
     qtbot.waitUntil(lambda: doc.trainer.iteration > 100, timeout=5000)
@@ -206,7 +198,7 @@ def test_a_report_still_on_its_way_after_a_pause_never_lands_on_another_document
     assert all((layer.weights == 0.125).all() for layer in doc.experiment.network.layers)
     assert doc.undo_stack.count() == 0 and doc.undo_stack.isClean()
     session.start()  # trains the document's network, not the one before
-    assert _engine_value(qtbot, session, lambda t: (t.optimizer.name, t.experiment.optimizer.learning_rate)) == \
+    assert in_worker(session.controller, lambda t: (t.optimizer.name, t.experiment.optimizer.learning_rate)) == \
         ("sgd", 0.5)
     qtbot.waitUntil(lambda: doc.trainer.iteration > 20, timeout=5000)
     _paused(qtbot, session)
