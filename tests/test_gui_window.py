@@ -493,3 +493,66 @@ def test_crowded_network_writes_only_the_current_step_in_full(window):
     window.player.set_granularity("phase")
     doc.set_position(max(i for i, s in enumerate(w.steps) if s.phase == "backward"))
     assert edges.top_labels() == []  # a whole phase of 12 edges: every label compact
+
+
+# ---- layout on a small screen --------------------------------------------------------------------------------
+
+def test_a_1280x720_window_never_grows_while_stepping(qtbot, dialogs):
+    from sandbox.gui import MainWindow
+    from sandbox.gui.main_window import templates
+
+    w = MainWindow(next(p for p in templates() if p.stem == "spiral"))
+    qtbot.addWidget(w)
+    w.player.set_speed("instant")
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    # short and narrow: the decision boundary beside the history, the settings a tab beside the explanation
+    boundary = w.findChild(type(w.explanation_dock), "decisionBoundaryDock")
+    settings = w.findChild(type(w.explanation_dock), "settingsDock")
+    assert w.dockWidgetArea(boundary) == Qt.DockWidgetArea.BottomDockWidgetArea
+    assert settings in w.tabifiedDockWidgets(w.explanation_dock)
+    qtbot.waitUntil(lambda: w.network_view.width() >= 780)  # the docks settle after the first show
+    w.player.set_granularity("layer")
+    for _ in range(12):
+        action(w, "stepAction").trigger()
+        assert w.height() == 720 and w.minimumSizeHint().height() <= 720
+    pane = w.explanation_pane
+    assert pane.steps_heading.isVisible() and pane.steps.isVisible()
+    assert w.explanation_panel.height() >= 0.5 * pane.height()  # the formula gets most of the pane
+    view = w.network_view
+    placed, hint, _ = view.legend_layout()
+    assert len(placed) == 4 and hint is not None
+    from sandbox.gui.network_view.static_text import text_size
+    for x, _y, i in placed:  # no legend entry cut off at the right edge
+        assert x + 24 + text_size(view.LEGEND_ITEMS[i][1], 12)[0] <= view.viewport().width()
+    w.document.undo_stack.setClean()
+    w.close()
+
+
+def test_default_size_fits_the_available_screen(qtbot, dialogs, monkeypatch):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    from sandbox.gui import MainWindow
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1280, 690))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.width() <= 1280 - 16 and w.height() <= 690 - 48
+    assert QRect(0, 0, 1280, 690).contains(w.frameGeometry())
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 2560, 1400))
+    assert (w.default_size().width(), w.default_size().height()) == (1400, 900)
+
+
+def test_the_group_note_counts_in_the_singular(window):
+    window.player.set_granularity("layer")
+    doc = window.document
+    doc.ensure_walkthrough()
+    from sandbox.gui import explanation_panel
+
+    panel = window.explanation_panel
+    panel.group_start = lambda position: 0
+    doc.set_position(explanation_panel.MAX_GROUP_SHOWN)  # 7 steps in the group: one not shown
+    assert "… 1 more step in this group" in panel.text()
+    assert explanation_panel.plural(3, "more step") == "3 more steps"

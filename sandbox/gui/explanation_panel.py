@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QFrame, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, QUrl, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from sandbox.engine import Step
 from sandbox.explain.markup import to_html
@@ -20,7 +20,10 @@ from . import palette
 from .document import Document
 from .formatting import short
 
-MAX_FORMULA_SHARE = 0.62  # of the pane's height, when the list of steps is shown too
+MAX_FORMULA_SHARE = 0.7  # of the pane's height, when the list of steps is shown too
+MIN_FORMULA = 90  # px: the formula's least height (its text scrolls when the pane is shorter)
+MIN_STEP_LIST = 60  # px: the list of steps' least height
+QWIDGETSIZE_MAX = 16777215
 
 MAX_GROUP_SHOWN = 6
 MAX_LIST = 160
@@ -38,6 +41,11 @@ a { text-decoration: none; color: #1e293b; }
 .current { background-color: #fff3c4; }
 .note { color: #334155; }
 """
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 earlier step``, ``3 earlier steps``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def formula_lines(formula: str) -> list[str]:
@@ -59,6 +67,8 @@ class ExplanationPanel(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("explanationPanel")
         self.doc = document
+        #: the height the pane would like to give the formula (its text's, capped by the pane)
+        self.preferred_height = 200
         self.group_start = lambda position: position
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
@@ -77,6 +87,11 @@ class ExplanationPanel(QTextBrowser):
     def text(self) -> str:
         """The panel's text as plain text (formulas with their numbers)."""
         return self.toPlainText()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """As tall as its text, within the height the pane allows (``maximumHeight``)."""
+        hint = super().sizeHint()
+        return QSize(hint.width(), min(self.maximumHeight(), self.preferred_height))
 
     def content_height(self) -> int:
         """The height that shows the whole text without scrolling."""
@@ -103,8 +118,8 @@ class ExplanationPanel(QTextBrowser):
         parts = [self._header(group[-1], start, position, len(w.steps))]
         shown = group[-MAX_GROUP_SHOWN:]
         if len(group) > len(shown):
-            parts.append(f"<p class='muted'>… {len(group) - len(shown)} more steps in this group "
-                         f"(listed below)</p>")
+            hidden = len(group) - len(shown)
+            parts.append(f"<p class='muted'>… {plural(hidden, 'more step')} in this group (listed below)</p>")
         for step in shown:
             parts.append(self._step_html(step))
         if doc.applied:
@@ -117,7 +132,7 @@ class ExplanationPanel(QTextBrowser):
         title = palette.PHASE_TITLES[step.phase]
         where = f"step {position + 1} of {total}" if start == position else f"steps {start + 1}–{position + 1} of {total}"
         w = self.doc.walkthrough
-        return (f"<table cellspacing='0' cellpadding='4'><tr><td style='background:{colour}' class='chip'>"
+        return (f"<table cellspacing='0' cellpadding='4'><tr><td nowrap valign='top' style='background:{colour}' class='chip'>"
                 f"&nbsp;{title}&nbsp;</td><td class='counter'>&nbsp;{where} · update {w.iteration + 1} "
                 f"(batch {w.batch + 1} of epoch {w.epoch + 1})</td></tr></table>")
 
@@ -146,9 +161,9 @@ class ExplanationPanel(QTextBrowser):
 
     def _list_html(self, steps: list[Step], start: int, position: int) -> str:
         first = max(0, position + 1 - MAX_LIST)
-        out = ["<div class='heading'>Steps of this update so far</div>"]
+        out = []  # (the heading "Steps of this update so far" is a label above the list)
         if first > 0:
-            out.append(f"<div class='muted'>… {first} earlier steps</div>")
+            out.append(f"<div class='muted'>… {plural(first, 'earlier step')}</div>")
         phase = None
         for i in range(first, position + 1):
             step = steps[i]
@@ -171,7 +186,7 @@ class ExplanationPanel(QTextBrowser):
         outs = ", ".join(f"{to_html(lab)} = {short(v)}" for lab, v in zip(net.layers[-1].labels, fp.prediction[0]))
         targets = ", ".join(f"{to_html(lab + '*')} = {short(v)}"
                             for lab, v in zip(net.layers[-1].labels, doc.sample_targets()))
-        return (f"<table cellspacing='0' cellpadding='4'><tr><td style='background:#475569' class='chip'>"
+        return (f"<table cellspacing='0' cellpadding='4'><tr><td nowrap valign='top' style='background:#475569' class='chip'>"
                 f"&nbsp;Ready&nbsp;</td><td class='counter'>&nbsp;next: update {t.iteration + 1} (batch "
                 f"{t.batch_in_epoch + 1} of epoch {t.epoch + 1})</td></tr></table>"
                 f"<div class='symbolic'>{html.escape(doc.experiment.name)}</div>"
@@ -201,6 +216,10 @@ class StepList(QTextBrowser):
         bar.rangeChanged.connect(lambda _low, high: bar.setValue(high) if self._follow else None)
         bar.actionTriggered.connect(self._on_user_scroll)
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Small: the list takes the room the formula leaves (it stretches), not a share of it."""
+        return QSize(super().sizeHint().width(), MIN_STEP_LIST)
+
     def _on_user_scroll(self, _action: int) -> None:
         self._follow = False
 
@@ -214,34 +233,50 @@ class StepList(QTextBrowser):
 
 
 class ExplanationPane(QWidget):
-    """The explanation dock's content: the panel (formula) above the list of steps. The formula gets
-    the height its text needs (at most ``MAX_FORMULA_SHARE`` of the pane), the list the rest."""
+    """The explanation dock's content: the panel (formula) above the list of steps and its heading.
+    The formula gets the height its text needs, at most ``MAX_FORMULA_SHARE`` of the pane, and never
+    less than ``MIN_FORMULA`` (or its text); the list the rest. Only the maximum follows the pane's
+    height: the pane's minimum never depends on its own height (no growing window)."""
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("explanationPane")
         self.panel = ExplanationPanel(document)
         self.steps = self.panel.step_list
+        self.steps_heading = QLabel("Steps of this update so far")
+        self.steps_heading.setObjectName("explanationStepsHeading")
+        self.steps_heading.setStyleSheet("QLabel { background: white; color: #1e293b; font-weight: 700;"
+                                         " padding: 6px 10px 2px 14px; border-top: 1px solid #e2e8f0; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.panel)
+        layout.addWidget(self.steps_heading)
         layout.addWidget(self.steps, 1)
         self.setAutoFillBackground(True)
         self.panel.setFrameShape(QFrame.Shape.NoFrame)
         self.steps.setFrameShape(QFrame.Shape.NoFrame)
+        self.steps.setMinimumHeight(MIN_STEP_LIST)
+        self.steps_heading.setVisible(self.steps.isVisibleTo(self))
         document.walkthroughChanged.connect(self._fit)
         document.valuesChanged.connect(self._fit)
         document.structureChanged.connect(self._fit)
 
     def _fit(self) -> None:
+        self.steps_heading.setVisible(self.steps.isVisibleTo(self))
         if not self.steps.isVisibleTo(self):
             self.panel.setMinimumHeight(0)
-            self.panel.setMaximumHeight(16777215)
+            self.panel.setMaximumHeight(QWIDGETSIZE_MAX)
             return
         wanted = self.panel.content_height()
-        height = max(80, min(wanted, int(self.height() * MAX_FORMULA_SHARE)))
-        self.panel.setFixedHeight(height)
+        room = self.height() - self.steps_heading.sizeHint().height() - MIN_STEP_LIST
+        cap = max(MIN_FORMULA, min(int(self.height() * MAX_FORMULA_SHARE), room))
+        height = max(min(wanted, cap), min(wanted, MIN_FORMULA))
+        self.panel.setMinimumHeight(min(wanted, MIN_FORMULA))
+        self.panel.setMaximumHeight(height)
+        if height != self.panel.preferred_height:
+            self.panel.preferred_height = height
+            self.panel.updateGeometry()
         bar = self.steps.verticalScrollBar()
         bar.setValue(bar.maximum())
 

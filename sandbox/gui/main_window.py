@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QMessageBox, QToolBar, QWidget)
 
@@ -23,6 +23,10 @@ from .player import GRANULARITIES, GRANULARITY_TITLES, SPEEDS, WalkthroughPlayer
 from .plots import GradientPlot, LossPlot
 
 APP_TITLE = "Backprop Sandbox"
+DEFAULT_SIZE = (1400, 900)
+FRAME_MARGIN = (16, 48)  # px the window frame and title bar take beyond the window's own size
+COMPACT_WIDTH = 1450  # narrower windows: settings and explanation share the right column (tabs)
+COMPACT_HEIGHT = 850  # shorter windows: the decision boundary sits beside the history plots
 LECTURE_FILE = "lecture17-linear.json"
 MAX_RECENT = 8
 FILE_FILTER = "Network files (*.json);;All files (*)"
@@ -59,11 +63,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self.setAcceptDrops(True)
-        self.resize(1400, 900)
+        self.resize(self.default_size())
         self._setup_training()
         self._setup_lecture_views()
-        self._arrange_docks()
-        self._restore_settings()
+        #: no remembered layout: the docks are arranged for the window's size when first shown
+        self._needs_arrangement = not self._restore_settings()
         self._on_path_changed()
         self._on_history_changed()
         self._update_actions()
@@ -103,15 +107,44 @@ class MainWindow(QMainWindow):
         self.resizeDocks([bottom], [230], Qt.Orientation.Vertical)
         self.explanation_dock, self.history_dock = right, bottom
 
+    def default_size(self) -> QSize:
+        """1400 × 900, or less when the screen's available area is smaller (room left for the frame)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(*DEFAULT_SIZE)
+        area = screen.availableGeometry()
+        return QSize(max(640, min(DEFAULT_SIZE[0], area.width() - FRAME_MARGIN[0])),
+                     max(480, min(DEFAULT_SIZE[1], area.height() - FRAME_MARGIN[1])))
+
     def _arrange_docks(self) -> None:
         """Default proportions (before any remembered layout): the explanation keeps most of the right
-        column, whatever other docks (training, lecture views) were added beside it."""
+        column, whatever other docks (training, lecture views) were added beside it. In a narrow
+        window the settings share the right column with the explanation (tabs), so that the network
+        keeps room for readable labels; in a short one the decision boundary sits beside the history
+        plots, so that the explanation has the whole right column."""
+        settings = self.findChild(QDockWidget, "settingsDock")
+        boundary = self.findChild(QDockWidget, "decisionBoundaryDock")
+        narrow, short = self.width() < COMPACT_WIDTH, self.height() < COMPACT_HEIGHT
+        if short and boundary is not None and not boundary.isFloating():
+            self.splitDockWidget(self.history_dock, boundary, Qt.Orientation.Horizontal)
+        if narrow and settings is not None and not settings.isFloating():
+            self.tabifyDockWidget(self.explanation_dock, settings)
+            self.explanation_dock.raise_()
         right = [d for d in self.findChildren(QDockWidget)
-                 if self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea and not d.isFloating()]
+                 if self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea and not d.isFloating()
+                 and not self.tabifiedDockWidgets(d)]
         if len(right) > 1:
             self.resizeDocks(right, [620 if d is self.explanation_dock else 280 for d in right],
                              Qt.Orientation.Vertical)
-        self.resizeDocks([self.explanation_dock], [470], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.explanation_dock], [470 if self.width() >= 1300 else 430], Qt.Orientation.Horizontal)
+        if short and boundary is not None and self.dockWidgetArea(boundary) == Qt.DockWidgetArea.BottomDockWidgetArea:
+            self.resizeDocks([boundary], [max(320, self.width() // 3)], Qt.Orientation.Horizontal)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        if getattr(self, "_needs_arrangement", False):
+            self._needs_arrangement = False
+            self._arrange_docks()
+        super().showEvent(event)
 
     def _build_menus(self) -> None:
         a = self.actions_
@@ -416,17 +449,23 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, path=p: self.maybe_save() and self.open_file(path))
 
     # ---- settings, closing, drag and drop ---------------------------------------------------------
-    def _restore_settings(self) -> None:
+    def _restore_settings(self) -> bool:
+        """The remembered geometry, dock layout and speed; True when a dock layout was restored.
+        Without a remembered geometry the window is centred in the screen's available area."""
         settings = QSettings()
         geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:
+                frame = self.frameGeometry()
+                frame.moveCenter(screen.availableGeometry().center())
+                self.move(frame.topLeft())
         state = settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        restored = isinstance(state, QByteArray) and self.restoreState(state)
         speed = settings.value("player/speed")
         if speed in SPEEDS:
             self.player.set_speed(speed)
+        return bool(restored)
 
     def save_settings(self) -> None:
         settings = QSettings()

@@ -430,32 +430,56 @@ class NetworkView(QGraphicsView):
         return super().eventFilter(obj, event)
 
     # ---- legend --------------------------------------------------------------------------------
+    LEGEND_ITEMS = ((palette.POSITIVE, "positive weight"), (palette.NEGATIVE, "negative weight"),
+                    (palette.GRADIENT, "gradient ∂E/∂·"), (palette.UPDATED, "updated value"))
+    HINTS = ("wheel: zoom · drag: pan · double-click a number to change it", "double-click a number to change it")
+
+    def legend_layout(self) -> tuple[list[tuple[float, float, int]], tuple[str, float, float] | None, float]:
+        """Where the legend goes in a viewport this wide: ``(x, y, item)`` per colour (the rows flow,
+        none cut off), the hint as ``(text, right x, y)`` (beside the last row, above it, or a shorter
+        one; None when even that does not fit) and the top of the band behind them."""
+        width = float(self.viewport().width())
+        margin, row_h = 14.0, 20.0
+        widths = [24 + text_size(text, 12)[0] for _, text in self.LEGEND_ITEMS]
+        rows: list[list[tuple[float, int]]] = [[]]
+        x = margin
+        for i, w in enumerate(widths):
+            if rows[-1] and x + w > width - margin:
+                rows.append([])
+                x = margin
+            rows[-1].append((x, i))
+            x += w + 18
+        bottom = float(self.viewport().height() - 16)
+        placed = [(x, bottom - (len(rows) - 1 - r) * row_h, i) for r, row in enumerate(rows) for x, i in row]
+        top_row_y = bottom - (len(rows) - 1) * row_h
+        hint = None
+        for text in self.HINTS:
+            hint_w = text_size(text, 12)[0]
+            if x + hint_w <= width - margin:  # beside the last row
+                hint = (text, width - margin, bottom)
+                break
+            if margin + hint_w <= width - margin:  # on a row of its own, above the legend
+                hint = (text, width - margin, top_row_y - row_h)
+                break
+        top = min(top_row_y, hint[2] if hint else top_row_y) - 14
+        return placed, hint, top
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        items = [(palette.POSITIVE, "positive weight"), (palette.NEGATIVE, "negative weight"),
-                 (palette.GRADIENT, "gradient ∂E/∂·"), (palette.UPDATED, "updated value")]
-        hint = "wheel: zoom · drag: pan · double-click a number to change it"
+        placed, hint, top = self.legend_layout()
         width = float(self.viewport().width())
-        legend_w = sum(24 + text_size(text, 12)[0] + 18 for _, text in items) + 14
-        hint_w, _ = text_size(hint, 12)
-        two_lines = width - 14 - hint_w < legend_w
-        y = float(self.viewport().height() - 16)
         band = QColor(palette.BACKGROUND)
         band.setAlpha(225)  # the legend stays readable over the lines of a zoomed-in network
-        top = y - (34 if two_lines else 14)
         painter.fillRect(QRectF(0, top, width, self.viewport().height() - top), band)
-        x = 14.0
-        for colour, text in items:
+        for x, y, i in placed:
+            colour, text = self.LEGEND_ITEMS[i]
             painter.setPen(QPen(colour, 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             painter.drawLine(QPointF(x, y), QPointF(x + 18, y))
             painter.setPen(palette.MUTED)
-            w, _ = draw_text(painter, text, x + 24, y, 12, align="left")
-            x += 24 + w + 18
-        if two_lines:  # no room beside the legend: on the line above it, if it fits at all
-            y -= 20
-        if width - 14 - hint_w >= 14:
+            draw_text(painter, text, x + 24, y, 12, align="left")
+        if hint is not None:
             painter.setPen(QColor("#94a3b8"))
-            draw_text(painter, hint, width - 14, y, 12, align="right")
+            draw_text(painter, hint[0], hint[1], hint[2], 12, align="right")
         painter.restore()
