@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from sandbox.engine.activations import ACTIVATIONS, LECTURE_TABLE
@@ -63,3 +64,23 @@ def test_alpha_slider_redraws_from_engine(view, qtbot, name, alpha):
     assert card.alpha_label.text() == f"α = {alpha:g}"
     expected = activation_curve(name, alpha)
     assert card.marker.getData()[1][0] == expected.max_df
+
+
+def test_usable_on_a_1280x720_screen(qtbot):
+    view = ActivationView()
+    qtbot.addWidget(view)
+    hint = view.minimumSizeHint()
+    assert hint.height() <= 620 and hint.width() <= 1200
+    view.resize(1280, hint.height())  # as short as it goes
+    view.show()
+    qtbot.waitExposed(view)
+    for card in view.cards.values():  # nothing drawn over the plot's axis numbers
+        plot_bottom = card.plot.geometry().bottom()
+        assert card.formula_label.geometry().top() > plot_bottom, card.name
+        assert card.bound_label.geometry().top() > card.formula_label.geometry().bottom(), card.name
+    tanh = view.cards["tanh"]
+    box = tanh.plot.getPlotItem().getViewBox()
+    # the marker's label (about 30 px above the marker) stays inside the plot
+    top_px = box.mapViewToDevice(pg.QtCore.QPointF(0, box.viewRange()[1][1])).y()
+    marker_px = box.mapViewToDevice(pg.QtCore.QPointF(0, 1.0)).y()
+    assert marker_px - top_px >= 30

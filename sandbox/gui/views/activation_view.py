@@ -20,7 +20,7 @@ from sandbox.explain.markup import to_html
 from sandbox.gui.formatting import short
 
 from .image_export import save_widget_png
-from .plot_style import INK, MUTED, font, pen, styled_plot
+from .plot_style import INK, MUTED, fitting_size, font, pen, styled_plot
 from .save_picture import save_picture_button
 
 F_COLOR = "#1f77c4"
@@ -32,6 +32,8 @@ ALPHA_RANGES = {"prelu": (0, 100), "elu": (10, 300)}
 
 
 _FRACTIONS = {0.25: "¼", 0.5: "½", 0.75: "¾"}
+PLOT_MIN_HEIGHT = 80
+HEADER_TEXT_WIDTH = 760
 
 
 def nice(value: float) -> str:
@@ -62,10 +64,14 @@ class ActivationCard(QFrame):
         title = QLabel(self.activation.title)
         title.setFont(font(11.5, bold=True))
         title.setStyleSheet(f"color: {INK};")
-        box.addWidget(title)
+        title_row = QHBoxLayout()
+        title_row.setSpacing(8)
+        title_row.addWidget(title)
+        title_row.addStretch(1)
+        box.addLayout(title_row)
 
         self.plot = styled_plot(font_size=9)
-        self.plot.setMinimumHeight(150)
+        self.plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         self.plot.setMaximumHeight(300)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.plot.setMouseEnabled(False, False)
@@ -81,7 +87,10 @@ class ActivationCard(QFrame):
 
         self.formula_label = QLabel()
         self.formula_label.setTextFormat(Qt.TextFormat.RichText)
-        self.formula_label.setWordWrap(True)
+        # one line each, no word wrap: a wrapped label's height depends on its width, which the grid
+        # misjudged when squeezed (the formulas then covered the plot's axis numbers)
+        self.formula_label.setWordWrap(False)
+        self.formula_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.formula_label.setFont(font(9.5))
         self.formula_label.setText(
             f"<span style='color:{F_COLOR}'>{to_html(self.activation.formula)}</span><br>"
@@ -90,8 +99,8 @@ class ActivationCard(QFrame):
 
         self.alpha_slider: QSlider | None = None
         self.alpha_label: QLabel | None = None
-        if name in ALPHA_RANGES:
-            row = QHBoxLayout()
+        if name in ALPHA_RANGES:  # in the title row: every card keeps the same height
+            row = title_row
             self.alpha_label = QLabel()
             self.alpha_label.setFont(font(9.5))
             self.alpha_label.setMinimumWidth(58)
@@ -101,15 +110,17 @@ class ActivationCard(QFrame):
             self.alpha_slider.setRange(lo, hi)
             self.alpha_slider.setValue(round(self.activation.alpha_or_default(None) * 100))
             self.alpha_slider.valueChanged.connect(self._slider_moved)
+            self.alpha_slider.setMaximumWidth(220)
             row.addWidget(self.alpha_label)
-            row.addWidget(self.alpha_slider, 1)
-            box.addLayout(row)
+            row.addWidget(self.alpha_slider, 2)
 
         self.bound_label = QLabel()
         self.bound_label.setFont(font(9.5))
         self.bound_label.setStyleSheet(f"color: {MUTED};")
         box.addWidget(self.bound_label)
         self.curve: ActivationCurve | None = None
+        self._marker_y = 0.0
+        self.plot.getPlotItem().getViewBox().sigResized.connect(lambda _box: self._fit_y_range())
         self.refresh()
 
     @property
@@ -146,14 +157,25 @@ class ActivationCard(QFrame):
         self.marker_label.setAnchor((x_anchor, 1.25))
         self.marker_label.setPos(c.argmax_x, y)
         self.plot.setXRange(float(c.x[0]), float(c.x[-1]), padding=0.02)
-        low = min(float(c.f.min()), float(c.df.min()))
-        high = max(float(c.f.max()), float(c.df.max()))
-        span = max(high - low, 1e-9)
-        # room above the curves for the label, and above the marker when it is the highest point
-        self.plot.setYRange(low - 0.05 * span, max(high + 0.16 * span, y + 0.3 * span), padding=0)
+        self._marker_y = y
+        self._fit_y_range()
         if self.alpha_label is not None:
             self.alpha_label.setText(f"α = {short(c.alpha)}")
         self._update_bound()
+
+    def _fit_y_range(self) -> None:
+        """The curves, with room above them for the marker's label (about 30 px, whatever the plot's
+        height), and above the marker when it is the highest point."""
+        c = self.curve
+        if c is None:
+            return
+        low = min(float(c.f.min()), float(c.df.min()))
+        high = max(float(c.f.max()), float(c.df.max()))
+        span = max(high - low, 1e-9)
+        view_h = self.plot.getPlotItem().getViewBox().height()
+        room = 0.3 if view_h <= 0 else min(1.2, max(0.3, 34.0 / max(view_h - 34.0, 1.0)))
+        top = max(high + 0.16 * span, self._marker_y + room * span)
+        self.plot.setYRange(low - 0.05 * span, top, padding=0)
 
     def _update_bound(self) -> None:
         c = self.curve
@@ -183,6 +205,9 @@ class ActivationView(QWidget):
         text.setWordWrap(True)
         text.setFont(font(10.5))
         text.setStyleSheet(f"color: {INK};")
+        # the window's minimum height ignores how many lines a wrapped label needs: reserve the lines
+        # it takes in a window about 1000 px wide, so that the cards keep their own minimum below it
+        text.setMinimumHeight(text.heightForWidth(HEADER_TEXT_WIDTH))
         header.addWidget(text, 1)
         header.addWidget(QLabel("Layers L:"))
         self.layers_spin = QSpinBox()
@@ -204,8 +229,10 @@ class ActivationView(QWidget):
             card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             self.cards[name] = card
             grid.addWidget(card, k // 3, k % 3)
+        for r in range(3):
+            grid.setRowStretch(r, 1)
         outer.addWidget(grid_host, 1)
-        self.resize(1180, 900)
+        self.resize(fitting_size(self, 1180, 900))
 
     def save_picture(self, path: Path) -> Path:
         """The whole view as shown, as PNG."""

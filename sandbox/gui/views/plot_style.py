@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QFont, QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 from sandbox.gui.formatting import superscript_powers
 
@@ -44,6 +46,15 @@ def styled_plot(title: str = "", x_label: str = "", y_label: str = "", parent=No
     if title:
         item.setTitle(title, color=INK, size=f"{font_size + 1}pt")
     return plot
+
+
+def fitting_size(widget: QWidget, width: int, height: int) -> QSize:
+    """``width`` × ``height``, or less when the screen's available area is smaller (room for the frame)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    area = screen.availableGeometry()
+    return QSize(max(480, min(width, area.width() - 16)), max(360, min(height, area.height() - 48)))
 
 
 def pen(color: str, width: float = 2.0, dashed: bool = False) -> pg.QtGui.QPen:
