@@ -135,3 +135,32 @@ def test_parameter_choosers_show_subscripts_and_keep_labels(make_view, lecture):
     assert view.combo_a.currentText() == "w₁" and view.param_a == "w1" and view.param_b == "w5"
     assert "w<sub>1</sub>" in view.status.text()
     assert subscripted("w1_1_2") == "w₁,₁,₂" and subscripted("b_h1_1") == "b_h1_1"
+
+
+def test_computed_once_when_opened_and_refilled_after_a_resize(qtbot):
+    exp = elongated_bowl()
+    view = LandscapeView(exp, autoplay=False, resolution=25, steps=20)
+    qtbot.addWidget(view)
+    view.resize(1280, 660)
+    view.show()
+    qtbot.waitUntil(lambda: view.result is not None and not view.busy, timeout=10000)
+    assert view._job == 1 and not view._refit.isActive()  # no second computation at the real aspect
+
+    def fills() -> bool:
+        g = view.result.grid
+        box = view.plot.getPlotItem().getViewBox()
+        data_aspect = (g.a_values[-1] - g.a_values[0]) / (g.b_values[-1] - g.b_values[0])
+        return abs(data_aspect / (box.width() / box.height()) - 1.0) < 0.06
+
+    assert fills()
+    view.show_all()
+    shown = view.frame
+    view.resize(800, 660)
+    qtbot.waitUntil(lambda: view._job == 2 and not view.busy and not view._refit.isActive(), timeout=10000)
+    assert fills()
+    assert view.frame == shown > 0  # the same paths: the animation is not restarted
+    # the explanation scrolls instead of being cut off at the bottom of a short window
+    scroll = view.explanation_scroll
+    assert scroll.widget() is view.explanation and scroll.isVisible()
+    assert view.minimumSizeHint().height() <= 660
+    view.shutdown()

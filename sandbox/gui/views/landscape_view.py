@@ -19,7 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton,
-                               QSlider, QSpinBox, QVBoxLayout, QWidget)
+                               QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from sandbox.engine import Experiment
 from sandbox.engine.landscape import (DEFAULT_PATH_OPTIMIZERS, LossGrid, OptimizerPath, contour_levels,
@@ -30,7 +30,7 @@ from sandbox.gui.formatting import short
 
 from .background import Background
 from .image_export import save_plot_png
-from .plot_style import INK, MUTED, font, legend, pen, styled_plot
+from .plot_style import INK, MUTED, fitting_size, font, legend, pen, styled_plot
 from .save_picture import save_picture_button
 
 PATH_COLORS = {"sgd": "#d9480f", "momentum": "#0b7a53", "rmsprop": "#7b2fc9", "adam": "#111827", "adagrad": "#b8860b"}
@@ -76,6 +76,17 @@ def compute_landscape(experiment: Experiment, param_a: str, param_b: str, steps:
                            shading(grid))
 
 
+#: the plot's aspect may change this much (relative) before the surface is computed again to fill it
+ASPECT_TOLERANCE = 0.04
+
+
+def _same_paths(old: LandscapeResult, new: LandscapeResult) -> bool:
+    """The same optimizer paths (only the grid around them differs)."""
+    return (old.paths.keys() == new.paths.keys()
+            and all(np.array_equal(old.paths[k].points, new.paths[k].points) for k in old.paths)
+            and all(old.paths[k].title == new.paths[k].title for k in old.paths))
+
+
 class LandscapeView(QWidget):
     """Pick two parameters; see the loss surface and four optimizers descending it."""
 
@@ -97,7 +108,9 @@ class LandscapeView(QWidget):
         self.frame = 0
         self.error: str | None = None
         self._job = 0
-        self._shown_once = False
+        self._closed = False
+        #: the plot's width / height the surface's grid was computed for (same scale on both axes)
+        self._computed_aspect: float | None = None
 
         self.worker = Background(self, "landscape worker")
         self.worker.finished.connect(self._on_result)
@@ -203,6 +216,19 @@ class LandscapeView(QWidget):
         explanation.setWordWrap(True)
         explanation.setFont(font(9.5))
         explanation.setStyleSheet(f"color: {INK};")
+        explanation.setObjectName("landscapeExplanation")
+        self.explanation = explanation
+        # the explanation scrolls when the window is short; nothing of the panel is cut off
+        explanation_scroll = QScrollArea()
+        explanation_scroll.setObjectName("landscapeExplanationScroll")
+        explanation_scroll.setWidget(explanation)
+        explanation_scroll.setWidgetResizable(True)
+        explanation_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        explanation_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        explanation_scroll.setMinimumHeight(60)
+        explanation_scroll.viewport().setAutoFillBackground(False)
+        explanation.setAutoFillBackground(False)
+        self.explanation_scroll = explanation_scroll
 
         form = QFormLayout()
         form.addRow("Parameter on x:", self.combo_a)
@@ -233,8 +259,7 @@ class LandscapeView(QWidget):
         line.setStyleSheet("color: #dbe2ea;")
         side.addWidget(line)
         side.addWidget(self.table)
-        side.addWidget(explanation)
-        side.addStretch(1)
+        side.addWidget(explanation_scroll, 1)
         side.addWidget(self.status)
         side.addLayout(save_row)
         side_host = QWidget()
@@ -257,8 +282,17 @@ class LandscapeView(QWidget):
             combo.currentIndexChanged.connect(self._settings_changed)
         for spin in (self.lr_spin, self.momentum_spin, self.steps_spin):
             spin.valueChanged.connect(self._settings_changed)
-        self.resize(1150, 720)
-        self.recompute()
+        # a new aspect (resized window) with the same scale on both axes: a grid that fills it again
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(250)
+        self._refit.timeout.connect(lambda: self.recompute(keep_animation=True))
+        self.plot.getPlotItem().getViewBox().sigResized.connect(self._plot_resized)
+        self._set_titles(self.param_a, self.param_b, self.lr_spin.value(), self.momentum_spin.value())
+        self.resize(fitting_size(self, 1150, 720))
+        # computed once the event loop runs: a view shown right away knows its real aspect by then
+        # (computing now, at a guessed aspect, meant a second computation and a restart on show)
+        QTimer.singleShot(0, self._first_compute)
 
     # ---- computing -----------------------------------------------------------------------------
     @property
@@ -282,10 +316,27 @@ class LandscapeView(QWidget):
     def _settings_changed(self, *_args) -> None:
         self._debounce.start()
 
-    def recompute(self) -> None:
-        """Ask the worker for the paths and the grid of the current settings (any older job stops)."""
+    def _first_compute(self) -> None:
+        if not self._closed and self.result is None and self._job == 0:
+            self.recompute()
+
+    def _plot_resized(self, *_args) -> None:
+        if self._closed or self.result is None or not self.equal_axes.isChecked() or self._job == 0:
+            return
+        aspect = self._plot_aspect()
+        if self._computed_aspect is None or abs(aspect / self._computed_aspect - 1.0) > ASPECT_TOLERANCE:
+            self._refit.start()
+
+    def recompute(self, keep_animation: bool = False) -> None:
+        """Ask the worker for the paths and the grid of the current settings (any older job stops).
+        ``keep_animation``: the same paths are expected (only the surface's extent changes), the
+        animation goes on where it is."""
         self._debounce.stop()
-        self.timer.stop()
+        self._refit.stop()
+        if self._closed:
+            return
+        if not keep_animation:
+            self.timer.stop()
         a, b = self.param_a, self.param_b
         if a == b:
             self.status.setText("Choose two different parameters.")
@@ -294,7 +345,9 @@ class LandscapeView(QWidget):
         steps, lr, gamma, res = self.steps_spin.value(), self.lr_spin.value(), self.momentum_spin.value(), self.resolution
         aspect = self._plot_aspect() if self.equal_axes.isChecked() else None
         effective = self.effective_check.isChecked()
-        self.status.setText(f"Computing the loss over {a} and {b} ({res} × {res} grid)…")
+        self._computed_aspect = aspect
+        if not keep_animation:
+            self.status.setText(f"Computing the loss over {a} and {b} ({res} × {res} grid)…")
         self._job = self.worker.submit(
             lambda should_stop: compute_landscape(exp, a, b, steps, lr, gamma, res, should_stop, aspect, effective))
 
@@ -316,10 +369,12 @@ class LandscapeView(QWidget):
     def _on_result(self, job: int, result: LandscapeResult) -> None:
         if job != self._job:
             return
+        same_paths = self.result is not None and _same_paths(self.result, result)
         self.result = result
         self.error = None
         self._draw_surface(result)
-        self.frame = 0
+        if not same_paths:  # (else only the surface's extent changed: the animation goes on)
+            self.frame = 0
         self._draw_frame()
         g = result.grid
         self.status.setText(
@@ -327,6 +382,8 @@ class LandscapeView(QWidget):
             f"{to_html(g.param_b)} ∈ "
             f"[{short(g.b_values[0])}, {short(g.b_values[-1])}], {len(g.a_values)} × {len(g.b_values)} grid, "
             "every other parameter fixed.")
+        if same_paths:
+            return
         self.resultReady.emit()
         if self.autoplay:
             self.play()
@@ -350,12 +407,7 @@ class LandscapeView(QWidget):
             iso.setParentItem(self.image)
             iso.setZValue(1)
             self.contours.append(iso)
-        item = self.plot.getPlotItem()
-        style = {"color": INK, "font-size": "11pt"}
-        item.setLabel("bottom", to_html(g.param_a), **style)
-        item.setLabel("left", to_html(g.param_b), **style)
-        item.setTitle(f"Loss E({to_html(g.param_a)}, {to_html(g.param_b)}) — η = {short(r.learning_rate)}, "
-                      f"γ = {short(r.momentum)}", color=INK, size="12pt")
+        self._set_titles(g.param_a, g.param_b, r.learning_rate, r.momentum)
         self._aspect_changed(self.equal_axes.isChecked())
         start = r.paths[DEFAULT_PATH_OPTIMIZERS[0]].points[0]
         self.start_marker.setData([start[0]], [start[1]])
@@ -363,13 +415,22 @@ class LandscapeView(QWidget):
         for key, path in r.paths.items():
             self.legend.addItem(self.curves[key], path.title)
 
+    def _set_titles(self, param_a: str, param_b: str, learning_rate: float, momentum: float) -> None:
+        """Axis labels and title (set before the first result too: the plot's shape is final then)."""
+        item = self.plot.getPlotItem()
+        style = {"color": INK, "font-size": "11pt"}
+        item.setLabel("bottom", to_html(param_a), **style)
+        item.setLabel("left", to_html(param_b), **style)
+        item.setTitle(f"Loss E({to_html(param_a)}, {to_html(param_b)}) — η = {short(learning_rate)}, "
+                      f"γ = {short(momentum)}", color=INK, size="12pt")
+
     def _aspect_changed(self, equal: bool) -> None:
         """Same scale on both axes shows a narrow valley as narrow as it is."""
         self.plot.getPlotItem().setAspectLocked(equal, ratio=1.0)
         if self.result is None:
             return
         if equal and self.sender() is self.equal_axes:
-            self.recompute()  # a grid that fills the picture at this aspect
+            self.recompute(keep_animation=True)  # a grid that fills the picture at this aspect
         g = self.result.grid
         self.plot.getPlotItem().getViewBox().setRange(
             xRange=(g.a_values[0], g.a_values[-1]), yRange=(g.b_values[0], g.b_values[-1]), padding=0.02)
@@ -455,17 +516,13 @@ class LandscapeView(QWidget):
         """The plot (surface, paths and legend) as PNG, twice the on-screen width."""
         return save_plot_png(self.plot, path, width=max(800, 2 * self.plot.width()))
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self.equal_axes.isChecked() and not self._shown_once:
-            self._shown_once = True
-            self._debounce.start()  # the real picture aspect is known now: fill it
-
     # ---- lifetime --------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop the animation and the worker thread and wait for it."""
+        self._closed = True
         self.timer.stop()
         self._debounce.stop()
+        self._refit.stop()
         self.worker.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
