@@ -63,3 +63,19 @@ def test_default_minibatch_and_stop():
     assert default_minibatch_size(5) == 2
     runs = compare_batch_modes(regression(20), epochs=2, should_stop=lambda: True)
     assert len(runs) == 1 and runs[0].total_samples == 0
+
+
+def test_each_mode_is_warmed_up_untimed_without_changing_a_loss(monkeypatch):
+    import sandbox.engine.comparison as comparison
+
+    exp = regression(30)
+    warmed = []
+    real_warm_up = comparison._warm_up
+    monkeypatch.setattr(comparison, "_warm_up", lambda e: (warmed.append(e.batching.mode), real_warm_up(e)))
+    runs = compare_batch_modes(exp, epochs=2, minibatch_size=4)
+    assert warmed == ["full", "single", "minibatch"]  # every mode, not only the first one run
+    monkeypatch.setattr(comparison, "_warm_up", lambda e: None)
+    cold = compare_batch_modes(exp, epochs=2, minibatch_size=4)
+    for a, b in zip(runs, cold):
+        np.testing.assert_array_equal(a.loss, b.loss)
+        np.testing.assert_array_equal(a.iterations, b.iterations)
