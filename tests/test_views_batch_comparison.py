@@ -52,8 +52,12 @@ def test_iterations_and_epochs_labelled(view):
         assert cells in text
     top = view.samples_plot.getPlotItem().getAxis("top")
     assert top.labelText == "epochs" and top.scale == pytest.approx(1 / 40)
-    assert [item[1].text for item in view.legend.items] == [
+    # one legend row above both plots (none inside them to hide a curve)
+    assert view.legend_entries == [
         "GD (full batch), n₀ = 40", "SGD (one sample), n₀ = 1", "Mini-batch SGD, n₀ = 4"]
+    assert view.samples_plot.getPlotItem().legend is None and view.time_plot.getPlotItem().legend is None
+    assert view.legend.isVisibleTo(view) and view.legend.parent() is view.plots  # in the saved picture too
+    assert view.plots.layout().indexOf(view.legend) == 0  # the row above the plots
 
 
 def test_rerun_with_other_settings(view, qtbot):
@@ -81,3 +85,38 @@ def test_log_axis_labels_use_superscript_powers():
     assert [log_label(v) for v in (1e-6, 2e-5, 5e-4, 0.001, 0.05, 1, 500, 1e5, 2e7)] == [
         "10⁻⁶", "2·10⁻⁵", "5·10⁻⁴", "0.001", "0.05", "1", "500", "10⁵", "2·10⁷"]
     assert _sparse_log_strings([-5.0, np.log10(3e-5), np.log10(5e-5)], 1, 1) == ["10⁻⁵", "", "5·10⁻⁵"]
+
+
+@pytest.mark.parametrize("low, high, expected", [
+    (0.6, 0.75, ["0.6", "0.65", "0.7", "0.75"]),  # no 1, 2 or 5 in the range: round values instead
+    (0.62, 0.66, ["0.62", "0.63", "0.64", "0.65", "0.66"]),
+    (1.1e-5, 1.9e-5, ["1.2·10⁻⁵", "1.4·10⁻⁵", "1.6·10⁻⁵", "1.8·10⁻⁵"]),
+])
+def test_a_short_log_range_still_has_numbers(qtbot, low, high, expected):
+    from sandbox.gui.views.plot_style import readable_log_axes, styled_plot
+
+    plot = styled_plot()
+    qtbot.addWidget(plot)
+    plot.getPlotItem().setLogMode(y=True)
+    readable_log_axes(plot)
+    axis = plot.getPlotItem().getAxis("left")
+    lo, hi = np.log10(low), np.log10(high)
+    labels = [text for spacing, values in axis.tickValues(lo, hi, 300)
+              for text in axis.tickStrings(values, 1.0, spacing) if text]
+    assert labels == expected
+    # a range over decades keeps the sparse 1, 2, 5 labels
+    wide = [text for spacing, values in axis.tickValues(-3.0, 0.0, 300)
+            for text in axis.tickStrings(values, 1.0, spacing) if text]
+    assert "0.01" in wide and "0.02" in wide and "0.03" not in wide
+
+
+def test_a_shown_view_starts_its_run_after_it_has_painted(qtbot):
+    v = BatchComparisonView(regression(), epochs=2)
+    qtbot.addWidget(v)
+    v.show()
+    assert v._job == 0 and not v.worker.busy  # nothing timed while the window opens and paints
+    qtbot.waitUntil(lambda: v._painted, timeout=5000)
+    qtbot.waitUntil(lambda: len(v.runs) == 3, timeout=10000)
+    assert [r.mode for r in v.runs] == ["full", "single", "minibatch"]
+    v.close()
+    assert not v.worker.running

@@ -80,13 +80,21 @@ def _warm_up(experiment: Experiment) -> None:
         pass
 
 
-def run_batch_mode(experiment: Experiment, mode: str, epochs: int, batch_size: int = 1,
-                   shuffle: bool = True, records_per_epoch: int = 20,
-                   should_stop: Callable[[], bool] | None = None) -> BatchRun:
-    """Train a copy of the experiment for ``epochs`` epochs in one batch mode; the experiment is untouched."""
+def _mode_experiment(experiment: Experiment, mode: str, batch_size: int, shuffle: bool) -> Experiment:
     exp = experiment.copy()
     exp.batching = Batching(mode, batch_size, shuffle, experiment.batching.seed)
-    _warm_up(exp)
+    return exp
+
+
+def run_batch_mode(experiment: Experiment, mode: str, epochs: int, batch_size: int = 1,
+                   shuffle: bool = True, records_per_epoch: int = 20,
+                   should_stop: Callable[[], bool] | None = None, warm_up: bool = True) -> BatchRun:
+    """Train a copy of the experiment for ``epochs`` epochs in one batch mode; the experiment is untouched.
+    ``warm_up``: one untimed step of a throwaway copy first (``compare_batch_modes`` warms every mode
+    up before timing any)."""
+    exp = _mode_experiment(experiment, mode, batch_size, shuffle)
+    if warm_up:
+        _warm_up(exp)
     trainer = Trainer(exp, record_gradients=False)
     # the one buffer of parameters the first step() would lay out (same values): set up untimed
     trainer._layout = FlatLayout(trainer.network)
@@ -136,8 +144,11 @@ def compare_batch_modes(experiment: Experiment, epochs: int = 20, minibatch_size
     n = experiment.data.n_train
     n0 = minibatch_size or default_minibatch_size(n)
     runs = []
-    for mode, size in (("full", n), ("single", 1), ("minibatch", n0)):
-        run = run_batch_mode(experiment, mode, epochs, size, shuffle, records_per_epoch, should_stop)
+    modes = (("full", n), ("single", 1), ("minibatch", n0))
+    for mode, size in modes:  # all warmed up before the clock starts for any
+        _warm_up(_mode_experiment(experiment, mode, size, shuffle))
+    for mode, size in modes:
+        run = run_batch_mode(experiment, mode, epochs, size, shuffle, records_per_epoch, should_stop, warm_up=False)
         runs.append(run)
         if on_run is not None:
             on_run(run)

@@ -8,25 +8,29 @@ happen in a worker thread.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from sandbox.engine import Experiment
-from sandbox.engine.comparison import BatchRun, compare_batch_modes, default_minibatch_size
+from sandbox.engine.comparison import MODE_TITLES, BatchRun, compare_batch_modes, default_minibatch_size
 from sandbox.explain.markup import to_html
 from sandbox.gui.formatting import short
 
 from .background import Background
 from .image_export import save_widget_png
-from .plot_style import INK, MUTED, font, legend, pen, readable_log_axes, styled_plot
+from .plot_style import INK, MUTED, fitting_size, font, pen, readable_log_axes, styled_plot
 from .save_picture import save_picture_button
 
+#: a shown view starts its first run this long after its first paint (the plots settle), so that the
+#: GUI thread's painting is not counted in the first mode's wall time
+SETTLE_MS = 300
 MODE_COLORS = {"full": "#1f77c4", "single": "#d9480f", "minibatch": "#0b7a53"}
 
 
@@ -120,6 +124,7 @@ class BatchComparisonView(QWidget):
         top.setTextPen(pg.mkPen(INK))
         top.setTickFont(font(9))
         top.setLabel("epochs", color=INK, **{"font-size": "10pt"})
+        top.enableAutoSIPrefix(False)
         top.setScale(1.0 / max(1, n))
         self.time_plot = styled_plot("… and by wall time spent training", "wall time (ms, log scale)",
                                      "loss E", font_size=10)
@@ -127,8 +132,14 @@ class BatchComparisonView(QWidget):
         self.time_plot.setObjectName("timePlot")
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.time_curves: dict[str, pg.PlotDataItem] = {}
-        self.legend = legend(self.samples_plot, offset=(-10, 10))
-        legend(self.time_plot, offset=(-10, 10))
+        # one legend for both plots, in a row above them: it never hides a curve
+        self.legend = QLabel()
+        self.legend.setObjectName("comparisonLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setFont(font(10))
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.legend.setStyleSheet(f"color: {INK}; background: white; padding: 4px;")
+        self._set_legend([(mode, MODE_TITLES[mode]) for mode in MODE_COLORS])
         for mode, color in MODE_COLORS.items():
             symbol = "o" if mode == "full" else None
             self.curves[mode] = self.samples_plot.plot([], [], pen=pen(color, 2.2), symbol=symbol, symbolSize=6,
@@ -144,10 +155,16 @@ class BatchComparisonView(QWidget):
         self.status.setStyleSheet(f"color: {MUTED};")
 
         self.plots = QWidget()
-        plots = QHBoxLayout(self.plots)
+        self.plots.setStyleSheet("background: white;")
+        column = QVBoxLayout(self.plots)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.legend)
+        plots = QHBoxLayout()
         plots.setContentsMargins(0, 0, 0, 0)
         plots.addWidget(self.samples_plot, 1)
         plots.addWidget(self.time_plot, 1)
+        column.addLayout(plots, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(intro)
@@ -156,23 +173,53 @@ class BatchComparisonView(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.status)
         self._set_log(True)
-        self.resize(1200, 700)
-        if run_now:
-            self.run()
+        self.resize(fitting_size(self, 1200, 700))
+        # started from the event loop: a view shown right away paints first, so that the first mode
+        # timed (GD) does not wait for the GUI thread's first layout and paint
+        self._pending_run = run_now
+        self._submission = None
+        self._painted = False
+        if run_now:  # (the text run() shows: nothing to lay out again when the run starts)
+            self.status.setText(f"Running {self.epochs_spin.value()} epochs of each batch mode…")
+            self._set_running(True)
+            QTimer.singleShot(0, self._start_pending)
 
     # ---- running ---------------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return self.worker.busy
+        return self._submission is not None or self.worker.busy
+
+    def _start_pending(self) -> None:
+        if not self._pending_run or (self.isVisible() and not self._painted):
+            return  # (a shown view starts once it has painted: see paintEvent)
+        self.run()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            if self._pending_run:  # pyqtgraph repaints the plots a few times after the first paint
+                QTimer.singleShot(SETTLE_MS, self._start_pending)
 
     def run(self) -> None:
+        self._pending_run = False
         exp = self.experiment
         epochs, size, lr = self.epochs_spin.value(), self.size_spin.value(), self.lr_spin.value()
         self.status.setText(f"Running {epochs} epochs of each batch mode…")
         self._set_running(True)
-        self._job = self.worker.submit(lambda should_stop: run_comparison(exp, epochs, size, lr, should_stop))
+        # handed to the worker once the event loop has repainted what changed here: the GUI thread
+        # painting (and holding Python's lock) during a timed run would be counted as training time
+        self._submission = lambda should_stop: run_comparison(exp, epochs, size, lr, should_stop)
+        QTimer.singleShot(0, self._submit)
+
+    def _submit(self) -> None:
+        job, self._submission = self._submission, None
+        if job is not None:
+            self._job = self.worker.submit(job)
 
     def stop(self) -> None:
+        self._pending_run = False
+        self._submission = None
         self.worker.cancel()
         self.status.setText("Stopped.")
         self._set_running(False)
@@ -203,18 +250,22 @@ class BatchComparisonView(QWidget):
             plot.getPlotItem().setLabel("left", "loss E (log scale)" if on else "loss E", color=INK,
                                         **{"font-size": "10pt"})
 
+    def _set_legend(self, entries: list[tuple[str, str]]) -> None:
+        """The legend row: a line in each mode's colour and its label."""
+        self.legend_entries = [label for _, label in entries]
+        self.legend.setText(" &nbsp; &nbsp; ".join(
+            f"<span style='color:{MODE_COLORS[mode]}; font-size:13pt'>━</span> {html.escape(label)}"
+            for mode, label in entries))
+
     def _draw(self) -> None:
-        self.legend.clear()
-        time_legend = self.time_plot.getPlotItem().legend
-        time_legend.clear()
+        entries = []
         rows = []
         for run in self.runs:
             label = f"{run.title}, n₀ = {run.batch_size}"
             self.curves[run.mode].setData(run.samples_seen, run.loss)
             timed = run.wall_time > 0  # the start (no time spent yet) has no place on a log axis
             self.time_curves[run.mode].setData(run.wall_time[timed] * 1000.0, run.loss[timed])
-            self.legend.addItem(self.curves[run.mode], label)
-            time_legend.addItem(self.time_curves[run.mode], label)
+            entries.append((run.mode, label))
             color = MODE_COLORS[run.mode]
             note = " <span style='color:#b91c1c'>(diverged)</span>" if run.diverged else ""
             rows.append(
@@ -224,6 +275,7 @@ class BatchComparisonView(QWidget):
                 f"<td align='right'>{run.total_samples}</td>"
                 f"<td align='right'>{to_html(short(run.final_loss))}{note}</td>"
                 f"<td align='right'>{short(run.wall_time[-1] * 1000.0)} ms</td></tr>")
+        self._set_legend(entries)
         head = "".join(f"<th align='{a}' style='padding: 0 10px'>{h}</th>" for h, a in (
             ("batch mode", "left"), ("batch size", "right"), ("iterations / epoch", "right"),
             ("iterations", "right"), ("epochs", "right"), ("samples seen", "right"), ("final loss", "right"),
@@ -238,6 +290,8 @@ class BatchComparisonView(QWidget):
 
     # ---- lifetime --------------------------------------------------------------------------------
     def shutdown(self) -> None:
+        self._pending_run = False
+        self._submission = None
         self.worker.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -94,9 +94,66 @@ def _sparse_log_strings(values, scale, spacing) -> list[str]:
     return out
 
 
+def _is_one_two_five(log_value: float) -> bool:
+    mantissa = 10.0 ** (log_value - math.floor(log_value + 1e-9))
+    return min(abs(mantissa - m) for m in (1.0, 2.0, 5.0)) < 1e-6
+
+
+def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """About ``count`` round values (steps of 1, 2, 2.5 or 5 × 10^k) between ``low`` and ``high``."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return []
+    raw = (high - low) / max(1, count)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw * 0.999)
+    first = math.ceil(low / step - 1e-9)
+    values = []
+    k = first
+    while k * step <= high * (1 + 1e-12) and len(values) < 4 * count:
+        if k * step > 0:
+            values.append(round(k * step, 12))
+        k += 1
+    return values
+
+
+def log_tick_values(axis: pg.AxisItem):
+    """``axis.logTickValues``: pyqtgraph's ticks, labelled at 1, 2 and 5 × 10^k; when fewer than two of
+    those fall in the visible range (a loss between 0.6 and 0.75), a few round values instead, all
+    labelled, so that a log axis always has numbers."""
+    default = pg.AxisItem.logTickValues
+
+    def values(min_value: float, max_value: float, size: float, standard: list) -> list:
+        ticks, seen = [], set()
+        for spacing, level in default(axis, min_value, max_value, size, standard):
+            # pyqtgraph's minor level repeats the decades of the major one: drawn twice, they look bold
+            level = [v for v in level if round(v, 9) not in seen]
+            seen.update(round(v, 9) for v in level)
+            ticks.append((spacing, level))
+        inside = [v for _, level in ticks for v in level if min_value <= v <= max_value]
+        axis._round_log_ticks = sum(_is_one_two_five(v) for v in inside) < 2
+        if not axis._round_log_ticks:
+            return ticks
+        return [(None, [math.log10(v) for v in nice_ticks(10.0 ** min_value, 10.0 ** max_value, 5)])]
+
+    return values
+
+
+def log_tick_strings(axis: pg.AxisItem):
+    """``axis.logTickStrings``: see ``log_tick_values``."""
+
+    def strings(values, scale, spacing) -> list[str]:
+        if getattr(axis, "_round_log_ticks", False):
+            return [log_label(float(f"{10.0 ** v:.4g}")) for v in values]
+        return _sparse_log_strings(values, scale, spacing)
+
+    return strings
+
+
 def readable_log_axes(plot: pg.PlotWidget, sides=("left", "bottom")) -> None:
-    """Label log axes sparsely (1, 2, 5 per decade) with plain numbers instead of 9·10¹ crowds."""
+    """Label log axes sparsely (1, 2, 5 per decade) with plain numbers instead of 9·10¹ crowds, and
+    with a few round numbers when the range is too short for any of those."""
     for side in sides:
         axis = plot.getPlotItem().getAxis(side)
         axis.enableAutoSIPrefix(False)
-        axis.logTickStrings = _sparse_log_strings
+        axis.logTickValues = log_tick_values(axis)
+        axis.logTickStrings = log_tick_strings(axis)
