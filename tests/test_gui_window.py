@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from sandbox.engine import Layer, Network  # noqa: E402
+from sandbox.gui.formatting import short  # noqa: E402
 
 LECTURE_STEPS = 19
 
@@ -556,3 +557,18 @@ def test_the_group_note_counts_in_the_singular(window):
     doc.set_position(explanation_panel.MAX_GROUP_SHOWN)  # 7 steps in the group: one not shown
     assert "… 1 more step in this group" in panel.text()
     assert explanation_panel.plural(3, "more step") == "3 more steps"
+
+
+def test_status_bar_losses_are_the_engine_s_and_never_blank_when_known(window):
+    doc = window.document
+    train, test = window.training.train_loss_label, window.training.test_loss_label
+    assert train.text() == "Train loss <b>0.3272</b>"  # Trainer.evaluate() before any update
+    assert test.text() == "Test loss <b>—</b>" and "no test set" in test.toolTip()
+    step(window, LECTURE_STEPS)  # the whole update, applied
+    w = doc.walkthrough
+    assert doc.applied and w.loss_after == pytest.approx(0.2770, abs=1e-4)
+    # the network shows y = 0.2557 with the new weights: the loss shown is theirs too
+    assert window.loss_label.text() == "Loss <b>0.277</b>"
+    assert train.text() == f"Train loss <b>{short(doc.trainer.evaluate()[0])}</b>" == "Train loss <b>0.277</b>"
+    action(window, "stepBackAction").trigger()  # before the update again: the loss before it
+    assert window.loss_label.text() == "Loss <b>0.3272</b>" and train.text() == "Train loss <b>0.3272</b>"

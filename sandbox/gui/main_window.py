@@ -3,6 +3,7 @@ below; menus, toolbar, status bar; opening, saving, recent files, drag and drop,
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
@@ -30,6 +31,10 @@ COMPACT_HEIGHT = 850  # shorter windows: the decision boundary sits beside the h
 LECTURE_FILE = "lecture17-linear.json"
 MAX_RECENT = 8
 FILE_FILTER = "Network files (*.json);;All files (*)"
+
+
+def _loss_text(value: float) -> str:
+    return short(value) if math.isfinite(value) else str(value)
 
 
 def templates() -> list[Path]:
@@ -251,6 +256,8 @@ class MainWindow(QMainWindow):
         self.epoch_label = QLabel()
         self.loss_label = QLabel()
         self.position_label = QLabel()
+        self.loss_label.setToolTip("The batch loss of the update shown: before the update until it is applied, "
+                                   "then with the new weights")
         for label in (self.position_label, self.iteration_label, self.epoch_label, self.loss_label):
             label.setContentsMargins(10, 0, 10, 0)
             bar.addPermanentWidget(label)
@@ -291,6 +298,14 @@ class MainWindow(QMainWindow):
         from .training.view import LiveTraining  # issue 5: worker thread, live plots, settings panel
 
         self.training = LiveTraining(self)
+        # connected after the training view's own slots, which blank the set losses on every change
+        doc = self.document
+        for signal in (doc.valuesChanged, doc.historyChanged, doc.structureChanged):
+            signal.connect(self._update_set_losses)
+        session = getattr(self.training, "session", None)
+        if session is not None:
+            session.runningChanged.connect(self._update_set_losses)
+        self._update_set_losses()
 
     def _shutdown_training(self) -> None:
         """Called when the window closes: stop and wait for a training thread, if any."""
@@ -315,16 +330,44 @@ class MainWindow(QMainWindow):
     def _on_history_changed(self) -> None:
         self._update_status()  # (the plots are fed by the training view's live curves)
 
+    def shown_loss(self) -> float | None:
+        """The batch loss the status bar shows, from the engine: the update being stepped through
+        gives its loss once its loss step is shown (before that: None, it comes at that step) and,
+        once applied, its loss with the new weights, the weights the network now shows; otherwise
+        the last iteration's batch loss (None before any)."""
+        doc = self.document
+        w, position = doc.walkthrough, doc.position
+        if w is not None and position >= 0:
+            if doc.applied:
+                return float(w.loss_after)
+            if any(s.phase == "loss" for s in w.steps[: position + 1]):
+                return float(w.loss)
+            return None
+        return doc.current_loss()
+
     def _update_status(self) -> None:
         t = self.document.trainer
         self.iteration_label.setText(f"Iteration <b>{t.iteration}</b>")
         self.epoch_label.setText(f"Epoch <b>{t.epoch}</b>")
-        loss = self.document.current_loss()
-        w, position = self.document.walkthrough, self.document.position
-        if w is not None and 0 <= position and not self.document.applied and any(
-                s.phase == "loss" for s in w.steps[: position + 1]):
-            loss = w.loss  # the walkthrough has shown this update's loss already
+        loss = self.shown_loss()
         self.loss_label.setText(f"Loss <b>{short(loss) if loss is not None else '—'}</b>")
+
+    def _training_running(self) -> bool:
+        session = getattr(getattr(self, "training", None), "session", None)
+        return bool(getattr(session, "running", False))
+
+    def _update_set_losses(self, *_args) -> None:
+        """Loss on the training and the test set, ``Trainer.evaluate()``, whenever training is not
+        running (the training view shows its reports' evaluations while it runs)."""
+        training = getattr(self, "training", None)
+        train_label = getattr(training, "train_loss_label", None)
+        test_label = getattr(training, "test_loss_label", None)
+        if train_label is None or test_label is None or self._training_running():
+            return
+        train, test = self.document.trainer.evaluate()
+        train_label.setText(f"Train loss <b>{_loss_text(train)}</b>")
+        test_label.setText(f"Test loss <b>{_loss_text(test) if test is not None else '—'}</b>")
+        test_label.setToolTip("" if test is not None else "This network's data has no test set")
 
     def _update_actions(self, *_args) -> None:
         a, doc = self.actions_, self.document
