@@ -144,10 +144,12 @@ def test_stepping_through_the_lecture_update(window, tmp_path):
     np.testing.assert_allclose(data["layers"][2]["weights"], [[0.1743825, 0.169416]], rtol=0, atol=1e-12)
     assert not window.isWindowModified() and window.document.path == out
 
-    step(window)  # the next update begins: the new weights' forward values
-    assert window.document.position == -1 and not window.document.applied
-    assert view.displayed_text("y") == "0.2557" and view.displayed_text("w5") == "0.1744"
-    assert view.displayed_old("w5") == ""
+    step(window)  # the next update begins at once with its first step: h1 with the new weights
+    doc = window.document
+    assert doc.position == 0 and not doc.applied and doc.walkthrough.iteration == 1
+    assert view.displayed_text("h1") == "0.9236" and view.is_highlighted("h1")  # 2·0.1213 + 3·0.227
+    assert view.displayed_text("w5") == "0.1744" and view.displayed_old("w5") == ""
+    assert "Step <b>1</b> of 19" in window.position_label.text()
 
 
 def test_step_back_restores_exactly_what_was_shown(window):
@@ -155,7 +157,7 @@ def test_step_back_restores_exactly_what_was_shown(window):
     for _ in range(LECTURE_STEPS + 3):  # the whole update, then into the next one
         step(window)
         seen.append(shown(window))
-    assert seen[LECTURE_STEPS]["iteration"] == 1 and seen[LECTURE_STEPS + 1]["text"]["y"] == "0.2557"
+    assert seen[LECTURE_STEPS]["iteration"] == 1 and seen[LECTURE_STEPS + 1]["text"]["h1"] == "0.9236"
     for expected in reversed(seen[:-1]):
         action(window, "stepBackAction").trigger()
         assert shown(window) == expected
@@ -572,3 +574,17 @@ def test_status_bar_losses_are_the_engine_s_and_never_blank_when_known(window):
     assert train.text() == f"Train loss <b>{short(doc.trainer.evaluate()[0])}</b>" == "Train loss <b>0.277</b>"
     action(window, "stepBackAction").trigger()  # before the update again: the loss before it
     assert window.loss_label.text() == "Loss <b>0.3272</b>" and train.text() == "Train loss <b>0.3272</b>"
+
+
+def test_default_step_size_follows_the_network_s_size(window):
+    from sandbox.gui.icons import resource_file
+    from sandbox.gui.player import GRANULARITY_TITLES, presses_per_update
+
+    assert window.player.granularity == "edge" and GRANULARITY_TITLES["edge"] == "One formula"
+    assert window.open_file(resource_file("networks", "vanishing-sigmoid.json"))
+    assert window.player.granularity == "layer" and window.granularity_combo.currentText() == "One layer"
+    assert presses_per_update(window.document.experiment.network)["layer"] == 34
+    step(window)  # one press: the whole first hidden layer
+    doc = window.document
+    shown = doc.walkthrough.steps[: doc.position + 1]
+    assert {s.layer for s in shown} == {1} and len(shown) == 12  # six neurons, net and activation each

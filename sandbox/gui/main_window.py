@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self._caption("  Step:"))
         self.granularity_combo = QComboBox()
         self.granularity_combo.setObjectName("granularityCombo")
-        self.granularity_combo.setToolTip("How much one Step shows: one edge, one neuron, one layer or one phase")
+        self.granularity_combo.setToolTip("How much one Step shows: one formula (a weight, or a neuron's sum), one neuron, one layer or one phase")
         for g in GRANULARITIES:
             self.granularity_combo.addItem(GRANULARITY_TITLES[g], g)
         self.granularity_combo.activated.connect(

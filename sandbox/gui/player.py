@@ -10,13 +10,19 @@ from typing import Iterator
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
-from sandbox.engine import Step
+from sandbox.engine import Network, Step
 
 from .document import Document
 from .network_view import NetworkView
 
 GRANULARITIES = ("edge", "neuron", "layer", "phase")
-GRANULARITY_TITLES = {"edge": "One edge", "neuron": "One neuron", "layer": "One layer", "phase": "One phase"}
+#: "edge" steps one formula at a time: one weight's gradient or update, but a neuron's whole sum in
+#: the forward pass (the name says so; the key stays "edge" for settings and scripts)
+GRANULARITY_TITLES = {"edge": "One formula", "neuron": "One neuron", "layer": "One layer", "phase": "One phase"}
+#: the default step size is the finest one that takes at most this many Step presses per update
+MAX_DEFAULT_PRESSES = 60
+#: and a network with more parameters than this steps a whole phase at a time
+PHASE_PARAMETERS = 6000
 SPEEDS = {"instant": 0, "fast": 350, "normal": 750, "slow": 1500}
 #: networks with more parameters than this show a busy cursor while the engine writes the walkthrough
 BUSY_PARAMETERS = 3000
@@ -33,15 +39,24 @@ def _busy(active: bool) -> Iterator[None]:
             QApplication.restoreOverrideCursor()
 
 
-def default_granularity(edge_count: int) -> str:
-    """Per-edge stepping on a big network is useless: the default grows with the network."""
-    if edge_count <= 60:
-        return "edge"
-    if edge_count <= 600:
-        return "neuron"
-    if edge_count <= 6000:
-        return "layer"
-    return "phase"
+def presses_per_update(network: Network) -> dict[str, int]:
+    """About how many Step presses one update takes at each step size (from the network's shape:
+    a formula per neuron and per parameter, forward, backward and update; a neuron about four
+    times; a layer three times)."""
+    neurons = sum(layer.size for layer in network.layers)
+    layers = len(network.layers)
+    return {"edge": 2 * network.parameter_count + 3 * neurons, "neuron": 4 * neurons + 1,
+            "layer": 3 * layers + 1, "phase": 4}
+
+
+def default_granularity(network: Network) -> str:
+    """The finest step size that gets through an update in at most ``MAX_DEFAULT_PRESSES`` presses:
+    one formula at a time for the lecture's networks, one layer at a time for a deep one, a phase
+    at a time for a big one."""
+    if network.parameter_count > PHASE_PARAMETERS:
+        return "phase"
+    presses = presses_per_update(network)
+    return next((g for g in GRANULARITIES if presses[g] <= MAX_DEFAULT_PRESSES), "phase")
 
 
 def _key(step: Step, index: int, granularity: str):
@@ -65,13 +80,13 @@ class WalkthroughPlayer(QObject):
         super().__init__(parent)
         self.document = document
         self.view = view
-        self.granularity = default_granularity(document.experiment.network.parameter_count)
+        self.granularity = default_granularity(document.experiment.network)
         self.speed = "normal"
         view.group_start = self.group_start
         document.structureChanged.connect(self._on_structure)
 
     def _on_structure(self) -> None:
-        self.set_granularity(default_granularity(self.document.experiment.network.parameter_count))
+        self.set_granularity(default_granularity(self.document.experiment.network))
 
     # ---- settings ------------------------------------------------------------------------------
     def set_granularity(self, granularity: str) -> None:
@@ -121,12 +136,14 @@ class WalkthroughPlayer(QObject):
         return (doc.walkthrough is not None and doc.position >= 0) or doc.can_return()
 
     def step(self) -> None:
-        """Show the next group of steps; after the applied last step, start the next update."""
+        """Show the next group of steps; after the applied last step, the next update's first group
+        (a press always shows something new)."""
         self.view.finish_animation()
         doc = self.document
         if doc.applied:
-            doc.next_walkthrough()
-            return
+            slow = doc.experiment.network.parameter_count > BUSY_PARAMETERS
+            with _busy(slow):
+                doc.next_walkthrough()
         self._ensure_walkthrough()
         doc.set_position(self.group_end(doc.position + 1))
         self.view.animate(self.duration_ms)
@@ -141,6 +158,8 @@ class WalkthroughPlayer(QObject):
             doc.return_to_previous()
             return
         doc.set_position(self.group_start(doc.position) - 1)
+        if doc.position < 0 and doc.can_return():  # from the next update's first group: one press back
+            doc.return_to_previous()
 
     def finish_update(self) -> None:
         """Show every remaining step of this update at once and apply it."""
