@@ -13,7 +13,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QSettings, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QLabel, QMessageBox  # noqa: E402
 
 from sandbox.engine import Layer, Network  # noqa: E402
 from sandbox.gui.formatting import short  # noqa: E402
@@ -251,9 +251,14 @@ def test_double_click_the_target_and_a_bad_number(window, qtbot):
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert window.network_view.editor is editor  # stays open, nothing changed
     assert window.document.value_at(("target", 0, 0)) == 1.0
+    view = window.network_view
+    assert view.edit_error.startswith("Not a number")  # the reason, shown under the editor
+    note = view.findChild(QLabel, "valueEditorError")
+    assert note.isVisible() and note.geometry().right() <= view.viewport().width()
+    assert editor.geometry().right() <= view.viewport().width()  # the editor is not cut off either
     editor.setText("2")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert window.network_view.displayed_text("y*") == "2"
+    assert window.network_view.displayed_text("y*") == "2" and view.edit_error == ""
     step(window, 4)
     assert window.network_view.displayed_text("E") == "1.636"  # ½(0.191 − 2)²
 
@@ -588,3 +593,28 @@ def test_default_step_size_follows_the_network_s_size(window):
     doc = window.document
     shown = doc.walkthrough.steps[: doc.position + 1]
     assert {s.layer for s in shown} == {1} and len(shown) == 12  # six neurons, net and activation each
+
+
+def test_target_box_holds_its_text_and_the_backward_step_keeps_the_value(window):
+    from sandbox.gui.network_view.animation import highlights_for
+    from sandbox.gui.network_view.static_text import text_size
+
+    view = window.network_view
+    view.begin_edit(("target", 0, 0))
+    view.editor.setText("−0.05118")
+    view.commit_edit()
+    box = view._neurons.target_rect(0)
+    text_w, _ = text_size("y<sup>*</sup> = −0.05118", 19, True)
+    assert box.width() >= text_w + 20 and view.place_at(box.center()) == ("target", 0)
+    assert view.scene().sceneRect().contains(box)
+    doc = window.document
+    w = doc.ensure_walkthrough()
+    back_h2 = next(i for i, s in enumerate(w.steps) if s.phase == "backward" and s.target == "h2")
+    h = highlights_for(w.steps[back_h2: back_h2 + 1], view.layout_, 2)
+    assert (1, 1) in h.new_grads and (1, 1) not in h.new_values  # h2's value stays while ∂E/∂h2 fades in
+    y = next(i for i, s in enumerate(w.steps) if s.phase == "forward" and s.target == "y")
+    h = highlights_for(w.steps[y: y + 1], view.layout_, 2)
+    assert (2, 0) in h.new_values and len(h.pulses) == 2
+    for pulse in h.pulses:  # the w·x badges hide while they pass the weight labels
+        low, high = pulse.text_hidden
+        assert pulse.text and 0.2 < low < high < 0.9

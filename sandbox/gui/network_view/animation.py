@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from sandbox.engine import Step
 
 from ..formatting import short
@@ -25,6 +27,9 @@ class Pulse:
     end: tuple[float, float]
     text: str = ""
     backward: bool = False
+    #: the part of the way (fractions of it) where the badge with ``text`` is hidden: while the pulse
+    #: passes its edge's weight label, so that the badge never covers that label
+    text_hidden: tuple[float, float] = (1.0, 1.0)
 
 
 @dataclass
@@ -34,6 +39,13 @@ class Highlights:
     biases: set[tuple[int, int]] = field(default_factory=set)
     targets: bool = False
     pulses: list[Pulse] = field(default_factory=list)
+    #: neurons whose value, or whose gradient, the active steps compute (those fade in)
+    new_values: set[tuple[int, int]] = field(default_factory=set)
+    new_grads: set[tuple[int, int]] = field(default_factory=set)
+
+
+#: half a weight label's width along its edge plus the badge's, in scene units
+LABEL_HALF_LENGTH = 80.0
 
 
 def highlights_for(steps: list[Step], layout: Layout, depth: int) -> Highlights:
@@ -50,12 +62,18 @@ def highlights_for(steps: list[Step], layout: Layout, depth: int) -> Highlights:
             if kind == "backward":
                 h.pulses.append(Pulse((x2, y2), (x1, y1), text, True))
             else:
-                h.pulses.append(Pulse((x1, y1), (x2, y2), text, False))
+                hidden = (1.0, 1.0)
+                if text and layout.detailed:
+                    length = max(float(np.hypot(x2 - x1, y2 - y1)), 1.0)
+                    t, half = float(layout.label_t[e]), LABEL_HALF_LENGTH / length
+                    hidden = (t - half, t + half)
+                h.pulses.append(Pulse((x1, y1), (x2, y2), text, False, hidden))
 
     for step in steps:
         l, j, k, kind = step.layer, step.neuron, step.source, step.kind
         if kind in ("neuron", "preactivation"):
             h.neurons.add((l, j))
+            h.new_values.add((l, j))
             for src in range(sizes[l - 1]):
                 value = step.terms[src][1] if src < len(step.terms) else None
                 edge(l, j, src, "forward", short(value) if value is not None else "")
@@ -63,11 +81,13 @@ def highlights_for(steps: list[Step], layout: Layout, depth: int) -> Highlights:
                 h.biases.add((l, j))
         elif kind == "activation":
             h.neurons.add((l, j))
+            h.new_values.add((l, j))
         elif kind == "loss":
             h.targets = True
             h.neurons.update((depth, i) for i in range(sizes[depth]))
         elif kind == "output_gradient":
             h.neurons.add((l, j))
+            h.new_grads.add((l, j))
             if l == depth:
                 h.targets = True
                 if len(h.pulses) < MAX_PULSES:
@@ -79,6 +99,7 @@ def highlights_for(steps: list[Step], layout: Layout, depth: int) -> Highlights:
                     edge(l + 1, i, j, "backward")
         elif kind == "preactivation_gradient":
             h.neurons.add((l, j))
+            h.new_grads.add((l, j))
         elif kind == "weight_gradient":
             edge(l, j, k, "backward")
         elif kind == "bias_gradient":

@@ -298,7 +298,7 @@ class EdgesItem(QGraphicsItem):
             painter.setPen(QPen(QColor("white"), 2))
             painter.setBrush(colour)
             painter.drawEllipse(QPointF(x, y), r, r)
-            if pulse.text and small:
+            if pulse.text and small and not pulse.text_hidden[0] < t < pulse.text_hidden[1]:
                 w, h = text_size(pulse.text, 16, True)
                 rect = QRectF(x - w / 2 - 6, y - r - h - 6, w + 12, h + 4)
                 painter.setPen(Qt.PenStyle.NoPen)

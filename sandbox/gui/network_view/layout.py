@@ -54,7 +54,7 @@ class Layout:
     def scene_bounds(self) -> tuple[float, float, float, float]:
         """left, top, right, bottom of everything drawn (with room for the texts)."""
         left = self.column_x[0] - self.radius - 50
-        right = float(self.target_centres[:, 0].max()) + 75
+        right = float(self.target_centres[:, 0].max()) + (150 if self.radius >= 18 else 75)
         return left, self.top - self.radius - 85, right, self.bottom + self.radius + 70
 
 

@@ -15,10 +15,11 @@ from .. import palette
 from ..view_state import DisplayState
 from .animation import Highlights
 from .layout import Layout
-from .static_text import draw_text
+from .static_text import draw_text, text_size
 from .texts import bias_texts, loss_texts, neuron_texts, target_texts
 
 TARGET_W, TARGET_H = 110.0, 50.0
+TARGET_PX = 19  # the target's text, in a big layout
 BIAS_SIDE = 0.3  # half the side of a bias square, in radii
 MAX_FULL_BIASES = 4  # on a crowded network, biases of the current step written in full
 
@@ -67,6 +68,20 @@ class NeuronsItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._bounds
+
+    def target_rect(self, j: int) -> QRectF:
+        """Target box ``j``: its left edge fixed, as wide as its text needs (at least the usual width),
+        so that "y* = −0.05118" stays inside it."""
+        layout = self._layout
+        big = layout.radius >= 18
+        w, h = (TARGET_W, TARGET_H) if big else (56.0, 20.0)
+        x, y = (float(v) for v in layout.target_centres[j])
+        left = x - w / 2
+        if self._state is not None:
+            texts = target_texts(self._state, j)
+            text_w, _ = text_size(f"{to_html(texts.label)} = {texts.value}", TARGET_PX if big else 10, True)
+            w = max(w, text_w + (28 if big else 12))
+        return QRectF(left, y - h / 2, w, h)
 
     # ---- painting ------------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -211,7 +226,9 @@ class NeuronsItem(QGraphicsItem):
         draw_text(painter, to_html(texts.label), x, y, label_px, True)
         value_px = 21 if r >= 28 else 12
         if texts.value:
-            fading = active and self._progress < 1.0
+            # only what this step computes fades in: a neuron's value in the forward pass, its
+            # gradient in the backward pass (the value stays while the backward pulse travels)
+            fading = (l, j) in self._highlights.new_values and self._progress < 1.0
             if fading:
                 painter.setOpacity(max(0.0, self._progress * 1.4 - 0.4))
             painter.setPen(palette.INK)
@@ -221,9 +238,12 @@ class NeuronsItem(QGraphicsItem):
             painter.setPen(palette.FAINT)
             draw_text(painter, "?", x, y + r + value_px * 0.9, value_px, True)
         if texts.grad:
+            if (l, j) in self._highlights.new_grads and self._progress < 1.0:
+                painter.setOpacity(max(0.0, self._progress * 1.4 - 0.4))
             painter.setPen(palette.GRADIENT)
             grad = f"∂E/∂{to_html(texts.label)} = {texts.grad}" if r >= 28 else texts.grad
             draw_text(painter, grad, x, y + r + value_px * 2.05, value_px - 3, True)
+            painter.setOpacity(1.0)
 
     def _paint_bias(self, painter: QPainter, l: int, j: int, c: np.ndarray, with_text: bool) -> None:
         state = self._state
@@ -264,26 +284,29 @@ class NeuronsItem(QGraphicsItem):
         layout, state = self._layout, self._state
         depth = state.network.depth
         big = layout.radius >= 18
-        w, h = (TARGET_W, TARGET_H) if big else (56.0, 20.0)
+        h = TARGET_H if big else 20.0
+        boxes = [self.target_rect(j) for j in range(len(layout.target_centres))]
         for j, c in enumerate(layout.target_centres):
-            x, y = float(c[0]), float(c[1])
+            box = boxes[j]
+            y = float(c[1])
             ox, oy = (float(v) for v in layout.centres[depth][j])
             dash = QPen(palette.MUTED, 1.4, Qt.PenStyle.DashLine)
             painter.setPen(dash)
-            painter.drawLine(QPointF(ox + layout.radius + 4, oy), QPointF(x - w / 2, y))
+            painter.drawLine(QPointF(ox + layout.radius + 4, oy), QPointF(box.left(), y))
             active = self._highlights.targets
             hovered = self._hovered == ("target", j)
             painter.setPen(QPen(palette.HIGHLIGHT if (active or hovered) else QColor("#d9a441"),
                                 3.0 if active else 1.5))
             painter.setBrush(palette.TARGET_FILL)
-            painter.drawRoundedRect(QRectF(x - w / 2, y - h / 2, w, h), 8, 8)
+            painter.drawRoundedRect(box, 8, 8)
             if with_text:
                 texts = target_texts(state, j)
                 painter.setPen(palette.INK)
-                draw_text(painter, f"{to_html(texts.label)} = {texts.value}", x, y, 19 if big else 10, True)
+                draw_text(painter, f"{to_html(texts.label)} = {texts.value}", box.center().x(), y,
+                          TARGET_PX if big else 10, True)
         loss = loss_texts(state)
         if loss.value and with_text:
-            x = float(layout.target_centres[:, 0].mean())
+            x = sum(b.center().x() for b in boxes) / len(boxes)
             y = float(layout.target_centres[-1, 1]) + h / 2 + (26 if big else 16)
             painter.setPen(palette.PHASE_COLORS["loss"])
             draw_text(painter, f"E = {loss.value}", x, y, 22 if big else 12, True)

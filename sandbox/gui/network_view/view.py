@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QRectF, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QWheelEvent
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLineEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QLineEdit, QToolTip, QWidget
 
 from .. import palette
 from ..document import Document
@@ -22,11 +22,13 @@ from ..view_state import DisplayState
 from .animation import Highlights, highlights_for
 from .edges_item import EdgesItem
 from .layout import Layout, compute_layout
-from .neurons_item import TARGET_H, TARGET_W, NeuronsItem
+from .neurons_item import NeuronsItem
 from .static_text import draw_text, text_size
 from .texts import bias_texts, loss_texts, neuron_texts, target_texts, weight_texts
 
 EDGE_PICK_PIXELS = 5.0
+EDITOR_WIDTH = 150
+BAD_NUMBER = "Not a number: type e.g. 0.25, −1.5 or 2·10⁻³"
 DEFERRED_REFRESH_S = 0.2
 
 
@@ -53,6 +55,7 @@ class NetworkView(QGraphicsView):
         self.group_start: Callable[[int], int] = lambda position: position
         self._user_zoomed = False
         self._editor: QLineEdit | None = None
+        self._edit_error: QLabel | None = None
         self._editing: tuple | None = None
         self._hovered: tuple | None = None
         self._state: DisplayState | None = None
@@ -206,10 +209,8 @@ class NetworkView(QGraphicsView):
                 hit = np.flatnonzero((np.abs(c[:, 0] - x) <= half) & (np.abs(c[:, 1] - y) <= half))
                 if hit.size:
                     return ("bias", l, int(hit[0]))
-        big = layout.radius >= 18
-        w, h = (TARGET_W, TARGET_H) if big else (56.0, 20.0)
-        for j, (tx, ty) in enumerate(layout.target_centres):
-            if abs(tx - x) <= w / 2 and abs(ty - y) <= h / 2:
+        for j in range(len(layout.target_centres)):
+            if self._neurons.target_rect(j).contains(QPointF(x, y)):
                 return ("target", j)
         e = self._edge_at(x, y)
         if e is not None:
@@ -382,9 +383,12 @@ class NetworkView(QGraphicsView):
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
         editor.setStyleSheet("QLineEdit { border: 2px solid #f5b301; border-radius: 5px; padding: 3px 6px;"
                              " background: white; font-size: 14px; }")
-        editor.setFixedWidth(150)
+        editor.setFixedWidth(EDITOR_WIDTH)
         pos = at if at is not None else self.viewport().rect().center()
-        editor.move(max(0, pos.x() - 75), max(0, pos.y() - 16))
+        # centred on the number, but never cut off at the view's edges
+        viewport = self.viewport().rect()
+        editor.move(max(0, min(pos.x() - EDITOR_WIDTH // 2, viewport.width() - EDITOR_WIDTH)),
+                    max(0, min(pos.y() - 16, viewport.height() - editor.sizeHint().height())))
         editor.returnPressed.connect(self.commit_edit)
         editor.installEventFilter(self)
         editor.show()
@@ -403,16 +407,44 @@ class NetworkView(QGraphicsView):
             return False
         try:
             value = parse_number(self._editor.text())
-        except ValueError:
+        except ValueError as e:
             self._editor.setStyleSheet(self._editor.styleSheet().replace("#f5b301", "#d62728"))
-            self._editor.setToolTip("Type a number, for example 0.25 or −1.5")
+            self._editor.setToolTip(BAD_NUMBER)
+            self._show_edit_error(BAD_NUMBER if "finite" not in str(e) else "Type a finite number: " +
+                                  BAD_NUMBER.split(": ", 1)[1])
             return False
         where = self._editing
         self.cancel_edit()
         self.document.edit_value(where, value)
         return True
 
+    def _show_edit_error(self, text: str) -> None:
+        """Why the typed text was refused, in a small red note under the editor."""
+        if self._edit_error is None:
+            self._edit_error = QLabel(self.viewport())
+            self._edit_error.setObjectName("valueEditorError")
+            self._edit_error.setStyleSheet("QLabel { background: #fdecea; color: #b91c1c; border: 1px solid #d62728;"
+                                           " border-radius: 4px; padding: 2px 6px; font-size: 12px; }")
+        note, editor = self._edit_error, self._editor
+        note.setText(text)
+        note.adjustSize()
+        width = self.viewport().width()
+        x = max(0, min(editor.x() + editor.width() // 2 - note.width() // 2, width - note.width()))
+        below = editor.y() + editor.height() + 4
+        y = below if below + note.height() <= self.viewport().height() else max(0, editor.y() - note.height() - 4)
+        note.move(x, y)
+        note.show()
+        note.raise_()
+
+    @property
+    def edit_error(self) -> str:
+        """The reason shown under the editor for a refused number ("" when none)."""
+        note = self._edit_error
+        return note.text() if note is not None and note.isVisible() else ""
+
     def cancel_edit(self) -> None:
+        if self._edit_error is not None:
+            self._edit_error.hide()
         editor, self._editor, self._editing = self._editor, None, None
         if editor is not None:
             editor.removeEventFilter(self)
