@@ -618,3 +618,26 @@ def test_target_box_holds_its_text_and_the_backward_step_keeps_the_value(window)
     for pulse in h.pulses:  # the w·x badges hide while they pass the weight labels
         low, high = pulse.text_hidden
         assert pulse.text and 0.2 < low < high < 0.9
+
+
+def test_new_from_template_lists_titles_and_the_help_menu(window, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    import sandbox
+
+    titles = [a.text() for a in window.new_menu.actions()]
+    assert "Lecture 17: simple linear network" in titles and "lecture17-linear" not in titles
+    assert all(not t.endswith(".json") for t in titles)
+    help_menu = window.menuBar().findChild(type(window.new_menu), "helpMenu")
+    assert help_menu is not None and help_menu.title() == "&Help"
+    helper = window.help_menu
+    shortcuts = helper.show_shortcuts()
+    text = shortcuts.label.text()
+    assert "Step" in text and "Space" in text and "Finish Update" in text and shortcuts.isVisible()
+    assert not shortcuts.isModal()
+    about = helper.show_about()
+    assert sandbox.__version__ in about.label.text()
+    assert "Double-click" in helper.show_how_to().label.text()
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+    assert helper.open_doc("file_format.md") and opened[0].toLocalFile().endswith("docs/file_format.md")

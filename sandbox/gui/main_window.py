@@ -3,6 +3,7 @@ below; menus, toolbar, status bar; opening, saving, recent files, drag and drop,
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -31,6 +32,21 @@ COMPACT_HEIGHT = 850  # shorter windows: the decision boundary sits beside the h
 LECTURE_FILE = "lecture17-linear.json"
 MAX_RECENT = 8
 FILE_FILTER = "Network files (*.json);;All files (*)"
+
+
+def template_titles() -> list[tuple[Path, str, str]]:
+    """Each shipped network with its title and description (read from the file's "name" and
+    "description"; the file name when it has none)."""
+    out = []
+    for path in templates():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        name = data.get("name") if isinstance(data, dict) else None
+        description = data.get("description") if isinstance(data, dict) else None
+        out.append((path, str(name) if name else path.stem, str(description) if description else ""))
+    return out
 
 
 def _loss_text(value: float) -> str:
@@ -71,6 +87,7 @@ class MainWindow(QMainWindow):
         self.resize(self.default_size())
         self._setup_training()
         self._setup_lecture_views()
+        self._setup_help()
         #: no remembered layout: the docks are arranged for the window's size when first shown
         self._needs_arrangement = not self._restore_settings()
         self._on_path_changed()
@@ -157,9 +174,13 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self.new_menu = file_menu.addMenu(icon("new"), "&New from Template")
         self.new_menu.setObjectName("newMenu")
-        for template in templates():
-            action = self.new_menu.addAction(template.stem)
+        for template, title, description in template_titles():
+            action = self.new_menu.addAction(title)
+            action.setToolTip(description or template.name)
+            action.setStatusTip(description.split(". ")[0] if description else template.name)
+            action.setData(str(template))
             action.triggered.connect(lambda _=False, p=template: self.new_from_template(p))
+        self.new_menu.setToolTipsVisible(True)
         file_menu.addAction(a.open)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
@@ -321,6 +342,12 @@ class MainWindow(QMainWindow):
         from .views.lecture_menu import LectureViews
 
         self.lecture_views = LectureViews(self)
+
+    def _setup_help(self) -> None:
+        """The Help menu (``sandbox.gui.views.help_menu``): how to use, shortcuts, docs, About."""
+        from .views.help_menu import HelpMenu
+
+        self.help_menu = HelpMenu(self)
 
     # ---- state shown in the chrome ----------------------------------------------------------------
     def _on_path_changed(self, *_args) -> None:
