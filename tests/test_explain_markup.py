@@ -26,6 +26,7 @@ from sandbox.explain.markup import to_html, to_latex
     ("σ(net_y)", r"\sigma(\mathrm{net}_{y})"),
     ("log(0.5)", r"\log(0.5)"),
     ("0.14", "0.14"),
+    ("η_e = η · γ^⌊e/10⌋", r"\eta_{e} = \eta \cdot \gamma^{\lfloor e/10\rfloor }"),
 ])
 def test_latex_of_each_piece(text, latex):
     assert to_latex(text) == latex
@@ -41,6 +42,7 @@ def test_latex_of_each_piece(text, latex):
     ("1·10^−8", "1·10<sup>−8</sup>"),
     ("a < b & c", "a &lt; b &amp; c"),
     ("m̂", "<i>m̂</i>"),
+    ("η_e = η · γ^⌊e/10⌋", "η<sub>e</sub> = η · γ<sup>⌊e/10⌋</sup>"),
     ("√v̂ + ε", "√<i>v̂</i> + ε"),
     ("m̂ = m_w3_1 / (1 − β1^1)", "<i>m̂</i> = m<sub>w<sub>3,1</sub></sub> / (1 − β<sub>1</sub><sup>1</sup>)"),
 ])

@@ -527,3 +527,22 @@ def test_number_box_takes_what_a_teacher_types_and_steps_along_1_2_5(qtbot):
     linear.setValue(0.1)
     linear.stepBy(1)
     assert linear.value() == 0.15  # not 0.15000000000000002
+
+
+def test_schedule_formula_is_rendered_and_full_batch_has_no_shuffle(qtbot, panel):
+    schedule = panel.schedule
+    assert "_" not in schedule.formula.text() and "η<sub>e</sub> = η" in schedule.formula.text()
+    _choose(schedule.name, "step")
+    assert "γ<sup>⌊e/10⌋</sup>" in schedule.formula.text()  # the power a superscript, no "^"
+    _choose(schedule.name, "cosine")
+    assert "η<sub>min</sub>" in schedule.formula.text()
+    batches = panel.batches
+    combo = batches.mode
+    widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert widest + 40 <= combo.width()  # every choice readable in the combo (arrow and margins)
+    assert batches.shuffle.isEnabled()
+    _choose(combo, "full")
+    assert not batches.shuffle.isEnabled() and not batches.seed.isEnabled()
+    assert "changes nothing" in batches.shuffle.toolTip()
+    _choose(combo, "minibatch")
+    assert batches.shuffle.isEnabled()

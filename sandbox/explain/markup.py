@@ -217,8 +217,8 @@ class _Renderer:
         if tok.text in "−-" and self.peek(1) is not None and self.peek(1).kind in ("number", "ident"):
             self.i += 1
             return self.single(tok) + self.atom()
-        if tok.text in "({[":
-            closing = {"(": ")", "{": "}", "[": "]"}[tok.text]
+        if tok.text in "({[⌊":
+            closing = {"(": ")", "{": "}", "[": "]", "⌊": "⌋"}[tok.text]
             depth, j = 0, self.i
             while j < len(self.tokens):
                 if self.tokens[j].text == tok.text:

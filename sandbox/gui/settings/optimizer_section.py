@@ -12,6 +12,7 @@ import dataclasses
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from sandbox.engine import OPTIMIZERS, SCHEDULE_NAMES, OptimizerSpec, Schedule
+from sandbox.explain.markup import to_html
 
 from .base import SettingsSection, add_row, form, hint
 from .widgets import ComboBox, IntBox, NumberBox
@@ -47,11 +48,11 @@ OPTIMIZER_OPTIONS = {
 }
 SCHEDULE_TITLES = {"constant": "Constant", "step": "Step decay", "exponential": "Exponential decay",
                    "cosine": "Cosine annealing"}
-SCHEDULE_TIPS = {
+SCHEDULE_TIPS = {  # rich text: η with its subscripts
     "constant": "The same η in every epoch.",
-    "step": "η is multiplied by γ every k epochs: η_e = η·γ^⌊e/k⌋.",
-    "exponential": "η is multiplied by γ after every epoch: η_e = η·γ^e.",
-    "cosine": "η falls from η to η_min along half a cosine over T epochs.",
+    "step": "<p>η is multiplied by γ every k epochs: η<sub>e</sub> = η·γ<sup>⌊e/k⌋</sup>.</p>",
+    "exponential": "<p>η is multiplied by γ after every epoch: η<sub>e</sub> = η·γ<sup>e</sup>.</p>",
+    "cosine": "<p>η falls from η to η<sub>min</sub> along half a cosine over T epochs.</p>",
 }
 #: the parameters a newly chosen schedule starts with
 SCHEDULE_STARTS = {"step": dict(step_epochs=10, gamma=0.5), "exponential": dict(gamma=0.99),
@@ -189,8 +190,9 @@ class ScheduleSection(SettingsSection):
         add_row(self.form, "Schedule", self.name, "How η changes from epoch to epoch.")
         add_row(self.form, "Every k epochs", self.step_epochs, "Step decay: η is multiplied by γ every k epochs.")
         add_row(self.form, "Factor γ", self.gamma, "The factor η is multiplied by (below 1 to decay).")
-        add_row(self.form, "Over T epochs", self.epochs, "Cosine: the number of epochs from η down to η_min.")
-        add_row(self.form, "η_min", self.min_lr, "Cosine: the learning rate reached after T epochs.")
+        add_row(self.form, "Over T epochs", self.epochs,
+                "<p>Cosine: the number of epochs from η down to η<sub>min</sub>.</p>")
+        add_row(self.form, "η<sub>min</sub>", self.min_lr, "Cosine: the learning rate reached after T epochs.")
         self.formula = hint()
         self.formula.setObjectName("scheduleFormula")
         self.form.addRow(self.formula)
@@ -201,7 +203,7 @@ class ScheduleSection(SettingsSection):
         self.step_epochs.valueChanged.connect(lambda v: self._set_field("step_epochs", int(v), "schedule step"))
         self.gamma.valueChanged.connect(lambda v: self._set_field("gamma", float(v), "schedule γ"))
         self.epochs.valueChanged.connect(lambda v: self._set_field("epochs", int(v), "schedule epochs"))
-        self.min_lr.valueChanged.connect(lambda v: self._set_field("min_lr", float(v), "η_min"))
+        self.min_lr.valueChanged.connect(lambda v: self._set_field("min_lr", float(v), "minimum η"))
 
     def refresh(self) -> None:
         schedule = self.experiment.schedule or Schedule("constant")
@@ -214,7 +216,8 @@ class ScheduleSection(SettingsSection):
                 "cosine": (self.epochs, self.min_lr)}.get(schedule.name, ())
         for widget in (self.step_epochs, self.gamma, self.epochs, self.min_lr):
             self.form.setRowVisible(widget, widget in rows)
-        self.formula.setText(f"{schedule.formula()} (e = epoch)")
+        # the engine's formula text, rendered: η<sub>e</sub>, γ<sup>⌊e/k⌋</sup>
+        self.formula.setText(f"{to_html(schedule.formula())} &nbsp;(e = epoch)")
 
     def _on_name(self, index: int) -> None:
         if self.refreshing:

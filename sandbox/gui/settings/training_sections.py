@@ -13,13 +13,20 @@ from .base import SettingsSection, add_row, form, hint
 from .counters import batches_text
 from .widgets import ComboBox, IntBox, NumberBox
 
-BATCH_TITLES = {"full": "Full batch (gradient descent)", "single": "Single sample", "minibatch": "Mini-batch"}
-BATCH_TIPS = {
-    "full": "Every iteration uses the whole training set: θ = θ − η Σ_{k=1}^{n} ∇L. One iteration per epoch.",
-    "single": "Every iteration uses one sample: θ = θ − η ∇L(f(x_k), y_k). n iterations per epoch.",
-    "minibatch": "Every iteration uses a batch K_j of n₀ samples: θ = θ − η Σ_{k∈K_j} ∇L. "
-                 "⌈n/n₀⌉ iterations per epoch; what is usually done.",
+#: short enough for the Settings dock's narrow combo box (the tips say the rest)
+BATCH_TITLES = {"full": "Full batch (GD)", "single": "One sample (SGD)", "minibatch": "Mini-batch"}
+BATCH_TIPS = {  # rich text: sums with their limits, subscripts
+    "full": "<p>Full batch, gradient descent: every iteration uses the whole training set, "
+            "θ = θ − η Σ<sub>k=1</sub><sup>n</sup> ∇L. One iteration per epoch.</p>",
+    "single": "<p>Stochastic gradient descent: every iteration uses one sample, "
+              "θ = θ − η ∇L(f(x<sub>k</sub>), y<sub>k</sub>). n iterations per epoch.</p>",
+    "minibatch": "<p>Every iteration uses a batch K<sub>j</sub> of n₀ samples, "
+                 "θ = θ − η Σ<sub>k∈K<sub>j</sub></sub> ∇L. ⌈n/n₀⌉ iterations per epoch; what is usually "
+                 "done.</p>",
 }
+SHUFFLE_TIP = ("Each epoch visits the samples in a new random order (sampling without replacement: every "
+               "sample once per epoch). Off: the file's order.")
+SHUFFLE_FULL_TIP = "Full batch: every iteration sees every sample, so their order changes nothing."
 REGULARIZATION_TITLES = {"none": "None", "l1": "L1 (λ·|w|)", "l2": "L2 (λ/2·w²)"}
 REGULARIZATION_TIPS = {
     "none": "Minimise the loss alone.",
@@ -42,8 +49,7 @@ class BatchSection(SettingsSection):
         self.size_box.setObjectName("batchSize")
         self.shuffle = QCheckBox("Shuffle every epoch")
         self.shuffle.setObjectName("batchShuffle")
-        self.shuffle.setToolTip("Each epoch visits the samples in a new random order (sampling without "
-                                "replacement: every sample once per epoch). Off: the file's order.")
+        self.shuffle.setToolTip(SHUFFLE_TIP)
         self.seed = IntBox(0, 2**31 - 1)
         self.seed.setObjectName("batchSeed")
         self.per_epoch = hint()
@@ -77,7 +83,10 @@ class BatchSection(SettingsSection):
         self.shuffle.blockSignals(blocked)
         self.seed.set_quietly(b.seed)
         self.form.setRowVisible(self.size_box, b.mode == "minibatch")
-        self.seed.setEnabled(b.shuffle)
+        ordered = b.mode != "full"  # the order of the samples matters only when batches split them
+        self.shuffle.setEnabled(ordered)
+        self.shuffle.setToolTip(SHUFFLE_TIP if ordered else SHUFFLE_FULL_TIP)
+        self.seed.setEnabled(ordered and b.shuffle)
         self.per_epoch.setText(batches_text(n, b.batch_size(n), b.batches_per_epoch(n), b.mode))
 
     def _on_mode(self, index: int) -> None:
