@@ -30,15 +30,29 @@ def _many_lines(count: int = 40_000) -> list[tuple[QPen, list[QLineF]]]:
     return [(QPen(QColor("#1f77c4"), 3.0), lines)]
 
 
-def test_a_cache_dropped_while_its_picture_is_drawn_dies_in_the_gui_thread(qtbot):
+def test_a_cache_dropped_while_its_picture_is_drawn_dies_in_the_gui_thread(qtbot, monkeypatch):
+    """The view lets go of its lines item while the worker draws for it: the cache is destroyed by the
+    GUI thread's own reference count, never by the worker's (a QObject must die in its own thread)."""
+    started, release = threading.Event(), threading.Event()
+    draw = line_cache.render_lines
+
+    def held_render(*args):
+        started.set()
+        release.wait(5)  # the worker is in the middle of drawing until the test lets it go
+        return draw(*args)
+
+    monkeypatch.setattr(line_cache, "render_lines", held_render)
     _Probe.destroyed_in.clear()
-    buckets = _many_lines()
+    buckets = _many_lines(200)
     for trial in range(3):
+        started.clear()
+        release.clear()
         cache = _Probe(antialias=True)
-        line_cache._WORKER.submit(cache, (("k", trial), buckets, QTransform(), QRect(0, 0, 2000, 1500), True))
-        qtbot.waitUntil(lambda: bool(line_cache._WORKER._busy), timeout=2000)  # drawing has begun
-        del cache  # the view let go of its lines item while the worker draws for it
+        line_cache._WORKER.submit(cache, (("k", trial), buckets, QTransform(), QRect(0, 0, 200, 150), True))
+        qtbot.waitUntil(started.is_set, timeout=5000)
+        del cache
         gc.collect()
+        release.set()
         qtbot.waitUntil(lambda: len(_Probe.destroyed_in) > trial, timeout=5000)
         qtbot.waitUntil(lambda: not line_cache._WORKER._busy, timeout=5000)
     assert _Probe.destroyed_in == ["MainThread"] * 3
