@@ -159,7 +159,7 @@ class LineCache(QObject):
         self.requested_transform, self.requested_rect = QTransform(transform), QRect(rect)
         # handed to the worker once this paint is over, so that the two never compete for the CPU
         self._job = (key, buckets, QTransform(transform), QRect(rect))
-        QTimer.singleShot(0, self._submit)
+        QTimer.singleShot(0, self, self._submit)
 
     def _submit(self) -> None:
         job, self._job = self._job, None

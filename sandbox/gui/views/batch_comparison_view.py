@@ -182,7 +182,7 @@ class BatchComparisonView(QWidget):
         if run_now:  # (the text run() shows: nothing to lay out again when the run starts)
             self.status.setText(f"Running {self.epochs_spin.value()} epochs of each batch mode…")
             self._set_running(True)
-            QTimer.singleShot(0, self._start_pending)
+            QTimer.singleShot(0, self, self._start_pending)
 
     # ---- running ---------------------------------------------------------------------------------
     @property
@@ -199,7 +199,7 @@ class BatchComparisonView(QWidget):
         if not self._painted:
             self._painted = True
             if self._pending_run:  # pyqtgraph repaints the plots a few times after the first paint
-                QTimer.singleShot(SETTLE_MS, self._start_pending)
+                QTimer.singleShot(SETTLE_MS, self, self._start_pending)
 
     def run(self) -> None:
         self._pending_run = False
@@ -210,7 +210,7 @@ class BatchComparisonView(QWidget):
         # handed to the worker once the event loop has repainted what changed here: the GUI thread
         # painting (and holding Python's lock) during a timed run would be counted as training time
         self._submission = lambda should_stop: run_comparison(exp, epochs, size, lr, should_stop)
-        QTimer.singleShot(0, self._submit)
+        QTimer.singleShot(0, self, self._submit)
 
     def _submit(self) -> None:
         job, self._submission = self._submission, None

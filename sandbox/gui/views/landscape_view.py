@@ -292,7 +292,7 @@ class LandscapeView(QWidget):
         self.resize(fitting_size(self, 1150, 720))
         # computed once the event loop runs: a view shown right away knows its real aspect by then
         # (computing now, at a guessed aspect, meant a second computation and a restart on show)
-        QTimer.singleShot(0, self._first_compute)
+        QTimer.singleShot(0, self, self._first_compute)
 
     # ---- computing -----------------------------------------------------------------------------
     @property

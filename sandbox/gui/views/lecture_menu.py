@@ -170,7 +170,7 @@ class LectureViews(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.window and event.type() == QEvent.Type.Close:
             # the window may refuse to close (unsaved changes): look once the close is decided
-            QTimer.singleShot(0, self._after_close)
+            QTimer.singleShot(0, self, self._after_close)  # (not called once this object is gone)
         return False
 
     def _after_close(self) -> None:
