@@ -220,3 +220,37 @@ def test_an_edit_right_after_a_pause_is_not_overwritten_by_the_pause_report(qtbo
     stack.undo()
     stack.undo()
     assert stack.isClean() and doc.trainer.iteration == 0
+
+
+@pytest.fixture
+def minibatch_session(qtbot):
+    from sandbox.engine import Batching
+
+    s = TrainingSession(Document(spiral_experiment(batching=Batching("minibatch", 10), samples=300)))
+    yield s
+    assert s.shutdown(2000)
+
+
+def test_a_report_made_before_the_batches_changed_never_names_a_missing_batch(qtbot, minibatch_session):
+    """A report sent under the old settings (24 batches an epoch) arriving after a switch to full batch
+    (1 batch) must not put the document's trainer on batch 20 of 1."""
+    import dataclasses
+
+    from sandbox.engine import Batching
+    from sandbox.gui.settings_commands import SettingCommand
+
+    session = minibatch_session
+    doc = session.document
+    session.start()
+    qtbot.waitUntil(lambda: session.latest is not None and doc.trainer.iteration > 30, timeout=5000)
+    old = session.latest
+    doc.undo_stack.push(SettingCommand(doc, "Batches", {"batching": Batching("full")}))
+    assert doc.trainer.batches_per_epoch == 1
+    late = dataclasses.replace(old, iteration=doc.trainer.iteration + 1, batch_in_epoch=20,
+                               batches_per_epoch=24, losses=old.losses[:0],
+                               weight_grad_norms=old.weight_grad_norms[:0], epoch_ends=[])
+    session.controller.reportReady.emit(late)
+    assert doc.trainer.iteration == late.iteration
+    assert doc.trainer.batch_in_epoch == 0
+    assert 0 <= doc.sample_index < doc.experiment.data.n_train  # (raised IndexError before)
+    doc.values_edited()  # every view that shows the next sample redraws without an error

@@ -225,7 +225,10 @@ class TrainingSession(QObject):
         try:
             net.set_state((report.weights, report.biases))
             trainer.iteration, trainer.epoch = report.iteration, report.epoch
-            trainer.batch_in_epoch = report.batch_in_epoch
+            # a report made under other settings (fewer batches per epoch since, or fewer samples) may
+            # name a batch the document's trainer does not have: the worker clamps it the same way
+            # when the new settings reach it
+            trainer.batch_in_epoch = min(report.batch_in_epoch, trainer.batches_per_epoch - 1)
             trainer._epoch_of_batches = -1
             if report.optimizer_state is not None:
                 trainer.optimizer.state = report.optimizer_state
