@@ -39,3 +39,36 @@ def test_the_decision_boundary_asks_the_engine_once(qtbot, monkeypatch):
     images = view.hidden_maps._images
     assert [len(row) for row in images] == [8, 8]
     assert all(image.width() == image.height() == HIDDEN_GRID_SIZE for row in images for image in row)
+
+
+def test_a_layer_without_gradient_draws_no_warning(qtbot):
+    """A frozen (or brand-new) layer's zero gradients have no place on a log axis: its curve is empty,
+    and pyqtgraph has no all-NaN data to warn about when it paints (with dots, as on a short curve)."""
+    import warnings
+
+    import pyqtgraph as pg
+
+    from sandbox.gui.training.live_plots import GradientCurves, LossCurves
+
+    plot, loss_plot = pg.PlotWidget(), pg.PlotWidget()
+    for p in (plot, loss_plot):
+        qtbot.addWidget(p)
+        p.resize(500, 250)
+        p.show()
+    curves = GradientCurves(plot)
+    curves.set_layers(["layer 1", "layer 2"])
+    norms = np.ones((50, 2))
+    norms[:, 1] = 0.0
+    losses = LossCurves(loss_plot)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        curves.series.append(np.arange(1.0, 51.0), norms)
+        curves.redraw()
+        losses.batch.append(np.arange(1.0, 51.0), np.zeros(50))
+        losses.redraw()
+        plot.grab()
+        loss_plot.grab()
+    assert [str(w.message) for w in caught] == []
+    first, second = curves.curves
+    assert len(first.xData) == 50 and np.all(first.yData == 1.0)
+    assert second.xData is None or len(second.xData) == 0

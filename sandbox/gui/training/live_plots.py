@@ -478,6 +478,8 @@ class GradientCurves:
             y = s.y[:, l].copy()
             y[~(y > 0)] = np.nan  # a zero gradient (a frozen layer) has no place on a log axis
             x, y = peak_decimate(s.x, y, x0, x1, bins)
+            if not np.isfinite(y).any():  # nothing to draw (pyqtgraph would warn of an all-NaN slice)
+                x, y = x[:0], y[:0]
             _fit_pen(curve, s.n, 2.0)
             curve.setData(x, y, connect="finite")
             _fit_symbol(curve, s.n <= 200)
