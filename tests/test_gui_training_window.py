@@ -381,3 +381,73 @@ def test_reinitialize_while_training_starts_afresh_and_the_undo_action_takes_it_
     while stack.canUndo():
         w.actions_.undo.trigger()
     assert stack.isClean() and doc.trainer.iteration == 0 and loss.batch.n == 0
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """"Unsaved changes?" is answered from this list (first answer first); every question is recorded."""
+    box = {"answers": [], "asked": []}
+
+    def warning(parent, title, text, *args, **kwargs):
+        box["asked"].append(text)
+        return box["answers"].pop(0) if box["answers"] else QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    return box
+
+
+def _worker_is_still(qtbot, w, in_worker) -> bool:
+    """Two round trips to the worker see the same iteration: it trains no more."""
+    first = in_worker(controller(w), lambda t: t.iteration)
+    return in_worker(controller(w), lambda t: t.iteration) == first
+
+
+def test_opening_another_file_while_training_records_the_run_asks_and_does_not_train_the_new_one(
+        qtbot, windows, answers, in_worker, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    w = windows("spiral.json")
+    doc = w.document
+    assert not doc.is_modified
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 200, timeout=10000)
+    chosen = str(resource_file("networks", "xor.json"))
+    dialogs = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: dialogs.append(a) or (chosen, "")))
+    # File ▸ Open, answered Cancel: training has paused, the run is on the undo stack, nothing opened
+    answers["answers"] = [QMessageBox.StandardButton.Cancel]
+    assert not w.open_dialog()
+    assert len(answers["asked"]) == 1 and dialogs == []
+    assert not w.training.session.running and not w.actions_.train.isChecked()
+    latest = controller(w).latest
+    assert not latest.running and doc.trainer.iteration == latest.iteration  # the worker's last state
+    assert doc.is_modified and doc.undo_stack.text(0) == f"Train {latest.iteration} iterations"
+    assert doc.path.name == "spiral.json"
+    # again, answered Discard: the other file opens, and stays untrained
+    answers["answers"] = [QMessageBox.StandardButton.Discard]
+    assert w.open_dialog()
+    assert doc.path.name == "xor.json" and doc.trainer.iteration == 0 and not doc.is_modified
+    assert not w.training.session.running and not w.actions_.train.isChecked()
+    assert _worker_is_still(qtbot, w, in_worker) and doc.trainer.iteration == 0
+    # New from Template while the new file trains: asked again (the run is something to lose)
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 50, timeout=10000)
+    answers["answers"] = [QMessageBox.StandardButton.Discard]
+    assert w.new_from_template(resource_file("networks", "circle.json"))
+    assert len(answers["asked"]) == 3 and doc.trainer.iteration == 0 and not w.training.session.running
+    assert _worker_is_still(qtbot, w, in_worker) and doc.trainer.iteration == 0
+
+
+def test_closing_while_a_clean_file_trains_asks_first(qtbot, windows, answers):
+    w = windows("xor.json")
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: w.document.trainer.iteration > 50, timeout=10000)
+    assert not w.document.is_modified  # (the run is not on the stack until it ends)
+    answers["answers"] = [QMessageBox.StandardButton.Cancel]
+    assert not w.close()
+    assert len(answers["asked"]) == 1 and w.isVisible() and w.document.is_modified
+    assert not w.training.session.running
+    answers["answers"] = [QMessageBox.StandardButton.Discard]
+    assert w.close()
+    assert len(answers["asked"]) == 2

@@ -421,6 +421,7 @@ class MainWindow(QMainWindow):
     # ---- files ----------------------------------------------------------------------------------------
     def open_file(self, path: str | Path) -> bool:
         """Open ``path`` (no dialogs). A broken file: its problems are shown, nothing changes."""
+        self.training.pause_and_record()  # training pauses; the run so far goes on the undo stack
         try:
             experiment = load_experiment(path)
         except (NetworkFileError, OSError) as e:
@@ -475,6 +476,7 @@ class MainWindow(QMainWindow):
 
     def maybe_save(self) -> bool:
         """Unsaved changes: ask Save / Discard / Cancel. True when it is fine to go on."""
+        self.training.pause_and_record()  # training pauses; the run so far goes on the undo stack
         if not self.document.is_modified:
             return True
         answer = QMessageBox.warning(

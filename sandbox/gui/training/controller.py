@@ -12,6 +12,7 @@ has moved on: it is acknowledged but not passed on, so it never lands on a newer
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
@@ -138,6 +139,21 @@ class TrainingController(QObject):
 
     def reinitialize(self) -> None:
         self._post("reinitialize")
+
+    def hand_over(self, timeout_ms: int = 2000) -> bool:
+        """Pause the worker and pass on, before returning, every report it sent up to the one of the
+        state it paused in (the GUI thread waits for that report at most ``timeout_ms``; the worker
+        takes it between two iterations). True if it arrived."""
+        if self._closed or self.worker is None:
+            return False
+        done = threading.Event()
+        self._running = False
+        self._post("hand_over", done)
+        if not done.wait(timeout_ms / 1000.0):
+            return False
+        # the reports come as queued calls of ``_on_report``: deliver this object's, in order, now
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        return True
 
     def request_report(self) -> None:
         self._post("report")

@@ -116,6 +116,23 @@ class TrainingSession(QObject):
             self._set_running(True)
         self.controller.step_epoch()
 
+    def pause_and_record(self) -> None:
+        """Before the document is replaced or the window closes: training pauses, and the run so far
+        becomes its "Train N iterations" command at once (with the worker's last state, optimizer
+        included), so the document knows it has unsaved changes. Nothing happens when no run is open."""
+        if not self._running and self._segment_before is None:
+            return
+        self._set_running(False)
+        handed = False
+        if self._in_sync and not self._worker_failed and self.controller.has_thread:
+            handed = self.controller.hand_over()
+        if self._segment_before is not None:  # no report of the paused state came: the document's state
+            self.controller.forget_reports()
+            self._in_sync = False
+            self._end_segment()
+        elif not handed:
+            self._in_sync = False
+
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         """Stop the worker's thread (and wait for it at most ``timeout_ms``); True if it ended."""
         self._set_running(False)

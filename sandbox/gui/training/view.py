@@ -233,6 +233,11 @@ class LiveTraining(QObject):
             self._fast_switching = on
             _fast_switching(on)
 
+    def pause_and_record(self) -> None:
+        """Before another file replaces the document or the window closes: training pauses and the run
+        so far goes on the undo stack (the window then asks about unsaved changes if there are any)."""
+        self.session.pause_and_record()
+
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         ended = self.session.shutdown(timeout_ms)
         self._set_fast_switching(False)  # (the session said it stopped; this holds whatever it said)

@@ -413,6 +413,16 @@ class TrainingWorker(QObject):
         self._mark_counters()
         self._dirty = True
 
+    def _cmd_hand_over(self, done: threading.Event) -> None:
+        """Pause and send a report of the state now, whether or not the GUI has acknowledged the last
+        one; ``done`` is set once the report is on its way (the GUI thread waits for it)."""
+        try:
+            self._set_running(False)
+            if self._trainer is not None:
+                self._send_report()
+        finally:
+            done.set()
+
     def _cmd_report(self) -> None:
         """Send a report as soon as the GUI can take one."""
         self._dirty = True
