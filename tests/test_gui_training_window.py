@@ -14,7 +14,8 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QComboBox, QMenu, QMessageBox  # noqa: E402
 
 from sandbox.gui.icons import resource_file  # noqa: E402
 from sandbox.gui.settings_commands import SettingCommand  # noqa: E402
@@ -451,3 +452,29 @@ def test_closing_while_a_clean_file_trains_asks_first(qtbot, windows, answers):
     answers["answers"] = [QMessageBox.StandardButton.Discard]
     assert w.close()
     assert len(answers["asked"]) == 2
+
+
+def test_the_training_speed_is_set_in_the_panel_or_the_menu_and_remembered(qtbot, windows, in_worker):
+    from sandbox.gui.training.speed_control import SETTINGS_KEY
+
+    w = windows("xor.json")
+    combo = w.training.settings_panel.findChild(QComboBox, "trainingSpeedCombo")
+    assert combo is not None and combo.currentData() is None  # full speed at first
+    index = combo.findText("10 it/s")
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    menu = w.findChild(QMenu, "trainingSpeedMenu")
+    update_menu = next(m for m in w.actions_.train.associatedObjects() if isinstance(m, QMenu))
+    assert menu.menuAction() in update_menu.actions()  # Update ▸ Training Speed, after Train
+    assert [a.text() for a in menu.actions() if a.isChecked()] == ["10 iterations a second"]
+    start(qtbot, w)
+    assert in_worker(controller(w), lambda t: controller(w).worker.max_rate) == 10.0
+    pause(qtbot, w)
+    assert float(QSettings().value(SETTINGS_KEY)) == 10.0
+    other = windows("spiral.json")  # a new window trains at the remembered speed
+    other_combo = other.training.settings_panel.findChild(QComboBox, "trainingSpeedCombo")
+    assert other_combo.currentText() == "10 it/s" and other.training.session.controller.speed == 10.0
+    full = next(a for a in other.findChild(QMenu, "trainingSpeedMenu").actions() if a.text() == "Full speed")
+    full.trigger()
+    assert other_combo.currentText() == "Fastest" and other.training.session.controller.speed is None
+    assert float(QSettings().value(SETTINGS_KEY)) == 0.0

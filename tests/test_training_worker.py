@@ -278,3 +278,43 @@ def test_a_report_sent_before_a_load_is_dropped_when_it_arrives_after(qtbot, con
     assert [r.learning_rate for r in seen] == [0.1] * len(seen)
     assert all(r.generation == controller.generation for r in seen)
     _pause_and_settle(qtbot, controller)
+
+
+def test_a_set_speed_is_kept_and_pause_still_acts_at_once(qtbot, controller):
+    """At 200 iterations a second the worker takes at least ~0.3 s for 60 iterations (full speed: a few ms);
+    at one iteration every ten seconds, a pause still acts at once (the worker waits on its condition)."""
+    controller.load(spiral_experiment())
+    controller.set_speed(200.0)
+    with qtbot.waitSignal(controller.reportReady, timeout=3000):
+        controller.request_report()
+    began = time.perf_counter()
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest.iteration >= 60, timeout=10000)
+    elapsed = time.perf_counter() - began
+    iterations = controller.latest.iteration
+    assert elapsed >= 59 / 200 * 0.9, (iterations, elapsed)
+    assert iterations / elapsed < 200 * 1.15
+    assert iterations / elapsed > 20  # (and not far slower either, on a busy machine)
+    # at a slow speed every iteration is reported: a class sees each one
+    controller.set_speed(0.1)
+    began = time.perf_counter()
+    _pause_and_settle(qtbot, controller)
+    assert time.perf_counter() - began < 2.0
+    # full speed again: thousands of iterations a second
+    controller.set_speed(None)
+    at = controller.latest.iteration
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest.iteration > at + 1000, timeout=10000)
+    _pause_and_settle(qtbot, controller)
+
+
+def test_every_iteration_is_reported_at_a_slow_speed(qtbot, controller):
+    controller.load(spiral_experiment())
+    controller.set_speed(20.0)
+    seen = []
+    controller.reportReady.connect(lambda r: seen.append(r.iteration))
+    controller.start()
+    qtbot.waitUntil(lambda: len(seen) >= 6, timeout=5000)
+    _pause_and_settle(qtbot, controller)
+    running = seen[1:6]
+    assert running == list(range(running[0], running[0] + 5))  # each report one iteration further

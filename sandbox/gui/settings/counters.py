@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ..formatting import short
 from .base import SettingsSection, hint
@@ -60,6 +60,7 @@ class CountersBox(SettingsSection):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(head, 0, column)
             grid.addWidget(label, 1, column)
+        self._grid = grid
         self.per_epoch_label = hint()
         self.per_epoch_label.setObjectName("settingsPerEpochLabel")
         self.per_epoch_label.setToolTip(EPOCH_TIP)
@@ -67,11 +68,20 @@ class CountersBox(SettingsSection):
         self.rate_label.setObjectName("settingsRateLabel")
         self.rate_label.setToolTip("The learning rate η used in this epoch: the optimizer's η with the "
                                    "schedule applied.")
-        grid.addWidget(self.per_epoch_label, 2, 0, 1, 2)
-        grid.addWidget(self.rate_label, 3, 0, 1, 2)
+        grid.addWidget(self.per_epoch_label, 2, 0, 1, 3)
+        grid.addWidget(self.rate_label, 3, 0, 1, 3)
+        grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.addWidget(frame)
+
+    def add_speed_control(self, combo: QWidget) -> None:
+        """The training speed's combo box, in a third column beside the counters."""
+        head = QLabel("Speed")
+        head.setStyleSheet("color: #64748b;")
+        head.setToolTip(combo.toolTip())
+        self._grid.addWidget(head, 0, 2)
+        self._grid.addWidget(combo, 1, 2, Qt.AlignmentFlag.AlignVCenter)
 
     def refresh(self) -> None:
         trainer = self.document.trainer

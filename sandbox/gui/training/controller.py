@@ -49,6 +49,7 @@ class TrainingController(QObject):
         self._running = False
         self._loaded = False
         self._closed = False
+        self._speed: float | None = None
 
     # ---- the thread --------------------------------------------------------------------------
     def _ensure_thread(self) -> TrainingWorker:
@@ -60,6 +61,7 @@ class TrainingController(QObject):
             if self._grid_size is not None:
                 kwargs["grid_size"] = self._grid_size
             worker = TrainingWorker(**kwargs)
+            worker.max_rate = self._speed
             thread = QThread()
             thread.setObjectName("trainingThread")
             worker.moveToThread(thread)
@@ -139,6 +141,17 @@ class TrainingController(QObject):
 
     def reinitialize(self) -> None:
         self._post("reinitialize")
+
+    @property
+    def speed(self) -> float | None:
+        """At most this many iterations a second (None: full speed)."""
+        return self._speed
+
+    def set_speed(self, rate: float | None) -> None:
+        """Train at most ``rate`` iterations a second (None or 0: as fast as possible)."""
+        self._speed = float(rate) if rate else None
+        if self.worker is not None:  # (a worker started later begins at this speed)
+            self._post("set_speed", self._speed)
 
     def hand_over(self, timeout_ms: int = 2000) -> bool:
         """Pause the worker and pass on, before returning, every report it sent up to the one of the

@@ -19,6 +19,7 @@ from ..formatting import short
 from ..settings_panel import SettingsPanel
 from .live_plots import GradientCurves, LossCurves, layer_names
 from .session import TrainingSession
+from .speed_control import SpeedControl
 from .worker import TrainingReport
 
 
@@ -117,6 +118,9 @@ class LiveTraining(QObject):
         self.settings_panel = SettingsPanel(doc, self.session)
         self.settings_dock = _dock(window, "Settings", "settingsDock", self.settings_panel,
                                    Qt.DockWidgetArea.LeftDockWidgetArea)
+        # how fast: a combo beside the counters, a submenu after Train in the Update menu; remembered
+        self.speed = SpeedControl(window, self.session.controller, self.train_action)
+        self.settings_panel.counters.add_speed_control(self.speed.combo)
         view_menu = getattr(window, "view_menu", None)
         if view_menu is not None:
             view_menu.addSeparator()

@@ -30,6 +30,9 @@ Array = np.ndarray
 
 #: the most reports a second the worker sends, whatever the iteration rate
 REPORT_HZ = 30.0
+#: a paced run that falls this far behind its schedule (a slow iteration) counts afresh from now,
+#: rather than catching up in a burst
+PACE_SLACK = 0.25
 
 @dataclass
 class TrainingReport:
@@ -93,6 +96,11 @@ class TrainingWorker(QObject):
         self._target_epoch: int | None = None
         self._target_iteration: int | None = None
         self.report_interval = 1.0 / report_hz
+        #: at most this many iterations a second (None: as fast as it can); between two iterations the
+        #: worker waits on its condition variable, so a command or a stop still acts at once
+        self.max_rate: float | None = None
+        self._pace_time = 0.0
+        self._pace_iteration = 0
         self.grid_size = grid_size
         #: the hidden neurons' maps: their grid's side, and at most how often a second while training
         #: (as often and as large as the window shows them; always in a report while paused)
@@ -196,7 +204,10 @@ class TrainingWorker(QObject):
                     if now >= next_report:
                         self._send_report(now)
                         next_report = now + interval
-                        self._wait_for_gui()
+                        if not self.max_rate:
+                            self._wait_for_gui()
+                if self.max_rate:
+                    next_report = self._pace(next_report)
         except DivergenceError as exc:
             self._set_running(False)
             self._dirty = True
@@ -204,6 +215,33 @@ class TrainingWorker(QObject):
             self._send_report()
         except Exception as exc:
             self._fail(exc)
+
+    def _pace(self, next_report: float) -> float:
+        """At a set speed (``max_rate``): wait until the next iteration is due. The wait is on the
+        condition variable, so a command, a stop request or a pause ends it at once; a report the GUI
+        can take meanwhile goes out as soon as it may. Returns when the next report may be sent."""
+        trainer = self._trainer
+        due = self._pace_time + (trainer.iteration - self._pace_iteration) / self.max_rate
+        clock = time.perf_counter
+        if clock() - due > PACE_SLACK:  # far behind (a slow iteration): count afresh from here
+            self._reset_pace()
+            return next_report
+        while True:
+            now = clock()
+            if self._dirty and self._acknowledged and now >= next_report:
+                self._send_report(now)
+                next_report = now + self.report_interval
+                continue
+            with self._wake:
+                if self._queue or self._stop or not self._running or now >= due:
+                    return next_report
+                wake_at = due if not (self._dirty and self._acknowledged) else min(due, next_report)
+                self._wake.wait(max(0.0, wake_at - now))
+
+    def _reset_pace(self) -> None:
+        """A paced run counts its iterations from now on."""
+        self._pace_time = time.perf_counter()
+        self._pace_iteration = self._trainer.iteration if self._trainer is not None else 0
 
     def _wait_for_gui(self) -> None:
         """Give the GUI thread the GIL while it draws the report just sent.
@@ -324,6 +362,7 @@ class TrainingWorker(QObject):
         self._last_report_iteration = self._trainer.iteration
         self._last_report_epoch = self._trainer.epoch
         self._last_report_time = time.perf_counter()
+        self._reset_pace()
 
     def _cmd_start(self) -> None:
         self._target_epoch = self._target_iteration = None
@@ -412,6 +451,11 @@ class TrainingWorker(QObject):
         self._epoch_ends = []
         self._mark_counters()
         self._dirty = True
+
+    def _cmd_set_speed(self, rate: float | None) -> None:
+        """At most ``rate`` iterations a second from now on (None or 0: full speed)."""
+        self.max_rate = float(rate) if rate else None
+        self._reset_pace()
 
     def _cmd_hand_over(self, done: threading.Event) -> None:
         """Pause and send a report of the state now, whether or not the GUI has acknowledged the last
