@@ -478,3 +478,28 @@ def test_the_training_speed_is_set_in_the_panel_or_the_menu_and_remembered(qtbot
     full.trigger()
     assert other_combo.currentText() == "Fastest" and other.training.session.controller.speed is None
     assert float(QSettings().value(SETTINGS_KEY)) == 0.0
+
+
+def test_undoing_a_data_change_brings_back_every_curve_of_the_run_before(qtbot, windows):
+    w = windows("spiral.json")
+    doc, loss = w.document, w.training.loss_curves
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: doc.trainer.iteration > 500 and loss.evaluation.n >= 3 and loss.epochs.n >= 3,
+                    timeout=10000)
+    pause(qtbot, w)
+    shown = {name: (s.x.copy(), s.y.copy()) for name, s in
+             (("batch", loss.batch), ("sets", loss.evaluation), ("epochs", loss.epochs))}
+    w.training.settings_panel.dataset.samples.setValue(100)  # new data: the plots start over
+    assert loss.evaluation.n == 0 and doc.undo_stack.count() == 2
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: loss.evaluation.n >= 2, timeout=10000)
+    pause(qtbot, w)
+    w.actions_.undo.trigger()  # the training on the new data
+    w.actions_.undo.trigger()  # the new data
+    assert doc.experiment.data.n_train == 240
+    for name, s in (("batch", loss.batch), ("sets", loss.evaluation), ("epochs", loss.epochs)):
+        np.testing.assert_array_equal(s.x, shown[name][0], err_msg=name)
+        np.testing.assert_array_equal(s.y, shown[name][1], err_msg=name)
+    assert len(loss.train_curve.xData) > 0 and len(loss.test_curve.xData) > 0
+    w.actions_.undo.trigger()  # the first run: nothing left to show
+    assert loss.batch.n == 0 and loss.evaluation.n == 0 and loss.epochs.n == 0

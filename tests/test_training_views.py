@@ -72,3 +72,58 @@ def test_a_layer_without_gradient_draws_no_warning(qtbot):
     first, second = curves.curves
     assert len(first.xData) == 50 and np.all(first.yData == 1.0)
     assert second.xData is None or len(second.xData) == 0
+
+
+def test_the_loss_axes_show_the_data_that_matter(qtbot):
+    """Losses falling from 1 to 1e-300 show at most ~12 decades (not 300), and a history that starts
+    at iteration 1000 (the network changed shape there) is not squeezed against an axis from 0."""
+    import pyqtgraph as pg
+
+    from sandbox.gui.training.live_plots import SHOWN_DECADES, GradientCurves, LossCurves
+
+    plot, gradient_plot = pg.PlotWidget(), pg.PlotWidget()
+    for p in (plot, gradient_plot):
+        qtbot.addWidget(p)
+        p.resize(500, 250)
+    curves = LossCurves(plot)
+    x = np.arange(1001.0, 3001.0)
+    losses = np.logspace(0, -300, len(x))
+    curves.batch.append(x, losses)
+    curves.evaluation.append([2000.0, 3000.0], [[1e-30, np.nan], [1e-40, np.nan]])
+    curves.redraw()
+    (x0, x1), (y0, y1) = curves.range.view.viewRange()
+    assert y1 - y0 <= SHOWN_DECADES + 2.5 and y1 >= 0.0
+    assert 950.0 <= x0 <= 1000.0 and 3000.0 <= x1 <= 5500.0
+    gradients = GradientCurves(gradient_plot)
+    gradients.set_layers(["layer 1"])
+    gradients.series.append(x, np.logspace(-1, -200, len(x))[:, None])
+    gradients.redraw()
+    (x0, x1), (y0, y1) = gradients.range.view.viewRange()
+    assert y1 - y0 <= SHOWN_DECADES + 2.5 and 950.0 <= x0 <= 1000.0
+
+
+def test_epoch_marks_are_evenly_spaced_ticks_on_the_bottom_of_the_plot(qtbot):
+    import pyqtgraph as pg
+
+    from sandbox.gui.training.live_plots import EPOCH_TICK_GAP_PX, LossCurves
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.resize(600, 250)
+    curves = LossCurves(plot)
+    rng = np.random.default_rng(0)
+    x = np.arange(1.0, 48001.0)
+    curves.batch.append(x, np.exp(-x / 10000.0) * rng.uniform(0.1, 2.0, len(x)))  # noisy batch losses
+    ends = np.arange(24.0, 48001.0, 24.0)  # 24 iterations an epoch: 2000 epochs
+    curves.epochs.append(ends, np.arange(1.0, len(ends) + 1.0))
+    curves.batches_per_epoch = 24
+    curves.redraw()
+    mx, my = curves.epoch_marks.xData, curves.epoch_marks.yData
+    step = curves.epoch_step
+    assert step in (10, 20, 50, 100, 200) and len(mx) <= 600 // EPOCH_TICK_GAP_PX
+    np.testing.assert_array_equal(mx, ends[step - 1::step])  # the step-th, 2·step-th … epochs' ends
+    assert len(set(np.diff(mx))) == 1  # evenly spaced
+    (_, _), (y0, y1) = curves.range.view.viewRange()
+    assert len(set(my)) == 1 and y0 < np.log10(my[0]) < y0 + 0.1 * (y1 - y0)  # all on the bottom
+    legend = {label.text for _, label in curves.item.legend.items}
+    assert f"every {step}th epoch" in legend

@@ -18,84 +18,17 @@ from sandbox.engine import Trainer
 
 from ..plots import (BATCH_LOSS_COLOR, EPOCH_MARK_COLOR, TEST_LOSS_COLOR, TRAIN_LOSS_COLOR, layer_colors,
                      set_empty, set_legend_columns, tidy_log_axis)
+from .run_record import record_of
+from .series import SERIES_CAP, Series
 from .worker import TrainingReport
 
 Array = np.ndarray
 
-#: the most points a series keeps
-SERIES_CAP = 200_000
 #: a log axis cannot show 0: losses and norms are drawn at least this high
 FLOOR = 1e-300
-
-
-class Series:
-    """x (iteration, float64) and one or more y columns, growing, with bounded memory."""
-
-    def __init__(self, columns: int = 1, cap: int = SERIES_CAP):
-        self.cap = max(16, int(cap))
-        self.columns = columns
-        self.n = 0
-        self._x = np.empty(1024)
-        self._y = np.empty((1024, columns))
-
-    @property
-    def x(self) -> Array:
-        return self._x[: self.n]
-
-    @property
-    def y(self) -> Array:
-        return self._y[: self.n]
-
-    @property
-    def last_x(self) -> float:
-        return float(self._x[self.n - 1]) if self.n else -np.inf
-
-    def clear(self) -> None:
-        self.n = 0
-
-    def truncate_from(self, x0: float) -> None:
-        """Forget every point at x ≥ x0 (training went back to iteration x0)."""
-        if self.n and self._x[self.n - 1] >= x0:
-            self.n = int(np.searchsorted(self._x[: self.n], x0, side="left"))
-
-    def append(self, x: Array, y: Array) -> None:
-        x = np.asarray(x, dtype=np.float64).ravel()
-        y = np.asarray(y, dtype=np.float64).reshape(len(x), self.columns)
-        k = len(x)
-        if k == 0:
-            return
-        half = self.cap // 2
-        if k > half:  # a huge batch: its last part whole, the part before thinned (at most half the cap in all)
-            whole = half // 2
-            head = k - whole
-            step = int(np.ceil(head / (half - whole)))
-            x = np.concatenate([x[:head:step], x[head:]])
-            y = np.concatenate([y[:head:step], y[head:]])
-            k = len(x)
-        while self.n + k > self.cap:
-            self._decimate_old_half()
-        if self.n + k > len(self._x):
-            size = max(len(self._x) * 2, self.n + k)
-            self._x = np.concatenate([self._x[: self.n], np.empty(size - self.n)])
-            self._y = np.concatenate([self._y[: self.n], np.empty((size - self.n, self.columns))])
-        self._x[self.n:self.n + k] = x
-        self._y[self.n:self.n + k] = y
-        self.n += k
-
-    def _decimate_old_half(self) -> None:
-        half = (self.n // 2) & ~1  # an even number of old points, averaged in pairs
-        if half < 2:
-            self.n = 0
-            return
-        xs = self._x[:half:2].copy()
-        ys = 0.5 * (self._y[:half:2] + self._y[1:half:2])
-        m = half // 2
-        rest = self.n - half
-        self._x[:m] = xs
-        self._y[:m] = ys
-        self._x[m:m + rest] = self._x[half:self.n]
-        self._y[m:m + rest] = self._y[half:self.n]
-        self.n = m + rest
+#: the y axis shows at most this many decades below the largest value in view: a loss of 1e-30 or
+#: 1e-300 (a network that fits exactly) is zero for the eye, and would squeeze the rest into a strip
+SHOWN_DECADES = 12.0
 
 
 def _pen(color: str, width: float = 1.5, alpha: int = 255) -> pg.mkPen:
@@ -165,8 +98,10 @@ def _fit_symbol(curve: pg.PlotDataItem, dots: bool) -> None:
         curve.setSymbol(want)
 
 
-def _positive(y: Array) -> Array:
-    return np.maximum(np.nan_to_num(y, nan=FLOOR, posinf=1e300), FLOOR)
+def _positive(y: Array, floor: float = FLOOR) -> Array:
+    """``y`` drawable on a log axis: at least ``floor`` (zero, nan and values far below the rest)."""
+    floor = max(floor, FLOOR)
+    return np.maximum(np.nan_to_num(y, nan=floor, posinf=1e300), floor)
 
 
 def peak_decimate(x: Array, y: Array, x0: float, x1: float, bins: int) -> tuple[Array, Array]:
@@ -226,9 +161,11 @@ class RangeFollower:
             self.follow = True
             self._range = None
 
-    def visible_x(self, x_max: float) -> tuple[float, float]:
+    def visible_x(self, x_max: float, x_min: float = 0.0) -> tuple[float, float]:
+        """The x range in view: from ``x_min`` (the iteration the data start after) to the last point
+        while following the data, else where the user put it."""
         if self.follow:
-            return 0.0, max(x_max, 1.0)
+            return x_min, max(x_max, x_min + 1.0)
         (x0, x1), _ = self.view.viewRange()
         return x0, x1
 
@@ -236,15 +173,19 @@ class RangeFollower:
         """The next update sets the range afresh (after the plot showed something else)."""
         self._range = None
 
-    def update(self, x_max: float, y_min: float, y_max: float) -> None:
-        """``y`` in the plot's own units (log10 for a log axis).
+    def update(self, x_max: float, y_min: float, y_max: float, x_min: float = 0.0) -> None:
+        """``y`` in the plot's own units (log10 for a log axis); the x axis runs from ``x_min`` (where
+        the data start: 0, or the iteration of a change of the network's shape) on.
 
         The range changes in steps and with hysteresis (it grows at once to take new data in, and
         shrinks only once the data fill less than about half of it), so the axes, which are costly
-        to redraw, change only now and then while training runs."""
+        to redraw, change only now and then while training runs. At most ``SHOWN_DECADES`` decades
+        below the largest value are shown."""
         if not self.follow or not (np.isfinite(y_min) and np.isfinite(y_max)):
             return
-        x1 = _nice_ceiling(max(x_max, 1.0))
+        y_min = max(y_min, y_max - SHOWN_DECADES)
+        x0 = float(x_min)
+        x1 = x0 + _nice_ceiling(max(x_max - x0, 1.0))
         y0, y1 = np.floor(y_min * 2) / 2, np.ceil(y_max * 2) / 2  # half decades
         if y1 - y0 < 1.0:  # at least a decade: a few readable labels, and room around the curve
             pad = 0.5 * (1.0 - (y1 - y0))
@@ -257,12 +198,12 @@ class RangeFollower:
             # a growing range grows half a decade further than it must (the next step comes later)
             y0 = o0 if keep_low else (y0 - 0.5 if y0 < o0 else y0)
             y1 = o1 if keep_high else (y1 + 0.5 if y1 > o1 else y1)
-        wanted = (0.0, x1, y0, y1)
+        wanted = (x0, x1, y0, y1)
         if wanted != self._range:
             self._range = wanted
             self._setting = True
             try:
-                self.view.setRange(xRange=(0.0, x1), yRange=(y0, y1), padding=0.02)
+                self.view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
                 # the new transform now, not in the next paint (which would then paint twice)
                 self.view.updateMatrix()
             finally:
@@ -298,13 +239,15 @@ def _bins(plot: pg.PlotWidget) -> int:
 
 
 class LossCurves:
-    """Batch loss per iteration, the whole training and test sets' loss, and the epoch ends."""
+    """Batch loss per iteration, the whole training and test sets' loss, and the epochs (ticks along the
+    bottom of the plot)."""
 
     def __init__(self, plot: pg.PlotWidget, cap: int = SERIES_CAP):
         self.plot = plot
         self.item = _prepare(plot, "loss")
         self.batch = Series(1, cap)
         self.evaluation = Series(2, max(16, cap // 10))
+        #: x: the iteration an epoch ended after; y: the epochs done then
         self.epochs = Series(1, max(16, cap // 10))
         self.batches_per_epoch = 1
         # the window's own curve (if it has one) shows the batch loss, so that what it reports stays true
@@ -316,14 +259,18 @@ class LossCurves:
             legend.addItem(own, "batch loss")
         self.train_curve = self.item.plot(name="training set", pen=_pen(TRAIN_LOSS_COLOR, 2.0))
         self.test_curve = self.item.plot(name="test set", pen=_pen(TEST_LOSS_COLOR, 2.0))
-        self.epoch_marks = self.item.plot(name="epoch end", pen=None, symbol="t1", symbolSize=7,
-                                          symbolPen=None, symbolBrush=QColor(EPOCH_MARK_COLOR))
+        # the epochs: short vertical ticks standing on the bottom of the plot, as on a ruler
+        self.epoch_marks = self.item.plot(name=EPOCH_LEGEND, pen=None, symbol="|", symbolSize=EPOCH_TICK_PX,
+                                          symbolPen=pg.mkPen(QColor(EPOCH_MARK_COLOR), width=1.5),
+                                          symbolBrush=None)
+        self.epoch_step = 1  # every epoch_step-th epoch is marked
         self._marks_key: tuple | None = None
         set_legend_columns(plot)
         for curve in (self.batch_curve, self.train_curve, self.test_curve):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
         self.range = RangeFollower(self.item)
+        self.range.view.sigYRangeChanged.connect(lambda *_: self._place_epoch_marks())
         self.updates = 0
 
     def clear(self) -> None:
@@ -333,9 +280,8 @@ class LossCurves:
 
     def add_report(self, report: TrainingReport) -> None:
         first = report.first_iteration
-        if first + 1 <= self.batch.last_x:
-            for s in (self.batch, self.evaluation, self.epochs):
-                s.truncate_from(first + 1)
+        for s in (self.batch, self.evaluation, self.epochs):
+            s.truncate_from(first + 1)
         n = len(report.losses)
         # the loss of update k (counted from 0) is drawn at x = k + 1, as the window's plot does
         self.batch.append(np.arange(first + 1, first + n + 1, dtype=np.float64), report.losses)
@@ -344,18 +290,23 @@ class LossCurves:
             self.evaluation.truncate_from(it)
             self.evaluation.append([it], [[train, test]])
         self.batches_per_epoch = report.batches_per_epoch
-        if report.batches_per_epoch > 1 and report.epoch_ends:
-            ends = np.asarray(report.epoch_ends, dtype=np.float64)
-            self.epochs.append(ends, ends)
+        ends, done = epoch_ends(report)
+        self.epochs.append(ends, done)
         self.redraw()
 
     def load_history(self, trainer: Trainer) -> None:
-        """Show the trainer's own history (after an undo, a walkthrough update, another network)."""
+        """Show the trainer's own history (after an undo, a walkthrough update, another network): its
+        batch losses, and the whole sets' losses and epochs recorded with it while it trained."""
         history = trainer.history
         first = trainer.iteration - history.count
         for s in (self.batch, self.evaluation, self.epochs):
             s.truncate_from(first + 1)
         self.batch.append(np.arange(first + 1, trainer.iteration + 1, dtype=np.float64), history.loss)
+        record = record_of(history)
+        if record is not None:
+            for mine, recorded in ((self.evaluation, record.evaluations), (self.epochs, record.epochs)):
+                keep = (recorded.x >= first + 1) & (recorded.x <= trainer.iteration)
+                mine.append(recorded.x[keep], recorded.y[keep])
         self.batches_per_epoch = trainer.batches_per_epoch
         self.redraw()
 
@@ -366,51 +317,107 @@ class LossCurves:
         if empty:
             self.range.forget()
         last = max(b.last_x, e.last_x, 1.0)
-        x0, x1 = self.range.visible_x(last)
+        start = self.start_x()
+        x0, x1 = self.range.visible_x(last, start)
         bins = _bins(self.plot)
         bx, by = peak_decimate(b.x, b.y[:, 0], x0, x1, bins)
-        _fit_pen(self.batch_curve, b.n, 2.0, dense_alpha=150)
-        self.batch_curve.setData(bx, _positive(by))
-        _fit_symbol(self.batch_curve, b.n <= 200)
         ex, ey = peak_decimate(e.x, e.y, x0, x1, bins) if e.n else (e.x, e.y)
         ey = ey.reshape(-1, 2)
+        low, high = _log_span(by, ey.ravel())
+        # values far below the largest (1e-30 and less: an exact fit) lie along the bottom of the plot
+        floor = 10.0 ** (high - SHOWN_DECADES) if np.isfinite(high) else FLOOR
+        _fit_pen(self.batch_curve, b.n, 2.0, dense_alpha=150)
+        self.batch_curve.setData(bx, _positive(by, floor))
+        _fit_symbol(self.batch_curve, b.n <= 200)
         # the whole sets' losses are smooth (one point per report): wide pens stay cheap
         _fit_pen(self.train_curve, len(ex), 2.0, thin_above=4000)
         _fit_pen(self.test_curve, len(ex), 2.0, thin_above=4000)
-        self.train_curve.setData(ex, _positive(ey[:, 0]))
+        self.train_curve.setData(ex, _positive(ey[:, 0], floor))
         test = ey[:, 1]
         if len(ex) and np.isfinite(test).any():
-            self.test_curve.setData(ex, _positive(test))
+            self.test_curve.setData(ex, _positive(test, floor))
         else:
             self.test_curve.setData([], [])
-        self._draw_epoch_marks(x0, x1, bins)
-        self.range.update(last, *_log_span(by, ey.ravel()))
+        self.range.update(last, low, high, x_min=start)
+        self._draw_epoch_marks(x0, x1)
         self.updates += 1
 
+    def start_x(self) -> float:
+        """The iteration the data start after (0, or where the network last changed shape)."""
+        firsts = [s.x[0] for s in (self.batch, self.evaluation) if s.n]
+        return max(0.0, float(min(firsts)) - 1.0) if firsts else 0.0
 
-    def _draw_epoch_marks(self, x0: float, x1: float, bins: int) -> None:
-        """A mark on the batch-loss curve at each epoch's end; when they would crowd, every k-th one
-        (k a power of ten, so the marks move only now and then: a scatter plot is costly to rebuild)."""
-        b = self.batch
-        marks = self.epochs.x
-        if self.batches_per_epoch > 1 and len(marks) and b.n:
-            marks = marks[(marks >= x0) & (marks <= x1)]
-            most = max(1, bins // 6)
-            step = 1
-            while len(marks) / step > most:
-                step *= 10
-            marks = marks[step - 1::step] if step > 1 else marks
+    def _draw_epoch_marks(self, x0: float, x1: float) -> None:
+        """A tick at the end of every epoch in view; when they would crowd (closer than
+        ``EPOCH_TICK_GAP_PX``), at every 2nd, 5th, 10th, 20th… epoch, so they stay evenly spaced (and
+        change only now and then: a scatter plot is costly to rebuild). None in full-batch mode, where
+        every iteration is an epoch."""
+        ends, done = self.epochs.x, self.epochs.y[:, 0]
+        step = 1
+        if self.batches_per_epoch > 1 and len(ends) and self.batch.n:
+            inside = (ends >= x0) & (ends <= x1)
+            ends, done = ends[inside], done[inside]
+            most = max(1, int(self.plot.width()) // EPOCH_TICK_GAP_PX)
+            while len(ends) / step > most:
+                step = _next_step(step)
+            keep = np.mod(done, step) == 0
+            ends, done = ends[keep], done[keep]
         else:
-            marks = marks[:0]
-        key = (len(marks), float(marks[0]) if len(marks) else 0.0, float(marks[-1]) if len(marks) else 0.0)
+            ends = ends[:0]
+        if step != self.epoch_step:
+            self.epoch_step = step
+            _rename(self.plot, self.epoch_marks, EPOCH_LEGEND if step == 1 else f"every {step}th epoch")
+        key = (len(ends), float(ends[0]) if len(ends) else 0.0, float(ends[-1]) if len(ends) else 0.0)
         if key == self._marks_key:
             return
         self._marks_key = key
-        if len(marks):
-            idx = np.clip(np.searchsorted(b.x, marks), 0, b.n - 1)
-            self.epoch_marks.setData(marks, _positive(b.y[idx, 0]))
-        else:
+        self._marks_x = ends
+        self._place_epoch_marks(force=True)
+
+    def _place_epoch_marks(self, force: bool = False) -> None:
+        """The ticks stand on the bottom of the view, wherever the y range is."""
+        ends = getattr(self, "_marks_x", None)
+        if ends is None or (not force and not len(ends)):
+            return
+        if not len(ends):
             self.epoch_marks.setData([], [])
+            return
+        (_, _), (y0, y1) = self.range.view.viewRange()
+        height = max(float(self.range.view.height()), 1.0)
+        y = y0 + (y1 - y0) * (0.5 * EPOCH_TICK_PX + 1) / height  # in log units: the tick's middle
+        self.epoch_marks.setData(ends, np.full(len(ends), 10.0 ** y))
+
+
+#: the epoch ticks: height in pixels, closest spacing in pixels, legend name
+EPOCH_TICK_PX = 9
+EPOCH_TICK_GAP_PX = 16
+EPOCH_LEGEND = "epoch"
+
+
+def epoch_ends(report: TrainingReport) -> tuple[Array, Array]:
+    """The iterations after which an epoch ended (since the last report), and the epochs done then."""
+    ends = np.asarray(report.epoch_ends, dtype=np.float64)
+    done = report.epoch - np.arange(len(ends) - 1, -1, -1, dtype=np.float64)
+    return ends, done
+
+
+def _next_step(step: int) -> int:
+    """1, 2, 5, 10, 20, 50, …"""
+    decade = 10 ** int(np.floor(np.log10(step)))
+    lead = step // decade
+    return (2 if lead == 1 else 5 if lead == 2 else 10) * decade
+
+
+def _rename(plot: pg.PlotWidget, item, name: str) -> None:
+    """The legend's text for ``item`` (the legend stays in one row)."""
+    legend = plot.getPlotItem().legend
+    if legend is None:
+        return
+    for sample, label in legend.items:
+        if sample.item is item:
+            label.setText(name)
+            break
+    set_legend_columns(plot)
 
 
 class GradientCurves:
@@ -471,20 +478,24 @@ class GradientCurves:
         set_empty(self.plot, s.n == 0)
         if s.n == 0:
             self.range.forget()
-        x0, x1 = self.range.visible_x(max(s.last_x, 1.0))
+        start = max(0.0, float(s.x[0]) - 1.0) if s.n else 0.0
+        x0, x1 = self.range.visible_x(max(s.last_x, 1.0), start)
         bins = _bins(self.plot)
         shown = []
-        for l, curve in enumerate(self.curves):
+        for l in range(len(self.curves)):
             y = s.y[:, l].copy()
             y[~(y > 0)] = np.nan  # a zero gradient (a frozen layer) has no place on a log axis
-            x, y = peak_decimate(s.x, y, x0, x1, bins)
+            shown.append(peak_decimate(s.x, y, x0, x1, bins))
+        low, high = _log_span(*(y for _, y in shown))
+        # norms far below the largest lie along the bottom of the plot
+        floor = 10.0 ** (high - SHOWN_DECADES) if np.isfinite(high) else FLOOR
+        for curve, (x, y) in zip(self.curves, shown):
             if not np.isfinite(y).any():  # nothing to draw (pyqtgraph would warn of an all-NaN slice)
                 x, y = x[:0], y[:0]
             _fit_pen(curve, s.n, 2.0)
-            curve.setData(x, y, connect="finite")
+            curve.setData(x, np.maximum(y, floor), connect="finite")  # (nan stays a gap)
             _fit_symbol(curve, s.n <= 200)
-            shown.append(y)
-        self.range.update(max(s.last_x, 1.0), *_log_span(*shown))
+        self.range.update(max(s.last_x, 1.0), low, high, x_min=start)
         self.updates += 1
 
 

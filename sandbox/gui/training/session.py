@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from sandbox.engine import History, Trainer
 
 from .controller import TrainingController
+from .run_record import move_record, record_of
 from .worker import Divergence, TrainingReport
 
 Array = np.ndarray
@@ -252,6 +253,7 @@ class TrainingSession(QObject):
                 trainer.optimizer.steps_taken = report.optimizer_steps
             if len(report.losses):
                 _append_history(trainer, report)
+            record_of(trainer.history, create=True).add_report(report)  # whole-set losses, epochs
             self._known_state = net.state()
             self._known_iteration = trainer.iteration
             now = time.perf_counter()
@@ -402,6 +404,7 @@ def _append_history(trainer: Trainer, report: TrainingReport) -> None:
         fresh._loss[:keep] = old_loss
         fresh._grad[:keep] = old_grad
         fresh.count = keep
+        move_record(history, fresh)
         trainer.history = history = fresh
     while history._loss.shape[0] < history.count + n:
         history._grow()
