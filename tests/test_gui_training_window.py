@@ -503,3 +503,32 @@ def test_undoing_a_data_change_brings_back_every_curve_of_the_run_before(qtbot, 
     assert len(loss.train_curve.xData) > 0 and len(loss.test_curve.xData) > 0
     w.actions_.undo.trigger()  # the first run: nothing left to show
     assert loss.batch.n == 0 and loss.evaluation.n == 0 and loss.epochs.n == 0
+
+
+def test_every_counter_on_screen_shows_the_same_iteration_while_training(qtbot, windows):
+    """The status bar, the settings' counters and the explanation ("next: update N + 1") are told by the
+    same reports at the same moments (between two, none moves), and write numbers alike."""
+    import re
+
+    w = windows("spiral.json")
+    counters = w.training.settings_panel.counters
+    seen = []
+
+    def look(report):
+        if report.running:
+            seen.append((w.iteration_label.text(), w.epoch_label.text(), counters.iteration_label.text(),
+                         counters.epoch_label.text(), w.explanation_panel.toPlainText(),
+                         w.training.session.document_told, report.iteration, report.epoch))
+
+    w.training.session.reportApplied.connect(look)
+    start(qtbot, w)
+    qtbot.waitUntil(lambda: sum(s[5] for s in seen) >= 3 and seen[-1][6] > 10000, timeout=20000)
+    pause(qtbot, w)
+    assert not all(s[5] for s in seen)  # (some reports in between, told to the plots only)
+    for status, status_epoch, iteration, epoch, explanation, told, n, e in seen:
+        shown = int(re.fullmatch(r"Iteration <b>(\d+)</b>", status).group(1))
+        shown_epoch = int(re.fullmatch(r"Epoch <b>(\d+)</b>", status_epoch).group(1))
+        assert iteration == str(shown) and epoch == str(shown_epoch)
+        assert f"next: update {shown + 1} " in explanation
+        if told:
+            assert (shown, shown_epoch) == (n, e)

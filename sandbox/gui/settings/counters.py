@@ -99,8 +99,9 @@ class CountersBox(SettingsSection):
     def show_counters(self, iteration: int, epoch: int, batch_in_epoch: int) -> None:
         exp = self.experiment
         per_epoch = exp.batching.batches_per_epoch(exp.data.n_train)
-        self.iteration_label.setText(f"{iteration:,}")
-        self.epoch_label.setText(f"{epoch:,}")
+        # plain numbers, as the status bar and the explanation write them
+        self.iteration_label.setText(str(iteration))
+        self.epoch_label.setText(str(epoch))
         self.epoch_label.setToolTip(f"{EPOCH_TIP}\n\nEpoch {epoch}: batch {batch_in_epoch + 1} of {per_epoch} "
                                     f"comes next.")
         rate = self.document.trainer.learning_rate_at(epoch)

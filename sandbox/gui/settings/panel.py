@@ -6,13 +6,13 @@ the file saver writes) and the trainer, and the document's signals reach a runni
 session, which hands the change to its worker between two iterations.
 
 The panel follows the document: undo, redo, another file, and training reports show up in the
-widgets. While it shows the document's values (``refreshing``) it emits no command, so nothing
+widgets (the counters when the training session tells the document, together with the status bar
+and the explanation, so that they always agree). While it shows the document's values (``refreshing``) it emits no command, so nothing
 echoes back.
 """
 
 from __future__ import annotations
 
-import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -32,8 +32,6 @@ from .optimizer_section import OptimizerSection, ScheduleSection
 from .training_sections import BatchSection, RegularizationSection
 from .widgets import Section
 
-#: while training, the counters follow the reports at most this often
-COUNTERS_HZ = 8.0
 PANEL_WIDTH = 300
 
 SECTION_ORDER = (DatasetSection, ArchitectureSection, LossSection, OptimizerSection, ScheduleSection,
@@ -106,8 +104,6 @@ class SettingsPanel(QWidget):
         document.settingsChanged.connect(self.refresh)
         document.historyChanged.connect(self._on_counters)
         document.valuesChanged.connect(self._on_counters)
-        if session is not None and hasattr(session, "reportApplied"):
-            session.reportApplied.connect(self._on_report)
         self.refresh()
 
     def sizeHint(self):  # noqa: N802 - Qt's name
@@ -141,15 +137,6 @@ class SettingsPanel(QWidget):
     def _on_counters(self) -> None:
         with self._quiet():
             self.counters.refresh_counters()
-
-    @Slot(object)
-    def _on_report(self, report) -> None:
-        now = time.perf_counter()
-        if report.running and now - self._counters_at < 1.0 / COUNTERS_HZ:
-            return
-        self._counters_at = now
-        with self._quiet():
-            self.counters.show_counters(report.iteration, report.epoch, report.batch_in_epoch)
 
     # ---- edits ----------------------------------------------------------------------------------
     def set_setting(self, text: str, changes: dict) -> None:

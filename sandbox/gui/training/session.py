@@ -81,6 +81,10 @@ class TrainingSession(QObject):
         self.last_error: str | None = None
         self.latest: TrainingReport | None = None
         self._signalled_at = 0.0
+        #: the last report applied was also told to the document's views (iteration and epoch in the
+        #: status bar, the settings' counters, the explanation): whatever else shows its numbers
+        #: follows it then, so that every counter on screen agrees
+        self.document_told = False
 
     # ---- the user's commands ---------------------------------------------------------------
     @property
@@ -257,7 +261,8 @@ class TrainingSession(QObject):
             self._known_state = net.state()
             self._known_iteration = trainer.iteration
             now = time.perf_counter()
-            if not report.running or now - self._signalled_at >= 1.0 / DOCUMENT_SIGNALS_HZ:
+            self.document_told = not report.running or now - self._signalled_at >= 1.0 / DOCUMENT_SIGNALS_HZ
+            if self.document_told:
                 self._signalled_at = now
                 doc.values_edited()
                 doc.historyChanged.emit()

@@ -23,11 +23,11 @@ from .speed_control import SpeedControl
 from .worker import TrainingReport
 
 
-#: while training: how often the heatmap and the status-bar figures are redrawn (the plots follow
-#: every report, ≤ ~30 a second). Painting holds Python's GIL, so every millisecond the window
-#: spends drawing is a millisecond the worker does not train.
+#: while training: how often the heatmap is redrawn (the plots follow every report, ≤ ~30 a second;
+#: the status-bar figures follow the document's counters, ``session.DOCUMENT_SIGNALS_HZ``). Painting
+#: holds Python's GIL, so every millisecond the window spends drawing is a millisecond the worker does
+#: not train.
 BOUNDARY_HZ = 15.0
-LABELS_HZ = 8.0
 #: Python's thread switch interval while training (default 5 ms): every event the window handles
 #: waits at most this long for the worker to hand over the GIL
 GUI_SWITCH_INTERVAL = 0.001
@@ -127,7 +127,7 @@ class LiveTraining(QObject):
             for d in (self.settings_dock, self.boundary_dock):
                 view_menu.addAction(d.toggleViewAction())
         self._message_box: QMessageBox | None = None
-        self._boundary_at = self._labels_at = 0.0
+        self._boundary_at = 0.0
         #: reports drawn (the plots' refresh count)
         self.refreshes = 0
         self._fast_switching = False
@@ -168,8 +168,7 @@ class LiveTraining(QObject):
                 self._boundary_at = now
                 self.boundary.show_grid(report.grid)
             self.boundary.show_hidden(report.grid)  # (only some reports carry them: the worker's choice)
-        if not live or now - self._labels_at >= 1.0 / LABELS_HZ:
-            self._labels_at = now
+        if not live or self.session.document_told:  # with the iteration and epoch the document shows
             self._update_labels(report)
         self.refreshes += 1
 
