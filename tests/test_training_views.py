@@ -127,3 +127,32 @@ def test_epoch_marks_are_evenly_spaced_ticks_on_the_bottom_of_the_plot(qtbot):
     assert len(set(my)) == 1 and y0 < np.log10(my[0]) < y0 + 0.1 * (y1 - y0)  # all on the bottom
     legend = {label.text for _, label in curves.item.legend.items}
     assert f"every {step}th epoch" in legend
+
+
+def test_a_sample_on_the_data_edge_is_drawn_whole_and_the_dock_names_what_it_shows(qtbot):
+    """The lecture's logistic example has its one sample at x₁ = 1, the largest coordinate: even in the
+    smallest view the whole dot lies inside the plot. A regression network's dock is not called a
+    decision boundary."""
+    from PySide6.QtCore import QPointF
+
+    from sandbox.files import load_experiment
+    from sandbox.gui.decision_boundary import DecisionBoundaryView, view_title
+    from sandbox.gui.icons import resource_file
+
+    exp = load_experiment(resource_file("networks", "lecture17-logistic.json"))
+    view = DecisionBoundaryView()
+    qtbot.addWidget(view)
+    view.resize(view.minimumSize())
+    view.show()
+    view.set_experiment(exp)
+    qtbot.waitExposed(view)
+    box = view.plot.getPlotItem().getViewBox()
+    inside = box.sceneBoundingRect()
+    x, y = exp.data.inputs[0]
+    centre = box.mapViewToScene(QPointF(x, y))
+    radius = 0.5 * view.train_points.opts["size"] + 1.0  # the dot and its outline
+    assert inside.width() < 160
+    assert inside.right() - centre.x() >= radius + 1.0
+    assert view_title(exp) == "Decision boundary"
+    for name in ("regression-plane.json", "momentum.json", "lecture17-linear.json"):
+        assert view_title(load_experiment(resource_file("networks", name))) == "Output over the input plane"

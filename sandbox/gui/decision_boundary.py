@@ -1,4 +1,4 @@
-"""Decision boundary (or regression surface) of a 2-input network, as TF Playground draws it.
+"""Decision boundary (or a regression's output) of a 2-input network, as TF Playground draws it.
 
 A square heatmap of the network's first output over the input plane (its range fits the data),
 orange for low and blue for high, with the training points (white outline) and the test points
@@ -38,6 +38,26 @@ def _colormap() -> pg.ColorMap:
 
 def _lut() -> np.ndarray:
     return _colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+
+
+#: what the dock shows: classes (a boundary between them) or a regression's output
+CLASSIFIER_TITLE = "Decision boundary"
+REGRESSION_TITLE = "Output over the input plane"
+
+
+def is_classifier(experiment: Experiment) -> bool:
+    """A network that tells classes apart: a cross-entropy loss, or outputs squashed to (0, 1) (or a
+    step) fitted to 0/1 targets. Anything else (an identity output, other targets) is a regression."""
+    if experiment.loss in ("bce", "cross_entropy"):
+        return True
+    targets = experiment.data.targets
+    squashed = experiment.network.layers[-1].activation in ("sigmoid", "softmax", "binary_step")
+    return squashed and targets.size > 0 and bool(np.isin(targets, (0.0, 1.0)).all())
+
+
+def view_title(experiment: Experiment) -> str:
+    """The dock's title: "Decision boundary" for a classifier, else "Output over the input plane"."""
+    return CLASSIFIER_TITLE if is_classifier(experiment) else REGRESSION_TITLE
 
 
 def output_levels(experiment: Experiment) -> tuple[float, float]:

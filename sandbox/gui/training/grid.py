@@ -21,7 +21,7 @@ HIDDEN_MAPS_HZ = 5.0
 #: the plane the grid covers at least (the generators put their points in about [−1, 1]²), and the
 #: margin around the data
 GRID_EXTENT = 1.0
-GRID_MARGIN = 1.1
+GRID_MARGIN = 1.15  # a sample at the largest coordinate stays a whole dot inside the smallest plot
 
 _points_cache: dict[tuple[int, tuple], Array] = {}
 
@@ -36,7 +36,7 @@ class GridOutput:
 
 
 def extent_for(inputs: Array | None) -> tuple[float, float, float, float]:
-    """A square plane around the data with a 10 % margin (at least [−1, 1]²)."""
+    """A square plane around the data with a 15 % margin (at least [−1, 1]²)."""
     e = GRID_EXTENT
     if inputs is not None and inputs.size:
         finite = inputs[np.isfinite(inputs).all(axis=1)] if inputs.ndim == 2 else inputs

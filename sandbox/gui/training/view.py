@@ -14,7 +14,7 @@ import time
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox
 
-from ..decision_boundary import DecisionBoundaryView
+from ..decision_boundary import DecisionBoundaryView, view_title
 from ..formatting import short
 from ..settings_panel import SettingsPanel
 from .live_plots import GradientCurves, LossCurves, layer_names
@@ -109,8 +109,10 @@ class LiveTraining(QObject):
             bar.addPermanentWidget(label)
         # decision boundary, below the explanation
         self.boundary = DecisionBoundaryView()
-        self.boundary_dock = _dock(window, "Decision boundary", "decisionBoundaryDock", self.boundary,
+        self.boundary_dock = _dock(window, view_title(doc.experiment), "decisionBoundaryDock", self.boundary,
                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        for signal in (doc.structureChanged, doc.settingsChanged):  # a loss or an activation: another title
+            signal.connect(lambda: self.boundary_dock.setWindowTitle(view_title(self.document.experiment)))
         explanation = getattr(window, "explanation_dock", None)
         if explanation is not None:
             window.splitDockWidget(explanation, self.boundary_dock, Qt.Orientation.Vertical)
