@@ -318,3 +318,17 @@ def test_every_iteration_is_reported_at_a_slow_speed(qtbot, controller):
     _pause_and_settle(qtbot, controller)
     running = seen[1:6]
     assert running == list(range(running[0], running[0] + 5))  # each report one iteration further
+
+
+def test_the_speed_reported_is_steady_at_a_set_speed(qtbot, controller):
+    """At 100 iterations a second, 30 reports a second carry 3 or 4 iterations each: the speed they give
+    is measured over about a second, so it reads ~100, not 90 and 120 by turns."""
+    controller.load(spiral_experiment())
+    controller.set_speed(100.0)
+    rates = []
+    controller.reportReady.connect(lambda r: r.running and rates.append(r.iterations_per_second))
+    controller.start()
+    qtbot.waitUntil(lambda: len(rates) >= 40, timeout=10000)
+    _pause_and_settle(qtbot, controller)
+    later = np.asarray(rates[32:])  # after the first second
+    assert np.all(np.abs(later - 100.0) < 6.0), later.round(1).tolist()

@@ -30,6 +30,8 @@ Array = np.ndarray
 
 #: the most reports a second the worker sends, whatever the iteration rate
 REPORT_HZ = 30.0
+#: the speed a report gives is measured over about this many seconds
+RATE_WINDOW = 1.0
 #: a paced run that falls this far behind its schedule (a slow iteration) counts afresh from now,
 #: rather than catching up in a burst
 PACE_SLACK = 0.25
@@ -117,8 +119,8 @@ class TrainingWorker(QObject):
         self._dirty = trainer is not None  # something changed that the GUI has not seen yet
         self._restart = False
         self._last_report_time = 0.0
-        self._last_report_iteration = 0
-        self._last_report_epoch = 0
+        #: (time, iteration, epoch) of the reports of about the last ``RATE_WINDOW`` seconds
+        self._rate_marks: deque[tuple[float, int, int]] = deque()
         self._epoch_ends: list[int] = []
         self._grid_cache: tuple | None = None
         self._generation = 0
@@ -282,9 +284,16 @@ class TrainingWorker(QObject):
             self._dirty = False
             return
         now = time.perf_counter() if now is None else now
-        elapsed = now - self._last_report_time
-        iterations = trainer.iteration - self._last_report_iteration
-        epochs = trainer.epoch - self._last_report_epoch
+        # the speed over the last second or so (per report it would jitter: 3 iterations in one
+        # report's 33 ms and 4 in the next read as 90 and 120 iterations a second at a set 100)
+        marks = self._rate_marks
+        marks.append((now, trainer.iteration, trainer.epoch))
+        while len(marks) > 2 and now - marks[1][0] >= RATE_WINDOW:
+            marks.popleft()
+        then, iteration_then, epoch_then = marks[0]
+        elapsed = now - then
+        iterations = trainer.iteration - iteration_then
+        epochs = trainer.epoch - epoch_then
         rate = iterations / elapsed if elapsed > 0 and iterations > 0 else 0.0
         epoch_rate = epochs / elapsed if elapsed > 0 and epochs > 0 else 0.0
         history = trainer.history
@@ -327,8 +336,6 @@ class TrainingWorker(QObject):
         self._epoch_ends = []
         self._restart = False
         self._last_report_time = now
-        self._last_report_iteration = trainer.iteration
-        self._last_report_epoch = trainer.epoch
         self._dirty = False
         self._acknowledged = False
         self.report.emit(report)
@@ -359,9 +366,8 @@ class TrainingWorker(QObject):
         self._dirty = True
 
     def _mark_counters(self) -> None:
-        self._last_report_iteration = self._trainer.iteration
-        self._last_report_epoch = self._trainer.epoch
         self._last_report_time = time.perf_counter()
+        self._rate_marks = deque([(self._last_report_time, self._trainer.iteration, self._trainer.epoch)])
         self._reset_pace()
 
     def _cmd_start(self) -> None:
