@@ -641,3 +641,18 @@ def test_new_from_template_lists_titles_and_the_help_menu(window, monkeypatch):
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
     assert helper.open_doc("file_format.md") and opened[0].toLocalFile().endswith("docs/file_format.md")
+
+
+def test_a_deeper_network_still_writes_its_values_and_target_at_the_window_size(window, qtbot):
+    """Three hidden layers of eight (spiral + a layer): the columns move closer so that the neurons'
+    values and the target stay readable in the fitted view, not just dots and an empty box."""
+    from sandbox.files import load_experiment
+    from sandbox.gui.icons import resource_file
+    from sandbox.gui.settings_commands import with_layer_sizes
+
+    exp = load_experiment(resource_file("networks", "spiral.json"))
+    assert window.open_file(resource_file("networks", "spiral.json"))
+    window.document.replace(with_layer_sizes(exp, [8, 8, 8]), None)
+    window.network_view.fit_to_window()
+    window.network_view.viewport().grab()
+    assert window.network_view._neurons._texts_drawn

@@ -72,6 +72,8 @@ def compute_layout(network: Network) -> Layout:
         radius, dy, dx = 9.0, 26.0, 240.0
     if not detailed and biggest <= 6:
         dy = 120.0
+    if len(sizes) > 4:  # deeper networks: columns closer together, so that the whole still reads
+        dx = max(dx * 0.5, dx * 4.0 / len(sizes))
     span = (biggest - 1) * dy
     centres: list[Array] = []
     column_x: list[float] = []

@@ -298,6 +298,10 @@ class NeuronsItem(QGraphicsItem):
             painter.setPen(QPen(palette.HIGHLIGHT if (active or hovered) else QColor("#d9a441"),
                                 3.0 if active else 1.5))
             painter.setBrush(palette.TARGET_FILL)
+            if not with_text:  # too small to read: a marker where the target is, not an empty box
+                r = min(box.height(), box.width()) / 2
+                painter.drawEllipse(QPointF(box.left() + r, y), r, r)
+                continue
             painter.drawRoundedRect(box, 8, 8)
             if with_text:
                 texts = target_texts(state, j)
