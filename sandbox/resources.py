@@ -1,4 +1,4 @@
-"""Where the shipped resources (example networks, icons) are: a source checkout or an installed package."""
+"""Where the shipped resources (example networks, icons) and docs are: a source checkout or an installed package."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ def resources_root() -> Path:
     if installed.is_dir():
         return installed
     return _HERE.parent / "resources"
+
+
+def docs_root() -> Path:
+    """``sandbox/docs/`` when installed, else the checkout's top-level ``docs/``."""
+    installed = _HERE / "docs"
+    if installed.is_dir():
+        return installed
+    return _HERE.parent / "docs"
 
 
 def resource_path(*parts: str) -> Path:

@@ -3,7 +3,7 @@
 import tomllib
 from pathlib import Path
 
-from sandbox.resources import default_network, example_networks, resource_path
+from sandbox.resources import default_network, docs_root, example_networks, resource_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +18,8 @@ def test_the_shipped_resources_are_the_checkouts():
     assert shipped == checkout
     icons = {p.name for p in (ROOT / "resources" / "icons").glob("*.svg")}
     assert icons and all(resource_path("icons", name).is_file() for name in icons)
+    docs = {p.name: p.read_bytes() for p in (ROOT / "docs").glob("*.md")}
+    assert "file_format.md" in docs and {name: (docs_root() / name).read_bytes() for name in docs} == docs
 
 
 def test_pyproject_lists_every_package_and_maps_the_resources():
@@ -26,6 +28,7 @@ def test_pyproject_lists_every_package_and_maps_the_resources():
     on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "sandbox").rglob("__init__.py")}
     missing = on_disk - packages
     assert not missing, f"add these packages to [tool.setuptools] packages in pyproject.toml: {sorted(missing)}"
-    assert "sandbox.resources" in packages
+    assert "sandbox.resources" in packages and "sandbox.docs" in packages
     assert config["package-dir"]["sandbox.resources"] == "resources"
+    assert config["package-dir"]["sandbox.docs"] == "docs"
     assert "networks/*.json" in config["package-data"]["sandbox.resources"]

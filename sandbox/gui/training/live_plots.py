@@ -299,13 +299,15 @@ class LossCurves:
         batch losses, and the whole sets' losses and epochs recorded with it while it trained."""
         history = trainer.history
         first = trainer.iteration - history.count
-        for s in (self.batch, self.evaluation, self.epochs):
-            s.truncate_from(first + 1)
+        self.batch.truncate_from(first + 1)
+        for s in (self.evaluation, self.epochs):
+            s.truncate_from(first)
         self.batch.append(np.arange(first + 1, trainer.iteration + 1, dtype=np.float64), history.loss)
         record = record_of(history)
         if record is not None:
             for mine, recorded in ((self.evaluation, record.evaluations), (self.epochs, record.epochs)):
-                keep = (recorded.x >= first + 1) & (recorded.x <= trainer.iteration)
+                # (a whole-set loss at x = first is that of the weights this history starts from)
+                keep = (recorded.x >= first) & (recorded.x <= trainer.iteration)
                 mine.append(recorded.x[keep], recorded.y[keep])
         self.batches_per_epoch = trainer.batches_per_epoch
         self.redraw()

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QVBoxLayout
 
 import sandbox
+from sandbox.resources import docs_root
 
 APP_TITLE = "Backprop Sandbox"
 
@@ -43,8 +44,8 @@ as a picture, ONNX or a PyTorch script, and the plots as PNG.</li>
 
 
 def docs_folder() -> Path:
-    """``docs/`` of the source tree (it may be absent from an installed copy)."""
-    return Path(__file__).resolve().parents[3] / "docs"
+    """The documentation: ``docs/`` of the checkout, or its copy installed with the package."""
+    return docs_root()
 
 
 class TextWindow(QDialog):
