@@ -16,6 +16,7 @@ from sandbox.engine import Experiment
 from sandbox.files import NetworkFileError, load_experiment, save_experiment
 
 from .actions import create_actions
+from .docks import add_dock
 from .document import Document
 from .explanation_panel import ExplanationPane
 from .formatting import short
@@ -108,23 +109,15 @@ class MainWindow(QMainWindow):
         return load_experiment(lecture), lecture, error
 
     def _build_docks(self) -> None:
-        right = QDockWidget("Explanation", self)
-        right.setObjectName("explanationDock")
-        right.setWidget(self.explanation_pane)
-        right.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
-        bottom = QDockWidget("History", self)
-        bottom.setObjectName("historyDock")
+        right = add_dock(self, "Explanation", "explanationDock", self.explanation_pane,
+                         Qt.DockWidgetArea.RightDockWidgetArea, closable=False)
         plots = QWidget()
         row = QHBoxLayout(plots)
         row.setContentsMargins(6, 0, 6, 6)
         row.addWidget(self.loss_plot)
         row.addWidget(self.gradient_plot)
-        bottom.setWidget(plots)
-        bottom.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                           | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, bottom)
+        bottom = add_dock(self, "History", "historyDock", plots, Qt.DockWidgetArea.BottomDockWidgetArea,
+                          closable=False)
         self.resizeDocks([right], [460], Qt.Orientation.Horizontal)
         self.resizeDocks([bottom], [230], Qt.Orientation.Vertical)
         self.explanation_dock, self.history_dock = right, bottom

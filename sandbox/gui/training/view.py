@@ -12,9 +12,10 @@ import sys
 import time
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from ..decision_boundary import DecisionBoundaryView, view_title
+from ..docks import add_dock
 from ..formatting import short
 from ..settings_panel import SettingsPanel
 from .live_plots import GradientCurves, LossCurves, layer_names
@@ -50,18 +51,6 @@ def _fast_switching(on: bool) -> None:
         _training_windows -= 1
         if _training_windows == 0 and _normal_switch_interval is not None:
             sys.setswitchinterval(_normal_switch_interval)
-
-
-def _dock(window: QMainWindow, title: str, name: str, widget, area: Qt.DockWidgetArea) -> QDockWidget:
-    """A movable, floatable, closable dock holding ``widget``, added to ``window`` in ``area``."""
-    dock = QDockWidget(title, window)
-    dock.setObjectName(name)
-    dock.setWidget(widget)
-    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-    window.addDockWidget(area, dock)
-    return dock
 
 
 def _number(value: float | None) -> str:
@@ -109,7 +98,7 @@ class LiveTraining(QObject):
             bar.addPermanentWidget(label)
         # decision boundary, below the explanation
         self.boundary = DecisionBoundaryView()
-        self.boundary_dock = _dock(window, view_title(doc.experiment), "decisionBoundaryDock", self.boundary,
+        self.boundary_dock = add_dock(window, view_title(doc.experiment), "decisionBoundaryDock", self.boundary,
                                    Qt.DockWidgetArea.RightDockWidgetArea)
         for signal in (doc.structureChanged, doc.settingsChanged):  # a loss or an activation: another title
             signal.connect(lambda: self.boundary_dock.setWindowTitle(view_title(self.document.experiment)))
@@ -118,7 +107,7 @@ class LiveTraining(QObject):
             window.splitDockWidget(explanation, self.boundary_dock, Qt.Orientation.Vertical)
         # settings panel, on the left
         self.settings_panel = SettingsPanel(doc, self.session)
-        self.settings_dock = _dock(window, "Settings", "settingsDock", self.settings_panel,
+        self.settings_dock = add_dock(window, "Settings", "settingsDock", self.settings_panel,
                                    Qt.DockWidgetArea.LeftDockWidgetArea)
         # how fast: a combo beside the counters, a submenu after Train in the Update menu; remembered
         self.speed = SpeedControl(window, self.session.controller, self.train_action)
