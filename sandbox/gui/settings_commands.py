@@ -53,6 +53,11 @@ def _equal(a, b) -> bool:
         return False
 
 
+def changes_anything(experiment: Experiment, changes: dict) -> bool:
+    """Whether ``changes`` (``SettingCommand`` keys) would change any setting of ``experiment``."""
+    return not all(_equal(_get(experiment, key), value) for key, value in changes.items())
+
+
 def _set(experiment: Experiment, key, value) -> None:
     value = copy.deepcopy(value)
     if isinstance(key, tuple):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWi
 
 from sandbox.engine import Experiment
 
-from ..settings_commands import ExperimentCommand, SettingCommand, _get
+from ..settings_commands import ExperimentCommand, SettingCommand, changes_anything
 from .architecture_section import ArchitectureSection
 from .base import SettingsSection
 from .counters import CountersBox
@@ -143,8 +143,7 @@ class SettingsPanel(QWidget):
         """One undoable change of settings (``SettingCommand`` keys); nothing when nothing changes."""
         if self._refreshing:
             return
-        exp = self.document.experiment
-        if all(_same(_get(exp, key), value) for key, value in changes.items()):
+        if not changes_anything(self.document.experiment, changes):
             return
         self.document.undo_stack.push(SettingCommand(self.document, text, changes))
 
@@ -155,10 +154,3 @@ class SettingsPanel(QWidget):
             return
         self.document.undo_stack.push(ExperimentCommand(self.document, text, experiment, merge_key=merge_key,
                                                         restart=restart))
-
-
-def _same(a, b) -> bool:
-    try:
-        return bool(a == b) and type(a) is type(b)
-    except (TypeError, ValueError):
-        return False
