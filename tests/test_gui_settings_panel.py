@@ -546,3 +546,13 @@ def test_schedule_formula_is_rendered_and_full_batch_has_no_shuffle(qtbot, panel
     assert "changes nothing" in batches.shuffle.toolTip()
     _choose(combo, "minibatch")
     assert batches.shuffle.isEnabled()
+
+
+def test_a_misspelt_setting_is_refused(panel):
+    from sandbox.gui.settings_commands import SettingCommand
+
+    with pytest.raises(KeyError):
+        SettingCommand(panel.document, "Set", {"learning_rat": 0.1})
+    with pytest.raises(KeyError):
+        SettingCommand(panel.document, "Set", {("layer", 0, "activaton"): "relu"})
+    assert panel.document.undo_stack.count() == 0

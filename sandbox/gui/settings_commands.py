@@ -34,7 +34,16 @@ _EXPERIMENT_ID = 5102
 #: experiment attributes a ``SettingCommand`` may change
 EXPERIMENT_FIELDS = ("loss", "reduction", "optimizer", "schedule", "regularization", "batching", "init", "seed")
 #: layer attributes (key ("layer", index, name)) a ``SettingCommand`` may change
-LAYER_FIELDS = ("activation", "alpha", "train_weights", "train_biases")
+LAYER_FIELDS = ("activation", "alpha", "train_weights", "train_biases", "init")
+
+
+def _check_key(key) -> None:
+    """A misspelt setting is a programming error: refuse it rather than set a stray attribute."""
+    if isinstance(key, tuple):
+        if len(key) != 3 or key[0] != "layer" or key[2] not in LAYER_FIELDS:
+            raise KeyError(f"not a layer setting: {key!r}")
+    elif key not in EXPERIMENT_FIELDS:
+        raise KeyError(f"not an experiment setting: {key!r}")
 
 
 def _get(experiment: Experiment, key) -> Any:
@@ -81,6 +90,8 @@ class SettingCommand(QUndoCommand):
         super().__init__(text)
         self.document = document
         self.changes = dict(changes)
+        for key in self.changes:
+            _check_key(key)
         self.old = {key: copy.deepcopy(_get(document.experiment, key)) for key in self.changes}
 
     def id(self) -> int:  # noqa: A003 - Qt's name

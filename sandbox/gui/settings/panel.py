@@ -60,7 +60,6 @@ class SettingsPanel(QWidget):
         self.document = document
         self.session = session
         self._refreshing = False
-        self._counters_at = 0.0
         self.scroll = _Scroll()
         self.scroll.setObjectName("settingsScroll")
         self.scroll.setWidgetResizable(True)
