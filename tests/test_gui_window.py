@@ -656,3 +656,35 @@ def test_a_deeper_network_still_writes_its_values_and_target_at_the_window_size(
     window.network_view.fit_to_window()
     window.network_view.viewport().grab()
     assert window.network_view._neurons._texts_drawn
+
+
+@pytest.mark.parametrize("change", ["size 13", "size 1", "add layer", "remove bias"])
+def test_changing_the_network_s_shape_while_a_step_is_shown(window, change):
+    """circle.json, Step, then hidden layer 1 gets 13 neurons (what the settings panel pushes when 13 is
+    typed): the view drew the new weights on the old layout's lines first (IndexError in
+    ``EdgesItem._bucket``). It now shows the new network; undo shows the old one again."""
+    from sandbox.gui.icons import resource_file
+    from sandbox.gui.settings_commands import ExperimentCommand, with_bias, with_layer_sizes
+
+    assert window.open_file(resource_file("networks", "circle.json"))
+    doc, view = window.document, window.network_view
+    assert doc.experiment.network.sizes == [2, 3, 1]
+    step(window)
+    assert doc.position >= 0 and view.state.in_walkthrough
+    exp = doc.experiment
+    new = {"size 13": lambda: with_layer_sizes(exp, [13]), "size 1": lambda: with_layer_sizes(exp, [1]),
+           "add layer": lambda: with_layer_sizes(exp, [3, 3]), "remove bias": lambda: with_bias(exp, 0, False)}[change]()
+    doc.undo_stack.push(ExperimentCommand(doc, "Change the network", new, merge_key="size 0"))
+    net = doc.experiment.network
+    assert net is new.network and view.layout_.sizes == net.sizes and not view.state.in_walkthrough
+    assert view.layout_.edge_count == sum(layer.weights.size for layer in net.layers)
+    assert [b is not None for b in view.state.biases[1:]] == [layer.has_bias for layer in net.layers]
+    last_hidden = net.layers[0].labels[-1]
+    assert view.displayed_text(last_hidden) == short(float(np.ravel(doc.forward().outputs[1])[-1]))
+    step(window)  # the new network's walkthrough, drawn on its own layout
+    assert view.state.walkthrough is doc.walkthrough and view.state.position == doc.position >= 0
+    assert view.is_highlighted(net.layers[0].labels[0])
+    window.actions_.undo.trigger()
+    assert doc.experiment is exp and view.layout_.sizes == [2, 3, 1] and view.layout_.edge_count == 9
+    first = exp.network.layers[0].labels[0]
+    assert view.displayed_text(first) == short(float(np.ravel(doc.forward().outputs[1])[0]))

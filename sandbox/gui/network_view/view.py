@@ -69,7 +69,9 @@ class NetworkView(QGraphicsView):
         self.layout_: Layout | None = None
         self._edges: EdgesItem | None = None
         self._neurons: NeuronsItem | None = None
-        document.structureChanged.connect(self.rebuild)
+        #: the network a refresh has already laid out before the document's structureChanged came
+        self._early_layout = None
+        document.structureChanged.connect(self._on_structure_changed)
         self._last_refresh = 0.0
         self._deferred = QTimer(self)
         self._deferred.setSingleShot(True)
@@ -99,6 +101,19 @@ class NetworkView(QGraphicsView):
         self.refresh()
         self.fit_to_window()
 
+    def _on_structure_changed(self) -> None:
+        network, early = self.document.experiment.network, self._early_layout
+        self._early_layout = None
+        if early is network and self._fits(network):
+            return  # a refresh laid this network out already (see ``refresh``)
+        self.rebuild()
+
+    def _fits(self, network) -> bool:
+        """Whether the items were laid out for a network of this shape (sizes and biases)."""
+        layout = self.layout_
+        return layout is not None and list(layout.sizes) == list(network.sizes) and [
+            c is not None for c in layout.bias_centres[1:]] == [layer.has_bias for layer in network.layers]
+
     def _on_values_changed(self) -> None:
         """Small networks follow every change at once; a dense one (whose lines take long to draw
         again) at most five times a second, so that live training stays smooth."""
@@ -114,6 +129,12 @@ class NetworkView(QGraphicsView):
         if self._edges is None:
             return
         doc = self.document
+        if not self._fits(doc.experiment.network):
+            # the network changed shape and structureChanged is still to come (an experiment swapped
+            # in tells first that the walkthrough shown is gone): lay the new one out now
+            self.rebuild()
+            self._early_layout = doc.experiment.network
+            return
         self._deferred.stop()
         self._last_refresh = time.monotonic()
         self.finish_animation(emit=False)
