@@ -156,3 +156,74 @@ def test_a_sample_on_the_data_edge_is_drawn_whole_and_the_dock_names_what_it_sho
     assert view_title(exp) == "Decision boundary"
     for name in ("regression-plane.json", "momentum.json", "lecture17-linear.json"):
         assert view_title(load_experiment(resource_file("networks", name))) == "Output over the input plane"
+
+
+def _bin_extremes(x: np.ndarray, y: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each whole bin's lowest and highest value per column, as ``peak_decimate`` bins the points."""
+    k = int(np.ceil(len(x) / bins))
+    m = len(x) // k
+    blocks = y[: m * k].reshape(m, k, -1)
+    return np.nanmin(blocks, axis=1), np.nanmax(blocks, axis=1)
+
+
+def test_peak_decimate_keeps_each_columns_lowest_and_highest_value_per_bin():
+    """Two columns (the whole training and test sets' losses): each bin keeps its low and high of each
+    column, at the bin's first and last x; the last, partial bin is kept as it is."""
+    from sandbox.gui.training.live_plots import peak_decimate
+
+    rng = np.random.default_rng(1)
+    n, bins = 997, 100  # more than 2 × bins: decimated (99 bins of 10 points, 7 left over)
+    x = np.arange(1.0, n + 1.0)
+    y = np.column_stack([rng.uniform(0.1, 1.0, n), rng.uniform(1.0, 2.0, n)])
+    y[::7, 1] = np.nan  # a test loss the data have no test set for, now and then
+    xs, ys = peak_decimate(x, y, 0.0, n + 1.0, bins)
+    assert ys.shape == (2 * 99 + 7, 2) and xs.shape == (2 * 99 + 7,)
+    lo, hi = _bin_extremes(x, y, bins)
+    assert lo.shape == (99, 2) and np.isfinite(lo).all()
+    np.testing.assert_array_equal(ys[0:198:2], lo)
+    np.testing.assert_array_equal(ys[1:198:2], hi)
+    np.testing.assert_array_equal(xs[0:198:2], x[0:990:10])
+    np.testing.assert_array_equal(xs[1:198:2], x[9:990:10])
+    np.testing.assert_array_equal(xs[198:], x[990:])
+    np.testing.assert_array_equal(ys[198:], y[990:])
+    assert ys[:, 0].min() == y[:, 0].min() and ys[:, 0].max() == y[:, 0].max()
+    # one column as before: a 1-d result, the same values as column 0 of the 2-column call
+    x1, y1 = peak_decimate(x, y[:, 0], 0.0, n + 1.0, bins)
+    assert y1.ndim == 1
+    np.testing.assert_array_equal(x1, xs)
+    np.testing.assert_array_equal(y1, ys[:, 0])
+
+
+def test_the_whole_sets_losses_of_a_long_run_are_drawn_decimated_not_dropped(qtbot):
+    """More whole-set evaluations in view than twice the plot's bins (about 16 s of training at 30
+    reports a second): the training and test curves show each bin's lowest and highest loss (this
+    raised 'cannot reshape array' on every redraw, and the plot stopped)."""
+    import pyqtgraph as pg
+
+    from sandbox.gui.training.live_plots import LossCurves, _bins
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.resize(600, 250)
+    curves = LossCurves(plot)
+    bins = _bins(plot)
+    n = 2 * bins * 5 + 7
+    x = np.arange(1.0, n + 1.0) * 100.0  # one evaluation every 100 iterations
+    rng = np.random.default_rng(2)
+    train = np.exp(-x / x[-1]) * rng.uniform(0.5, 1.5, n)
+    test = 2.0 * train
+    curves.batch.append(np.arange(1.0, x[-1] + 1.0), np.full(int(x[-1]), 0.5))
+    curves.evaluation.append(x, np.column_stack([train, test]))
+    curves.redraw()
+    tx, ty = curves.train_curve.xData, curves.train_curve.yData
+    sx, sy = curves.test_curve.xData, curves.test_curve.yData
+    assert 2 * bins // 2 <= len(tx) <= 2 * bins + 2 * 10 and len(sx) == len(tx)
+    assert tx[0] == x[0] and tx[-1] == x[-1]  # the whole run, to the last evaluation
+    np.testing.assert_array_equal(tx, sx)
+    lo, hi = _bin_extremes(x, np.column_stack([train, test]), bins)
+    m = len(lo)
+    np.testing.assert_allclose(ty[0:2 * m:2], lo[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(ty[1:2 * m:2], hi[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(sy[0:2 * m:2], lo[:, 1], rtol=1e-12)
+    np.testing.assert_allclose(sy[1:2 * m:2], hi[:, 1], rtol=1e-12)
+    assert ty.min() == train.min() and ty.max() == train.max() and sy.max() == test.max()

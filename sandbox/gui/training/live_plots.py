@@ -107,7 +107,11 @@ def _positive(y: Array, floor: float = FLOOR) -> Array:
 def peak_decimate(x: Array, y: Array, x0: float, x1: float, bins: int) -> tuple[Array, Array]:
     """The points of ``x``/``y`` (x sorted) in [x0, x1], at most ``2 * bins`` of them: each bin keeps
     its lowest and its highest value, so spikes stay visible (what pyqtgraph's 'peak' mode does,
-    done once here in numpy so that drawing never sees more than a few thousand points)."""
+    done once here in numpy so that drawing never sees more than a few thousand points).
+
+    ``y`` has one value per point (shape (n,)) or several columns (shape (n, c): the whole training
+    and test sets' losses); each column keeps its own lowest and highest value of each bin, at the
+    same x, and the result has ``y``'s shape but fewer rows. NaN is ignored (a bin of NaN only stays NaN)."""
     i0 = max(0, int(np.searchsorted(x, x0, side="left")) - 1)
     i1 = min(len(x), int(np.searchsorted(x, x1, side="right")) + 1)
     x, y = x[i0:i1], y[i0:i1]
@@ -116,11 +120,11 @@ def peak_decimate(x: Array, y: Array, x0: float, x1: float, bins: int) -> tuple[
         return x, y
     k = int(np.ceil(n / bins))
     m = n // k
-    ys = y[: m * k].reshape(m, k)
+    ys = y[: m * k].reshape((m, k) + y.shape[1:])
     lo, hi = np.fmin.reduce(ys, axis=1), np.fmax.reduce(ys, axis=1)
     xo = np.empty(2 * m)  # each bin's low at its first x, its high at its last: the curve ends at the data's end
     xo[0::2], xo[1::2] = x[: m * k: k], x[k - 1: m * k: k]
-    yo = np.empty(2 * m)
+    yo = np.empty((2 * m,) + y.shape[1:])
     yo[0::2], yo[1::2] = lo, hi
     if m * k < n:  # the last, partial bin: its points as they are
         xo = np.concatenate([xo, x[m * k:]])
