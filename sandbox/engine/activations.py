@@ -11,11 +11,12 @@ does not exist (the lecture's table writes "?"); we choose 0 there, as every fra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 DEFAULT_ALPHA = {"prelu": 0.25, "elu": 1.0}
 
@@ -107,7 +108,8 @@ def _softplus_der(z: Array, a: Array, alpha: float) -> Array:
 def _softmax(z: Array, alpha: float) -> Array:
     shifted = z - np.max(z, axis=-1, keepdims=True)
     e = np.exp(shifted)
-    return e / np.sum(e, axis=-1, keepdims=True)
+    a: Array = e / np.sum(e, axis=-1, keepdims=True)
+    return a
 
 
 def _softmax_der(z: Array, a: Array, alpha: float) -> Array:

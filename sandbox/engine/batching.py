@@ -13,8 +13,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
-Array = np.ndarray
+Array = NDArray[np.float64]
+#: sample indices
+Indices = NDArray[np.intp]
 
 BATCH_MODES = ("full", "single", "minibatch")
 
@@ -36,12 +39,12 @@ class Batching:
     def batches_per_epoch(self, n_samples: int) -> int:
         return max(1, math.ceil(n_samples / self.batch_size(n_samples)))
 
-    def epoch_order(self, n_samples: int, epoch: int) -> Array:
+    def epoch_order(self, n_samples: int, epoch: int) -> Indices:
         if self.shuffle:
             return np.random.default_rng([self.seed, epoch]).permutation(n_samples)
         return np.arange(n_samples)
 
-    def epoch_batches(self, n_samples: int, epoch: int) -> list[Array]:
+    def epoch_batches(self, n_samples: int, epoch: int) -> list[Indices]:
         """The index sets K_j of every iteration j of epoch ``epoch``."""
         order = self.epoch_order(n_samples, epoch)
         size = self.batch_size(n_samples)

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .batching import Batching
 from .experiment import Experiment
 from .flat import FlatLayout
 from .trainer import DivergenceError, Trainer
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 MODE_TITLES = {"full": "GD (full batch)", "single": "SGD (one sample)", "minibatch": "Mini-batch SGD"}
 
@@ -34,8 +35,8 @@ class BatchRun:
     title: str
     batch_size: int
     iterations_per_epoch: int
-    samples_seen: Array
-    iterations: Array
+    samples_seen: NDArray[np.int64]
+    iterations: NDArray[np.int64]
     epochs: Array
     wall_time: Array
     loss: Array
@@ -56,10 +57,10 @@ class BatchRun:
 
 @dataclass
 class _Recorder:
-    samples: list = field(default_factory=list)
-    iterations: list = field(default_factory=list)
-    wall: list = field(default_factory=list)
-    loss: list = field(default_factory=list)
+    samples: list[int] = field(default_factory=list)
+    iterations: list[int] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
 
 
 def default_minibatch_size(n_samples: int) -> int:

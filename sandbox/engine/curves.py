@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .activations import get_activation
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 #: where "as x → ±∞" is looked at to find a supremum that the plotted range does not reach
 FAR = 1.0e3

@@ -11,8 +11,9 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 GENERATORS = ("xor", "circle", "gaussians", "spiral", "plane", "lecture")
 
@@ -37,11 +38,11 @@ class Dataset:
 
     @property
     def n_train(self) -> int:
-        return self.inputs.shape[0]
+        return int(self.inputs.shape[0])
 
     @property
     def n_test(self) -> int:
-        return self.test_inputs.shape[0]
+        return int(self.test_inputs.shape[0])
 
     @property
     def has_test(self) -> bool:
@@ -90,7 +91,7 @@ def generate(name: str, samples: int = 200, noise: float = 0.0, seed: int = 0,
              test_fraction: float = 0.0) -> Dataset:
     """A generated data set; ``test_fraction`` of the samples (seeded) go to the test set."""
     if name == "lecture":
-        return Dataset(inputs=[[2.0, 3.0]], targets=[[1.0]])
+        return Dataset(inputs=np.array([[2.0, 3.0]]), targets=np.array([[1.0]]))
     makers = {"xor": _xor, "circle": _circle, "gaussians": _gaussians, "spiral": _spiral, "plane": _plane}
     if name not in makers:
         raise ValueError(f"unknown generator {name!r}; expected one of {', '.join(GENERATORS)}")

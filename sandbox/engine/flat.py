@@ -15,10 +15,11 @@ holds: a layer whose arrays were replaced (an edit, a copy) needs a new layout.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .network import Network
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 
 class FlatLayout:
@@ -73,9 +74,9 @@ class FlatLayout:
         # where each block's norm goes in a history row (weights first, then biases)
         depth = len(layers)
         columns = []
-        for l, b in enumerate(self.biases):
+        for l, bias in enumerate(self.biases):
             columns.append(l)
-            if b is not None:
+            if bias is not None:
                 columns.append(depth + l)
         self.history_columns = np.array(columns, dtype=np.intp)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import NDArray
 
 from .losses import get_loss
 from .network import Network
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 
-def central_difference(f, x: Array, h: float = 1e-6) -> Array:
+def central_difference(f: Callable[[], float], x: Array, h: float = 1e-6) -> Array:
     """∂f/∂x for every element of ``x`` (modified in place and restored): (f(x+h) − f(x−h)) / 2h."""
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])

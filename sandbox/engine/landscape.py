@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .experiment import Experiment
 from .losses import get_loss
 from .network import Network
 from .optimizers import make_optimizer
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 #: the optimizers a landscape can compare: key -> (title, engine name, extra hyper-parameters)
-PATH_OPTIMIZERS: dict[str, tuple[str, str, dict]] = {
+PATH_OPTIMIZERS: dict[str, tuple[str, str, dict[str, float]]] = {
     "sgd": ("SGD", "sgd", {}),
     "momentum": ("SGD + momentum", "sgd", {"momentum": 0.9}),
     "rmsprop": ("RMSProp", "rmsprop", {}),
@@ -51,7 +52,7 @@ def locate(network: Network, label: str) -> tuple[Array, tuple[int, ...], bool]:
     layer = network.layers[where[1] - 1]
     if where[0] == "weight":
         return layer.weights, (where[2], where[3]), True
-    return layer.biases, (where[2],), False  # type: ignore[return-value]
+    return layer.biases, (where[2],), False
 
 
 def parameter_value(network: Network, label: str) -> float:
@@ -164,7 +165,7 @@ def restricted_gradient(experiment: Experiment, network: Network, labels: tuple[
             if reg.active:
                 g = g + reg.gradient(network.layers[l].weights)[where[2], where[3]]
         else:
-            g = bp.bias_grads[l][where[2]]  # type: ignore[index]
+            g = bp.bias_grads[l][where[2]]
         grads.append(float(g))
     total = bp.loss
     if reg.active:
@@ -296,7 +297,7 @@ def elongated_bowl(learning_rate: float = 0.15, momentum: float = 0.6) -> Experi
     a, b = math.sqrt(1.2), math.sqrt(24.0)
     x = np.array([[a, 0.0], [-a, 0.0], [0.0, b], [0.0, -b]])
     w_star = np.array([2.0, 1.0])
-    net = Network(2, [Layer([[-2.5, 0.55]], "identity", None, labels=["y"], weight_labels=[["w1", "w2"]])],
+    net = Network(2, [Layer(np.array([[-2.5, 0.55]]), "identity", None, labels=["y"], weight_labels=[["w1", "w2"]])],
                   ["x1", "x2"])
     return Experiment(net, Dataset(x, (x @ w_star).reshape(-1, 1)), name="Elongated bowl (momentum)",
                       description="Linear regression whose loss is a narrow valley: SGD zig-zags across it.",

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
-
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 #: torch.nn.BCELoss clamps log terms at -100 and the gradient's denominator at 1e-12
 LOG_FLOOR = -100.0
@@ -51,7 +51,8 @@ class MeanSquaredError(Loss):
         d = y - t
         if d.shape[1] == 1:  # one output: its square is the sum (the same number, fewer calls)
             return 0.5 * (d * d).reshape(-1)
-        return 0.5 * np.einsum("ij,ij->i", d, d)
+        losses: Array = 0.5 * np.einsum("ij,ij->i", d, d)
+        return losses
 
     def output_gradient(self, y: Array, t: Array) -> Array:
         return y - t
@@ -80,7 +81,8 @@ class BinaryCrossEntropy(Loss):
                 log_y = np.maximum(np.log(y), LOG_FLOOR)
                 log_1my = np.maximum(np.log1p(-y), LOG_FLOOR)
             losses = -(t * log_y + (1.0 - t) * log_1my)
-        return np.add.reduce(losses, 1)
+        summed: Array = np.add.reduce(losses, 1)
+        return summed
 
     def output_gradient(self, y: Array, t: Array) -> Array:
         return (y - t) / np.maximum(y * (1.0 - y), BCE_GRAD_EPS)
@@ -105,14 +107,16 @@ class SoftmaxCrossEntropy(Loss):
         else:
             with np.errstate(divide="ignore"):
                 log_y = np.maximum(np.log(y), LOG_FLOOR)
-        return -np.sum(t * log_y, axis=1)
+        losses: Array = -np.sum(t * log_y, axis=1)
+        return losses
 
     def output_gradient(self, y: Array, t: Array) -> Array:
         return -t / np.maximum(y, BCE_GRAD_EPS)
 
     def preactivation_gradient(self, y: Array, t: Array, output_activation: str) -> Array | None:
         if output_activation == "softmax":
-            return y * np.sum(t, axis=1, keepdims=True) - t
+            grad: Array = y * np.sum(t, axis=1, keepdims=True) - t
+            return grad
         return None
 
 

@@ -8,13 +8,18 @@ Index 0 of ``Network.layers`` is the first layer after the inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .activations import ACTIVATIONS, DEFAULT_ALPHA, get_activation
 from .losses import Loss
 
-Array = np.ndarray
+if TYPE_CHECKING:
+    from .flat import FlatLayout
+
+Array = NDArray[np.float64]
 
 
 @dataclass
@@ -40,11 +45,11 @@ class Layer:
 
     @property
     def size(self) -> int:
-        return self.weights.shape[0]
+        return int(self.weights.shape[0])
 
     @property
     def fan_in(self) -> int:
-        return self.weights.shape[1]
+        return int(self.weights.shape[1])
 
     @property
     def has_bias(self) -> bool:
@@ -55,7 +60,7 @@ class Layer:
         """The α actually used (the default of the activation when none is set)."""
         return self.alpha if self.alpha is not None else DEFAULT_ALPHA.get(self.activation, 0.0)
 
-    def copy(self) -> "Layer":
+    def copy(self) -> Layer:
         return Layer(
             weights=self.weights.copy(),
             activation=self.activation,
@@ -94,7 +99,7 @@ class Backprop:
 
     per_sample_losses: Array
     loss: float
-    output_grads: list[Array]
+    output_grads: list[Array | None]
     preactivation_grads: list[Array]
     weight_grads: list[Array]
     bias_grads: list[Array | None]
@@ -156,7 +161,7 @@ class Network:
         """Labels of layer ``layer_index`` counted as in the file: 0 is the input layer."""
         return self.input_labels if layer_index == 0 else self.layers[layer_index - 1].labels
 
-    def copy(self) -> "Network":
+    def copy(self) -> Network:
         return Network(self.input_size, [layer.copy() for layer in self.layers], list(self.input_labels))
 
     def parameters(self) -> list[Array]:
@@ -182,9 +187,9 @@ class Network:
             if layer.biases is not None and b is not None:
                 layer.biases[...] = b
 
-    def label_index(self) -> dict[str, tuple]:
+    def label_index(self) -> dict[str, tuple[Any, ...]]:
         """Where each label lives: ('input', k), ('neuron', l, j), ('weight', l, j, k), ('bias', l, j)."""
-        index: dict[str, tuple] = {label: ("input", k) for k, label in enumerate(self.input_labels)}
+        index: dict[str, tuple[Any, ...]] = {label: ("input", k) for k, label in enumerate(self.input_labels)}
         for l, layer in enumerate(self.layers, start=1):
             for j, label in enumerate(layer.labels):
                 index[label] = ("neuron", l, j)
@@ -226,7 +231,7 @@ class Network:
         return self.forward(inputs).prediction
 
     def backward(self, fp: ForwardPass, targets: Array, loss: Loss, reduction: str = "mean", *,
-                 output_gradients: bool = True, into=None) -> Backprop:
+                 output_gradients: bool = True, into: FlatLayout | None = None) -> Backprop:
         """Backpropagation of the batch loss through every layer, by the chain rule.
 
         With ``output_gradients=False`` the output layer's dE/dy is left out (``None``) where the
@@ -245,7 +250,7 @@ class Network:
         per_sample = loss.per_sample(y, t, fp.preactivations[-1], last.activation)
         scale = 1.0 / batch if reduction == "mean" else 1.0
         n = len(layers)
-        out_grads: list[Array] = [None] * n  # type: ignore[list-item]
+        out_grads: list[Array | None] = [None] * n
         pre_grads: list[Array] = [None] * n  # type: ignore[list-item]
         w_grads: list[Array] = [None] * n  # type: ignore[list-item]
         b_grads: list[Array | None] = [None] * n
@@ -257,12 +262,13 @@ class Network:
         reduce = np.add.reduce
         multiply = np.multiply
         flat = into is not None
-        if flat:
+        if into is not None:
             into_w, into_b = into.weight_grads, into.bias_grads
         for i in range(n - 1, -1, -1):
             layer = layers[i]
             if dz is None:
                 name = layer.activation
+                assert da is not None  # None only before the output layer's dE/dz came from the loss
                 if name == "tanh":  # da · (1 − a²), in place (the same numbers)
                     a = outs[i + 1]
                     dz = multiply(a, a)
@@ -291,7 +297,7 @@ class Network:
             if i > 0:
                 da = dot(dz, layer.weights)
                 dz = None
-        if flat and scale != 1.0:
+        if into is not None and scale != 1.0:
             into.gradients_buffer *= scale
         total = float(reduce(per_sample, 0))
         if reduction == "mean":
@@ -311,6 +317,7 @@ def _preactivation_grad(layer: Layer, z: Array, a: Array, da: Array) -> Array:
     if name == "identity":
         return da
     if name == "softmax":
-        return a * (da - np.sum(da * a, axis=1, keepdims=True))
+        dz: Array = a * (da - np.sum(da * a, axis=1, keepdims=True))
+        return dz
     alpha = layer.alpha
     return da * ACTIVATIONS[name].derivative(z, a, DEFAULT_ALPHA.get(name, 0.0) if alpha is None else alpha)

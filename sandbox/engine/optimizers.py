@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .numbers import fmt, paren
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 
 @dataclass
@@ -26,9 +28,9 @@ class Optimizer:
     state: list[dict[str, Array]] = field(default_factory=list, repr=False)
     steps_taken: int = 0
 
-    name = ""
-    title = ""
-    state_names = ()
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    state_names: ClassVar[tuple[str, ...]] = ()
 
     def reset(self) -> None:
         self.state = []
@@ -73,7 +75,7 @@ class Optimizer:
         """One array per state name laid out like ``param``, with ``self.state`` made of views into it
         (built again, values kept, when the state was replaced, copied or reshaped)."""
         names = tuple(self.state_names)
-        flat = getattr(self, "_flat", None)
+        flat: dict[str, Array] | None = getattr(self, "_flat", None)
         state = self.state
         # the same list as built below (not replaced), not a deep copy of it (whose arrays own their data),
         # for parameters of the same shapes
@@ -87,7 +89,7 @@ class Optimizer:
         offset = 0
         for p, st in zip(params, self.state):
             n = p.size
-            entry = {}
+            entry: dict[str, Array] = {}
             for name in names:
                 view = flat[name][offset:offset + n].reshape(p.shape)
                 if name in st:
@@ -95,8 +97,9 @@ class Optimizer:
                 entry[name] = view
             views.append(entry)
             offset += n
-        self.state = self._flat_views = views
-        self._flat = flat
+        self._flat_views: list[dict[str, Array]] = views
+        self.state = self._flat_views
+        self._flat: dict[str, Array] = flat
         return flat
 
     def snapshot(self) -> list[dict[str, Array]]:
@@ -105,7 +108,7 @@ class Optimizer:
     def hyperparameters(self) -> dict[str, float | bool]:
         return {"learning_rate": self.learning_rate}
 
-    def set_hyperparameters(self, learning_rate: float, options: dict) -> None:
+    def set_hyperparameters(self, learning_rate: float, options: dict[str, Any]) -> None:
         """Take another learning rate and options (those not given at their defaults), keeping the
         state unless its kind changes (SGD's momentum switched on or off)."""
         names = tuple(self.state_names)
@@ -178,7 +181,8 @@ class SGD(Optimizer):
     def hyperparameters(self) -> dict[str, float | bool]:
         return {"learning_rate": self.learning_rate, "momentum": self.momentum, "nesterov": self.nesterov}
 
-    def describe(self, symbol, old, grad, new, before, after, lr):
+    def describe(self, symbol: str, old: float, grad: float, new: float,
+                 before: dict[str, float], after: dict[str, float], lr: float) -> list[str]:
         d = f"∂E/∂{symbol}"
         if not self.momentum:
             return [f"{symbol} = {symbol} − η · {d} = {fmt(old)} − {fmt(lr)} · {paren(grad)} = {fmt(new)}"]
@@ -201,15 +205,16 @@ class Adagrad(Optimizer):
     title = "AdaGrad"
     state_names = ("sum_sq",)
 
-    def update(self, p, g, st, lr):
+    def update(self, p: Array, g: Array, st: dict[str, Array], lr: float) -> None:
         s = st["sum_sq"]
         s += g * g
         p -= lr * g / (np.sqrt(s) + self.eps)
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, float | bool]:
         return {"learning_rate": self.learning_rate, "eps": self.eps}
 
-    def describe(self, symbol, old, grad, new, before, after, lr):
+    def describe(self, symbol: str, old: float, grad: float, new: float,
+                 before: dict[str, float], after: dict[str, float], lr: float) -> list[str]:
         d = f"∂E/∂{symbol}"
         g2 = f"G_{symbol}"
         return [
@@ -232,7 +237,7 @@ class RMSprop(Optimizer):
     def state_names(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("square_avg", "momentum_buffer") if self.momentum else ("square_avg",)
 
-    def update(self, p, g, st, lr):
+    def update(self, p: Array, g: Array, st: dict[str, Array], lr: float) -> None:
         sq = st["square_avg"]
         sq *= self.alpha
         sq += (1.0 - self.alpha) * g * g
@@ -245,11 +250,12 @@ class RMSprop(Optimizer):
         else:
             p -= lr * g / avg
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, float | bool]:
         return {"learning_rate": self.learning_rate, "alpha": self.alpha, "eps": self.eps,
                 "momentum": self.momentum}
 
-    def describe(self, symbol, old, grad, new, before, after, lr):
+    def describe(self, symbol: str, old: float, grad: float, new: float,
+                 before: dict[str, float], after: dict[str, float], lr: float) -> list[str]:
         d = f"∂E/∂{symbol}"
         s = f"s_{symbol}"
         lines = [
@@ -280,12 +286,12 @@ class Adam(Optimizer):
     title = "Adam"
     state_names = ("exp_avg", "exp_avg_sq")
 
-    def prepare_step(self, lr):
+    def prepare_step(self, lr: float) -> None:
         t = self.steps_taken
         self._step_size = lr / (1.0 - self.beta1 ** t)
         self._root_bias2 = math.sqrt(1.0 - self.beta2 ** t)
 
-    def update(self, p, g, st, lr):
+    def update(self, p: Array, g: Array, st: dict[str, Array], lr: float) -> None:
         m = st["exp_avg"]
         v = st["exp_avg_sq"]
         m *= self.beta1
@@ -294,10 +300,11 @@ class Adam(Optimizer):
         v += (1.0 - self.beta2) * g * g
         p -= self._step_size * m / (np.sqrt(v) / self._root_bias2 + self.eps)
 
-    def hyperparameters(self):
+    def hyperparameters(self) -> dict[str, float | bool]:
         return {"learning_rate": self.learning_rate, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
-    def describe(self, symbol, old, grad, new, before, after, lr):
+    def describe(self, symbol: str, old: float, grad: float, new: float,
+                 before: dict[str, float], after: dict[str, float], lr: float) -> list[str]:
         d = f"∂E/∂{symbol}"
         t = self.steps_taken
         m, v = f"m_{symbol}", f"v_{symbol}"
@@ -321,7 +328,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adagrad": Adagrad, "rmspr
 DEFAULT_LEARNING_RATES = {"sgd": 0.001, "adagrad": 0.01, "rmsprop": 0.01, "adam": 0.001}
 
 
-def make_optimizer(name: str, **options) -> Optimizer:
+def make_optimizer(name: str, **options: Any) -> Optimizer:
     """An optimizer by name with keyword hyper-parameters (``learning_rate``, ``momentum``, …)."""
     try:
         cls = OPTIMIZERS[name]

@@ -11,13 +11,20 @@ written ``∂A/∂B``, products of numbers as ``(a)(b)(c)``, a true minus sign `
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
-from .network import Backprop, ForwardPass, Network
+from .network import Backprop, ForwardPass, Layer, Network
 from .numbers import factor, fmt, paren
 
-Array = np.ndarray
+if TYPE_CHECKING:
+    from .losses import Loss
+    from .optimizers import Optimizer
+    from .regularization import Regularization
+
+Array = NDArray[np.float64]
 
 #: a chain of more factors than this is written through the intermediate derivative instead
 MAX_CHAIN = 4
@@ -48,8 +55,8 @@ class Step:
     def delta(self) -> float | None:
         return None if self.old is None else self.value - self.old
 
-    def to_dict(self) -> dict:
-        d = {"phase": self.phase, "kind": self.kind, "target": self.target,
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"phase": self.phase, "kind": self.kind, "target": self.target,
              "formula": self.formula, "value": self.value}
         if self.layer is not None:
             d["layer"] = self.layer
@@ -163,11 +170,21 @@ def _product(chain: list[Factor]) -> tuple[str, str, str]:
     )
 
 
+_T = TypeVar("_T")
+
+
+def _known(value: _T | None) -> _T:
+    """``value``, which the network guarantees is there: a layer with a bias has bias labels, values
+    and gradients, and the walkthrough's backward pass keeps every dE/da."""
+    assert value is not None
+    return value
+
+
 class WalkthroughBuilder:
     """Writes the steps of a walkthrough from the numbers the trainer computed."""
 
-    def __init__(self, w: Walkthrough, loss, regularization, optimizer, trainable: list[tuple[bool, bool]],
-                 optimizer_state_before: list[dict[str, Array]]):
+    def __init__(self, w: Walkthrough, loss: Loss, regularization: Regularization, optimizer: Optimizer,
+                 trainable: list[tuple[bool, bool]], optimizer_state_before: list[dict[str, Array]]):
         self.w = w
         self.net = w.network
         self.loss = loss
@@ -234,9 +251,10 @@ class WalkthroughBuilder:
         num = [f"{paren(a_prev[k])}·{paren(w[k])}" for k in range(layer.fan_in)]
         terms = [(layer.weight_labels[j][k], float(a_prev[k] * w[k])) for k in range(layer.fan_in)]
         if layer.has_bias:
-            sym.append(layer.bias_labels[j])
-            num.append(paren(layer.biases[j]))
-            terms.append((layer.bias_labels[j], float(layer.biases[j])))
+            bias_label, bias = _known(layer.bias_labels)[j], _known(layer.biases)[j]
+            sym.append(bias_label)
+            num.append(paren(bias))
+            terms.append((bias_label, float(bias)))
         z = float(self.w.forward.preactivations[l - 1][s, j])
         a = self.output_value(l, j)
         pre = self.pre(l, j)
@@ -292,7 +310,7 @@ class WalkthroughBuilder:
         """∂E/∂a for neuron j of layer l: from the loss, or summed over the layer above."""
         label = self.neuron(l, j)
         s = self.s
-        value = float(self.w.backprop.output_grads[l - 1][s, j])
+        value = float(_known(self.w.backprop.output_grads[l - 1])[s, j])
         d = f"∂E/∂{label}"
         if l == self.net.depth:
             y = float(self.w.forward.prediction[s, j])
@@ -376,10 +394,10 @@ class WalkthroughBuilder:
 
     def bias_grad_step(self, l: int, j: int) -> Step:
         layer = self.net.layers[l - 1]
-        b_label = layer.bias_labels[j]
+        b_label = _known(layer.bias_labels)[j]
         chain = self.pre_chain[(l, j)] + [Factor(f"∂{self.pre(l, j)}/∂{b_label}", "1", 1.0)]
         dz = self.w.backprop.preactivation_grads[l - 1][:, j]
-        value = float(self.w.bias_grads[l - 1][j])
+        value = float(_known(self.w.bias_grads[l - 1])[j])
         return self.gradient_step("bias_gradient", b_label, chain, dz, value, "", 0.0, l, j, None)
 
     def gradient_step(self, kind: str, label: str, chain: list[Factor], per_sample: Array, value: float,
@@ -402,11 +420,12 @@ class WalkthroughBuilder:
     def update_step(self, l: int, j: int, k: int | None) -> Step:
         layer = self.net.layers[l - 1]
         i = l - 1
+        where: tuple[int, ...]
         if k is None:
-            label = layer.bias_labels[j]
-            old = float(self.w.biases_before[i][j])
-            new = float(self.w.biases_after[i][j])
-            grad = float(self.w.bias_grads[i][j])
+            label = _known(layer.bias_labels)[j]
+            old = float(_known(self.w.biases_before[i])[j])
+            new = float(_known(self.w.biases_after[i])[j])
+            grad = float(_known(self.w.bias_grads[i])[j])
             on = self.trainable[i][1]
             param_index, where = self.param_index(i, bias=True), (j,)
             kind = "bias_update"
@@ -453,7 +472,7 @@ def _function_text(activation: str, arg: str, j: int, alpha: float) -> str:
     }[activation]
 
 
-def layer_derivative(layer, z: float, a: float) -> float:
+def layer_derivative(layer: Layer, z: float, a: float) -> float:
     from .activations import ACTIVATIONS
     act = ACTIVATIONS[layer.activation]
     return float(act.derivative(np.array([z]), np.array([a]), layer.alpha_value)[0])
