@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import traceback
 
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -54,6 +56,49 @@ def in_worker(qtbot):
         return box[0]
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def no_escaped_exception():
+    """Fail any test during which an exception reached ``sys.excepthook`` or ``threading.excepthook``.
+
+    PySide hands an exception raised in a slot or a Qt virtual method, in the GUI thread or in a
+    QThread, to ``sys.excepthook``; a Python thread's uncaught exception goes to
+    ``threading.excepthook``. Both are replaced by recorders for the test (set up before the
+    test's own fixtures, torn down after them, so that closing its windows counts too); the
+    tracebacks are written to stderr as they come and the test fails with all of them afterwards.
+
+    pytest-qt installs its own capturing ``sys.excepthook`` before the fixtures are set up
+    (setup → teardown); this one goes on top of it, so pytest-qt does not see these exceptions and
+    each is reported once, here, also for tests marked ``qt_no_exception_capture``. An exception a
+    test expects is caught with ``qtbot.captureExceptions()``, which installs a hook above this one.
+    """
+    caught: list[str] = []
+    lock = threading.Lock()
+
+    def record(where: str, exc_type, exc, tb) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        thread = threading.current_thread().name
+        with lock:
+            caught.append(f"{where} (thread {thread}):\n{text}")
+        sys.stderr.write(f"exception reached {where}:\n{text}")
+
+    def sys_hook(exc_type, exc, tb) -> None:
+        record("sys.excepthook", exc_type, exc, tb)
+
+    def thread_hook(args) -> None:
+        if args.exc_type is SystemExit:
+            return  # as threading's own hook: a thread that ends with sys.exit() is no error
+        record("threading.excepthook", args.exc_type, args.exc_value, args.exc_traceback)
+
+    old_sys, old_thread = sys.excepthook, threading.excepthook
+    sys.excepthook, threading.excepthook = sys_hook, thread_hook
+    try:
+        yield caught
+    finally:
+        sys.excepthook, threading.excepthook = old_sys, old_thread
+    if caught:
+        pytest.fail(f"{len(caught)} exception(s) escaped during the test:\n\n" + "\n".join(caught), pytrace=False)
 
 
 @pytest.fixture(autouse=True)
