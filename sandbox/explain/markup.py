@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from abc import abstractmethod
 from dataclasses import dataclass
 
 __all__ = ["to_latex", "to_html", "tokenize", "Token"]
@@ -90,7 +91,7 @@ def tokenize(formula: str) -> list[Token]:
 class _Ident:
     base: str  # letters, possibly with a combining hat
     subs: tuple[str, ...]  # plain subscripts (digits, numbers, unicode-subscript letters)
-    nested: "_Ident | None"  # a label in the subscript: net_h1 → net with subscript h1
+    nested: _Ident | None  # a label in the subscript: net_h1 → net with subscript h1
     star: bool
 
 
@@ -195,15 +196,15 @@ class _Renderer:
         if tok.text == "^" and self.peek(1) is not None:
             self.i += 1
             return self.power(self.atom())
-        if tok.text == "√" and self.peek(1) is not None and self.peek(1).kind != "space":
+        if tok.text == "√" and (nxt := self.peek(1)) is not None and nxt.kind != "space":
             self.i += 1
             return self.root(self.atom())
         self.i += 1
         return self.single(tok)
 
     def is_derivative(self) -> bool:
-        t = [self.peek(k) for k in range(5)]
-        return (all(x is not None for x in t) and t[1].kind == "ident" and t[2].text == "/"
+        t = [tok for k in range(5) if (tok := self.peek(k)) is not None]
+        return (len(t) == 5 and t[1].kind == "ident" and t[2].text == "/"
                 and t[3].text == "∂" and t[4].kind == "ident")
 
     def derivative(self) -> str:
@@ -214,7 +215,7 @@ class _Renderer:
     def atom(self) -> str:
         """The next operand (of ^ or √): a minus sign with what follows, a token or a bracket group."""
         tok = self.tokens[self.i]
-        if tok.text in "−-" and self.peek(1) is not None and self.peek(1).kind in ("number", "ident"):
+        if tok.text in "−-" and (nxt := self.peek(1)) is not None and nxt.kind in ("number", "ident"):
             self.i += 1
             return self.single(tok) + self.atom()
         if tok.text in "({[⌊":
@@ -245,14 +246,23 @@ class _Renderer:
         return self.symbol(tok.text)
 
     # overridden by the two renderers
+    @abstractmethod
     def space(self) -> str: ...
+    @abstractmethod
     def text(self, word: str) -> str: ...
+    @abstractmethod
     def number(self, text: str) -> str: ...
+    @abstractmethod
     def ident(self, text: str) -> str: ...
+    @abstractmethod
     def symbol(self, ch: str) -> str: ...
+    @abstractmethod
     def fraction(self, top: str, bottom: str) -> str: ...
+    @abstractmethod
     def power(self, exponent: str) -> str: ...
+    @abstractmethod
     def root(self, body: str) -> str: ...
+    @abstractmethod
     def group(self, inner: str, opening: str, closing: str) -> str: ...
 
 

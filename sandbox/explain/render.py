@@ -7,8 +7,11 @@ nothing here computes a number of its own, it only formats them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..engine import Step, Walkthrough
 from ..engine.numbers import fmt
@@ -27,7 +30,7 @@ LOSS_TITLES = {"mse": "squared error ½(y − y*)²", "bce": "binary cross-entro
 
 # ---- JSON -------------------------------------------------------------------------------------
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     """Plain JSON values: arrays as lists, NaN and infinity as null."""
     if isinstance(value, np.ndarray):
         return _clean(value.tolist())
@@ -43,14 +46,14 @@ def _clean(value):
     return value
 
 
-def _per_layer(arrays) -> list:
+def _per_layer(arrays: Sequence[NDArray[np.float64] | None]) -> list[Any]:
     """Aligned with the file's layers: index 0 (the inputs) is null, then one entry per layer."""
     return [None] + [None if a is None else _clean(a) for a in arrays]
 
 
-def to_json(w: Walkthrough) -> dict:
+def to_json(w: Walkthrough) -> dict[str, Any]:
     """The ``explain --format json`` object of CONTRACTS.md section 1."""
-    return _clean({
+    data: dict[str, Any] = _clean({
         "network": w.network_name,
         "batch": w.batch,
         "sample": w.sample,
@@ -84,6 +87,7 @@ def to_json(w: Walkthrough) -> dict:
         },
         "steps": [s.to_dict() for s in w.steps],
     })
+    return data
 
 
 # ---- shared pieces ------------------------------------------------------------------------------
@@ -110,7 +114,8 @@ def _sample_line(w: Walkthrough) -> list[str]:
     return [
         f"{batch} (epoch {w.epoch}, iteration {w.iteration}).",
         f"Inputs: {inputs}; target: {targets}.",
-        f"Loss: {loss}, {w.reduction} over the batch; optimizer: {optimizer}; learning rate η = {fmt(w.learning_rate)}.",
+        f"Loss: {loss}, {w.reduction} over the batch; optimizer: {optimizer}; "
+        f"learning rate η = {fmt(w.learning_rate)}.",
     ]
 
 

@@ -3,16 +3,22 @@
 Each layer becomes ``Gemm`` (``z = x Wᵀ + b``, ``transB = 1``, no ``C`` without biases) followed by
 its activation: Identity, Sigmoid, Tanh, Atan, Relu, PRelu (the α as a slope initializer), Elu (α as
 an attribute; an α that float32 cannot hold is applied in double around a unit Elu), Softplus,
-Softmax (last axis); the binary step as ``GreaterOrEqual(z, 0)`` cast to DOUBLE. The batch dimension is symbolic (``N``). Needs the optional ``onnx`` package.
+Softmax (last axis); the binary step as ``GreaterOrEqual(z, 0)`` cast to DOUBLE. The batch dimension is
+symbolic (``N``). Needs the optional ``onnx`` package.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sandbox.engine import Experiment, Network
+
+if TYPE_CHECKING:
+    from onnx import ModelProto, NodeProto, TensorProto
 
 #: the opset written; every operator used here exists in it with DOUBLE support
 OPSET = 17
@@ -25,15 +31,16 @@ _SIMPLE_OPS = {
 }
 
 
-def _onnx():
+def _onnx() -> ModuleType:
     try:
         import onnx
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("ONNX export needs the optional 'onnx' package: pip install 'backprop-sandbox[onnx]'") from exc
+        raise ImportError("ONNX export needs the optional 'onnx' package: "
+                          "pip install 'backprop-sandbox[onnx]'") from exc
     return onnx
 
 
-def network_to_onnx(network: Network, name: str = "backprop-sandbox network", doc: str = ""):
+def network_to_onnx(network: Network, name: str = "backprop-sandbox network", doc: str = "") -> ModelProto:
     """An ``onnx.ModelProto`` computing ``network.predict`` for a batch of float64 rows."""
     onnx = _onnx()
     from onnx import TensorProto, helper, numpy_helper
@@ -91,7 +98,8 @@ def network_to_onnx(network: Network, name: str = "backprop-sandbox network", do
     return model
 
 
-def _elu_nodes(helper, numpy_helper, inits: list, tag: str, z: str, out: str, alpha: float) -> list:
+def _elu_nodes(helper: ModuleType, numpy_helper: ModuleType, inits: list[TensorProto], tag: str, z: str, out: str,
+               alpha: float) -> list[NodeProto]:
     """ELU with α. ONNX attributes are float32, so an α that float32 cannot hold exactly is applied
     in double instead: ``elu_α(z) = relu(z) + α · min(elu_1(z), 0)``."""
     if float(np.float32(alpha)) == alpha:
@@ -108,7 +116,7 @@ def _elu_nodes(helper, numpy_helper, inits: list, tag: str, z: str, out: str, al
     ]
 
 
-def experiment_to_onnx(experiment: Experiment):
+def experiment_to_onnx(experiment: Experiment) -> ModelProto:
     """The experiment's network as ONNX, named after the experiment."""
     return network_to_onnx(experiment.network, experiment.name, experiment.description)
 
