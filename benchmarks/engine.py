@@ -29,7 +29,15 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from sandbox.engine import (  # noqa: E402
-    Batching, Dataset, Experiment, Init, Layer, Network, OptimizerSpec, Trainer, generate,
+    Batching,
+    Dataset,
+    Experiment,
+    Init,
+    Layer,
+    Network,
+    OptimizerSpec,
+    Trainer,
+    generate,
 )
 
 try:  # noqa: SIM105

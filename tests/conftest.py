@@ -107,8 +107,9 @@ def no_thread_left_running(request):
     yield
     if "PySide6.QtCore" not in sys.modules:
         return
-    from PySide6.QtCore import QThread
     import gc
+
+    from PySide6.QtCore import QThread
 
     gc.collect()
     # type(), not isinstance(): isinstance also asks an object's __class__, which some modules' lazy

@@ -6,7 +6,17 @@ import numpy as np
 import pytest
 
 from sandbox.engine import (
-    GENERATORS, SCHEMES, Batching, Dataset, Experiment, Init, Layer, Network, OptimizerSpec, Trainer, generate,
+    GENERATORS,
+    SCHEMES,
+    Batching,
+    Dataset,
+    Experiment,
+    Init,
+    Layer,
+    Network,
+    OptimizerSpec,
+    Trainer,
+    generate,
     split,
 )
 

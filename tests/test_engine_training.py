@@ -7,8 +7,18 @@ import numpy as np
 import pytest
 
 from sandbox.engine import (
-    Batching, Dataset, DivergenceError, Experiment, Init, Layer, Network, OptimizerSpec, Regularization, Schedule,
-    Trainer, generate,
+    Batching,
+    Dataset,
+    DivergenceError,
+    Experiment,
+    Init,
+    Layer,
+    Network,
+    OptimizerSpec,
+    Regularization,
+    Schedule,
+    Trainer,
+    generate,
 )
 from sandbox.engine.numbers import fmt
 
@@ -72,7 +82,8 @@ def test_frozen_parameters_get_gradients_but_never_change(frozen):
     w = trainer.walkthrough()
     grad = w.weight_grads[0] if frozen == "weights" else w.bias_grads[0]
     assert np.abs(grad).min() > 0
-    updates = [s for s in w.steps_of("update") if s.layer == 1 and s.kind == {"weights": "weight_update", "biases": "bias_update"}[frozen]]
+    kind = {"weights": "weight_update", "biases": "bias_update"}[frozen]
+    updates = [s for s in w.steps_of("update") if s.layer == 1 and s.kind == kind]
     assert updates and all("is frozen" in s.formula and s.value == s.old for s in updates)
     trainer.apply(w)
     for _ in range(5):
@@ -404,7 +415,8 @@ def test_replaced_or_edited_parameters_are_what_the_next_step_trains():
     for la, lb in zip(exp.network.layers, expected.network.layers):
         assert np.array_equal(la.weights, lb.weights)
     # the replaced array was trained (it moved away from 0.1), and stays without biases
-    assert exp.network.layers[1].biases is None and not np.array_equal(exp.network.layers[1].weights, np.full((4, 4), 0.1))
+    assert exp.network.layers[1].biases is None
+    assert not np.array_equal(exp.network.layers[1].weights, np.full((4, 4), 0.1))
 
 
 def test_a_copy_of_a_trained_experiment_trains_on_its_own():
@@ -414,7 +426,8 @@ def test_a_copy_of_a_trained_experiment_trains_on_its_own():
     twin = exp.copy()
     before = exp.network.state()
     Trainer(twin).run(iterations=4)
-    assert all(np.array_equal(x, y) for x, y in zip(before[0] + before[1], exp.network.state()[0] + exp.network.state()[1]))
+    assert all(np.array_equal(x, y)
+               for x, y in zip(before[0] + before[1], exp.network.state()[0] + exp.network.state()[1]))
     assert not np.array_equal(twin.network.layers[0].weights, exp.network.layers[0].weights)
     trainer.step()  # the original still trains its own arrays
     assert not np.array_equal(before[0][0], exp.network.layers[0].weights)

@@ -79,7 +79,8 @@ def test_markdown_contains_every_lecture_number_as_latex():
     md = result.stdout
     for number in LECTURE_NUMBERS:
         assert number in md, number
-    assert "## Forward pass" in md and "## Backward pass (chain rule)" in md and "## Sanity check: the new prediction" in md
+    assert "## Forward pass" in md and "## Backward pass (chain rule)" in md
+    assert "## Sanity check: the new prediction" in md
     assert r"$\frac{\partial E}{\partial w_{1}} = " in md
     assert "(-0.809)(0.14)(2) = -0.22652$" in md
     assert "| $y$ | 0.191 | 0.2557458 | 1 |" in md
@@ -112,7 +113,7 @@ def test_renderings_of_a_batch_with_biases_sigmoid_and_momentum():
     assert d["after"]["loss"] == w.loss_after
     assert json.loads(json.dumps(d)) == d
     text, md = to_text(w), to_markdown(w)
-    assert f"forward values are shown for sample 1" in text
+    assert "forward values are shown for sample 1" in text
     assert "Σₛ" in text and r"\sum_{s}" in md
 
 

@@ -5,8 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from sandbox.engine import (Batching, Dataset, Experiment, Layer, Network, OptimizerSpec, Regularization,
-                            Trainer)
+from sandbox.engine import Batching, Dataset, Experiment, Layer, Network, OptimizerSpec, Regularization, Trainer
 from sandbox.explain.markup import to_html, to_latex
 
 

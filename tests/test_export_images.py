@@ -13,8 +13,13 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from sandbox.engine import Trainer
 from sandbox.export.markdown import next_update_markdown, save_markdown, walkthrough_markdown
-from sandbox.gui.views.image_export import (save_plot_png, save_scene_png, save_scene_svg, save_widget_png,
-                                            scene_png_size)
+from sandbox.gui.views.image_export import (
+    save_plot_png,
+    save_scene_png,
+    save_scene_svg,
+    save_widget_png,
+    scene_png_size,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -7,8 +7,18 @@ import ast
 import numpy as np
 import pytest
 
-from sandbox.engine import (Batching, Dataset, Experiment, Layer, Network, OptimizerSpec, Regularization,
-                            Schedule, Trainer, get_loss)
+from sandbox.engine import (
+    Batching,
+    Dataset,
+    Experiment,
+    Layer,
+    Network,
+    OptimizerSpec,
+    Regularization,
+    Schedule,
+    Trainer,
+    get_loss,
+)
 from sandbox.export.pytorch_script import pytorch_script, save_pytorch_script
 
 HIDDEN = ["identity", "binary_step", "sigmoid", "tanh", "arctan", "relu", "prelu", "elu", "softplus"]
@@ -116,7 +126,7 @@ def check_outputs_and_gradients(torch, exp: Experiment) -> None:
     net = exp.network
     bp = net.backward(net.forward(x), t, get_loss(exp.loss), exp.reduction)
     assert loss.item() == pytest.approx(bp.loss, abs=1e-12)
-    for layer, gw, gb, lin in zip(net.layers, bp.weight_grads, bp.bias_grads, ns["linear_layers"]):
+    for _layer, gw, gb, lin in zip(net.layers, bp.weight_grads, bp.bias_grads, ns["linear_layers"]):
         np.testing.assert_allclose(lin.weight.grad.numpy(), gw, rtol=0, atol=1e-12)
         if gb is not None:
             np.testing.assert_allclose(lin.bias.grad.numpy(), gb, rtol=0, atol=1e-12)

@@ -5,8 +5,8 @@ in a subprocess; the subprocesses run side by side to keep the suite quick.
 """
 
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,8 @@ EXPECTED = {
                       "layers[2].weights[0][1]: 1e999 is not allowed: numbers must be finite"],
     "unknown-activation.json": [f'layers[1].activation: unknown activation "sigmod" (expected one of: {ACTIVATIONS})'],
     "unknown-loss.json": ['loss.name: unknown loss "hinge" (expected one of: mse, bce, cross_entropy)'],
-    "unknown-optimizer.json": ['optimizer.name: unknown optimizer "lbfgs" (expected one of: sgd, adagrad, rmsprop, adam)'],
+    "unknown-optimizer.json": ['optimizer.name: unknown optimizer "lbfgs" '
+                               '(expected one of: sgd, adagrad, rmsprop, adam)'],
     "unknown-init.json": ['init.scheme: unknown init scheme "orthogonal" (expected one of: zeros, constant, uniform, '
                           'normal, xavier_uniform, xavier_normal, he_uniform, he_normal)'],
     "unknown-schedule.json": ['schedule.name: unknown schedule "warmup" (expected one of: constant, step, exponential, '
@@ -116,7 +117,8 @@ def test_a_file_over_50_mb_is_refused_before_reading(tmp_path):
 
 def test_validate_reports_good_and_bad_files_together():
     good = ROOT / "resources" / "networks" / "lecture17-linear.json"
-    result = subprocess.run([sys.executable, "-m", "sandbox", "validate", str(good), "wrong-shape.json", "missing.json"],
+    result = subprocess.run([sys.executable, "-m", "sandbox", "validate", str(good), "wrong-shape.json",
+                             "missing.json"],
                             cwd=BAD, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert result.returncode == 1
     assert result.stdout == f"{good}: ok\n"

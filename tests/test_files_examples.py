@@ -1,6 +1,5 @@
 """Every shipped example loads, validates, saves back to its own bytes, and does what its description says."""
 
-import json
 from pathlib import Path
 
 import numpy as np

@@ -123,7 +123,8 @@ def _same_network(a, b) -> bool:
     for la, lb in zip(na.layers, nb.layers):
         if not np.array_equal(la.weights, lb.weights):
             return False
-        if (la.biases is None) != (lb.biases is None) or (la.biases is not None and not np.array_equal(la.biases, lb.biases)):
+        if (la.biases is None) != (lb.biases is None) or (
+                la.biases is not None and not np.array_equal(la.biases, lb.biases)):
             return False
         if (la.activation, la.alpha, la.labels, la.weight_labels, la.bias_labels, la.preactivation_labels,
                 la.train_weights, la.train_biases) != (lb.activation, lb.alpha, lb.labels, lb.weight_labels,

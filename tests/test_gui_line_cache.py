@@ -53,7 +53,7 @@ def test_a_cache_dropped_while_its_picture_is_drawn_dies_in_the_gui_thread(qtbot
         del cache
         gc.collect()
         release.set()
-        qtbot.waitUntil(lambda: len(_Probe.destroyed_in) > trial, timeout=5000)
+        qtbot.waitUntil(lambda trial=trial: len(_Probe.destroyed_in) > trial, timeout=5000)
         qtbot.waitUntil(lambda: not line_cache._WORKER._busy, timeout=5000)
     assert _Probe.destroyed_in == ["MainThread"] * 3
 

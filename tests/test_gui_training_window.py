@@ -13,8 +13,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QComboBox, QMenu, QMessageBox  # noqa: E402
 
 from sandbox.gui.icons import resource_file  # noqa: E402
@@ -288,7 +287,7 @@ def test_closing_the_window_while_training_ends_the_thread_every_time(qtbot, mes
         w = open_window(qtbot, "spiral.json", keep=False)
         w.destroyed.connect(lambda *_: deleted.append(True))
         start(qtbot, w)
-        qtbot.waitUntil(lambda: w.training.session.latest is not None and w.training.session.latest.iteration > 0,
+        qtbot.waitUntil(lambda w=w: w.training.session.latest is not None and w.training.session.latest.iteration > 0,
                         timeout=5000)
         thread = controller(w).thread
         assert thread.isRunning()

@@ -673,7 +673,8 @@ def test_changing_the_network_s_shape_while_a_step_is_shown(window, change):
     assert doc.position >= 0 and view.state.in_walkthrough
     exp = doc.experiment
     new = {"size 13": lambda: with_layer_sizes(exp, [13]), "size 1": lambda: with_layer_sizes(exp, [1]),
-           "add layer": lambda: with_layer_sizes(exp, [3, 3]), "remove bias": lambda: with_bias(exp, 0, False)}[change]()
+           "add layer": lambda: with_layer_sizes(exp, [3, 3]),
+           "remove bias": lambda: with_bias(exp, 0, False)}[change]()
     doc.undo_stack.push(ExperimentCommand(doc, "Change the network", new, merge_key="size 0"))
     net = doc.experiment.network
     assert net is new.network and view.layout_.sizes == net.sizes and not view.state.in_walkthrough

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sandbox.engine import OptimizerSpec, Trainer
+
 from training_support import spiral_experiment
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from sandbox.gui.training.grid import GRID_SIZE, HIDDEN_GRID_SIZE, extent_for, grid_output
 from sandbox.gui.training.live_plots import Series
+
 from training_support import spiral_experiment
 
 

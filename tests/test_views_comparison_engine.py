@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sandbox.engine import Experiment, Layer, Network, OptimizerSpec, Trainer, Batching
+from sandbox.engine import Batching, Experiment, Layer, Network, OptimizerSpec, Trainer
 from sandbox.engine.comparison import compare_batch_modes, default_minibatch_size, run_batch_mode
 from sandbox.engine.datasets import generate
 

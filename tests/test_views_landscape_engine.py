@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from sandbox.engine import Regularization, get_loss, make_optimizer
-from sandbox.engine.landscape import (Cancelled, locate, loss_grid, optimizer_paths, parameter_labels,
-                                      ranges_around)
+from sandbox.engine.landscape import Cancelled, locate, loss_grid, optimizer_paths, parameter_labels, ranges_around
 
 
 def test_parameter_labels_and_locate(lecture):
