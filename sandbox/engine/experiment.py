@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .batching import Batching
 from .datasets import Dataset
@@ -13,7 +15,10 @@ from .network import Network
 from .regularization import Regularization
 from .schedules import Schedule
 
-Array = np.ndarray
+if TYPE_CHECKING:
+    from .optimizers import Optimizer
+
+Array = NDArray[np.float64]
 
 
 @dataclass
@@ -24,7 +29,7 @@ class OptimizerSpec:
     learning_rate: float = 0.01
     options: dict[str, float | bool] = field(default_factory=dict)
 
-    def build(self):
+    def build(self) -> Optimizer:
         from .optimizers import make_optimizer
         return make_optimizer(self.name, learning_rate=self.learning_rate, **self.options)
 
@@ -44,7 +49,7 @@ class Experiment:
     regularization: Regularization = field(default_factory=Regularization)
     batching: Batching = field(default_factory=Batching)
     #: how the file gave its data (inline, generator or csv), kept so that saving writes it back
-    data_source: dict = field(default_factory=dict)
+    data_source: dict[str, Any] = field(default_factory=dict)
     #: the folder a relative CSV path in ``data_source`` is relative to (the loaded file's folder)
     data_folder: str | None = None
     #: file-level init, and each layer's own (None where the layer has none)
@@ -83,8 +88,9 @@ class Experiment:
 
     def reset(self) -> None:
         """Put back the weights and biases the experiment started with."""
+        assert self.initial_state is not None  # set by __post_init__
         self.network.set_state(self.initial_state)
 
-    def copy(self) -> "Experiment":
+    def copy(self) -> Experiment:
         import copy
         return copy.deepcopy(self)
