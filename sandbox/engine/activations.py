@@ -10,8 +10,8 @@ does not exist (the lecture's table writes "?"); we choose 0 there, as every fra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray

@@ -11,8 +11,8 @@ two chosen components, and hands them to ``Optimizer.step``. The experiment is n
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
