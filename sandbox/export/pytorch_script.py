@@ -5,16 +5,20 @@ the same loss (the lecture's MSE ½·Σ(y − y*)² per sample is written out, s
 ½ and averages over outputs; BCE and cross-entropy work on logits where the sandbox does), the same
 optimizer with its hyper-parameters (torch's SGD momentum ``b = γb + g, θ −= ηb`` takes the same
 steps as the lecture's ``v = γv + ηg, θ −= v`` at a constant η), the same schedule, regularization
-and batches. No torch is needed to write it.
+and batches. The torch classes of the optimizers and schedules and the names of their arguments are
+those ``sandbox.files.settings_table`` declares. No torch is needed to write it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from sandbox.engine import Experiment
+from sandbox.files import settings_table as T
 
 #: activations with a ready-made torch module (constructor text, α filled in where used)
 _MODULES = {
@@ -108,7 +112,7 @@ def pytorch_script(experiment: Experiment, epochs: int = _DEFAULT_EPOCHS) -> str
     w("with torch.no_grad():  # the sandbox's weights W (row j: weights into neuron j) and biases b")
     for i, layer in zip(linear_index, net.layers):
         w(f"    model[{i}].weight.copy_({_tensor(layer.weights, 4)})")
-        if layer.has_bias:
+        if layer.biases is not None:
             w(f"    model[{i}].bias.copy_({_tensor(layer.biases, 4)})")
     for i in frozen_alpha:
         w(f"model[{i}].weight.requires_grad_(False)  # α is a fixed hyper-parameter in the sandbox")
@@ -234,40 +238,65 @@ def _loss_function(experiment: Experiment) -> str:
     return "\n".join(lines)
 
 
+def _torch_arguments(group: T.Group, name: str, values: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """The torch keyword arguments of variant ``name`` of ``group`` (``lr=0.05``, ``betas=(0.9, 0.99)``) as the
+    table declares them, and whether an option is among them. Written: the required settings, those always
+    written (η), and the options that differ from their default (torch's, the same), except an option that
+    only acts with another one that is off (Nesterov without momentum); a tuple argument (``betas[0]``,
+    ``betas[1]``) whole, when one of its members is written."""
+    settings = [s for s in group.settings(name) if s.torch and s is not group.selector]
+    value = {s.key: values.get(s.key, s.default) for s in settings}
+
+    def written(s: T.Setting) -> bool:
+        if s.needs and not value.get(s.needs):
+            return False
+        return s.required or s.write == "always" or value[s.key] != s.default
+
+    arguments: dict[str, list[T.Setting]] = {}  # torch name -> its settings (a tuple's members)
+    for s in settings:
+        arguments.setdefault(s.torch.split("[")[0], []).append(s)
+    out: list[str] = []
+    optional = False
+    for argument, members in arguments.items():
+        if not any(written(m) for m in members):
+            continue
+        optional = optional or any(not (m.required or m.write == "always") for m in members)
+        if len(members) == 1 and "[" not in members[0].torch:
+            out.append(f"{argument}={_value(value[members[0].key])}")
+        else:
+            members.sort(key=lambda m: int(m.torch.split("[")[1].rstrip("]")))
+            out.append(f"{argument}=({', '.join(_value(value[m.key]) for m in members)})")
+    return out, optional
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, int):
+        return str(value)
+    return _num(value)
+
+
 def _optimizer_line(experiment: Experiment) -> str:
-    opt = experiment.optimizer.build()
-    hp = opt.hyperparameters()
-    lr = _num(hp["learning_rate"])
-    name = opt.name
-    if name == "sgd":
-        extra = ""
-        if hp["momentum"]:
-            extra = f", momentum={_num(hp['momentum'])}"
-            if hp["nesterov"]:
-                extra += ", nesterov=True"
-            extra += ")  # same steps as the lecture's v = γv + η∇, θ = θ − v"
-            return f"optimizer = torch.optim.SGD(trainable, lr={lr}{extra}"
-        return f"optimizer = torch.optim.SGD(trainable, lr={lr})"
-    if name == "adagrad":
-        return f"optimizer = torch.optim.Adagrad(trainable, lr={lr}, eps={_num(hp['eps'])})"
-    if name == "rmsprop":
-        return (f"optimizer = torch.optim.RMSprop(trainable, lr={lr}, alpha={_num(hp['alpha'])}, "
-                f"eps={_num(hp['eps'])}, momentum={_num(hp['momentum'])})")
-    if name == "adam":
-        return (f"optimizer = torch.optim.Adam(trainable, lr={lr}, betas=({_num(hp['beta1'])}, "
-                f"{_num(hp['beta2'])}), eps={_num(hp['eps'])})")
-    raise ValueError(f"no PyTorch translation for optimizer {name!r}")  # pragma: no cover
+    spec = experiment.optimizer
+    variant = T.OPTIMIZER.variant(spec.name)
+    if variant is None or not variant.torch:
+        raise ValueError(f"no PyTorch translation for optimizer {spec.name!r}")  # pragma: no cover
+    arguments, optional = _torch_arguments(T.OPTIMIZER, spec.name,
+                                           {"learning_rate": spec.learning_rate, **spec.options})
+    note = f"  # {variant.torch_note}" if optional and variant.torch_note else ""
+    return f"optimizer = torch.optim.{variant.torch}({', '.join(['trainable', *arguments])}){note}"
 
 
 def _scheduler_line(experiment: Experiment) -> str:
     s = experiment.schedule
-    if s is None or s.name == "constant":
+    if s is None:
         return ""
-    sched = "scheduler = torch.optim.lr_scheduler."
-    if s.name == "step":
-        return sched + f"StepLR(optimizer, step_size={int(s.step_epochs)}, gamma={_num(s.gamma)})  # per epoch"
-    if s.name == "exponential":
-        return sched + f"ExponentialLR(optimizer, gamma={_num(s.gamma)})  # per epoch"
-    if s.name == "cosine":
-        return sched + f"CosineAnnealingLR(optimizer, T_max={int(s.epochs)}, eta_min={_num(s.min_lr)})  # per epoch"
-    raise ValueError(f"no PyTorch translation for schedule {s.name!r}")  # pragma: no cover
+    variant = T.SCHEDULE.variant(s.name)
+    if variant is None:
+        raise ValueError(f"no PyTorch translation for schedule {s.name!r}")  # pragma: no cover
+    if not variant.torch:
+        return ""  # the constant schedule: no scheduler
+    arguments, _ = _torch_arguments(T.SCHEDULE, s.name, {key: getattr(s, key) for key in T.SCHEDULE.keys(s.name)})
+    return (f"scheduler = torch.optim.lr_scheduler.{variant.torch}({', '.join(['optimizer', *arguments])})"
+            f"  # per epoch")

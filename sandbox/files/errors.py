@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Problem:
 class NetworkFileError(Exception):
     """A network file could not be read, understood or written; ``problems`` lists every reason."""
 
-    def __init__(self, path: str | os.PathLike | None, problems: list[Problem]):
+    def __init__(self, path: str | os.PathLike[str] | None, problems: list[Problem]):
         self.path = "<string>" if path is None else os.fspath(path)
         self.problems = list(problems)
         super().__init__(str(self))
@@ -32,5 +33,5 @@ class NetworkFileError(Exception):
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.path, self.problems))

@@ -1,4 +1,7 @@
-"""Reading a network file into an ``engine.Experiment``: size check, parse, upgrade, validate, build."""
+"""Reading a network file into an ``engine.Experiment``: size check, parse, upgrade, validate, build.
+
+The defaults of whatever a file leaves out are those ``settings_table`` declares (``read_group``).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,31 @@ import copy
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from ..engine import (Batching, Dataset, Experiment, Init, Layer, Network, OptimizerSpec, Regularization,
-                      Schedule, generate, split)
-from ..engine.optimizers import DEFAULT_LEARNING_RATES
+from ..engine import (
+    Batching,
+    Dataset,
+    Experiment,
+    Init,
+    Layer,
+    Network,
+    OptimizerSpec,
+    Regularization,
+    Schedule,
+    generate,
+    split,
+)
 from . import schema as S
+from . import settings_table as T
 from .errors import NetworkFileError, Problem
 from .upgrade import upgrade
 from .validate import CsvData, check_document
 
 
-def load_experiment(path: str | os.PathLike) -> Experiment:
+def load_experiment(path: str | os.PathLike[str]) -> Experiment:
     """The experiment a network file describes; raises ``NetworkFileError`` listing every problem."""
     path = Path(path)
     try:
@@ -39,7 +54,8 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     return loads_experiment(text, base_dir=path.parent, source=str(path))
 
 
-def loads_experiment(text: str, base_dir: str | os.PathLike | None = None, source: str = "<string>") -> Experiment:
+def loads_experiment(text: str, base_dir: str | os.PathLike[str] | None = None,
+                     source: str = "<string>") -> Experiment:
     """The experiment a network file's text describes (CSV paths are relative to ``base_dir``)."""
     doc = parse_document(text, source)
     doc, problems = upgrade(doc)
@@ -59,7 +75,7 @@ def loads_experiment(text: str, base_dir: str | os.PathLike | None = None, sourc
     return experiment
 
 
-def parse_document(text: str, source: str = "<string>"):
+def parse_document(text: str, source: str = "<string>") -> Any:
     """The parsed JSON, with bad JSON reported at its line and column."""
     if len(text) > S.MAX_FILE_BYTES:
         raise NetworkFileError(source, [Problem("file", f"is over {S.MAX_FILE_BYTES // 2**20} MB; "
@@ -75,14 +91,29 @@ def parse_document(text: str, source: str = "<string>"):
         raise NetworkFileError(source, [Problem("file", f"not valid JSON: {e}")]) from None
 
 
-def _init(d: dict | None, default_seed: int = 0) -> Init | None:
+def read_group(group: T.Group, d: dict[str, Any], seed: int = 0) -> dict[str, Any]:
+    """The settings of a valid object of ``group``: what the file gives, as its declared kind, and the declared
+    default of every key it leaves out (a seed: ``seed``, the file's). Settings saved only when set
+    (``write="if_set"``: an optimizer's options) are there only when the file gives them."""
+    name = d.get(group.selector.key) if group.selector is not None else None
+    values: dict[str, Any] = {}
+    for setting in group.settings(name):
+        if setting.key in d:
+            values[setting.key] = setting.cast(d[setting.key])
+        elif setting.key == "seed" and setting.kind == "int":
+            values[setting.key] = seed
+        elif setting.default is not None and setting.write != "if_set":
+            values[setting.key] = setting.default
+    return values
+
+
+def _init(d: dict[str, Any] | None, default_seed: int = 0) -> Init | None:
     if d is None:
         return None
-    kwargs = {k: d[k] for k in ("value", "low", "high", "std") if k in d}
-    return Init(scheme=d["scheme"], seed=int(d.get("seed", default_seed)), **{k: float(v) for k, v in kwargs.items()})
+    return Init(**read_group(T.INIT, d, default_seed))
 
 
-def build_experiment(doc: dict, csv_data: CsvData | None = None) -> Experiment:
+def build_experiment(doc: dict[str, Any], csv_data: CsvData | None = None) -> Experiment:
     """An experiment from a valid version-1 document (``check_document`` found no problem)."""
     file_layers = doc["layers"]
     # the file-level seed is the default of every seed the file leaves out (init, batch, data)
@@ -92,59 +123,54 @@ def build_experiment(doc: dict, csv_data: CsvData | None = None) -> Experiment:
     missing_weights: list[int] = []
     fan_in = input_size
     for i, d in enumerate(file_layers[1:]):
-        size = int(d["size"])
+        layer = read_group(T.LAYER, d)
+        size = int(layer["size"])
         if "weights" in d:
             weights = np.array(d["weights"], dtype=np.float64).reshape(size, fan_in)
         else:
             weights = np.zeros((size, fan_in))
             missing_weights.append(i)
-        has_bias = bool(d.get("bias", True))
+        has_bias = bool(layer["bias"])
         biases = None
         if has_bias:
             biases = np.array(d["biases"], dtype=np.float64) if "biases" in d else np.zeros(size)
-        trainable = d.get("trainable", {})
+        trainable = read_group(T.TRAINABLE, d.get("trainable", {}))
         layers.append(Layer(
             weights=weights,
-            activation=d["activation"],
+            activation=layer["activation"],
             biases=biases,
-            alpha=float(d["alpha"]) if "alpha" in d else None,
+            alpha=layer.get("alpha"),
             labels=list(d.get("labels", [])),
             weight_labels=[list(row) for row in d.get("weight_labels", [])],
             bias_labels=list(d["bias_labels"]) if "bias_labels" in d else None,
             preactivation_labels=list(d.get("preactivation_labels", [])),
-            train_weights=bool(trainable.get("weights", True)),
-            train_biases=bool(trainable.get("biases", True)),
+            train_weights=trainable["weights"],
+            train_biases=trainable["biases"],
         ))
         fan_in = size
     network = Network(input_size, layers, list(file_layers[0].get("labels", [])))
 
-    loss = doc.get("loss", S.DEFAULTS["loss"])
-    opt = doc.get("optimizer", S.DEFAULTS["optimizer"])
-    name = opt["name"]
-    options = {k: (bool(v) if isinstance(v, bool) else float(v))
-               for k, v in opt.items() if k not in ("name", "learning_rate")}
-    optimizer = OptimizerSpec(name, float(opt.get("learning_rate", DEFAULT_LEARNING_RATES[name])), options)
-    schedule = None
-    if "schedule" in doc:
-        s = doc["schedule"]
-        schedule = Schedule(name=s["name"], **{k: (int(v) if k in ("step_epochs", "epochs") else float(v))
-                                               for k, v in s.items() if k != "name"})
-    reg = doc.get("regularization", S.DEFAULTS["regularization"])
-    regularization = Regularization(reg["kind"], float(reg.get("strength", 0.0)))
-    b = doc.get("batch", S.DEFAULTS["batch"])
-    batching = Batching(b["mode"], int(b.get("size", 1)), bool(b.get("shuffle", False)), int(b.get("seed", seed)))
+    # a group the file leaves out is its selector's default variant with that variant's defaults
+    def group(g: T.Group) -> dict[str, Any]:
+        assert g.selector is not None
+        return read_group(g, doc.get(g.key, {g.selector.key: g.selector.default}), seed)
+
+    loss = group(T.LOSS)
+    opt = group(T.OPTIMIZER)
+    optimizer = OptimizerSpec(opt.pop("name"), opt.pop("learning_rate"), opt)
+    schedule = Schedule(**read_group(T.SCHEDULE, doc["schedule"])) if "schedule" in doc else None
 
     experiment = Experiment(
         network=network,
         data=build_data(doc["data"], csv_data, seed),
-        name=doc.get("name", S.DEFAULTS["name"]),
+        name=doc.get("name", S.DEFAULT_NAME),
         description=doc.get("description", ""),
         loss=loss["name"],
-        reduction=loss.get("reduction", "mean"),
+        reduction=loss["reduction"],
         optimizer=optimizer,
         schedule=schedule,
-        regularization=regularization,
-        batching=batching,
+        regularization=Regularization(**group(T.REGULARIZATION)),
+        batching=Batching(**group(T.BATCH)),
         data_source=copy.deepcopy(dict(doc["data"])),
         init=_init(doc.get("init"), seed),
         layer_inits=[_init(d.get("init"), seed) for d in file_layers[1:]],
@@ -169,19 +195,18 @@ class _BuildProblem(ValueError):
         self.problem = Problem(where, what)
 
 
-def build_data(d: dict, csv_data: CsvData | None, seed: int = 0) -> Dataset:
+def build_data(d: dict[str, Any], csv_data: CsvData | None, seed: int = 0) -> Dataset:
     """The data set of a valid ``data`` entry: inline numbers, a generator, or the CSV's numbers.
 
     ``seed`` (the file-level one) seeds the generator and the test split where ``d`` gives no seed.
     """
     if "generator" in d:
-        defaults = S.DEFAULTS["generator"]
-        return generate(d["generator"], samples=int(d.get("samples", defaults["samples"])),
-                        noise=float(d.get("noise", defaults["noise"])), seed=int(d.get("seed", seed)),
-                        test_fraction=float(d.get("test_fraction", defaults["test_fraction"])))
+        g = read_group(T.GENERATOR, d, seed)
+        return generate(g.pop("generator"), **g)
     if "csv" in d:
         assert csv_data is not None
-        return split(csv_data.inputs, csv_data.targets, float(d.get("test_fraction", 0.0)), int(d.get("seed", seed)))
+        c = read_group(T.CSV, d, seed)
+        return split(csv_data.inputs, csv_data.targets, c["test_fraction"], c["seed"])
     if "test_inputs" in d:
         return Dataset(d["inputs"], d["targets"], d["test_inputs"], d["test_targets"])
     return Dataset(d["inputs"], d["targets"])

@@ -5,7 +5,8 @@ same bytes, and the shipped examples are byte-for-byte what saving them gives):
 
 * always: ``format``, ``version``, ``name``, ``layers``, ``loss`` (name and reduction),
   ``optimizer`` (name, learning rate and the options the experiment sets), ``batch`` (mode,
-  shuffle, seed; size for minibatches), ``data``;
+  shuffle, seed; size for minibatches), ``data``; inside every object the keys ``settings_table``
+  declares for its variant, as its ``write`` says (``write_group``);
 * every layer: ``size``, ``labels``; then ``activation``, ``bias``, ``weights`` and
   ``weight_labels``, and with a bias ``biases`` and ``bias_labels`` — a saved network keeps its
   weights and every name, generated ones included;
@@ -22,39 +23,54 @@ same bytes, and the shipped examples are byte-for-byte what saving them gives):
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-
-import json
+from typing import Any
 
 import numpy as np
 
 from ..engine import Dataset, Experiment, Init
 from . import schema as S
+from . import settings_table as T
 from .errors import NetworkFileError, Problem
 from .load import build_data
 from .validate import Checker, check_csv
 
 
-def _floats(a) -> list:
-    return np.asarray(a, dtype=np.float64).tolist()
-
-
-def _init_dict(init: Init) -> dict:
-    d = {"scheme": init.scheme, "seed": int(init.seed)}
-    for key in S.INIT_PARAMETERS.get(init.scheme, ()):
-        d[key] = float(getattr(init, key))
+def write_group(group: T.Group, name: str | None, get: Callable[[str], Any]) -> dict[str, Any]:
+    """An object of ``group`` as the file writes it: variant ``name`` (the selector's value), then every setting
+    that variant declares, as its ``write`` says: ``always``; ``if_set`` when ``get`` gives a value (not None);
+    ``if_not_default`` when the value is not the declared default. Values are written as their kind."""
+    d: dict[str, Any] = {}
+    for setting in group.settings(name):
+        value = name if setting is group.selector else get(setting.key)
+        if value is None or (setting.write == "if_not_default" and value == setting.default):
+            continue
+        d[setting.key] = setting.cast(value)
     return d
 
 
-def _layer_dict(exp: Experiment, i: int) -> dict:
+def _attributes(obj: object) -> Callable[[str], Any]:
+    return lambda key: getattr(obj, key)
+
+
+def _floats(a: Any) -> Any:
+    return np.asarray(a, dtype=np.float64).tolist()
+
+
+def _init_dict(init: Init) -> dict[str, Any]:
+    return write_group(T.INIT, init.scheme, _attributes(init))
+
+
+def _layer_dict(exp: Experiment, i: int) -> dict[str, Any]:
     layer = exp.network.layers[i]
-    d: dict = {
-        "size": layer.size,
-        "activation": layer.activation,
-        "bias": layer.has_bias,
+    settings = {"size": layer.size, "activation": layer.activation, "alpha": layer.alpha, "bias": layer.has_bias}
+    d: dict[str, Any] = {
+        **write_group(T.LAYER, None, settings.get),
         "labels": list(layer.labels),
         "weights": _floats(layer.weights),
         "weight_labels": [list(row) for row in layer.weight_labels],
@@ -62,19 +78,18 @@ def _layer_dict(exp: Experiment, i: int) -> dict:
     if layer.has_bias:
         d["biases"] = _floats(layer.biases)
         d["bias_labels"] = list(layer.bias_labels or [])
-    if layer.alpha is not None:
-        d["alpha"] = float(layer.alpha)
     if list(layer.preactivation_labels) != [f"net_{label}" for label in layer.labels]:
         d["preactivation_labels"] = list(layer.preactivation_labels)
-    if not (layer.train_weights and layer.train_biases):
-        d["trainable"] = {"weights": bool(layer.train_weights), "biases": bool(layer.train_biases)}
+    trainable = write_group(T.TRAINABLE, None, {"weights": layer.train_weights, "biases": layer.train_biases}.get)
+    if trainable != T.TRAINABLE.defaults(None):  # the whole object, when something is frozen
+        d["trainable"] = trainable
     own = exp.layer_inits[i] if i < len(exp.layer_inits) else None
     if own is not None:
         d["init"] = _init_dict(own)
     return d
 
 
-def _data_dict(exp: Experiment, folder: Path | None) -> dict:
+def _data_dict(exp: Experiment, folder: Path | None) -> dict[str, Any]:
     source = exp.data_source or {}
     data = exp.data
     if "generator" in source:
@@ -97,7 +112,7 @@ def _data_dict(exp: Experiment, folder: Path | None) -> dict:
     return d
 
 
-def _csv_entry(exp: Experiment, source: dict, folder: Path | None) -> dict | None:
+def _csv_entry(exp: Experiment, source: dict[str, Any], folder: Path | None) -> dict[str, Any] | None:
     """The CSV source with its path relative to ``folder`` (where the file is written), or None when the
     CSV can no longer be read or no longer gives the experiment's data."""
     given = Path(source["csv"])
@@ -124,51 +139,46 @@ def _same_dataset(a: Dataset, b: Dataset) -> bool:
         (a.test_targets, b.test_targets)))
 
 
-def _same(given, array: np.ndarray) -> bool:
+def _same(given: Any, array: Any) -> bool:
     try:
         return given is not None and np.array_equal(np.asarray(given, dtype=np.float64), array)
     except (ValueError, TypeError):
         return False
 
 
-def experiment_to_dict(exp: Experiment, folder: str | os.PathLike | None = None) -> dict:
+def experiment_to_dict(exp: Experiment, folder: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The canonical file content of an experiment (see the module's docstring); ``folder`` is where the
     file goes (a CSV path is written relative to it)."""
     net = exp.network
-    d: dict = {
+    spec = exp.optimizer
+    d: dict[str, Any] = {
         "format": S.FORMAT,
         "version": S.VERSION,
         "name": exp.name,
         "layers": [{"size": net.input_size, "labels": list(net.input_labels)}]
                   + [_layer_dict(exp, i) for i in range(net.depth)],
-        "loss": {"name": exp.loss, "reduction": exp.reduction},
-        "optimizer": {"name": exp.optimizer.name, "learning_rate": float(exp.optimizer.learning_rate),
-                      **{k: (v if isinstance(v, bool) else float(v)) for k, v in exp.optimizer.options.items()}},
-        "batch": {"mode": exp.batching.mode, "shuffle": bool(exp.batching.shuffle), "seed": int(exp.batching.seed)},
+        "loss": write_group(T.LOSS, exp.loss, {"reduction": exp.reduction}.get),
+        "optimizer": write_group(T.OPTIMIZER, spec.name, {"learning_rate": spec.learning_rate, **spec.options}.get),
+        "batch": write_group(T.BATCH, exp.batching.mode, _attributes(exp.batching)),
         "data": _data_dict(exp, None if folder is None else Path(folder)),
     }
-    if exp.batching.mode == "minibatch":
-        d["batch"]["size"] = int(exp.batching.size)
     if exp.description:
         d["description"] = exp.description
     if exp.schedule is not None:
-        s = exp.schedule
-        d["schedule"] = {"name": s.name}
-        for key, kind in S.SCHEDULE_PARAMETERS[s.name].items():
-            value = getattr(s, key)
-            d["schedule"][key] = int(value) if kind == "count" else float(value)
-    if exp.regularization.kind != "none":
-        d["regularization"] = {"kind": exp.regularization.kind, "strength": float(exp.regularization.strength)}
+        d["schedule"] = write_group(T.SCHEDULE, exp.schedule.name, _attributes(exp.schedule))
+    regularization = T.REGULARIZATION.selector
+    if regularization is not None and exp.regularization.kind != regularization.default:
+        d["regularization"] = write_group(T.REGULARIZATION, exp.regularization.kind, _attributes(exp.regularization))
     if exp.init is not None:
         d["init"] = _init_dict(exp.init)
     if exp.seed is not None:
-        d["seed"] = int(exp.seed)
+        d["seed"] = T.FILE_SEED.cast(exp.seed)
     return d
 
 
 # ---- text -------------------------------------------------------------------------------------
 
-def _scalar(value, where: str) -> str:
+def _scalar(value: Any, where: str) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         raise NetworkFileError(None, [Problem(where, f"is {value}: a network with NaN or infinite numbers "
                                                      f"cannot be saved")])
@@ -177,7 +187,7 @@ def _scalar(value, where: str) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
-def _dump(value, indent: int, where: str) -> str:
+def _dump(value: Any, indent: int, where: str) -> str:
     pad = " " * indent
     inner = " " * (indent + 2)
     if isinstance(value, dict):
@@ -200,17 +210,17 @@ def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else str(key)
 
 
-def dumps_document(doc: dict) -> str:
+def dumps_document(doc: dict[str, Any]) -> str:
     """A document as canonical text: sorted keys, 2-space indent, flat lists on one line, final newline."""
     return _dump(doc, 0, "") + "\n"
 
 
-def dumps_experiment(exp: Experiment, folder: str | os.PathLike | None = None) -> str:
+def dumps_experiment(exp: Experiment, folder: str | os.PathLike[str] | None = None) -> str:
     """The canonical file text of an experiment; refuses NaN and infinity (``NetworkFileError``)."""
     return dumps_document(experiment_to_dict(exp, folder))
 
 
-def save_experiment(exp: Experiment, path: str | os.PathLike) -> None:
+def save_experiment(exp: Experiment, path: str | os.PathLike[str]) -> None:
     """Write the experiment to ``path`` atomically: the old file stays intact if anything fails."""
     path = Path(path)
     try:
@@ -220,7 +230,7 @@ def save_experiment(exp: Experiment, path: str | os.PathLike) -> None:
     write_atomically(path, text.encode("utf-8"))
 
 
-def write_atomically(path: str | os.PathLike, data: bytes) -> None:
+def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     """Temp file in the same folder, flush, fsync, replace; on failure remove it and raise ``NetworkFileError``."""
     path = Path(path)
     folder = path.parent
@@ -244,8 +254,8 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> None:
         _fsync_folder(folder)
     except OSError as e:
         reason = e.strerror or str(e) or type(e).__name__
-        raise NetworkFileError(path, [Problem("file", f"could not be saved: {reason}; "
-                                                      f"{'the previous file is unchanged' if path.exists() else 'nothing was written'}")]) from e
+        kept = "the previous file is unchanged" if path.exists() else "nothing was written"
+        raise NetworkFileError(path, [Problem("file", f"could not be saved: {reason}; {kept}")]) from e
     finally:
         if tmp_name is not None:
             try:

@@ -1,4 +1,6 @@
-"""Format version 1 in data: the keys each part of a network file may have, names, defaults, limits.
+"""Format version 1 in data: the keys of the parts of a network file that hold no settings (structure,
+numbers, names) and the file's limits. Every setting (its key, kind, range, default) is declared in
+``settings_table``.
 
 Parsing the JSON text also lives here: numbers that are not finite (``NaN``, ``Infinity``,
 ``1e999``), integers too long to be numbers and keys given twice are not refused by the parser
@@ -10,74 +12,34 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from ..engine import (ACTIVATIONS, BATCH_MODES, GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, SCHEDULE_NAMES,
-                      SCHEMES)
+from . import settings_table as T
+from .settings_table import MAX_PARAMETERS, MAX_SAMPLES, WHOLE_NUMBER_DIGITS
 
 FORMAT = "backprop-sandbox.network"
 VERSION = 1
 
 #: refuse files larger than this before reading them
 MAX_FILE_BYTES = 50 * 1024 * 1024
-#: refuse networks with more weights and biases than this before allocating them
-MAX_PARAMETERS = 10_000_000
-#: refuse generated or CSV data sets with more samples than this
-MAX_SAMPLES = 1_000_000
 
 TOP_KEYS = ("format", "version", "name", "description", "layers", "loss", "optimizer", "schedule",
             "regularization", "batch", "data", "init", "seed")
 TOP_REQUIRED = ("format", "version", "layers", "data")
 INPUT_LAYER_KEYS = ("size", "labels")
-LAYER_KEYS = ("size", "activation", "alpha", "bias", "weights", "biases", "labels", "weight_labels",
-              "bias_labels", "preactivation_labels", "trainable", "init")
-LAYER_REQUIRED = ("size", "activation")
-TRAINABLE_KEYS = ("weights", "biases")
-
-ACTIVATION_NAMES = tuple(ACTIVATIONS)
-LOSS_NAMES = tuple(LOSSES)
-REDUCTION_NAMES = tuple(REDUCTIONS)
-OPTIMIZER_NAMES = tuple(OPTIMIZERS)
-#: every optimizer's options besides ``name`` and ``learning_rate``: option -> kind
-OPTIMIZER_OPTIONS: dict[str, dict[str, str]] = {
-    "sgd": {"momentum": "fraction", "nesterov": "bool"},
-    "adagrad": {"eps": "positive"},
-    "rmsprop": {"alpha": "fraction", "eps": "positive", "momentum": "fraction"},
-    "adam": {"beta1": "fraction", "beta2": "fraction", "eps": "positive"},
-}
-INIT_SCHEMES = tuple(SCHEMES)
-#: parameters of each init scheme besides ``scheme`` and ``seed``
-INIT_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "zeros": (), "constant": ("value",), "uniform": ("low", "high"), "normal": ("std",),
-    "xavier_uniform": (), "xavier_normal": (), "he_uniform": (), "he_normal": (),
-}
-SCHEDULES = tuple(SCHEDULE_NAMES)
-#: required parameters of each schedule besides ``name``: key -> kind
-SCHEDULE_PARAMETERS: dict[str, dict[str, str]] = {
-    "constant": {},
-    "step": {"step_epochs": "count", "gamma": "positive"},
-    "exponential": {"gamma": "positive"},
-    "cosine": {"epochs": "count", "min_lr": "nonnegative"},
-}
-REGULARIZATION_KINDS = ("none", "l1", "l2")
-BATCH_NAMES = tuple(BATCH_MODES)
-GENERATOR_NAMES = tuple(GENERATORS)
-GENERATOR_KEYS = ("generator", "samples", "noise", "seed", "test_fraction")
+LAYER_KEYS = (*T.LAYER.all_keys(), "weights", "biases", "labels", "weight_labels", "bias_labels",
+              "preactivation_labels", "trainable", "init")
+LAYER_REQUIRED = T.LAYER.required()
+TRAINABLE_KEYS = T.TRAINABLE.all_keys()
 INLINE_KEYS = ("inputs", "targets", "test_inputs", "test_targets")
-CSV_KEYS = ("csv", "target_columns", "test_fraction", "seed")
+CSV_KEYS = ("csv", "target_columns", *(s.key for s in T.CSV_SETTINGS))
+GENERATOR_KEYS = T.GENERATOR.all_keys()
+#: the ``name`` of a file that gives none
+DEFAULT_NAME = "untitled"
 
-#: defaults of optional keys, as written in docs/file_format.md (a missing seed: the file-level ``seed``, else 0)
-DEFAULTS = {
-    "name": "untitled",
-    "description": "",
-    "loss": {"name": "mse", "reduction": "mean"},
-    "optimizer": {"name": "sgd"},  # learning_rate: torch.optim's default of the optimizer
-    "batch": {"mode": "full", "shuffle": False, "seed": 0},
-    "regularization": {"kind": "none", "strength": 0.0},
-    "init": {"scheme": "xavier_uniform", "seed": 0},
-    "layer.bias": True,
-    "layer.trainable": {"weights": True, "biases": True},
-    "generator": {"samples": 200, "noise": 0.0, "seed": 0, "test_fraction": 0.0},
-}
+__all__ = ["FORMAT", "VERSION", "MAX_FILE_BYTES", "MAX_PARAMETERS", "MAX_SAMPLES", "TOP_KEYS", "TOP_REQUIRED",
+           "INPUT_LAYER_KEYS", "LAYER_KEYS", "LAYER_REQUIRED", "TRAINABLE_KEYS", "INLINE_KEYS", "CSV_KEYS",
+           "GENERATOR_KEYS", "DEFAULT_NAME", "BadNumber", "JsonObject", "parse_json"]
 
 
 # ---- parsing --------------------------------------------------------------------------------
@@ -89,13 +51,13 @@ class BadNumber:
     text: str
 
 
-class JsonObject(dict):
+class JsonObject(dict[str, Any]):
     """A parsed JSON object that remembers keys it saw more than once."""
 
     duplicates: tuple[str, ...] = ()
 
 
-def _pairs(pairs: list[tuple[str, object]]) -> JsonObject:
+def _pairs(pairs: list[tuple[str, Any]]) -> JsonObject:
     obj = JsonObject()
     seen: list[str] = []
     for key, value in pairs:
@@ -113,12 +75,12 @@ def _float(text: str) -> float | BadNumber:
 
 
 def _int(text: str) -> int | BadNumber:
-    if len(text.lstrip("-")) > 300:
+    if len(text.lstrip("-")) > WHOLE_NUMBER_DIGITS:
         return BadNumber(text[:12] + "…")
     return int(text)
 
 
-def parse_json(text: str):
+def parse_json(text: str) -> Any:
     """``json.loads`` that never evaluates anything and marks non-finite numbers and duplicate keys.
 
     Raises ``json.JSONDecodeError`` for text that is not JSON.

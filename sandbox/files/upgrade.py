@@ -19,14 +19,15 @@ documents what an upgrade step looks like) differed from version 1 in these ways
 from __future__ import annotations
 
 import copy
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import schema as S
 from .errors import Problem
 from .validate import describe
 
 
-def upgrade_0_to_1(doc: dict) -> dict:
+def upgrade_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
     """Version 0 → 1: see the module's docstring for what changed."""
     doc = copy.deepcopy(doc)
     if "title" in doc and "name" not in doc:
@@ -51,10 +52,10 @@ def upgrade_0_to_1(doc: dict) -> dict:
 
 
 #: version -> the step that turns it into the next version
-UPGRADES: dict[int, Callable[[dict], dict]] = {0: upgrade_0_to_1}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: upgrade_0_to_1}
 
 
-def upgrade(doc) -> tuple[object, list[Problem]]:
+def upgrade(doc: Any) -> tuple[Any, list[Problem]]:
     """The document brought to the current version, or the problems that stop that."""
     if not isinstance(doc, dict) or "version" not in doc:
         return doc, []  # the validator says what is missing

@@ -3,6 +3,11 @@
 ``check_document`` walks the whole document and never stops at the first problem; it also
 reads a CSV data file (if the file names one) and hands back its numbers so that loading does
 not read it twice. Nothing from a file is ever evaluated.
+
+Every setting is checked as ``settings_table`` declares it (``check_group``: the keys an object may
+and must have for its variant, the kind and range of every value and the messages that say what is
+wrong); what is checked here by hand is the structure (layers, shapes, labels, data) and what ties
+settings together (softmax and the loss, ``low < high``).
 """
 
 from __future__ import annotations
@@ -11,18 +16,22 @@ import csv
 import difflib
 import math
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..engine import Network
 from . import schema as S
+from . import settings_table as T
 from .errors import Problem
 
 
-def describe(value) -> str:
+def describe(value: Any) -> str:
     """A short description of a JSON value for messages: ``a string ("two")``, ``a list``, ``true``."""
     if value is None:
         return "null"
@@ -42,7 +51,7 @@ def describe(value) -> str:
     return type(value).__name__
 
 
-def is_number(value) -> bool:
+def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -52,14 +61,14 @@ def join(where: str, key: str | int) -> str:
     return f"{where}.{key}" if where else key
 
 
-def choices(names) -> str:
+def choices(names: Iterable[str]) -> str:
     return ", ".join(names)
 
 
 @dataclass
 class CsvData:
-    inputs: np.ndarray
-    targets: np.ndarray
+    inputs: NDArray[np.float64]
+    targets: NDArray[np.float64]
 
 
 @dataclass
@@ -72,8 +81,11 @@ class Checker:
         self.problems.append(Problem(where or "file", what))
 
     # ---- structure -----------------------------------------------------------------------
-    def obj(self, value, where: str, allowed, required=(), what: str = "") -> dict | None:
-        """An object with only ``allowed`` keys and every ``required`` one."""
+    def obj(self, value: Any, where: str, allowed: Sequence[str], required: Sequence[str] = (), what: str = "",
+            misplaced: Mapping[str, str] | None = None,
+            hints: Mapping[str, str] | None = None) -> dict[str, Any] | None:
+        """An object with only ``allowed`` keys and every ``required`` one; ``misplaced`` says what a key of
+        another variant is told instead of "unknown key", ``hints`` what a missing key is."""
         if not isinstance(value, dict):
             self.add(where, f"expected an object {{…}}{what}, got {describe(value)}")
             return None
@@ -81,19 +93,42 @@ class Checker:
             self.add(join(where, key), "this key appears more than once")
         for key in value:
             if key not in allowed:
+                if misplaced and key in misplaced:
+                    self.add(join(where, key), misplaced[key])
+                    continue
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f' (did you mean "{close[0]}"?)' if close else f" (expected one of: {choices(allowed)})"
                 self.add(join(where, key), "unknown key" + hint)
         for key in required:
             if key not in value:
-                self.add(where, f'missing required key "{key}"')
+                note = hints.get(key, "") if hints else ""
+                self.add(where, f'missing required key "{key}"' + (f" ({note})" if note else ""))
         return value
 
-    def present(self, d: dict | None, key: str) -> bool:
+    def present(self, d: dict[str, Any] | None, key: str) -> bool:
         return d is not None and key in d
 
     # ---- scalars -------------------------------------------------------------------------
-    def number(self, value, where: str, kind: str = "any") -> float | None:
+    def setting(self, value: Any, where: str, setting: T.Setting) -> T.Value | None:
+        """A value of a declared setting: its kind, and a number in its range."""
+        if setting.kind == "bool":
+            return self.boolean(value, where)
+        if setting.kind == "choice":
+            return self.name(value, where, setting.choices, setting.noun or setting.key)
+        if setting.kind == "int":
+            lowest, highest = setting.lowest(), setting.highest()
+            return self.integer(value, where, None if lowest is None else int(lowest),
+                                None if highest is None else int(highest), setting.whole_number_what())
+        x = self.number(value, where)
+        if x is None:
+            return None
+        if not setting.contains(x):
+            self.add(where, f"{setting.range_message()}, got {value!r}")
+            return None
+        return x
+
+    def number(self, value: Any, where: str) -> float | None:
+        """A finite number (an integer as large as a float64 holds, too)."""
         if isinstance(value, S.BadNumber):
             self.add(where, f"{value.text} is not allowed: numbers must be finite")
             return None
@@ -107,18 +142,9 @@ class Checker:
         if not math.isfinite(x):
             self.add(where, f"{value} is out of range: numbers must be finite")
             return None
-        if kind == "positive" and not x > 0:
-            self.add(where, f"must be greater than 0, got {value!r}")
-            return None
-        if kind == "nonnegative" and not x >= 0:
-            self.add(where, f"must be 0 or more, got {value!r}")
-            return None
-        if kind == "fraction" and not 0 <= x < 1:
-            self.add(where, f"must be at least 0 and less than 1, got {value!r}")
-            return None
         return x
 
-    def integer(self, value, where: str, minimum: int = 0, maximum: int | None = None,
+    def integer(self, value: Any, where: str, minimum: int | None = 0, maximum: int | None = None,
                 what: str = "a whole number") -> int | None:
         if isinstance(value, S.BadNumber):
             self.add(where, f"{value.text} is not allowed: numbers must be finite")
@@ -126,7 +152,7 @@ class Checker:
         if not isinstance(value, int) or isinstance(value, bool):
             self.add(where, f"expected {what}, got {describe(value)}")
             return None
-        if value < minimum:
+        if minimum is not None and value < minimum:
             self.add(where, f"must be at least {minimum}, got {value}")
             return None
         if maximum is not None and value > maximum:
@@ -134,22 +160,19 @@ class Checker:
             return None
         return value
 
-    def seed(self, value, where: str) -> int | None:
-        return self.integer(value, where, 0, 2**63 - 1, "a seed (a whole number ≥ 0)")
-
-    def boolean(self, value, where: str) -> bool | None:
+    def boolean(self, value: Any, where: str) -> bool | None:
         if not isinstance(value, bool):
             self.add(where, f"expected true or false, got {describe(value)}")
             return None
         return value
 
-    def string(self, value, where: str) -> str | None:
+    def string(self, value: Any, where: str) -> str | None:
         if not isinstance(value, str):
             self.add(where, f"expected a string, got {describe(value)}")
             return None
         return value
 
-    def name(self, value, where: str, names, what: str) -> str | None:
+    def name(self, value: Any, where: str, names: Sequence[str], what: str) -> str | None:
         if not isinstance(value, str):
             self.add(where, f"expected the name of {what}, got {describe(value)}")
             return None
@@ -159,7 +182,7 @@ class Checker:
         return value
 
     # ---- lists ---------------------------------------------------------------------------
-    def vector(self, value, where: str, n: int | None, what: str = "numbers") -> list | None:
+    def vector(self, value: Any, where: str, n: int | None, what: str = "numbers") -> list[Any] | None:
         """A list of ``n`` finite numbers (any length when ``n`` is None)."""
         if not isinstance(value, list):
             self.add(where, f"expected a list of {what}, got {describe(value)}")
@@ -174,8 +197,8 @@ class Checker:
                 ok = False
         return value if ok else None
 
-    def matrix(self, value, where: str, rows: int | None, cols: int | None, row_what: str = "",
-               what: str = "numbers") -> list | None:
+    def matrix(self, value: Any, where: str, rows: int | None, cols: int | None, row_what: str = "",
+               what: str = "numbers") -> list[Any] | None:
         """A list of ``rows`` lists of ``cols`` numbers each (sizes unchecked where None)."""
         if not isinstance(value, list):
             self.add(where, f"expected a list of rows, got {describe(value)}")
@@ -195,7 +218,7 @@ class Checker:
                 ok = False
         return value if ok else None
 
-    def label(self, value, where: str) -> str | None:
+    def label(self, value: Any, where: str) -> str | None:
         if not isinstance(value, str):
             self.add(where, f"expected a label (a string), got {describe(value)}")
             return None
@@ -204,7 +227,7 @@ class Checker:
             return None
         return value
 
-    def labels(self, value, where: str, n: int | None) -> list[str] | None:
+    def labels(self, value: Any, where: str, n: int | None) -> list[str] | None:
         if not isinstance(value, list):
             self.add(where, f"expected a list of labels, got {describe(value)}")
             return None
@@ -217,7 +240,7 @@ class Checker:
                 ok = False
         return value if ok else None
 
-    def label_matrix(self, value, where: str, rows: int | None, cols: int | None) -> list | None:
+    def label_matrix(self, value: Any, where: str, rows: int | None, cols: int | None) -> list[Any] | None:
         if not isinstance(value, list):
             self.add(where, f"expected a list of rows of labels, got {describe(value)}")
             return None
@@ -239,12 +262,12 @@ class _LayerInfo:
     activation: str | None = None
     bias: bool = True
     labels: list[str] | None = None
-    weight_labels: list | None = None
+    weight_labels: list[Any] | None = None
     bias_labels: list[str] | None = None
     preactivation_labels: list[str] | None = None
 
 
-def check_document(doc, base_dir: str | os.PathLike | None = None) -> tuple[list[Problem], CsvData | None]:
+def check_document(doc: Any, base_dir: str | os.PathLike[str] | None = None) -> tuple[list[Problem], CsvData | None]:
     """Every problem of a parsed (and upgraded) version-1 document, and the CSV data it names."""
     c = Checker()
     top = c.obj(doc, "", S.TOP_KEYS, S.TOP_REQUIRED, " at the top of the file")
@@ -258,28 +281,55 @@ def check_document(doc, base_dir: str | os.PathLike | None = None) -> tuple[list
         if key in top:
             c.string(top[key], key)
     if "seed" in top:
-        c.seed(top["seed"], "seed")
+        c.setting(top["seed"], "seed", T.FILE_SEED)
     if "init" in top:
         check_init(c, top["init"], "init")
 
     layers = check_layers(c, top.get("layers"), "layers" in top)
-    loss = check_loss(c, top.get("loss"), layers) if "loss" in top else "mse"
-    if "optimizer" in top:
-        check_optimizer(c, top["optimizer"])
-    if "schedule" in top:
-        check_schedule(c, top["schedule"])
-    if "regularization" in top:
-        check_regularization(c, top["regularization"])
-    if "batch" in top:
-        check_batch(c, top["batch"])
+    if "loss" in top:
+        check_loss(c, top["loss"], layers)
+    for group in (T.OPTIMIZER, T.SCHEDULE, T.REGULARIZATION, T.BATCH):
+        if group.key in top:
+            check_group(c, group, top[group.key], group.key)
     csv_data = None
     if "data" in top:
         csv_data = check_data(c, top["data"], layers, base_dir)
-    del loss
     return c.problems, csv_data
 
 
-def check_layers(c: Checker, value, present: bool) -> list[_LayerInfo] | None:
+def _alternatives(names: Sequence[str]) -> str:
+    """``"a"``, ``"a" or "b"``, ``"a", "b" or "c"``."""
+    quoted = [f'"{n}"' for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def check_group(c: Checker, group: T.Group, value: Any, where: str) -> dict[str, Any] | None:
+    """An object of the file as ``settings_table`` declares it: the keys of its variant (a key of another
+    variant is told which ones use it), the required ones, every value's kind and range. Without a known
+    variant every key of the group is allowed and checked as the first variant that has it declares it."""
+    selector = group.selector
+    name = value.get(selector.key) if selector is not None and isinstance(value, dict) else None
+    variant = group.variant(name) if isinstance(name, str) else None
+    misplaced: dict[str, str] = {}
+    if selector is not None and variant is not None:
+        own = group.keys(variant.name)
+        misplaced = {key: f'is only used with "{selector.key}": {_alternatives(group.users(key))} '
+                          f'(the {selector.key} is "{variant.name}")'
+                     for key in group.all_keys() if key not in own}
+    declared = group.settings(name)
+    d = c.obj(value, where, group.keys(name), group.required(name), misplaced=misplaced,
+              hints={s.key: s.missing for s in declared if s.missing})
+    if d is None:
+        return None
+    for key in group.keys(name):
+        if key in d:
+            setting = group.setting(key, name)
+            if setting is not None:
+                c.setting(d[key], join(where, key), setting)
+    return d
+
+
+def check_layers(c: Checker, value: Any, present: bool) -> list[_LayerInfo] | None:
     if not present:
         return None
     if not isinstance(value, list):
@@ -295,7 +345,7 @@ def check_layers(c: Checker, value, present: bool) -> list[_LayerInfo] | None:
     info = _LayerInfo()
     if first is not None:
         if "size" in first:
-            info.size = c.integer(first["size"], "layers[0].size", 1, S.MAX_PARAMETERS, "a whole number ≥ 1")
+            info.size = _int(c.setting(first["size"], "layers[0].size", T.LAYER_SIZE))
         if "labels" in first:
             info.labels = c.labels(first["labels"], "layers[0].labels", info.size)
     infos.append(info)
@@ -303,8 +353,9 @@ def check_layers(c: Checker, value, present: bool) -> list[_LayerInfo] | None:
     for i in range(1, len(value)):
         infos.append(check_layer(c, value[i], i, infos[i - 1].size, i == last))
     sizes = [layer.size for layer in infos]
-    if all(s is not None for s in sizes):
-        count = sum(infos[i].size * (sizes[i - 1] + (1 if infos[i].bias else 0)) for i in range(1, len(infos)))
+    known = [s for s in sizes if s is not None]
+    if len(known) == len(sizes):
+        count = sum(known[i] * (known[i - 1] + (1 if infos[i].bias else 0)) for i in range(1, len(infos)))
         if count > S.MAX_PARAMETERS:
             c.add("layers", f"the network would have {count:,} weights and biases; "
                             f"at most {S.MAX_PARAMETERS:,} are supported")
@@ -313,24 +364,24 @@ def check_layers(c: Checker, value, present: bool) -> list[_LayerInfo] | None:
     return infos
 
 
-def check_layer(c: Checker, value, i: int, fan_in: int | None, is_last: bool) -> _LayerInfo:
+def _int(value: T.Value | None) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def check_layer(c: Checker, value: Any, i: int, fan_in: int | None, is_last: bool) -> _LayerInfo:
     where = f"layers[{i}]"
     info = _LayerInfo()
     d = c.obj(value, where, S.LAYER_KEYS, S.LAYER_REQUIRED)
     if d is None:
         return info
-    if "size" in d:
-        info.size = c.integer(d["size"], f"{where}.size", 1, S.MAX_PARAMETERS, "a whole number ≥ 1")
+    checked = {s.key: c.setting(d[s.key], f"{where}.{s.key}", s) for s in T.LAYER.common if s.key in d}
+    info.size = _int(checked.get("size"))
     size = info.size
-    if "activation" in d:
-        info.activation = c.name(d["activation"], f"{where}.activation", S.ACTIVATION_NAMES, "activation")
-        if info.activation == "softmax" and not is_last:
-            c.add(f"{where}.activation", "softmax is only allowed on the output layer (the last one)")
-    if "alpha" in d:
-        c.number(d["alpha"], f"{where}.alpha")
-    if "bias" in d:
-        b = c.boolean(d["bias"], f"{where}.bias")
-        info.bias = True if b is None else b
+    activation = checked.get("activation")
+    info.activation = activation if isinstance(activation, str) else None
+    if info.activation == "softmax" and not is_last:
+        c.add(f"{where}.activation", "softmax is only allowed on the output layer (the last one)")
+    info.bias = checked.get("bias") is not False
     if "weights" in d:
         c.matrix(d["weights"], f"{where}.weights", size, fan_in, " (one per neuron)")
     if "biases" in d:
@@ -350,33 +401,19 @@ def check_layer(c: Checker, value, i: int, fan_in: int | None, is_last: bool) ->
     if "preactivation_labels" in d:
         info.preactivation_labels = c.labels(d["preactivation_labels"], f"{where}.preactivation_labels", size)
     if "trainable" in d:
-        t = c.obj(d["trainable"], f"{where}.trainable", S.TRAINABLE_KEYS)
-        if t is not None:
-            for key in S.TRAINABLE_KEYS:
-                if key in t:
-                    c.boolean(t[key], f"{where}.trainable.{key}")
+        check_group(c, T.TRAINABLE, d["trainable"], f"{where}.trainable")
     if "init" in d:
         check_init(c, d["init"], f"{where}.init")
     return info
 
 
-def check_init(c: Checker, value, where: str) -> None:
-    allowed = ("scheme", "seed", "value", "low", "high", "std")
-    d = c.obj(value, where, allowed, ("scheme",))
-    if d is None:
+def check_init(c: Checker, value: Any, where: str) -> None:
+    d = check_group(c, T.INIT, value, where)
+    if d is None or d.get("scheme") != "uniform":
         return
-    scheme = c.name(d["scheme"], f"{where}.scheme", S.INIT_SCHEMES, "init scheme") if "scheme" in d else None
-    if "seed" in d:
-        c.seed(d["seed"], f"{where}.seed")
-    for key in ("value", "low", "high", "std"):
-        if key in d:
-            if scheme is not None and key not in S.INIT_PARAMETERS[scheme]:
-                users = [s for s, keys in S.INIT_PARAMETERS.items() if key in keys]
-                c.add(f"{where}.{key}", f'is not used by the scheme "{scheme}" (only by {", ".join(users)})')
-            else:
-                c.number(d[key], f"{where}.{key}", "positive" if key == "std" else "any")
-    low, high = d.get("low", -0.1), d.get("high", 0.1)
-    if scheme == "uniform" and is_number(low) and is_number(high) and not low < high:
+    defaults = T.INIT.defaults("uniform")
+    low, high = d.get("low", defaults["low"]), d.get("high", defaults["high"])
+    if is_number(low) and is_number(high) and not low < high:
         c.add(where, f"low ({low}) must be less than high ({high})")
 
 
@@ -391,7 +428,8 @@ def check_unique_labels(c: Checker, infos: list[_LayerInfo]) -> None:
             bias_labels=list(info.bias_labels or []) or None,
             preactivation_labels=list(info.preactivation_labels or [])))
     net = SimpleNamespace(input_size=infos[0].size, input_labels=list(infos[0].labels or []), layers=layers)
-    Network.fill_default_labels(net)  # the engine's own names for everything the file leaves out
+    # the engine's own names for everything the file leaves out (the namespace has every attribute it reads)
+    Network.fill_default_labels(cast(Network, net))
     seen: dict[str, str] = {}
 
     def visit(label: str, where: str, given: bool) -> None:
@@ -417,85 +455,17 @@ def check_unique_labels(c: Checker, infos: list[_LayerInfo]) -> None:
             visit(label, f"{where}.bias_labels[{j}]", info.bias_labels is not None)
 
 
-def check_loss(c: Checker, value, layers: list[_LayerInfo] | None) -> str | None:
-    d = c.obj(value, "loss", ("name", "reduction"), ("name",))
+def check_loss(c: Checker, value: Any, layers: list[_LayerInfo] | None) -> str | None:
+    d = check_group(c, T.LOSS, value, "loss")
     if d is None:
         return None
-    name = c.name(d["name"], "loss.name", S.LOSS_NAMES, "loss") if "name" in d else None
-    if "reduction" in d:
-        c.name(d["reduction"], "loss.reduction", S.REDUCTION_NAMES, "reduction")
+    name = d.get("name") if d.get("name") in T.LOSS.names() else None
     out = layers[-1].activation if layers and len(layers) > 1 else None
     if name == "cross_entropy" and out is not None and out != "softmax":
         c.add("loss.name", f'cross_entropy needs a softmax output layer, but the last layer is "{out}"')
     if name == "bce" and out is not None and out not in ("sigmoid", "softmax"):
         c.add("loss.name", f'bce needs outputs between 0 and 1 (a sigmoid output layer), but the last layer is "{out}"')
     return name
-
-
-def check_optimizer(c: Checker, value) -> None:
-    if not isinstance(value, dict) or not isinstance(value.get("name"), str) \
-            or value["name"] not in S.OPTIMIZER_OPTIONS:
-        d = c.obj(value, "optimizer", ("name", "learning_rate"), ("name",))
-        if d is not None and "name" in d:
-            c.name(d["name"], "optimizer.name", S.OPTIMIZER_NAMES, "optimizer")
-        return
-    name = value["name"]
-    options = S.OPTIMIZER_OPTIONS[name]
-    d = c.obj(value, "optimizer", ("name", "learning_rate", *options), ("name",))
-    if "learning_rate" in d:
-        c.number(d["learning_rate"], "optimizer.learning_rate", "positive")
-    for key, kind in options.items():
-        if key in d:
-            if kind == "bool":
-                c.boolean(d[key], f"optimizer.{key}")
-            else:
-                c.number(d[key], f"optimizer.{key}", kind)
-
-
-def check_schedule(c: Checker, value) -> None:
-    if not isinstance(value, dict) or value.get("name") not in S.SCHEDULE_PARAMETERS:
-        d = c.obj(value, "schedule", ("name", "step_epochs", "gamma", "epochs", "min_lr"), ("name",))
-        if d is not None and "name" in d:
-            c.name(d["name"], "schedule.name", S.SCHEDULES, "schedule")
-        return
-    params = S.SCHEDULE_PARAMETERS[value["name"]]
-    d = c.obj(value, "schedule", ("name", *params), ("name", *params))
-    for key, kind in params.items():
-        if key in d:
-            if kind == "count":
-                c.integer(d[key], f"schedule.{key}", 1, None, "a whole number ≥ 1")
-            else:
-                c.number(d[key], f"schedule.{key}", kind)
-
-
-def check_regularization(c: Checker, value) -> None:
-    d = c.obj(value, "regularization", ("kind", "strength"), ("kind",))
-    if d is None:
-        return
-    kind = c.name(d["kind"], "regularization.kind", S.REGULARIZATION_KINDS, "regularization") \
-        if "kind" in d else None
-    if "strength" in d:
-        c.number(d["strength"], "regularization.strength", "nonnegative")
-    elif kind in ("l1", "l2"):
-        c.add("regularization", 'missing required key "strength"')
-
-
-def check_batch(c: Checker, value) -> None:
-    d = c.obj(value, "batch", ("mode", "size", "shuffle", "seed"), ("mode",))
-    if d is None:
-        return
-    mode = c.name(d["mode"], "batch.mode", S.BATCH_NAMES, "batch mode") if "mode" in d else None
-    if "size" in d:
-        if mode is not None and mode != "minibatch":
-            c.add("batch.size", f'is only used with "mode": "minibatch" (the mode is "{mode}")')
-        else:
-            c.integer(d["size"], "batch.size", 1, None, "a whole number ≥ 1")
-    elif mode == "minibatch":
-        c.add("batch", 'missing required key "size" (the minibatch size)')
-    if "shuffle" in d:
-        c.boolean(d["shuffle"], "batch.shuffle")
-    if "seed" in d:
-        c.seed(d["seed"], "batch.seed")
 
 
 # ---- data -------------------------------------------------------------------------------------
@@ -506,7 +476,8 @@ def _io_sizes(layers: list[_LayerInfo] | None) -> tuple[int | None, int | None]:
     return layers[0].size, layers[-1].size
 
 
-def check_data(c: Checker, value, layers: list[_LayerInfo] | None, base_dir) -> CsvData | None:
+def check_data(c: Checker, value: Any, layers: list[_LayerInfo] | None,
+               base_dir: str | os.PathLike[str] | None) -> CsvData | None:
     n_in, n_out = _io_sizes(layers)
     if not isinstance(value, dict):
         c.add("data", f"expected an object {{…}}, got {describe(value)}")
@@ -528,7 +499,7 @@ def check_data(c: Checker, value, layers: list[_LayerInfo] | None, base_dir) -> 
     return check_csv(c, value, n_in, n_out, base_dir)
 
 
-def check_inline(c: Checker, d: dict, n_in: int | None, n_out: int | None) -> None:
+def check_inline(c: Checker, d: dict[str, Any], n_in: int | None, n_out: int | None) -> None:
     c.obj(d, "data", S.INLINE_KEYS, ("inputs", "targets"))
     n = None
     if isinstance(d.get("inputs"), list):
@@ -548,28 +519,20 @@ def check_inline(c: Checker, d: dict, n_in: int | None, n_out: int | None) -> No
                      what="numbers (one per output)")
 
 
-def check_generator(c: Checker, d: dict, n_in: int | None, n_out: int | None) -> None:
-    c.obj(d, "data", S.GENERATOR_KEYS, ("generator",))
-    name = c.name(d["generator"], "data.generator", S.GENERATOR_NAMES, "generator")
-    if "samples" in d:
-        c.integer(d["samples"], "data.samples", 1, S.MAX_SAMPLES, "a whole number ≥ 1")
-    if "noise" in d:
-        c.number(d["noise"], "data.noise", "nonnegative")
-    if "seed" in d:
-        c.seed(d["seed"], "data.seed")
-    if "test_fraction" in d:
-        c.number(d["test_fraction"], "data.test_fraction", "fraction")
+def check_generator(c: Checker, d: dict[str, Any], n_in: int | None, n_out: int | None) -> None:
+    check_group(c, T.GENERATOR, d, "data")
+    name = d["generator"] if d["generator"] in T.GENERATOR.names() else None
     if name is not None and n_in is not None and n_out is not None and (n_in, n_out) != (2, 1):
         c.add("data.generator", f'"{name}" makes samples with 2 inputs and 1 target, but the network has '
                                 f"{n_in} input{'s' if n_in != 1 else ''} and {n_out} output{'s' if n_out != 1 else ''}")
 
 
-def check_csv(c: Checker, d: dict, n_in: int | None, n_out: int | None, base_dir) -> CsvData | None:
+def check_csv(c: Checker, d: dict[str, Any], n_in: int | None, n_out: int | None,
+              base_dir: str | os.PathLike[str] | None) -> CsvData | None:
     c.obj(d, "data", S.CSV_KEYS, ("csv", "target_columns"))
-    if "test_fraction" in d:
-        c.number(d["test_fraction"], "data.test_fraction", "fraction")
-    if "seed" in d:
-        c.seed(d["seed"], "data.seed")
+    for setting in T.CSV_SETTINGS:
+        if setting.key in d:
+            c.setting(d[setting.key], f"data.{setting.key}", setting)
     columns = d.get("target_columns")
     if "target_columns" in d:
         if not isinstance(columns, list) or not columns or not all(

@@ -11,10 +11,11 @@ import csv
 from pathlib import Path
 
 from sandbox.engine import Dataset, generate, split
-from sandbox.files import schema as S
+from sandbox.files import settings_table as T
 from sandbox.files.validate import Checker, check_csv
 
-GENERATOR_DEFAULTS = dict(S.DEFAULTS["generator"])
+#: samples, noise, seed and test fraction of a generator that leaves them out (the seed: 0, the file's default)
+GENERATOR_DEFAULTS = {s.key: (0 if s.default is None else s.default) for s in T.GENERATOR.common}
 
 
 def source_kind(source: dict) -> str:
