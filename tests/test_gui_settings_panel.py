@@ -4,6 +4,10 @@ the worker while training runs."""
 
 from __future__ import annotations
 
+import json
+import logging
+import math
+
 import numpy as np
 import pytest
 
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox  # noqa: E4
 from sandbox.engine import Dataset, Experiment, Init, Layer, Network, Regularization, Schedule  # noqa: E402
 from sandbox.engine.optimizers import RMSprop  # noqa: E402
 from sandbox.files import load_experiment, save_experiment  # noqa: E402
+from sandbox.files import settings_table as T  # noqa: E402
 from sandbox.gui.document import Document  # noqa: E402
 from sandbox.gui.settings_panel import SettingsPanel  # noqa: E402
 from sandbox.resources import resource_path  # noqa: E402
@@ -55,6 +60,11 @@ def _choose(combo, data) -> None:
 
 def _visible(panel, widget) -> bool:
     return widget.isVisibleTo(panel)
+
+
+def _shown_rows(panel, section) -> list[str]:
+    """The keys of the declared settings whose rows a section shows (every variant has its own rows)."""
+    return [key for (_name, key), widget in section.rows.widgets.items() if _visible(panel, widget)]
 
 
 # ---- optimizer ---------------------------------------------------------------------------------
@@ -118,21 +128,21 @@ def test_arrow_steps_follow_1_2_5_and_merge_into_one_command(qtbot, panel):
 def test_each_optimizer_shows_only_its_own_parameters_with_torch_defaults(qtbot, panel):
     doc = panel.document
     opt = panel.optimizer
-    assert [_visible(panel, opt.options[k]) for k in ("beta1", "beta2", "eps", "momentum", "alpha", "nesterov")] \
-        == [True, True, True, False, False, False]
+    assert _shown_rows(panel, opt) == ["beta1", "beta2", "eps"] and list(opt.options) == ["beta1", "beta2", "eps"]
     _choose(opt.name, "rmsprop")
     assert doc.experiment.optimizer.name == "rmsprop"
     assert doc.experiment.optimizer.learning_rate == 0.01  # the teacher's η stays
     assert isinstance(doc.trainer.optimizer, RMSprop)
     assert (opt.options["alpha"].value(), opt.options["eps"].value(), opt.options["momentum"].value()) \
         == (0.99, 1e-8, 0.0)
-    assert [_visible(panel, opt.options[k]) for k in ("beta1", "alpha", "momentum", "nesterov")] \
-        == [False, True, True, False]
+    assert _shown_rows(panel, opt) == ["alpha", "eps", "momentum"]
+    assert "μ" in opt.options["momentum"].toolTip()  # RMSProp's own momentum, declared with its own help
     _type(qtbot, opt.options["momentum"], "0.9")
     assert doc.experiment.optimizer.options == {"momentum": 0.9}
     assert doc.trainer.optimizer.momentum == 0.9
     _choose(opt.name, "sgd")
-    assert _visible(panel, opt.options["nesterov"]) and not _visible(panel, opt.options["eps"])
+    assert _shown_rows(panel, opt) == ["momentum", "nesterov"]
+    assert not opt.options["nesterov"].isEnabled()  # Nesterov only acts with momentum
     _type(qtbot, opt.options["momentum"], "0.95")
     opt.options["nesterov"].click()
     assert doc.experiment.optimizer.options == {"momentum": 0.95, "nesterov": True}
@@ -145,7 +155,7 @@ def test_each_optimizer_shows_only_its_own_parameters_with_torch_defaults(qtbot,
     for _ in range(7):
         doc.undo_stack.undo()
     assert doc.experiment.optimizer.name == "adam" and doc.experiment.optimizer.options == {}
-    assert opt.name.currentData() == "adam" and _visible(panel, opt.options["beta1"])
+    assert opt.name.currentData() == "adam" and _shown_rows(panel, opt) == ["beta1", "beta2", "eps"]
 
 
 # ---- loss and architecture ----------------------------------------------------------------------
@@ -237,17 +247,20 @@ def test_layers_neurons_and_biases_change_the_network_and_undo_puts_it_back(qtbo
 
 def test_schedule_batches_and_regularization(qtbot, panel):
     doc = panel.document
-    _choose(panel.schedule.name, "step")
+    schedule = panel.schedule
+    assert _shown_rows(panel, schedule) == []
+    _choose(schedule.name, "step")
     assert doc.experiment.schedule == Schedule("step", step_epochs=10, gamma=0.5)
-    _type(qtbot, panel.schedule.step_epochs, "3")
-    _type(qtbot, panel.schedule.gamma, "0.25")
+    _type(qtbot, schedule.params["step_epochs"], "3")
+    _type(qtbot, schedule.params["gamma"], "0.25")
     assert doc.experiment.schedule == Schedule("step", step_epochs=3, gamma=0.25)
     doc.trainer.epoch = 7
     assert doc.trainer.learning_rate == pytest.approx(0.01 * 0.25 ** 2)
     doc.trainer.epoch = 0
-    assert not _visible(panel, panel.schedule.min_lr)
-    _choose(panel.schedule.name, "cosine")
-    assert _visible(panel, panel.schedule.min_lr) and not _visible(panel, panel.schedule.gamma)
+    assert _shown_rows(panel, schedule) == ["step_epochs", "gamma"]
+    _choose(schedule.name, "cosine")
+    assert _shown_rows(panel, schedule) == ["epochs", "min_lr"]
+    assert doc.experiment.schedule == Schedule("cosine", epochs=100, min_lr=0.0)
 
     batches = panel.batches
     assert batches.size_box.value() == 10 and doc.trainer.batches_per_epoch == 24
@@ -281,7 +294,7 @@ def test_init_scheme_and_reinitialize(qtbot, panel):
     _type(qtbot, init.params["std"], "0.3")
     _type(qtbot, init.seed, "7")
     assert doc.experiment.init == Init("normal", seed=7, std=0.3)
-    assert not _visible(panel, init.params["low"]) and _visible(panel, init.params["std"])
+    assert _shown_rows(panel, init) == ["std"] and list(init.params) == ["std"]
     weights = doc.experiment.network.layers[1].weights.copy()  # a scheme alone changes no weight
     doc.trainer.iteration = 50
     init.reinit.click()
@@ -494,6 +507,154 @@ def test_opening_a_file_in_the_window_refreshes_its_panel(qtbot, window):
     assert panel.optimizer.name.currentData() == "sgd" and panel.optimizer.learning_rate.text() == "0.05"
     assert len(panel.architecture.rows) == 2 and panel.batches.mode.currentData() == "single"
     assert panel.counters.per_epoch_label.text().startswith("1 epoch = <b>1 iteration</b>")
+
+
+# ---- values at the ends of the ranges the file format allows --------------------------------------------
+
+BIG_SEED = 3_000_000_000  # over the 2³¹ − 1 of Qt's spin boxes
+HUGE_EPOCHS = 10**30
+
+
+def _extreme_file(tmp_path, **changes):
+    """spiral.json with settings at (or near) the ends of their declared ranges."""
+    doc = json.loads(SPIRAL.read_text(encoding="utf-8"))
+    doc.update({
+        "batch": {"mode": "single", "shuffle": True, "seed": BIG_SEED},
+        "schedule": {"name": "cosine", "epochs": HUGE_EPOCHS, "min_lr": 1e-300},
+        "optimizer": {"name": "sgd", "learning_rate": 0.25, "momentum": math.nextafter(1.0, 0.0)},
+        "regularization": {"kind": "l2", "strength": 1e300},
+        "init": {"scheme": "normal", "std": 1e300, "seed": T.MAX_SEED},
+    })
+    doc["data"].update(seed=T.MAX_SEED, noise=0.5)
+    doc.update(changes)
+    path = tmp_path / "extreme.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _shows_the_extreme_file(panel) -> None:
+    """Every section shows the extreme file's values, not spiral.json's."""
+    assert panel.batches.mode.currentData() == "single"
+    assert panel.batches.seed.value() == BIG_SEED and panel.batches.seed.text() == "3000000000"
+    schedule = panel.schedule
+    assert schedule.name.currentData() == "cosine"
+    assert schedule.params["epochs"].value() == HUGE_EPOCHS
+    assert schedule.params["epochs"].text() == "1000000000000000000000000000000"
+    assert schedule.params["min_lr"].value() == 1e-300
+    assert "1000000000000000000000000000000" in schedule.formula.text()
+    optimizer = panel.optimizer
+    assert optimizer.name.currentData() == "sgd" and optimizer.learning_rate.value() == 0.25
+    assert optimizer.options["momentum"].value() == math.nextafter(1.0, 0.0)
+    assert panel.regularization.kind.currentData() == "l2" and panel.regularization.strength.value() == 1e300
+    init = panel.init
+    assert init.scheme.currentData() == "normal" and init.params["std"].value() == 1e300
+    assert init.seed.value() == T.MAX_SEED and init.seed.text() == "9223372036854775807"
+    assert panel.dataset.seed.value() == T.MAX_SEED and panel.dataset.noise.value() == 0.5
+    assert panel.loss.loss.currentData() == "bce" and len(panel.architecture.rows) == 3
+
+
+def test_a_file_with_extreme_values_is_shown_whole_by_every_section(qtbot, panel, tmp_path, caplog):
+    """Issue: a seed of 3,000,000,000 or a cosine schedule over 10³⁰ epochs (both allowed by the format)
+    overflowed Qt's 32-bit spin boxes, and the sections after the failing one kept the previous network's
+    values."""
+    doc = panel.document
+    path = _extreme_file(tmp_path)
+    with caplog.at_level(logging.ERROR):
+        doc.replace(load_experiment(path), path)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    _shows_the_extreme_file(panel)
+    # and back: the spiral's values in every section again
+    doc.replace(load_experiment(SPIRAL), SPIRAL)
+    assert panel.batches.seed.value() == 0 and panel.schedule.name.currentData() == "constant"
+    assert panel.init.seed.value() == 0 and panel.optimizer.name.currentData() == "adam"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_opening_a_file_with_extreme_values_in_the_window_shows_it_in_every_section(qtbot, window, tmp_path):
+    panel = window.findChild(SettingsPanel, "settingsPanel")
+    assert panel.batches.seed.value() == 0
+    assert window.open_file(_extreme_file(tmp_path))
+    _shows_the_extreme_file(panel)
+
+
+def test_a_seed_and_epochs_beyond_32_bits_can_be_typed_and_are_saved(qtbot, panel, tmp_path):
+    doc = panel.document
+    seed = panel.batches.seed
+    _type(qtbot, seed, "9223372036854775807")
+    assert doc.experiment.batching.seed == T.MAX_SEED and doc.undo_stack.text(0) == "Set shuffle seed"
+    _type(qtbot, seed, "9223372036854775808")  # one more than a file holds: refused, the value stays
+    assert seed.value() == T.MAX_SEED and seed.text() == "9223372036854775807"
+    seed.setFocus()
+    qtbot.keyClick(seed, Qt.Key.Key_Up)  # the arrow stops at the largest seed
+    assert doc.experiment.batching.seed == T.MAX_SEED
+    qtbot.keyClick(seed, Qt.Key.Key_Down)
+    assert doc.experiment.batching.seed == T.MAX_SEED - 1
+    _choose(panel.schedule.name, "cosine")
+    _type(qtbot, panel.schedule.params["epochs"], str(HUGE_EPOCHS))
+    assert doc.experiment.schedule == Schedule("cosine", epochs=HUGE_EPOCHS, min_lr=0.0)
+    _type(qtbot, panel.init.seed, "5000000000")
+    assert doc.experiment.init.seed == 5_000_000_000
+    path = tmp_path / "big.json"
+    save_experiment(doc.experiment, path)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert (saved["batch"]["seed"], saved["schedule"]["epochs"], saved["init"]["seed"]) == (
+        T.MAX_SEED - 1, HUGE_EPOCHS, 5_000_000_000)
+    loaded = load_experiment(path)
+    assert (loaded.batching.seed, loaded.schedule.epochs) == (T.MAX_SEED - 1, HUGE_EPOCHS)
+
+
+def _declared_boxes(panel):
+    """(spin box, its declaration) for every spin box of a declared setting in the panel."""
+    for section, group in ((panel.optimizer, T.OPTIMIZER), (panel.schedule, T.SCHEDULE), (panel.init, T.INIT)):
+        for (name, key), widget in section.rows.widgets.items():
+            setting = group.setting(key, name)
+            if setting.kind != "bool":
+                yield widget, setting
+    yield panel.optimizer.learning_rate, T.LEARNING_RATE
+    yield panel.batches.seed, T.BATCH.setting("seed")
+    yield panel.regularization.strength, T.REGULARIZATION.setting("strength", "l2")
+    yield panel.init.seed, T.INIT.setting("seed")
+    for key in ("noise", "samples", "test_fraction", "seed"):
+        yield getattr(panel.dataset, key), T.GENERATOR.setting(key)
+    for row in panel.architecture.rows:
+        yield row.alpha, T.LAYER.setting("alpha")
+
+
+def test_every_spin_box_takes_exactly_the_declared_range(panel):
+    from sandbox.gui.settings.widgets import SMALLEST_POSITIVE, setting_tip
+
+    boxes = list(_declared_boxes(panel))
+    assert len(boxes) >= 20
+    for box, setting in boxes:
+        lowest, highest = setting.lowest(), setting.highest()
+        if setting.kind == "int":
+            assert (box.minimum(), box.maximum()) == (lowest, T.LARGEST_WHOLE_NUMBER if highest is None else highest)
+        else:
+            low = -T.LARGEST_NUMBER if lowest is None else max(lowest, SMALLEST_POSITIVE) if lowest > 0 else lowest
+            assert box.minimum() == pytest.approx(low, rel=1e-14) and box.minimum() >= (lowest or -math.inf)
+            assert box.maximum() == (T.LARGEST_NUMBER if highest is None else highest), setting.key
+        assert box.toolTip().startswith(setting_tip(setting).removesuffix("</p>"))  # the declared help
+
+
+def test_the_panel_s_labels_and_tips_are_the_declared_ones(panel):
+    opt = panel.optimizer
+    label = opt.form.labelForField(opt.options["beta1"])
+    assert label.text() == "β<sub>1</sub>"
+    assert "running mean of gradients" in opt.options["beta1"].toolTip()
+    schedule = panel.schedule
+    _choose(schedule.name, "cosine")
+    assert schedule.form.labelForField(schedule.params["min_lr"]).text() == "η<sub>min</sub>"
+    names = [opt.name.itemData(i) for i in range(opt.name.count())]
+    assert names == list(T.OPTIMIZER.names())
+    assert [opt.name.itemText(i) for i in range(opt.name.count())] == [v.title for v in T.OPTIMIZER.variants]
+
+
+def test_the_table_names_the_keys_setting_commands_take():
+    """``SettingCommand`` refuses keys outside its lists; the table offers the same lists."""
+    from sandbox.gui import settings_commands
+
+    assert T.experiment_fields() == settings_commands.EXPERIMENT_FIELDS
+    assert T.layer_fields() == settings_commands.LAYER_FIELDS
 
 
 # ---- the number box --------------------------------------------------------------------------------

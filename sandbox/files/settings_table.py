@@ -420,7 +420,7 @@ REGULARIZATION = _group(
     Setting("kind", "choice", "Which norm of the weights is penalised.", required=True, default="none",
             noun="regularization", label="Penalty"),
     [],
-    [Variant("none", "None", "Minimise the loss alone.", (replace(STRENGTH, default=0.0),)),
+    [Variant("none", "None", "Minimise the loss alone.", (replace(STRENGTH, default=0.0, start=None),)),
      Variant("l1", "L1 (λ·|w|)", "Add R(θ) = λ Σ|w|: each weight's gradient gets λ·sign(w), pushing small "
              "weights to exactly 0.", (replace(STRENGTH, required=True),)),
      Variant("l2", "L2 (λ/2·w²)", "Add R(θ) = λ/2 Σ w²: each weight's gradient gets λ·w (weight decay). "

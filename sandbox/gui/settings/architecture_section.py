@@ -12,13 +12,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sandbox.engine import ACTIVATIONS, LECTURE_TABLE
+from sandbox.files import settings_table as T
 
 from ..settings_commands import with_bias, with_layer_sizes
 from .base import SECTION_INDENT, SettingsSection, hint
 from .losses import fitting_loss
-from .widgets import ComboBox, IntBox, NumberBox
+from .widgets import ComboBox, IntBox, setting_box, setting_tip
 
+#: the most neurons the panel offers a layer (a file may have more: the box shows them)
 MAX_NEURONS = 256
+ALPHA = T.LAYER.setting("alpha")
+LAYER_SIZE = T.LAYER.setting("size")
 MAX_HIDDEN_LAYERS = 10
 HIDDEN_ACTIVATIONS = [name for name in LECTURE_TABLE if name in ACTIVATIONS] + [
     name for name in ACTIVATIONS if name not in LECTURE_TABLE and name != "softmax"]
@@ -46,12 +50,12 @@ def layer_name(index: int, depth: int) -> str:
 class LayerRow:
     """The widgets of one layer: neurons, activation, bias, and α when the activation has one."""
 
-    def __init__(self, section: "ArchitectureSection", grid: QGridLayout, index: int, depth: int, row: int):
+    def __init__(self, section: ArchitectureSection, grid: QGridLayout, index: int, depth: int, row: int):
         self.index = index
         self.output = index == depth - 1
         name = layer_name(index, depth)
         self.name = QLabel(name)
-        self.size = IntBox(1, MAX_NEURONS)
+        self.size = IntBox(int(LAYER_SIZE.minimum or 1), MAX_NEURONS)
         self.size.setObjectName(f"layerSize{index}")
         self.size.setMinimumWidth(44)
         self.size.setToolTip(f"Neurons in {name.lower()}." + (
@@ -68,11 +72,10 @@ class LayerRow:
         self.bias = QCheckBox()
         self.bias.setObjectName(f"layerBias{index}")
         self.bias.setToolTip(f"Whether {name.lower()} adds a bias b to z = W·a_prev + b.")
-        self.alpha_label = QLabel("α")
-        self.alpha = NumberBox(-10.0, 10.0, step=0.05)
+        self.alpha_label = QLabel(ALPHA.symbol)
+        self.alpha = setting_box(ALPHA)
         self.alpha.setObjectName(f"layerAlpha{index}")
-        tip = ("α of PReLU, f(x) = αx for x < 0 (default 0.25), or of ELU, f(x) = α(eˣ − 1) for x < 0 "
-               "(default 1).")
+        tip = setting_tip(ALPHA, "Default: " + ", ".join(f"{v:g} for {k}" for k, v in T.ALPHA_DEFAULTS.items()) + ".")
         self.alpha.setToolTip(tip)
         self.alpha_label.setToolTip(tip)
         self.alpha_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -91,6 +94,8 @@ class LayerRow:
         return [self.name, self.size, self.activation, self.bias, self.alpha_label, self.alpha]
 
     def show(self, layer) -> None:
+        # the panel offers up to MAX_NEURONS; a file's larger layer is shown as it is
+        self.size.setMaximum(max(MAX_NEURONS, layer.size))
         self.size.set_quietly(layer.size)
         if self.output:
             index = self.activation.findData("softmax")

@@ -22,16 +22,16 @@ class SettingsSection(QWidget):
     tooltip = ""
     expanded = True
 
-    def __init__(self, panel: "SettingsPanel"):
+    def __init__(self, panel: SettingsPanel):
         super().__init__()
         self.panel = panel
 
     @property
-    def document(self) -> "Document":
+    def document(self) -> Document:
         return self.panel.document
 
     @property
-    def experiment(self) -> "Experiment":
+    def experiment(self) -> Experiment:
         return self.panel.document.experiment
 
     @property

@@ -9,34 +9,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QMessageBox, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QInputDialog, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from sandbox.engine import GENERATORS
+from sandbox.files import settings_table as T
 
 from ..settings_commands import with_data
 from . import data_sources as ds
 from .base import SettingsSection, add_row, form, hint
-from .widgets import ComboBox, IntBox, NumberBox
+from .declared import setting_widget, variant_tip
+from .widgets import ComboBox, setting_label, setting_tip
 
-GENERATOR_TITLES = {
-    "xor": "XOR (four quadrants)",
-    "circle": "Circle (inside vs. ring)",
-    "gaussians": "Two Gaussian blobs",
-    "spiral": "Two spirals",
-    "plane": "Plane (regression)",
-    "lecture": "Lecture: one sample",
-}
-GENERATOR_TIPS = {
-    "xor": "Points in [−1, 1]²; class 1 where x1·x2 > 0. Needs a hidden layer: no line separates it.",
-    "circle": "Class 1 inside radius 0.5, class 0 on a ring from 0.7 to 1.",
-    "gaussians": "Two Gaussian clouds around (±0.45, ±0.45): almost linearly separable.",
-    "spiral": "Two interleaved spirals: the hardest of the TF Playground problems.",
-    "plane": "A regression target 0.6·x1 − 0.4·x2 (noise is added to the target).",
-    "lecture": "The lecture's single sample: inputs (2, 3), target 1.",
-}
+#: a generator's name -> its title
+GENERATOR_TITLES = {v.name: v.title for v in T.GENERATOR.variants}
 SOURCE_TIP = ("Where the training samples come from. A generator draws 2-D points (seeded, so the file "
               "rebuilds the same data); a CSV file gives its own columns.")
+#: the generator's parameters (and a CSV file's test fraction and seed), as declared
+PARAMETERS = {s.key: s for s in T.GENERATOR.common}
 
 
 class DatasetSection(SettingsSection):
@@ -45,19 +34,18 @@ class DatasetSection(SettingsSection):
 
     def __init__(self, panel):
         super().__init__(panel)
-        self.source = ComboBox([(GENERATOR_TITLES[g], g) for g in GENERATORS]
+        self.source = ComboBox([(v.title, v.name) for v in T.GENERATOR.variants]
                                + [("CSV file…", "csv"), ("Numbers in the file", "inline")])
         self.source.setObjectName("datasetSource")
-        for i, g in enumerate(GENERATORS):
-            self.source.setItemData(i, GENERATOR_TIPS[g], 3)  # Qt.ToolTipRole
-        self.noise = NumberBox(0.0, 10.0, step=0.05)
+        for i, v in enumerate(T.GENERATOR.variants):
+            self.source.setItemData(i, variant_tip(v), Qt.ItemDataRole.ToolTipRole)
+        self.noise = setting_widget(PARAMETERS["noise"])
         self.noise.setObjectName("datasetNoise")
-        self.samples = IntBox(1, 100_000)
+        self.samples = setting_widget(PARAMETERS["samples"])
         self.samples.setObjectName("datasetSamples")
-        self.samples.setSingleStep(50)
-        self.test_fraction = NumberBox(0.0, 0.95, step=0.05)
+        self.test_fraction = setting_widget(PARAMETERS["test_fraction"])
         self.test_fraction.setObjectName("datasetTestFraction")
-        self.seed = IntBox(0, 2**31 - 1)
+        self.seed = setting_widget(PARAMETERS["seed"])
         self.seed.setObjectName("datasetSeed")
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setObjectName("datasetRegenerate")
@@ -71,15 +59,11 @@ class DatasetSection(SettingsSection):
         self.counts.setObjectName("datasetCounts")
         lay = form()
         add_row(lay, "Data", self.source, SOURCE_TIP)
-        self.noise_label = add_row(lay, "Noise", self.noise,
-                                   "Standard deviation of Gaussian noise added to every point (to the "
-                                   "target for the plane): more noise, more overlap between the classes.")
-        self.samples_label = add_row(lay, "Samples", self.samples,
-                                     "How many samples are drawn in all (training + test).")
-        add_row(lay, "Test fraction", self.test_fraction,
-                "The share of the samples held out as a test set: never trained on, used to see whether "
-                "the network generalises (the test loss). The rest is the training set.")
-        add_row(lay, "Seed", self.seed, "The random seed: the same seed gives the same samples and split.")
+        rows = {}
+        for key, widget in (("noise", self.noise), ("samples", self.samples), ("test_fraction", self.test_fraction),
+                            ("seed", self.seed)):
+            rows[key] = add_row(lay, setting_label(PARAMETERS[key]), widget, setting_tip(PARAMETERS[key]))
+        self.noise_label, self.samples_label = rows["noise"], rows["samples"]
         buttons = QWidget()
         row = QHBoxLayout(buttons)
         row.setContentsMargins(0, 0, 0, 0)
@@ -91,11 +75,10 @@ class DatasetSection(SettingsSection):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(lay)
         self.source.activated.connect(self._on_source)
-        self.noise.valueChanged.connect(lambda v: self._set_parameter("noise", float(v), "noise"))
-        self.samples.valueChanged.connect(lambda v: self._set_parameter("samples", int(v), "sample count"))
-        self.test_fraction.valueChanged.connect(
-            lambda v: self._set_parameter("test_fraction", float(v), "test fraction"))
-        self.seed.valueChanged.connect(lambda v: self._set_parameter("seed", int(v), "data seed"))
+        for key, widget, what in ((("noise", self.noise, "noise"), ("samples", self.samples, "sample count"),
+                                   ("test_fraction", self.test_fraction, "test fraction"),
+                                   ("seed", self.seed, "data seed"))):
+            widget.valueChanged.connect(lambda v, k=key, w=what: self._set_parameter(k, PARAMETERS[k].cast(v), w))
         self.regenerate.clicked.connect(self._on_regenerate)
         self.import_csv.clicked.connect(self.ask_csv)
 
@@ -111,10 +94,9 @@ class DatasetSection(SettingsSection):
         params = ds.generator_parameters(source) if generated else {
             "samples": exp.data.n_train + exp.data.n_test, "noise": 0.0,
             "seed": int(source.get("seed", 0)), "test_fraction": float(source.get("test_fraction", 0.0))}
-        self.noise.set_quietly(float(params["noise"]))
-        self.samples.set_quietly(int(params["samples"]))
-        self.test_fraction.set_quietly(float(params["test_fraction"]))
-        self.seed.set_quietly(int(params["seed"]))
+        for key, widget in (("noise", self.noise), ("samples", self.samples), ("test_fraction", self.test_fraction),
+                            ("seed", self.seed)):
+            widget.set_quietly(PARAMETERS[key].cast(params[key]))
         lecture = generated and source["generator"] == "lecture"
         for widget in (self.noise, self.samples, self.noise_label, self.samples_label):
             widget.setEnabled(generated and not lecture)

@@ -3,37 +3,25 @@
 A scheme only says how weights are drawn: changing it leaves the current weights alone until
 "Re-initialize" draws every layer afresh (one undoable command that also restarts the counters,
 the history and the optimizer's state: a new training run), or a layer is added or resized.
+The schemes, their parameters and the seed are the widgets ``sandbox.files.settings_table`` declares.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QCheckBox, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QPushButton, QVBoxLayout, QWidget
 
-from sandbox.engine import SCHEMES, Init
+from sandbox.engine import Init
+from sandbox.files import settings_table as T
 
 from ..settings_commands import reinitialized
 from .architecture_section import layer_name
 from .base import SettingsSection, add_row, form, hint
-from .widgets import ComboBox, IntBox, NumberBox
+from .declared import VariantRows, setting_widget, variant_combo, variant_tip
+from .widgets import ComboBox, setting_label, setting_tip
 
-SCHEME_TITLES = {
-    "zeros": "Zeros", "constant": "Constant", "uniform": "Uniform U(low, high)", "normal": "Normal N(0, σ²)",
-    "xavier_uniform": "Xavier uniform", "xavier_normal": "Xavier normal",
-    "he_uniform": "He uniform", "he_normal": "He normal",
-}
-SCHEME_TIPS = {
-    "zeros": "Every weight 0: all neurons of a layer stay identical (symmetry is never broken).",
-    "constant": "Every weight the same value: symmetric like zeros.",
-    "uniform": "Random, uniform between low and high (zero mean when low = −high).",
-    "normal": "Random, zero-mean normal with standard deviation σ (constant variance across layers).",
-    "xavier_uniform": "Xavier: uniform in ±√(6/(n_in + n_out)), normalised by the layer's size.",
-    "xavier_normal": "Xavier: normal with variance 2/(n_in + n_out).",
-    "he_uniform": "He: uniform in ±√(6/n_in), made for ReLU layers.",
-    "he_normal": "He: normal with variance 2/n_in, made for ReLU layers.",
-}
-PARAMETER_ROWS = {"constant": ("value",), "uniform": ("low", "high"), "normal": ("std",)}
+INIT_SEED = T.INIT.setting("seed")
 
 
 class InitSection(SettingsSection):
@@ -48,17 +36,9 @@ class InitSection(SettingsSection):
         self.own = QCheckBox("This layer has its own scheme")
         self.own.setObjectName("initOwn")
         self.own.setToolTip("Off: the layer follows the scheme of all layers.")
-        self.scheme = ComboBox([(SCHEME_TITLES[s], s) for s in SCHEMES])
+        self.scheme = variant_combo(T.INIT)
         self.scheme.setObjectName("initScheme")
-        for i, s in enumerate(SCHEMES):
-            self.scheme.setItemData(i, SCHEME_TIPS[s], 3)
-        self.params = {
-            "value": NumberBox(-100.0, 100.0, step=0.1),
-            "low": NumberBox(-100.0, 100.0, step=0.1),
-            "high": NumberBox(-100.0, 100.0, step=0.1),
-            "std": NumberBox(1e-9, 100.0, step=0.05),
-        }
-        self.seed = IntBox(0, 2**31 - 1)
+        self.seed = setting_widget(INIT_SEED)
         self.seed.setObjectName("initSeed")
         self.reinit = QPushButton("Re-initialize weights")
         self.reinit.setObjectName("reinitializeButton")
@@ -68,16 +48,10 @@ class InitSection(SettingsSection):
         self.form = form()
         add_row(self.form, "For", self.target, "Set the scheme of all layers, or give one layer its own.")
         self.form.addRow(self.own)
-        add_row(self.form, "Scheme", self.scheme, "How the weights are drawn.")
-        tips = {"value": "The value of every weight.", "low": "The smallest value drawn.",
-                "high": "The largest value drawn.", "std": "σ, the standard deviation."}
-        labels = {"value": "Value", "low": "Low", "high": "High", "std": "Std σ"}
-        for key, box in self.params.items():
-            box.setObjectName(f"init_{key}")
-            add_row(self.form, labels[key], box, tips[key])
-            box.valueChanged.connect(lambda v, k=key: self._set_field(k, float(v)))
-        add_row(self.form, "Seed", self.seed, "The random seed: the same seed draws the same weights "
-                                              "(each layer gets its own stream).")
+        add_row(self.form, setting_label(T.INIT.selector), self.scheme, setting_tip(T.INIT.selector))
+        self.rows = VariantRows(T.INIT, self.form, "init",
+                                lambda _scheme, setting, value: self._set_field(setting.key, value))
+        add_row(self.form, setting_label(INIT_SEED), self.seed, setting_tip(INIT_SEED))
         self.form.addRow(self.reinit)
         self.form.addRow(self.note)
         outer = QVBoxLayout(self)
@@ -86,8 +60,13 @@ class InitSection(SettingsSection):
         self.target.activated.connect(lambda _i: self.panel.refresh())
         self.own.toggled.connect(self._on_own)
         self.scheme.activated.connect(lambda i: self._set_field("scheme", self.scheme.itemData(i)))
-        self.seed.valueChanged.connect(lambda v: self._set_field("seed", int(v)))
+        self.seed.valueChanged.connect(lambda v: self._set_field("seed", INIT_SEED.cast(v)))
         self.reinit.clicked.connect(self.reinitialize)
+
+    @property
+    def params(self) -> dict[str, QWidget]:
+        """The widgets of the shown scheme's parameters, by key."""
+        return self.rows.of(self._shown().scheme)
 
     # ---- which init is shown ----------------------------------------------------------------------
     def _layer(self) -> int | None:
@@ -124,10 +103,10 @@ class InitSection(SettingsSection):
         editable = index is None or own
         init = self._shown()
         self.scheme.select_data(init.scheme)
-        self.scheme.setToolTip(SCHEME_TIPS[init.scheme])
-        for key, box in self.params.items():
-            box.set_quietly(float(getattr(init, key)))
-            self.form.setRowVisible(box, key in PARAMETER_ROWS.get(init.scheme, ()))
+        variant = T.INIT.variant(init.scheme)
+        self.scheme.setToolTip(variant_tip(variant) if variant else "")
+        self.rows.show(init.scheme, {key: getattr(init, key) for key in T.INIT.keys(init.scheme)[2:]})
+        for box in self.rows.widgets.values():
             box.setEnabled(editable)
         self.seed.set_quietly(init.seed)
         self.scheme.setEnabled(editable)

@@ -5,22 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
-from sandbox.engine import LOSSES, REDUCTIONS
+from sandbox.engine import LOSSES
+from sandbox.files import settings_table as T
 
 from .base import SettingsSection, add_row, form, hint
-from .widgets import ComboBox
+from .widgets import ComboBox, setting_label, setting_tip
 
-LOSS_TIPS = {
-    "mse": "E = ½ Σ (y − y*)² per sample, as in the lecture: for regression, or any output.",
-    "bce": "E = −y* log y − (1 − y*) log(1 − y): for outputs in (0, 1) read as probabilities "
-           "(a sigmoid output layer).",
-    "cross_entropy": "E = −Σ y* log y over the outputs of a softmax layer (they sum to 1): for classes.",
-}
-REDUCTION_TIPS = {
-    "mean": "The batch loss is the mean of the samples' losses: η does not depend on the batch size.",
-    "sum": "The batch loss is the sum of the samples' losses, as in the lecture's Σ_{k∈K_j}: "
-           "bigger batches take bigger steps.",
-}
+REDUCTION = T.LOSS.setting("reduction")
+#: a loss's name -> its help, as declared
+LOSS_TIPS = {v.name: v.help for v in T.LOSS.variants}
+REDUCTION_TIPS = dict(zip(REDUCTION.choices, REDUCTION.choice_help))
 
 
 def loss_problem(loss: str, output_activation: str) -> str:
@@ -49,17 +43,17 @@ class LossSection(SettingsSection):
 
     def __init__(self, panel):
         super().__init__(panel)
-        self.loss = ComboBox([(LOSSES[name].title, name) for name in LOSSES])
+        self.loss = ComboBox([(v.title, v.name) for v in T.LOSS.variants])
         self.loss.setObjectName("lossName")
-        self.reduction = ComboBox([(name, name) for name in REDUCTIONS])
+        self.reduction = ComboBox([(name, name) for name in REDUCTION.choices])
         self.reduction.setObjectName("lossReduction")
-        for i, name in enumerate(REDUCTIONS):
+        for i, name in enumerate(REDUCTION.choices):
             self.reduction.setItemData(i, REDUCTION_TIPS[name], Qt.ItemDataRole.ToolTipRole)
         self.why = hint()
         self.why.setObjectName("lossHint")
         lay = form()
-        add_row(lay, "Loss", self.loss, "The loss E of one sample.")
-        add_row(lay, "Reduction", self.reduction, "How the losses of a batch's samples make the batch loss.")
+        add_row(lay, setting_label(T.LOSS.selector), self.loss, setting_tip(T.LOSS.selector))
+        add_row(lay, setting_label(REDUCTION), self.reduction, setting_tip(REDUCTION))
         lay.addRow(self.why)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

@@ -1,72 +1,27 @@
 """Optimizer (SGD with momentum and Nesterov, AdaGrad, RMSProp, Adam) and the learning-rate schedule.
 
-Each optimizer shows only its own hyper-parameters, with ``torch.optim``'s defaults; an option
-left at its default is not written to the file. A new learning rate or option keeps the
-optimizer's state (velocities, moments); another kind of optimizer starts afresh.
+Both sections are built from ``sandbox.files.settings_table``: one row per setting each optimizer
+(each schedule) declares, shown when it is chosen, with the declared range, default (``torch.optim``'s),
+label, symbol and help. An option left at its default is not written to the file. A new learning
+rate or option keeps the optimizer's state (velocities, moments); another kind of optimizer starts
+afresh.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from sandbox.engine import OPTIMIZERS, SCHEDULE_NAMES, OptimizerSpec, Schedule
+from sandbox.engine import OptimizerSpec, Schedule
 from sandbox.explain.markup import to_html
+from sandbox.files import settings_table as T
 
 from .base import SettingsSection, add_row, form, hint
-from .widgets import ComboBox, IntBox, NumberBox
+from .declared import VariantRows, command_text, variant_combo
+from .widgets import setting_box, setting_label, setting_tip
 
-FRACTION_MAX = 0.999999  # the file format's fractions are < 1
-
-OPTIMIZER_TIPS = {
-    "sgd": "Stochastic gradient descent, with the lecture's momentum: v = γv + η∇E, θ = θ − v.",
-    "adagrad": "AdaGrad: every parameter's step is η divided by the root of its summed squared gradients.",
-    "rmsprop": "RMSProp: η divided by a running root-mean-square of recent gradients.",
-    "adam": "Adam: momentum (β1) and RMSProp-like scaling (β2), with bias correction.",
-}
-#: option -> (label, tooltip, NumberBox arguments)
-OPTION_WIDGETS = {
-    "momentum": ("Momentum γ", "γ: the fraction of the previous update added to this one, v = γv + η∇E "
-                 "(0 = plain SGD; 0.9 is common). Momentum dampens oscillations.",
-                 dict(minimum=0.0, maximum=FRACTION_MAX, step=0.05)),
-    "alpha": ("Decay α", "RMSProp's smoothing constant: s = αs + (1 − α)(∇E)² (torch default 0.99).",
-              dict(minimum=0.0, maximum=FRACTION_MAX, step=0.01)),
-    "beta1": ("β1", "Adam's decay of the running mean of gradients, m = β1·m + (1 − β1)∇E (default 0.9).",
-              dict(minimum=0.0, maximum=FRACTION_MAX, step=0.01)),
-    "beta2": ("β2", "Adam's decay of the running mean of squared gradients, v = β2·v + (1 − β2)(∇E)² "
-              "(default 0.999).", dict(minimum=0.0, maximum=FRACTION_MAX, step=0.001)),
-    "eps": ("ε", "A small number added to the denominator so it is never zero (AdaGrad 1e-10, others 1e-8).",
-            dict(minimum=1e-30, maximum=1.0, log=True, smallest=1e-12)),
-}
-#: which rows each optimizer shows (RMSProp's momentum shares SGD's box)
-OPTIMIZER_OPTIONS = {
-    "sgd": ("momentum", "nesterov"),
-    "adagrad": ("eps",),
-    "rmsprop": ("alpha", "eps", "momentum"),
-    "adam": ("beta1", "beta2", "eps"),
-}
-SCHEDULE_TITLES = {"constant": "Constant", "step": "Step decay", "exponential": "Exponential decay",
-                   "cosine": "Cosine annealing"}
-SCHEDULE_TIPS = {  # rich text: η with its subscripts
-    "constant": "The same η in every epoch.",
-    "step": "<p>η is multiplied by γ every k epochs: η<sub>e</sub> = η·γ<sup>⌊e/k⌋</sup>.</p>",
-    "exponential": "<p>η is multiplied by γ after every epoch: η<sub>e</sub> = η·γ<sup>e</sup>.</p>",
-    "cosine": "<p>η falls from η to η<sub>min</sub> along half a cosine over T epochs.</p>",
-}
-#: the parameters a newly chosen schedule starts with
-SCHEDULE_STARTS = {"step": dict(step_epochs=10, gamma=0.5), "exponential": dict(gamma=0.99),
-                   "cosine": dict(epochs=100, min_lr=0.0)}
-
-
-def defaults(name: str) -> dict:
-    """``torch.optim``'s defaults of an optimizer's options."""
-    optimizer = OPTIMIZERS[name]()
-    return {k: v for k, v in optimizer.hyperparameters().items() if k != "learning_rate"}
-
-
-def option_value(spec: OptimizerSpec, key: str):
-    return spec.options.get(key, defaults(spec.name).get(key))
+LEARNING_RATE_TYPING = "Type any value (0.05, 1e-4); the arrows step along 1, 2, 5, 10, …"
 
 
 class OptimizerSection(SettingsSection):
@@ -75,31 +30,16 @@ class OptimizerSection(SettingsSection):
 
     def __init__(self, panel):
         super().__init__(panel)
-        self.name = ComboBox([(OPTIMIZERS[n].title, n) for n in OPTIMIZERS])
+        group = T.OPTIMIZER
+        self.name = variant_combo(group)
         self.name.setObjectName("optimizerName")
-        for i, n in enumerate(OPTIMIZERS):
-            self.name.setItemData(i, OPTIMIZER_TIPS[n], 3)
-        self.learning_rate = NumberBox(1e-12, 1000.0, log=True, smallest=1e-5)
+        self.learning_rate = setting_box(T.LEARNING_RATE)
         self.learning_rate.setObjectName("learningRate")
         self.form = form()
-        add_row(self.form, "Optimizer", self.name, "The update rule.")
-        add_row(self.form, "Learning rate η", self.learning_rate,
-                "η, the step size: θ = θ − η∇E. Too small learns slowly; too large overshoots and "
-                "diverges. Type any value (0.05, 1e-4); the arrows step along 1, 2, 5, 10, …")
-        self.options: dict[str, QWidget] = {}
-        for key, (label, tip, args) in OPTION_WIDGETS.items():
-            box = NumberBox(**args)
-            box.setObjectName(f"optimizer_{key}")
-            add_row(self.form, label, box, tip)
-            box.valueChanged.connect(lambda v, k=key: self._set_option(k, float(v)))
-            self.options[key] = box
-        self.nesterov = QCheckBox("Nesterov momentum")
-        self.nesterov.setObjectName("optimizer_nesterov")
-        self.nesterov.setToolTip("Look ahead: the gradient's step is taken from where momentum is about to "
-                                 "carry the weights, θ = θ − (γv + η∇E).")
-        self.form.addRow(self.nesterov)
-        self.options["nesterov"] = self.nesterov
-        self.nesterov.toggled.connect(lambda on: self._set_option("nesterov", bool(on)))
+        add_row(self.form, setting_label(group.selector), self.name, setting_tip(group.selector))
+        add_row(self.form, setting_label(T.LEARNING_RATE), self.learning_rate,
+                setting_tip(T.LEARNING_RATE, LEARNING_RATE_TYPING))
+        self.rows = VariantRows(group, self.form, "optimizer", self._set_option)
         self.rule = hint()
         self.rule.setObjectName("optimizerRule")
         self.form.addRow(self.rule)
@@ -109,28 +49,18 @@ class OptimizerSection(SettingsSection):
         self.name.activated.connect(self._on_name)
         self.learning_rate.valueChanged.connect(self._on_learning_rate)
 
+    @property
+    def options(self) -> dict[str, QWidget]:
+        """The widgets of the chosen optimizer's options, by key."""
+        return self.rows.of(self.experiment.optimizer.name)
+
     def refresh(self) -> None:
         spec = self.experiment.optimizer
         self.name.select_data(spec.name)
         self.learning_rate.set_quietly(spec.learning_rate)
-        shown = OPTIMIZER_OPTIONS[spec.name]
-        for key, widget in self.options.items():
-            self.form.setRowVisible(widget, key in shown)
-            if key not in shown:
-                continue
-            value = option_value(spec, key)
-            if key == "nesterov":
-                blocked = widget.blockSignals(True)
-                widget.setChecked(bool(value))
-                widget.blockSignals(blocked)
-            else:
-                widget.set_quietly(float(value))
-        if spec.name == "rmsprop":
-            self.options["momentum"].setToolTip("RMSProp's momentum μ: m = μm + ∇E/(√s + ε), θ = θ − ηm "
-                                                "(0 = none).")
-        else:
-            self.options["momentum"].setToolTip(OPTION_WIDGETS["momentum"][1])
-        self.rule.setText(OPTIMIZER_TIPS[spec.name])
+        self.rows.show(spec.name, spec.options)
+        variant = T.OPTIMIZER.variant(spec.name)
+        self.rule.setText(to_html(variant.help) if variant else "")
 
     def _set_spec(self, text: str, spec: OptimizerSpec) -> None:
         if spec != self.experiment.optimizer:
@@ -142,28 +72,25 @@ class OptimizerSection(SettingsSection):
         name = self.name.itemData(index)
         spec = self.experiment.optimizer
         if name != spec.name:
-            # the teacher's η stays; the new optimizer's options start at torch's defaults
+            # the teacher's η stays; the new optimizer's options start at their defaults (torch's)
             self._set_spec("Set optimizer", OptimizerSpec(name, spec.learning_rate, {}))
 
     def _on_learning_rate(self, value: float) -> None:
-        if self.refreshing or value <= 0:
+        if self.refreshing or not T.LEARNING_RATE.contains(value):
             return
         spec = self.experiment.optimizer
-        self._set_spec("Set learning rate η", OptimizerSpec(spec.name, float(value), dict(spec.options)))
+        self._set_spec(command_text(T.LEARNING_RATE), OptimizerSpec(spec.name, float(value), dict(spec.options)))
 
-    def _set_option(self, key: str, value) -> None:
-        if self.refreshing:
-            return
+    def _set_option(self, name: str, setting: T.Setting, value) -> None:
         spec = self.experiment.optimizer
-        if key not in OPTIMIZER_OPTIONS[spec.name]:
+        if self.refreshing or name != spec.name:
             return
         options = dict(spec.options)
-        if value == defaults(spec.name).get(key):
-            options.pop(key, None)
+        if value == T.OPTIMIZER.setting(setting.key, name).default:
+            options.pop(setting.key, None)  # at its default: not written to the file
         else:
-            options[key] = value
-        label = OPTION_WIDGETS[key][0] if key in OPTION_WIDGETS else "Nesterov momentum"
-        self._set_spec(f"Set {label}", OptimizerSpec(spec.name, spec.learning_rate, options))
+            options[setting.key] = value
+        self._set_spec(command_text(setting), OptimizerSpec(spec.name, spec.learning_rate, options))
 
 
 class ScheduleSection(SettingsSection):
@@ -174,25 +101,12 @@ class ScheduleSection(SettingsSection):
 
     def __init__(self, panel):
         super().__init__(panel)
-        self.name = ComboBox([(SCHEDULE_TITLES[n], n) for n in SCHEDULE_NAMES])
+        group = T.SCHEDULE
+        self.name = variant_combo(group)
         self.name.setObjectName("scheduleName")
-        for i, n in enumerate(SCHEDULE_NAMES):
-            self.name.setItemData(i, SCHEDULE_TIPS[n], 3)
-        self.step_epochs = IntBox(1, 1_000_000)
-        self.step_epochs.setObjectName("scheduleStepEpochs")
-        self.gamma = NumberBox(1e-9, 10.0, step=0.01)
-        self.gamma.setObjectName("scheduleGamma")
-        self.epochs = IntBox(1, 10_000_000)
-        self.epochs.setObjectName("scheduleEpochs")
-        self.min_lr = NumberBox(0.0, 1000.0, log=True, smallest=1e-6)
-        self.min_lr.setObjectName("scheduleMinLr")
         self.form = form()
-        add_row(self.form, "Schedule", self.name, "How η changes from epoch to epoch.")
-        add_row(self.form, "Every k epochs", self.step_epochs, "Step decay: η is multiplied by γ every k epochs.")
-        add_row(self.form, "Factor γ", self.gamma, "The factor η is multiplied by (below 1 to decay).")
-        add_row(self.form, "Over T epochs", self.epochs,
-                "<p>Cosine: the number of epochs from η down to η<sub>min</sub>.</p>")
-        add_row(self.form, "η<sub>min</sub>", self.min_lr, "Cosine: the learning rate reached after T epochs.")
+        add_row(self.form, setting_label(group.selector), self.name, setting_tip(group.selector))
+        self.rows = VariantRows(group, self.form, "schedule", self._set_field)
         self.formula = hint()
         self.formula.setObjectName("scheduleFormula")
         self.form.addRow(self.formula)
@@ -200,22 +114,19 @@ class ScheduleSection(SettingsSection):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.form)
         self.name.activated.connect(self._on_name)
-        self.step_epochs.valueChanged.connect(lambda v: self._set_field("step_epochs", int(v), "schedule step"))
-        self.gamma.valueChanged.connect(lambda v: self._set_field("gamma", float(v), "schedule γ"))
-        self.epochs.valueChanged.connect(lambda v: self._set_field("epochs", int(v), "schedule epochs"))
-        self.min_lr.valueChanged.connect(lambda v: self._set_field("min_lr", float(v), "minimum η"))
+
+    def _schedule(self) -> Schedule:
+        return self.experiment.schedule or Schedule("constant")
+
+    @property
+    def params(self) -> dict[str, QWidget]:
+        """The widgets of the chosen schedule's parameters, by key."""
+        return self.rows.of(self._schedule().name)
 
     def refresh(self) -> None:
-        schedule = self.experiment.schedule or Schedule("constant")
+        schedule = self._schedule()
         self.name.select_data(schedule.name)
-        self.step_epochs.set_quietly(schedule.step_epochs)
-        self.gamma.set_quietly(schedule.gamma)
-        self.epochs.set_quietly(schedule.epochs)
-        self.min_lr.set_quietly(schedule.min_lr)
-        rows = {"step": (self.step_epochs, self.gamma), "exponential": (self.gamma,),
-                "cosine": (self.epochs, self.min_lr)}.get(schedule.name, ())
-        for widget in (self.step_epochs, self.gamma, self.epochs, self.min_lr):
-            self.form.setRowVisible(widget, widget in rows)
+        self.rows.show(schedule.name, {key: getattr(schedule, key) for key in T.SCHEDULE.keys(schedule.name)[1:]})
         # the engine's formula text, rendered: η<sub>e</sub>, γ<sup>⌊e/k⌋</sup>
         self.formula.setText(f"{to_html(schedule.formula())} &nbsp;(e = epoch)")
 
@@ -223,17 +134,17 @@ class ScheduleSection(SettingsSection):
         if self.refreshing:
             return
         name = self.name.itemData(index)
-        current = self.experiment.schedule
-        if name == (current.name if current else "constant"):
+        if name == self._schedule().name:
             return
-        schedule = None if name == "constant" else Schedule(name, **SCHEDULE_STARTS[name])
+        schedule = None if name == "constant" else Schedule(name, **T.SCHEDULE.starts(name))
         self.panel.set_setting("Set learning-rate schedule", {"schedule": schedule})
 
-    def _set_field(self, key: str, value, what: str) -> None:
+    def _set_field(self, name: str, setting: T.Setting, value) -> None:
         if self.refreshing:
             return
         current = self.experiment.schedule
-        if current is None or getattr(current, key) == value:
+        if current is None or current.name != name or getattr(current, setting.key) == value:
             return
-        self.panel.set_setting(f"Set {what}", {"schedule": dataclasses.replace(current, **{key: value})})
-
+        variant = T.SCHEDULE.variant(name)
+        what = f"{variant.title.lower()} {setting.symbol or setting.key}" if variant else setting.key
+        self.panel.set_setting(f"Set {what}", {"schedule": dataclasses.replace(current, **{setting.key: value})})

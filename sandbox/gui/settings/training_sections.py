@@ -1,38 +1,24 @@
-"""Batch mode and shuffling; L1/L2 regularization."""
+"""Batch mode and shuffling; L1/L2 regularization: widgets made from ``sandbox.files.settings_table``."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
-from sandbox.engine import BATCH_MODES, REGULARIZATION_KINDS, Regularization
+from sandbox.engine import Regularization
+from sandbox.files import settings_table as T
 
 from .base import SettingsSection, add_row, form, hint
 from .counters import batches_text
-from .widgets import ComboBox, IntBox, NumberBox
+from .declared import setting_widget, variant_combo, variant_tip
+from .widgets import setting_label, setting_tip
 
-#: short enough for the Settings dock's narrow combo box (the tips say the rest)
-BATCH_TITLES = {"full": "Full batch (GD)", "single": "One sample (SGD)", "minibatch": "Mini-batch"}
-BATCH_TIPS = {  # rich text: sums with their limits, subscripts
-    "full": "<p>Full batch, gradient descent: every iteration uses the whole training set, "
-            "θ = θ − η Σ<sub>k=1</sub><sup>n</sup> ∇L. One iteration per epoch.</p>",
-    "single": "<p>Stochastic gradient descent: every iteration uses one sample, "
-              "θ = θ − η ∇L(f(x<sub>k</sub>), y<sub>k</sub>). n iterations per epoch.</p>",
-    "minibatch": "<p>Every iteration uses a batch K<sub>j</sub> of n₀ samples, "
-                 "θ = θ − η Σ<sub>k∈K<sub>j</sub></sub> ∇L. ⌈n/n₀⌉ iterations per epoch; what is usually "
-                 "done.</p>",
-}
-SHUFFLE_TIP = ("Each epoch visits the samples in a new random order (sampling without replacement: every "
-               "sample once per epoch). Off: the file's order.")
 SHUFFLE_FULL_TIP = "Full batch: every iteration sees every sample, so their order changes nothing."
-REGULARIZATION_TITLES = {"none": "None", "l1": "L1 (λ·|w|)", "l2": "L2 (λ/2·w²)"}
-REGULARIZATION_TIPS = {
-    "none": "Minimise the loss alone.",
-    "l1": "Add R(θ) = λ Σ|w|: each weight's gradient gets λ·sign(w), pushing small weights to exactly 0.",
-    "l2": "Add R(θ) = λ/2 Σ w²: each weight's gradient gets λ·w (weight decay). Biases are not regularized.",
-}
+BATCH_SIZE = T.BATCH.setting("size", "minibatch")
+SHUFFLE = T.BATCH.setting("shuffle")
+BATCH_SEED = T.BATCH.setting("seed")
+STRENGTH = T.REGULARIZATION.setting("strength", "l2")
 
 
 class BatchSection(SettingsSection):
@@ -41,26 +27,21 @@ class BatchSection(SettingsSection):
 
     def __init__(self, panel):
         super().__init__(panel)
-        self.mode = ComboBox([(BATCH_TITLES[m], m) for m in BATCH_MODES])
+        self.mode = variant_combo(T.BATCH)
         self.mode.setObjectName("batchMode")
-        for i, m in enumerate(BATCH_MODES):
-            self.mode.setItemData(i, BATCH_TIPS[m], Qt.ItemDataRole.ToolTipRole)
-        self.size_box = IntBox(1, 1_000_000)
+        self.size_box = setting_widget(BATCH_SIZE)
         self.size_box.setObjectName("batchSize")
-        self.shuffle = QCheckBox("Shuffle every epoch")
+        self.shuffle = setting_widget(SHUFFLE)
         self.shuffle.setObjectName("batchShuffle")
-        self.shuffle.setToolTip(SHUFFLE_TIP)
-        self.seed = IntBox(0, 2**31 - 1)
+        self.seed = setting_widget(BATCH_SEED)
         self.seed.setObjectName("batchSeed")
         self.per_epoch = hint()
         self.per_epoch.setObjectName("batchPerEpoch")
         self.form = form()
-        add_row(self.form, "Batch", self.mode, "Full batch, one sample, or mini-batches of n₀ samples.")
-        add_row(self.form, "Batch size n₀", self.size_box, "Samples per mini-batch; the last batch of an epoch is "
-                                                       "smaller when n₀ does not divide n.")
+        add_row(self.form, setting_label(T.BATCH.selector), self.mode, setting_tip(T.BATCH.selector))
+        add_row(self.form, setting_label(BATCH_SIZE), self.size_box, setting_tip(BATCH_SIZE))
         self.form.addRow(self.shuffle)
-        add_row(self.form, "Shuffle seed", self.seed, "The seed of the shuffled orders (the same seed, the same "
-                                                      "batches).")
+        add_row(self.form, setting_label(BATCH_SEED), self.seed, setting_tip(BATCH_SEED))
         self.form.addRow(self.per_epoch)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -74,9 +55,10 @@ class BatchSection(SettingsSection):
         exp = self.experiment
         b = exp.batching
         self.mode.select_data(b.mode)
-        self.mode.setToolTip(BATCH_TIPS[b.mode])
+        variant = T.BATCH.variant(b.mode)
+        self.mode.setToolTip(variant_tip(variant) if variant else "")
         n = exp.data.n_train
-        self.size_box.setMaximum(max(1, n))
+        self.size_box.setMaximum(max(1, n))  # a larger batch than the training set is the whole set
         self.size_box.set_quietly(b.batch_size(n) if b.mode == "minibatch" else b.size)
         blocked = self.shuffle.blockSignals(True)
         self.shuffle.setChecked(b.shuffle)
@@ -85,7 +67,7 @@ class BatchSection(SettingsSection):
         self.form.setRowVisible(self.size_box, b.mode == "minibatch")
         ordered = b.mode != "full"  # the order of the samples matters only when batches split them
         self.shuffle.setEnabled(ordered)
-        self.shuffle.setToolTip(SHUFFLE_TIP if ordered else SHUFFLE_FULL_TIP)
+        self.shuffle.setToolTip(setting_tip(SHUFFLE) if ordered else SHUFFLE_FULL_TIP)
         self.seed.setEnabled(ordered and b.shuffle)
         self.per_epoch.setText(batches_text(n, b.batch_size(n), b.batches_per_epoch(n), b.mode))
 
@@ -98,7 +80,7 @@ class BatchSection(SettingsSection):
             return
         size = b.size
         if mode == "minibatch" and size <= 1:
-            size = min(10, max(1, self.experiment.data.n_train))
+            size = min(int(BATCH_SIZE.start or 1), max(1, self.experiment.data.n_train))
         self.panel.set_setting("Set batch mode", {"batching": dataclasses.replace(b, mode=mode, size=size)})
 
     def _set(self, key: str, value, text: str) -> None:
@@ -117,15 +99,14 @@ class RegularizationSection(SettingsSection):
 
     def __init__(self, panel):
         super().__init__(panel)
-        self.kind = ComboBox([(REGULARIZATION_TITLES[k], k) for k in REGULARIZATION_KINDS])
+        self.kind = variant_combo(T.REGULARIZATION)
         self.kind.setObjectName("regularizationKind")
-        for i, k in enumerate(REGULARIZATION_KINDS):
-            self.kind.setItemData(i, REGULARIZATION_TIPS[k], Qt.ItemDataRole.ToolTipRole)
-        self.strength = NumberBox(0.0, 100.0, log=True, smallest=1e-5)
+        self.strength = setting_widget(STRENGTH)
         self.strength.setObjectName("regularizationStrength")
         self.form = form()
-        add_row(self.form, "Penalty", self.kind, "Which norm of the weights is penalised.")
-        add_row(self.form, "Strength λ", self.strength, "λ: how strongly large weights are penalised.")
+        add_row(self.form, setting_label(T.REGULARIZATION.selector), self.kind,
+                setting_tip(T.REGULARIZATION.selector))
+        add_row(self.form, setting_label(STRENGTH), self.strength, setting_tip(STRENGTH))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.form)
@@ -135,7 +116,8 @@ class RegularizationSection(SettingsSection):
     def refresh(self) -> None:
         reg = self.experiment.regularization
         self.kind.select_data(reg.kind)
-        self.kind.setToolTip(REGULARIZATION_TIPS[reg.kind])
+        variant = T.REGULARIZATION.variant(reg.kind)
+        self.kind.setToolTip(variant_tip(variant) if variant else "")
         self.strength.set_quietly(reg.strength)
         self.form.setRowVisible(self.strength, reg.kind != "none")
 
@@ -146,7 +128,8 @@ class RegularizationSection(SettingsSection):
         reg = self.experiment.regularization
         if kind == reg.kind:
             return
-        strength = 0.0 if kind == "none" else (reg.strength or 1e-3)
+        # a penalty keeps the strength it had; the first one starts at the declared start, none at 0
+        strength = reg.strength if kind != "none" and reg.strength else T.REGULARIZATION.starts(kind)["strength"]
         self.panel.set_setting("Set regularization", {"regularization": Regularization(kind, strength)})
 
     def _on_strength(self, value: float) -> None:

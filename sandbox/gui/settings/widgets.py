@@ -3,43 +3,73 @@
 ``NumberBox`` is a ``QDoubleSpinBox`` that keeps every digit typed (``0.0005``, ``1e-4``, ``3e-10``
 stay exactly those numbers: nothing is rounded to a fixed count of decimals), shows numbers in
 their shortest form, and steps either linearly (``step``) or along 1-2-5 (…, 0.01, 0.02, 0.05,
-0.1, …) for quantities that span decades (learning rates, λ, ε). Like ``IntBox`` and
-``ComboBox``, it only reacts to the mouse wheel when it has the focus, so scrolling the panel
-never changes a setting by accident, and it reports a value only when typing is finished
-(Enter, Tab, leaving the box) or an arrow is pressed: no command per keystroke.
+0.1, …) for quantities that span decades (learning rates, λ, ε). ``IntBox`` holds whole numbers of
+any size (a seed up to 2⁶³ − 1, a schedule's epochs as large as a file may write them: Qt's spin
+box stops at 2³¹ − 1). Like ``ComboBox``, both only react to the mouse wheel when they have the
+focus, so scrolling the panel never changes a setting by accident, and they report a value only
+when typing is finished (Enter, Tab, leaving the box) or an arrow is pressed: no command per
+keystroke.
+
+``setting_box`` makes the box of a setting of ``sandbox.files.settings_table``: its range is the
+setting's (every value a file may hold can be shown and typed), with its steps and its tooltip.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QValidator
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QSizePolicy, QSpinBox, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sandbox.explain.markup import to_html
+from sandbox.files import settings_table as T
 
 from ..formatting import parse_number
 
-#: enough decimals for any value a teacher types (QDoubleSpinBox rounds to this many places)
-DECIMALS = 30
+#: QDoubleSpinBox rounds every value to this many decimals: Qt's largest, which keeps every float64 from
+#: 1e-306 to the largest exactly (every bit of what a teacher types, or a file holds)
+DECIMALS = 323
 #: significant digits shown and kept after stepping (what a person types never has more)
 DIGITS = 12
+#: the smallest positive number the box keeps (smaller ones are rounded to 0 at ``DECIMALS`` places)
+SMALLEST_POSITIVE = sys.float_info.min
 
 #: the beginning of a number still being typed: ``1.``, ``1e-``, ``1.5×10^``, ``2·10⁻`` (``parse_number``
 #: reads the finished forms, powers of ten written the way the window writes them included)
 _PARTIAL = re.compile(r"^[-+−]?(\d*([.,]\d*)?)?([eE][-+−]?\d*|\s*[·×*xX]\s*(1|10)?(\^[-+−]?\d*|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]*)?)?$")
 
 
-def compact(value: float) -> str:
-    """``0.0005`` → ``0.0005``, ``1e-05`` → ``1e-5``, ``0.15000000000000002`` → ``0.15``."""
-    if value == 0:
-        return "0"
-    text = f"{value:.{DIGITS}g}"
+def _short_exponent(text: str) -> str:
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"
     return text
+
+
+def compact(value: float) -> str:
+    """``0.0005`` → ``0.0005``, ``1e-05`` → ``1e-5``, ``0.15000000000000002`` → ``0.15`` (the noise of a
+    float sum, a few units in the last place, is not shown); a number with more digits than that, such
+    as ``0.1234567890123456`` from a file, is shown with all of them."""
+    if value == 0:
+        return "0"
+    text = f"{value:.{DIGITS}g}"
+    if abs(float(text) - value) > 4 * math.ulp(value):
+        text = repr(float(value))
+    return _short_exponent(text)
 
 
 def clean(value: float) -> float:
@@ -48,13 +78,21 @@ def clean(value: float) -> float:
 
 
 def next_125(value: float, up: bool) -> float:
-    """The next number of the 1-2-5 series above (or below) ``value`` (> 0)."""
+    """The next number of the 1-2-5 series above (or below) ``value`` (> 0); beyond the largest float
+    ``inf``, below the smallest 0."""
     exponent = math.floor(math.log10(value))
-    candidates = [m * 10.0 ** e for e in (exponent - 1, exponent, exponent + 1) for m in (1, 2, 5)]
-    candidates = sorted(clean(c) for c in candidates)
+    candidates = sorted({clean(float(f"{m}e{e}")) for e in (exponent - 1, exponent, exponent + 1)
+                         for m in (1, 2, 5)})
+    finite = [c for c in candidates if 0 < c < math.inf]
     if up:
-        return next(c for c in candidates if c > value * (1 + 1e-9))
-    return next(c for c in reversed(candidates) if c < value * (1 - 1e-9))
+        return next((c for c in finite if c > value * (1 + 1e-9)), math.inf)
+    return next((c for c in reversed(finite) if c < value * (1 - 1e-9)), 0.0)
+
+
+def representable(value: float) -> float:
+    """``value`` as a bound of a ``NumberBox``: a positive bound below what it keeps becomes the smallest
+    positive number it keeps (it would be rounded to 0 otherwise)."""
+    return SMALLEST_POSITIVE if 0 < value < SMALLEST_POSITIVE else value
 
 
 class _WheelOnlyWhenFocused:
@@ -67,6 +105,21 @@ class _WheelOnlyWhenFocused:
             event.ignore()
 
 
+#: the text a number box's size is made for: its bounds may be the largest floats, whose digits would
+#: make the panel as wide as they are (longer numbers scroll in the field)
+HINT_TEXT = "−0.0012345"
+
+
+def _spin_box_hint(box: QAbstractSpinBox, text: str, minimum: bool = False) -> QSize:
+    """The size Qt gives a spin box whose longest text is ``text`` (its own hints measure its bounds)."""
+    option = QStyleOptionSpinBox()
+    box.initStyleOption(option)
+    edit = box.lineEdit()
+    height = (edit.minimumSizeHint() if minimum else edit.sizeHint()).height()
+    width = box.fontMetrics().horizontalAdvance(text + " ") + 2  # and the blinking cursor
+    return box.style().sizeFromContents(QStyle.ContentsType.CT_SpinBox, option, QSize(width, height), box)
+
+
 class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
     """A spin box for real numbers that keeps what is typed; ``log`` steps along 1-2-5."""
 
@@ -77,7 +130,7 @@ class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
         #: where a 1-2-5 box goes when stepped up from zero (or its minimum)
         self.smallest = smallest
         self.setDecimals(DECIMALS)
-        self.setRange(minimum, maximum)
+        self.setRange(representable(minimum), representable(maximum))
         self.setSingleStep(step if step is not None else 0.1)
         self.setKeyboardTracking(False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -91,6 +144,8 @@ class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
         return compact(value)
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt's name
+        if text == self.textFromValue(self.value()):
+            return self.value()  # the text shown, not edited: the value itself, every digit kept
         try:
             return parse_number(text)
         except ValueError:
@@ -114,15 +169,19 @@ class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
     # ---- stepping -----------------------------------------------------------------------------
     def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
         value = self.value()
+        low, high = self.minimum(), self.maximum()
         if self.log:
             for _ in range(abs(steps)):
                 if steps > 0:
                     value = self.smallest if value <= 0 else next_125(value, True)
+                elif value <= self.smallest and low <= 0:
+                    value = low  # from the smallest step down to 0 (off)
                 else:
-                    value = self.minimum() if value <= self.smallest else next_125(value, False)
+                    value = next_125(value, False)
+                value = min(max(value, low), high)  # beyond the largest float: the largest
         else:
-            value = clean(value + steps * self.singleStep())
-        self.setValue(min(max(value, self.minimum()), self.maximum()))
+            value = min(max(clean(value + steps * self.singleStep()), low), high)
+        self.setValue(value)
         self.selectAll()
 
     def set_quietly(self, value: float) -> None:
@@ -131,23 +190,176 @@ class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
         self.setValue(value)
         self.blockSignals(blocked)
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return _spin_box_hint(self, HINT_TEXT)
 
-class IntBox(_WheelOnlyWhenFocused, QSpinBox):
-    """A spin box for whole numbers that reports only finished values."""
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return _spin_box_hint(self, HINT_TEXT, minimum=True)
 
-    def __init__(self, minimum: int = 0, maximum: int = 2_000_000_000, parent: QWidget | None = None):
+
+_WHOLE = re.compile(r"^[-+−]?\d*$")
+
+
+class IntBox(_WheelOnlyWhenFocused, QAbstractSpinBox):
+    """A spin box for whole numbers of any size (Python ints) that reports only finished values.
+
+    ``QSpinBox`` holds 32-bit numbers; a seed may be 2⁶³ − 1 and a schedule's epochs larger still.
+    The interface is ``QSpinBox``'s: ``value``, ``setValue``, ``valueChanged``, ``setRange``,
+    ``setSingleStep``, …"""
+
+    valueChanged = Signal(object)  # a Python int, however large
+
+    def __init__(self, minimum: int = 0, maximum: int = T.LARGEST_WHOLE_NUMBER, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setRange(minimum, maximum)
+        self._minimum = int(minimum)
+        self._maximum = max(int(maximum), self._minimum)
+        self._value = self._minimum
+        self._step = 1
         self.setKeyboardTracking(False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccelerated(True)
+        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(44)
+        self.lineEdit().setText(self.textFromValue(self._value))
+        self.editingFinished.connect(self._finish)
+
+    # ---- QSpinBox's interface ------------------------------------------------------------------
+    def value(self) -> int:
+        return self._value
+
+    def setValue(self, value: int) -> None:  # noqa: N802 - Qt's name
+        value = min(max(int(value), self._minimum), self._maximum)
+        changed = value != self._value
+        self._value = value
+        text = self.textFromValue(value)
+        if self.lineEdit().text() != text:
+            self.lineEdit().setText(text)
+        self.update()  # the arrows may have become enabled or disabled
+        if changed:
+            self.valueChanged.emit(value)
 
     def set_quietly(self, value: int) -> None:
+        """Show ``value`` without emitting ``valueChanged``."""
         blocked = self.blockSignals(True)
         self.setValue(int(value))
         self.blockSignals(blocked)
+
+    def minimum(self) -> int:
+        return self._minimum
+
+    def maximum(self) -> int:
+        return self._maximum
+
+    def setRange(self, minimum: int, maximum: int) -> None:  # noqa: N802 - Qt's name
+        self._minimum = int(minimum)
+        self._maximum = max(int(maximum), self._minimum)
+        self.updateGeometry()
+        self.setValue(self._value)
+
+    def setMinimum(self, minimum: int) -> None:  # noqa: N802 - Qt's name
+        self.setRange(minimum, max(self._maximum, int(minimum)))
+
+    def setMaximum(self, maximum: int) -> None:  # noqa: N802 - Qt's name
+        self.setRange(min(self._minimum, int(maximum)), maximum)
+
+    def singleStep(self) -> int:  # noqa: N802 - Qt's name
+        return self._step
+
+    def setSingleStep(self, step: int) -> None:  # noqa: N802 - Qt's name
+        self._step = max(1, int(step))
+
+    # ---- text ------------------------------------------------------------------------------------
+    def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt's name
+        return str(value)
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
+        cleaned = text.strip().replace("−", "-").replace(",", "").replace(" ", "").replace("_", "")
+        return int(cleaned)
+
+    def validate(self, text: str, pos: int):
+        stripped = text.strip().replace(",", "").replace(" ", "").replace("_", "")
+        if not _WHOLE.match(stripped):
+            return QValidator.State.Invalid, text, pos
+        try:
+            value = self.valueFromText(stripped)
+        except ValueError:  # empty, or a sign alone: still being typed
+            return QValidator.State.Intermediate, text, pos
+        if len(stripped.lstrip("+-−")) > max(len(str(abs(self._minimum))), len(str(abs(self._maximum)))):
+            return QValidator.State.Invalid, text, pos
+        if self._minimum <= value <= self._maximum:
+            return QValidator.State.Acceptable, text, pos
+        return QValidator.State.Intermediate, text, pos
+
+    def fixup(self, text: str) -> str:
+        return self.textFromValue(self._value)
+
+    def _finish(self) -> None:
+        """Typing is finished (Enter, leaving the box): take the number typed, or show the value again."""
+        text = self.lineEdit().text()
+        try:
+            value = self.valueFromText(text)
+        except ValueError:
+            value = None
+        if value is not None and self._minimum <= value <= self._maximum:
+            self.setValue(value)
+        else:
+            self.lineEdit().setText(self.textFromValue(self._value))
+
+    # ---- stepping ----------------------------------------------------------------------------------
+    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
+        self.setValue(self._value + steps * self._step)
+        self.selectAll()
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:  # noqa: N802 - Qt's name
+        if self.isReadOnly():
+            return QAbstractSpinBox.StepEnabledFlag.StepNone
+        flags = QAbstractSpinBox.StepEnabledFlag.StepNone
+        if self._value < self._maximum:
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
+        if self._value > self._minimum:
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        return flags
+
+    # ---- size ------------------------------------------------------------------------------------------
+    def _digits(self) -> str:
+        """Digits as many as the bounds have, at most 10 (longer numbers scroll in the field)."""
+        return "0" * min(10, max(len(str(self._minimum)), len(str(self._maximum))))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return _spin_box_hint(self, self._digits())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return _spin_box_hint(self, self._digits(), minimum=True)
+
+
+# ---- the boxes of declared settings --------------------------------------------------------------------
+
+def setting_tip(setting: T.Setting, extra: str = "") -> str:
+    """A setting's tooltip: its help, formulas rendered (η<sub>e</sub>), as rich text so that it wraps."""
+    return f"<p>{to_html(setting.help)}{(' ' + extra) if extra else ''}</p>"
+
+
+def setting_label(setting: T.Setting) -> str:
+    """A setting's label in the panel, its symbol rendered (η<sub>min</sub>)."""
+    return to_html(setting.title)
+
+
+def setting_box(setting: T.Setting) -> NumberBox | IntBox:
+    """The spin box of a number setting: every value the file format accepts, and nothing else."""
+    lowest, highest = setting.lowest(), setting.highest()
+    if setting.kind == "int":
+        whole = IntBox(-T.LARGEST_WHOLE_NUMBER if lowest is None else int(lowest),
+                       T.LARGEST_WHOLE_NUMBER if highest is None else int(highest))
+        if setting.step is not None:
+            whole.setSingleStep(int(setting.step))
+        return whole
+    if setting.kind != "float":
+        raise ValueError(f"{setting.key} is a {setting.kind} setting, not a number")
+    return NumberBox(-T.LARGEST_NUMBER if lowest is None else float(lowest),
+                     T.LARGEST_NUMBER if highest is None else float(highest),
+                     step=setting.step, log=setting.log,
+                     smallest=setting.smallest if setting.smallest is not None else 1e-6)
 
 
 class ComboBox(_WheelOnlyWhenFocused, QComboBox):
