@@ -65,7 +65,39 @@ CONFIGS = {
                              optimizer=OptimizerSpec("sgd", 0.2, {"momentum": 0.8, "nesterov": True})),
     "cross-entropy-softmax": dict(hidden="relu", output="softmax", loss="cross_entropy",
                                   batching=Batching("minibatch", 4)),
+    # every option away from its default: the torch arguments named as the settings table declares them
+    "adam-betas-eps": dict(optimizer=OptimizerSpec("adam", 0.01, {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6})),
+    "rmsprop-alpha-eps": dict(optimizer=OptimizerSpec("rmsprop", 0.01, {"alpha": 0.9, "eps": 1e-6})),
+    "adagrad-eps": dict(optimizer=OptimizerSpec("adagrad", 0.05, {"eps": 1e-6})),
 }
+
+
+@pytest.mark.parametrize("optimizer, line", [
+    (OptimizerSpec("sgd", 0.05), "torch.optim.SGD(trainable, lr=0.05)"),
+    (OptimizerSpec("sgd", 0.05, {"momentum": 0.0, "nesterov": True}),  # Nesterov needs momentum: left out
+     "torch.optim.SGD(trainable, lr=0.05)"),
+    (OptimizerSpec("adam", 0.01, {"beta2": 0.99}), "torch.optim.Adam(trainable, lr=0.01, betas=(0.9, 0.99))"),
+    (OptimizerSpec("adam", 0.01, {"beta1": 0.9, "eps": 1e-08}), "torch.optim.Adam(trainable, lr=0.01)"),
+    (OptimizerSpec("rmsprop", 0.01, {"alpha": 0.9, "momentum": 0.5}),
+     "torch.optim.RMSprop(trainable, lr=0.01, alpha=0.9, momentum=0.5)"),
+    (OptimizerSpec("adagrad", 0.01, {"eps": 1e-6}), "torch.optim.Adagrad(trainable, lr=0.01, eps=1e-06)"),
+])
+def test_optimizer_arguments_are_the_declared_torch_names(optimizer, line):
+    """torch's defaults are the table's: an option at its default is left to torch, the others are written."""
+    src = pytorch_script(make_experiment(optimizer=optimizer))
+    assert f"optimizer = {line}\n" in src
+
+
+@pytest.mark.parametrize("schedule, line", [
+    (Schedule("step", step_epochs=3, gamma=0.5), "StepLR(optimizer, step_size=3, gamma=0.5)"),
+    (Schedule("exponential", gamma=0.9), "ExponentialLR(optimizer, gamma=0.9)"),
+    (Schedule("cosine", epochs=10**30, min_lr=0.0),
+     "CosineAnnealingLR(optimizer, T_max=1000000000000000000000000000000, eta_min=0.0)"),
+])
+def test_scheduler_arguments_are_the_declared_torch_names(schedule, line):
+    src = pytorch_script(make_experiment(schedule=schedule))
+    assert f"scheduler = torch.optim.lr_scheduler.{line}  # per epoch\n" in src
+    assert "scheduler" not in pytorch_script(make_experiment(schedule=Schedule("constant")))
 
 
 def test_script_is_valid_python_for_every_setting(lecture):
