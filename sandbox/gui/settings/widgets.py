@@ -233,8 +233,11 @@ class IntBox(_WheelOnlyWhenFocused, QAbstractSpinBox):
         changed = value != self._value
         self._value = value
         text = self.textFromValue(value)
-        if self.lineEdit().text() != text:
-            self.lineEdit().setText(text)
+        edit = self.lineEdit()
+        if edit.text() != text:
+            edit.setText(text)
+            if not self.hasFocus():
+                edit.setCursorPosition(0)  # a number longer than the field shows its first digits
         self.update()  # the arrows may have become enabled or disabled
         if changed:
             self.valueChanged.emit(value)
