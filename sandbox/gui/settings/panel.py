@@ -7,14 +7,18 @@ session, which hands the change to its worker between two iterations.
 
 The panel follows the document: undo, redo, another file, and training reports show up in the
 widgets (the counters when the training session tells the document, together with the status bar
-and the explanation, so that they always agree). While it shows the document's values (``refreshing``) it emits no command, so nothing
-echoes back.
+and the explanation, so that they always agree). While it shows the document's values
+(``refreshing``) it emits no command, so nothing echoes back. Every section shows the new values
+even if another one fails to (a failure is logged, never left to stop the others): the widgets
+take every value a file may hold (their ranges are the declared ones of
+``sandbox.files.settings_table``), so none should.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from PySide6.QtCore import QObject, QSize, Qt, Slot
 from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
@@ -33,6 +37,8 @@ from .training_sections import BatchSection, RegularizationSection
 from .widgets import Section
 
 PANEL_WIDTH = 300
+
+log = logging.getLogger(__name__)
 
 SECTION_ORDER = (DatasetSection, ArchitectureSection, LossSection, OptimizerSection, ScheduleSection,
                  BatchSection, RegularizationSection, InitSection)
@@ -127,10 +133,13 @@ class SettingsPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        """Show the document's experiment in every section."""
+        """Show the document's experiment in every section (each one, whatever another one does)."""
         with self._quiet():
             for section in self.sections:
-                section.refresh()
+                try:
+                    section.refresh()
+                except Exception:  # a bug in one section must not leave the others showing another network
+                    log.exception("the %s settings could not show the document's values", section.title or "")
 
     @Slot()
     def _on_counters(self) -> None:
