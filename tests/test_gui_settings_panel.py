@@ -577,6 +577,19 @@ def test_opening_a_file_with_extreme_values_in_the_window_shows_it_in_every_sect
     _shows_the_extreme_file(panel)
 
 
+def test_a_section_that_fails_leaves_the_others_showing_the_new_network(qtbot, panel, monkeypatch, caplog):
+    """Whatever goes wrong in one section, the sections after it still show the opened network."""
+    def broken():
+        raise OverflowError("a bug")
+
+    monkeypatch.setattr(panel.dataset, "refresh", broken)
+    with caplog.at_level(logging.ERROR):
+        panel.document.replace(load_experiment(LECTURE), LECTURE)
+    assert caplog.records and all(r.levelno == logging.ERROR and "Dataset" in r.getMessage() for r in caplog.records)
+    assert panel.optimizer.name.currentData() == "sgd" and panel.batches.mode.currentData() == "single"
+    assert len(panel.architecture.rows) == 2 and panel.init.scheme.currentData() == "xavier_uniform"
+
+
 def test_a_seed_and_epochs_beyond_32_bits_can_be_typed_and_are_saved(qtbot, panel, tmp_path):
     doc = panel.document
     seed = panel.batches.seed
