@@ -505,29 +505,31 @@ def test_undoing_a_data_change_brings_back_every_curve_of_the_run_before(qtbot, 
 
 
 def test_every_counter_on_screen_shows_the_same_iteration_while_training(qtbot, windows):
-    """The status bar, the settings' counters and the explanation ("next: update N + 1") are told by the
-    same reports at the same moments (between two, none moves), and write numbers alike."""
+    """The status bar, the settings' counters and the explanation ("next: update N + 1") read the
+    document at the same moments (``Document.progressed``): at every report, whether it was told to
+    them or not, they agree with each other, and when told they show the document's counters."""
     import re
 
     w = windows("spiral.json")
+    doc = w.document
     counters = w.training.settings_panel.counters
     seen = []
 
-    def look(report):
-        if report.running:
-            seen.append((w.iteration_label.text(), w.epoch_label.text(), counters.iteration_label.text(),
-                         counters.epoch_label.text(), w.explanation_panel.toPlainText(),
-                         w.training.session.document_told, report.iteration, report.epoch))
+    def shown():
+        status = int(re.fullmatch(r"Iteration <b>(\d+)</b>", w.iteration_label.text()).group(1))
+        status_epoch = int(re.fullmatch(r"Epoch <b>(\d+)</b>", w.epoch_label.text()).group(1))
+        return (status, status_epoch, counters.iteration_label.text(), counters.epoch_label.text(),
+                w.explanation_panel.toPlainText())
 
-    w.training.session.reportApplied.connect(look)
+    doc.reportTaken.connect(lambda report: seen.append(("report",) + shown()))
+    doc.progressed.connect(lambda: seen.append(("told", doc.trainer.iteration, doc.trainer.epoch) + shown()))
     start(qtbot, w)
-    qtbot.waitUntil(lambda: sum(s[5] for s in seen) >= 3 and seen[-1][6] > 10000, timeout=20000)
+    qtbot.waitUntil(lambda: sum(s[0] == "told" for s in seen) >= 3, timeout=20000)
     pause(qtbot, w)
-    assert not all(s[5] for s in seen)  # (some reports in between, told to the plots only)
-    for status, status_epoch, iteration, epoch, explanation, told, n, e in seen:
-        shown = int(re.fullmatch(r"Iteration <b>(\d+)</b>", status).group(1))
-        shown_epoch = int(re.fullmatch(r"Epoch <b>(\d+)</b>", status_epoch).group(1))
-        assert iteration == str(shown) and epoch == str(shown_epoch)
-        assert f"next: update {shown + 1} " in explanation
-        if told:
-            assert (shown, shown_epoch) == (n, e)
+    assert sum(s[0] == "report" for s in seen) >= sum(s[0] == "told" for s in seen) >= 3
+    for entry in seen:
+        status, status_epoch, iteration, epoch, explanation = entry[-5:]
+        assert (iteration, epoch) == (str(status), str(status_epoch))
+        assert f"next: update {status + 1} " in explanation
+        if entry[0] == "told":
+            assert (status, status_epoch) == entry[1:3]

@@ -253,4 +253,4 @@ def test_a_report_made_before_the_batches_changed_never_names_a_missing_batch(qt
     assert doc.trainer.iteration == late.iteration
     assert doc.trainer.batch_in_epoch == 0
     assert 0 <= doc.sample_index < doc.experiment.data.n_train  # (raised IndexError before)
-    doc.values_edited()  # every view that shows the next sample redraws without an error
+    doc.progressed.emit()  # every view that shows the next sample redraws without an error

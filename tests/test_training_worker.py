@@ -106,7 +106,7 @@ def test_pause_and_commands_act_between_two_iterations(qtbot, controller):
         worker = controller.worker
 
         def checked_step():
-            pending.append(bool(worker._queue) or worker.stop_requested)
+            pending.append(bool(worker.inbox) or worker.stop_requested)
             return step()
         trainer.step = checked_step
 

@@ -116,6 +116,28 @@ class History:
     def bias_grad_norms(self) -> Array:
         return self._grad[: self.count, self.layers:]
 
+    def extend(self, losses: Array, weight_grad_norms: Array) -> None:
+        """Append the rows of other iterations (batch losses and weight-gradient norms; their bias
+        norms are unknown, nan)."""
+        n = len(losses)
+        while self._loss.shape[0] < self.count + n:
+            self._grow()
+        i = self.count
+        self._loss[i:i + n] = losses
+        self._grad[i:i + n, : self.layers] = weight_grad_norms
+        self.count = i + n
+
+    def tail(self, keep: int) -> "History":
+        """A new history holding only the last ``keep`` iterations of this one."""
+        keep = max(0, min(int(keep), self.count))
+        fresh = History(self.layers)
+        while fresh._loss.shape[0] < keep:
+            fresh._grow()
+        fresh._loss[:keep] = self._loss[self.count - keep:self.count]
+        fresh._grad[:keep] = self._grad[self.count - keep:self.count]
+        fresh.count = keep
+        return fresh
+
     def since(self, start: int) -> tuple[Array, Array, Array]:
         """Copies of the losses and gradient norms recorded from iteration ``start`` on."""
         return (self._loss[start:self.count].copy(), self._grad[start:self.count, : self.layers].copy(),
@@ -181,6 +203,13 @@ class Trainer:
             self.set_optimizer()
         else:
             self.optimizer.set_hyperparameters(spec.learning_rate, spec.options)
+
+    def set_counters(self, iteration: int, epoch: int, batch_in_epoch: int) -> None:
+        """Put the counters where another copy of this training stands (the batch clamped to those this
+        trainer's settings give an epoch); the epoch's batches are drawn afresh."""
+        self.iteration, self.epoch = int(iteration), int(epoch)
+        self.batch_in_epoch = max(0, min(int(batch_in_epoch), self.batches_per_epoch - 1))
+        self._epoch_of_batches = -1
 
     def restart(self) -> None:
         """Counters, history and optimizer state back to zero (the weights are left as they are)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -20,4 +21,18 @@ def run(path: str | None = None) -> int:
     app.setWindowIcon(icon("app"))
     window = MainWindow(path)
     window.show()
-    return app.exec()
+    status = app.exec()
+    return finish(status)
+
+
+def finish(status: int) -> int:
+    """After the event loop: give the worker threads a moment to end. One still busy in a long
+    iteration cannot be interrupted; the process then ends at once, without destroying its thread
+    (which Qt would answer with an abort)."""
+    from .threads import stop_all
+
+    if stop_all(300):
+        return status
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -1,4 +1,8 @@
-"""Undoable edits of a document: one number changed, or a whole trainer state (update, training, reset)."""
+"""Undoable edits of a document: one number changed, or a whole trainer state (update, training, reset).
+
+Each command says what it changes and calls the document method that makes that change; the
+document tells the views and the training worker (``Document.edited``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from sandbox.engine import Walkthrough
+from sandbox.engine.edits import Place
 from sandbox.engine.numbers import fmt
 
 if TYPE_CHECKING:
@@ -13,10 +19,8 @@ if TYPE_CHECKING:
 
 _SET_VALUE_ID = 4001
 
-_KIND_NAMES = {"weight": "weight", "bias": "bias", "input": "input", "target": "target"}
 
-
-def describe_place(document: "Document", where: tuple) -> str:
+def describe_place(document: Document, where: Place) -> str:
     """A person's name for a place: the weight's label, "input i1", "target y*"."""
     net = document.experiment.network
     kind = where[0]
@@ -34,7 +38,7 @@ def describe_place(document: "Document", where: tuple) -> str:
 class SetValueCommand(QUndoCommand):
     """Set one weight, bias, input or target; consecutive edits of the same number merge."""
 
-    def __init__(self, document: "Document", where: tuple, value: float):
+    def __init__(self, document: Document, where: Place, value: float):
         super().__init__()
         self.document = document
         self.where = tuple(where)
@@ -57,17 +61,17 @@ class SetValueCommand(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        self.document.set_value_at(self.where, self.new)
+        self.document.set_value(self.where, self.new)
 
     def undo(self) -> None:
-        self.document.set_value_at(self.where, self.old)
+        self.document.set_value(self.where, self.old)
 
 
-class ApplyStateCommand(QUndoCommand):
-    """A change of the whole trainer state (an update, a training run, a reset), already done when
-    pushed: redo puts ``after`` back, undo puts ``before`` back."""
+class StateCommand(QUndoCommand):
+    """A change of the whole trainer state (a training run, a reset), already done when pushed:
+    redo puts ``after`` back, undo puts ``before`` back."""
 
-    def __init__(self, document: "Document", text: str, before: "TrainerSnapshot", after: "TrainerSnapshot"):
+    def __init__(self, document: Document, text: str, before: TrainerSnapshot, after: TrainerSnapshot):
         super().__init__(text)
         self.document = document
         self.before = before
@@ -82,3 +86,22 @@ class ApplyStateCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.document.restore(self.before)
+
+
+class UpdateCommand(StateCommand):
+    """One gradient-descent update stepped through and applied: undo and redo show its walkthrough
+    again (at the step before the last, or at the last, applied)."""
+
+    def __init__(self, document: Document, text: str, before: TrainerSnapshot, after: TrainerSnapshot,
+                 walkthrough: Walkthrough):
+        super().__init__(document, text, before, after)
+        self.walkthrough = walkthrough
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self.document.restore(self.after, update=self, applied=True)
+
+    def undo(self) -> None:
+        self.document.restore(self.before, update=self, applied=False)

@@ -1,101 +1,60 @@
 """The open document: one experiment, its trainer, its undo stack and the walkthrough being shown.
 
-``Document`` is the model every view of the window subscribes to. It never computes a number
-itself: forward values come from ``Network.forward``, everything of an update from the engine's
-``Walkthrough``.
+``Document`` is the model every view of the window subscribes to, and the only writer of the
+experiment: every change (an edit, a setting, another experiment, an undo, an update applied, a
+training report) goes through one of its methods, and only it emits its signals. It never computes a
+number itself: forward values come from ``Network.forward``, everything of an update from the
+engine's ``Walkthrough``.
 
 Signals
 -------
 ``structureChanged``   a different experiment (or network shape) is shown: rebuild everything
-``valuesChanged``      weights, biases, inputs or targets changed: forward values are new
+``valuesChanged``      weights, biases, inputs or targets were changed (an edit, an undo, an update)
 ``settingsChanged``    loss, optimizer, batching or other settings changed
-``historyChanged``     the trainer's history (loss and gradient norms per iteration) changed
+``historyChanged``     the trainer's history was replaced or rewound (an undo, a reset, an update)
 ``walkthroughChanged`` the walkthrough or the position in it changed
 ``modifiedChanged``    (bool) the document differs from the file on disk, or no longer does
 ``pathChanged``        (object: Path | None) the file the document belongs to
-
-For the training view (issue 5): run the trainer inside ``record_change(text)``::
-
-    with document.record_change("Train 200 iterations"):
-        ...  # change document.trainer / the network in place
-    # -> one undoable command, valuesChanged + historyChanged emitted
-
-or, when the work happened elsewhere (a worker on a copy), take ``snapshot()`` before, bring the
-results in, and call ``push_state_change(text, before)``.
-
-The undo stack (``UndoStack``) lets one guard, the training session, act before and after every
-push, undo and redo: while training runs, the training done so far becomes its own command first,
-so commands stay in the order things happened.
+``edited``             (object) the typed change just made (``sandbox.engine.edits``: ``SetValue``,
+                       ``ChangeSettings``, ``SetLearningRate`` or ``ReplaceState``), for whatever mirrors
+                       the trainer (the training worker)
+``reportTaken``        (object: TrainingReport) training results were taken in (the plots append them)
+``progressed``         training moved weights, counters and history on; emitted at most
+                       ``PROGRESS_HZ`` times a second (and for the last report of a run), so that every
+                       counter on screen reads the document at the same moment
+``problem``            (str, str) something the user must be told (title, text), e.g. an update refused
 """
 
 from __future__ import annotations
 
 import copy
+import math
+import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 
-from sandbox.engine import Experiment, ForwardPass, Trainer, Walkthrough
+from sandbox.engine import Experiment, ForwardPass, History, Trainer, Walkthrough
+from sandbox.engine.edits import (ChangeSettings, Change, Place, ReplaceState, SetLearningRate, SetValue,
+                                  SettingKey, changes_anything, check_setting_key, get_setting, value_at)
+
+from .undo_stack import UndoStack
+
+if TYPE_CHECKING:
+    from .training.worker import TrainingReport
 
 Array = np.ndarray
 
-
-class StackGuard(Protocol):
-    """What ``UndoStack`` calls around every change it makes (see ``UndoStack.change``)."""
-
-    def before_stack_change(self) -> bool:
-        """Before the change; True if the guard pushed a command of its own."""
-
-    def after_stack_change(self) -> None:
-        """After the change."""
-
-
-class UndoStack(QUndoStack):
-    """A QUndoStack whose ``push``, ``undo`` and ``redo`` (and the document's own changes that push)
-    run inside ``change()``: the guard, if one is set, acts first and afterwards.
-
-    While training runs, the guard (the training session) pushes the training done so far as its
-    own "Train N iterations" command before anything else lands on the stack, and starts a new run
-    afterwards. An undo then takes back that training together with the command the user sees in
-    the Undo menu item (the training went on from that command's result)."""
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self.guard: StackGuard | None = None
-        self._depth = 0
-
-    @contextmanager
-    def change(self) -> Iterator[bool]:
-        """One change of the document through the stack: the guard runs once around the outermost
-        one. Yields True if the guard pushed a command before it."""
-        guard = self.guard if self._depth == 0 else None
-        self._depth += 1
-        try:
-            pushed = bool(guard.before_stack_change()) if guard is not None else False
-            yield pushed
-        finally:
-            self._depth -= 1
-            if guard is not None:
-                guard.after_stack_change()
-
-    def push(self, command) -> None:  # noqa: D102 - QUndoStack's
-        with self.change():
-            super().push(command)
-
-    def undo(self) -> None:  # noqa: D102 - QUndoStack's
-        with self.change() as pushed:
-            if pushed:
-                super().undo()  # the training just recorded goes with the command below it
-            super().undo()
-
-    def redo(self) -> None:  # noqa: D102 - QUndoStack's
-        with self.change():
-            super().redo()
+#: while training, the views that show weights and counters are told at most this often
+PROGRESS_HZ = 10.0
+#: the document's trainer keeps at most this many iterations of history (the plots keep their own,
+#: decimated, record of the whole run)
+HISTORY_CAP = 200_000
 
 
 @dataclass
@@ -108,7 +67,7 @@ class TrainerSnapshot:
     iteration: int
     epoch: int
     batch_in_epoch: int
-    history: object  # the trainer's History (append-only buffers: keeping the object is enough)
+    history: History  # append-only buffers: keeping the object and its count is enough
     history_count: int
 
 
@@ -122,6 +81,10 @@ class Document(QObject):
     walkthroughChanged = Signal()
     modifiedChanged = Signal(bool)
     pathChanged = Signal(object)
+    edited = Signal(object)
+    reportTaken = Signal(object)
+    progressed = Signal()
+    problem = Signal(str, str)
 
     def __init__(self, experiment: Experiment, path: Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -132,9 +95,10 @@ class Document(QObject):
         self.path: Path | None = Path(path) if path is not None else None
         self._walkthrough: Walkthrough | None = None
         self._position = -1
-        self._apply_command = None  # the command that applied the shown walkthrough, if any
-        self._previous = None  # (walkthrough, command) of the update finished just before this one
-        self._keep_walkthrough = False
+        self._apply_command: Any = None  # the UpdateCommand that applied the shown walkthrough, if any
+        #: the last training report taken in (None since the last change of the whole state)
+        self.latest_report: TrainingReport | None = None
+        self._progressed_at = 0.0
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.modifiedChanged.emit(not clean)
@@ -144,18 +108,18 @@ class Document(QObject):
         """Show another experiment (a file opened, a template): fresh trainer, empty undo stack."""
         self.experiment = experiment
         self.trainer = Trainer(experiment)
-        self._walkthrough = None
-        self._position = -1
-        self._apply_command = None
-        self._previous = None
+        self._forget_walkthrough()
+        self.latest_report = None
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.set_path(path)
         self.structureChanged.emit()
+        self.settingsChanged.emit()
         self.valuesChanged.emit()
         self.historyChanged.emit()
         self.walkthroughChanged.emit()
         self.modifiedChanged.emit(False)
+        self.edited.emit(ReplaceState())
 
     @property
     def is_modified(self) -> bool:
@@ -196,6 +160,180 @@ class Document(QObject):
         history = self.trainer.history
         return float(history.loss[-1]) if history.count else None
 
+    # ---- edits of numbers and settings (called by the undo commands) --------------------------
+    def value_at(self, where: Place) -> float:
+        """The number at ``where``: ("weight", l, j, k), ("bias", l, j), ("input", row, k) or
+        ("target", row, j); ``l`` counts layers as the file does (1 = first after the inputs)."""
+        return value_at(self.experiment, where)
+
+    def edit_value(self, where: Place, value: float) -> None:
+        """An undoable edit of one weight, bias, input or target."""
+        from .commands import SetValueCommand
+
+        if self.value_at(where) == float(value):
+            return
+        self.undo_stack.push(SetValueCommand(self, where, float(value)))
+
+    def set_value(self, where: Place, value: float) -> None:
+        """Set one number (``SetValueCommand`` calls this; use ``edit_value`` for an undoable edit)."""
+        change = SetValue(tuple(where), float(value))
+        change.apply(self.trainer)
+        self._forget_walkthrough(signal=True)
+        self.valuesChanged.emit()
+        self.edited.emit(change)
+
+    def setting(self, key: SettingKey) -> Any:
+        """The current value of a setting (keys as ``sandbox.engine.edits.get_setting`` takes them)."""
+        return get_setting(self.experiment, key)
+
+    def would_change(self, changes: dict[SettingKey, Any]) -> bool:
+        """Whether ``changes`` would change any setting."""
+        return changes_anything(self.experiment, changes)
+
+    def change_settings(self, changes: dict[SettingKey, Any]) -> None:
+        """Set settings (``SettingCommand`` calls this); weights and counters stay, the optimizer is
+        rebuilt only when its kind changes (a new learning rate keeps its state)."""
+        for key in changes:
+            check_setting_key(key)
+        new_optimizer = changes.get("optimizer")
+        rebuild = new_optimizer is not None and new_optimizer.name != self.experiment.optimizer.name
+        change = ChangeSettings(copy.deepcopy(dict(changes)), rebuild)
+        change.apply(self.trainer)
+        self._forget_walkthrough(signal=True)
+        self.settingsChanged.emit()
+        self.valuesChanged.emit()  # forward values (activations) may differ
+        self.edited.emit(change)
+
+    def set_learning_rate(self, value: float) -> None:
+        """Set the base learning rate η (its optimizer's state kept); for commands."""
+        change = SetLearningRate(float(value))
+        change.apply(self.trainer)
+        self._forget_walkthrough(signal=True)
+        self.settingsChanged.emit()
+        self.edited.emit(change)
+
+    def swap(self, experiment: Experiment, trainer: Trainer) -> None:
+        """Show ``experiment`` trained by ``trainer`` (``ExperimentCommand`` calls this: another
+        architecture, data set or initialization; the undo stack stays)."""
+        self.experiment = experiment
+        self.trainer = trainer
+        self.latest_report = None
+        self._forget_walkthrough()
+        self.structureChanged.emit()
+        self.settingsChanged.emit()
+        self.valuesChanged.emit()
+        self.historyChanged.emit()
+        self.walkthroughChanged.emit()
+        self.edited.emit(ReplaceState())
+
+    # ---- the trainer's whole state: snapshots for undo -----------------------------------------
+    def snapshot(self) -> TrainerSnapshot:
+        t = self.trainer
+        return TrainerSnapshot(
+            network_state=t.network.state(),
+            optimizer_state=copy.deepcopy(t.optimizer.state),
+            optimizer_steps=t.optimizer.steps_taken,
+            iteration=t.iteration,
+            epoch=t.epoch,
+            batch_in_epoch=t.batch_in_epoch,
+            history=t.history,
+            history_count=t.history.count,
+        )
+
+    def restore(self, snap: TrainerSnapshot, update: Any = None, applied: bool = False) -> None:
+        """Put the trainer back to ``snap`` (undo and redo of updates, runs and resets). ``update``: the
+        ``UpdateCommand`` being undone (``applied`` False) or redone: its walkthrough is shown again, at
+        its last step once applied, at the step before otherwise."""
+        t = self.trainer
+        t.network.set_state(snap.network_state)
+        t.optimizer.state = copy.deepcopy(snap.optimizer_state)
+        t.optimizer.steps_taken = snap.optimizer_steps
+        t.history = snap.history
+        t.history.count = snap.history_count
+        t.configure()
+        t.set_counters(snap.iteration, snap.epoch, snap.batch_in_epoch)
+        self.latest_report = None
+        if update is not None and len(update.walkthrough.steps) > 0:
+            self._walkthrough = update.walkthrough
+            self._apply_command = update if applied else None
+            last = len(update.walkthrough.steps) - 1
+            self._position = last if applied else last - 1
+            self.walkthroughChanged.emit()
+        else:
+            self._forget_walkthrough(signal=True)
+        self.valuesChanged.emit()
+        self.historyChanged.emit()
+        self.edited.emit(ReplaceState())
+
+    def reset_weights(self) -> None:
+        """Put back the experiment's initial weights and restart the counters (one undoable command)."""
+        with self.record_change("Reset weights"):
+            self.experiment.reset()
+            self.trainer.restart()
+
+    @contextmanager
+    def record_change(self, text: str) -> Iterator[None]:
+        """Run a change of the trainer state (weights, counters, history) as one undoable command."""
+        with self.undo_stack.change():
+            before = self.snapshot()
+            yield
+            self.push_state_change(text, before)
+
+    def push_state_change(self, text: str, before: TrainerSnapshot) -> None:
+        """The trainer state changed since ``before`` (a block of ``record_change``, a training run):
+        record it as one undoable command and tell the views."""
+        from .commands import StateCommand
+
+        self.undo_stack.push(StateCommand(self, text, before, self.snapshot()))
+        self._forget_walkthrough(signal=True)
+        self.valuesChanged.emit()
+        self.historyChanged.emit()
+        self.edited.emit(ReplaceState())
+
+    # ---- training results ---------------------------------------------------------------------
+    def take_report(self, report: TrainingReport, with_state: bool = True) -> bool:
+        """Take in what the training worker reports: counters, history and (``with_state``; False
+        when the report was made before the worker applied the latest edits) weights, biases and
+        optimizer state. False if the report is about a network of another shape."""
+        t = self.trainer
+        net = self.experiment.network
+        if len(report.weights) != net.depth or any(
+                w.shape != layer.weights.shape for w, layer in zip(report.weights, net.layers)):
+            return False
+        if with_state:
+            net.set_state((report.weights, report.biases))
+            if report.optimizer_state is not None:
+                t.optimizer.state = report.optimizer_state
+                t.optimizer.steps_taken = report.optimizer_steps
+        t.set_counters(report.iteration, report.epoch, report.batch_in_epoch)
+        self._append_history(report)
+        self.latest_report = report
+        self._forget_walkthrough(signal=True)
+        self.reportTaken.emit(report)
+        now = time.perf_counter()
+        if not report.running or now - self._progressed_at >= 1.0 / PROGRESS_HZ:
+            self._progressed_at = now
+            self.progressed.emit()
+        return True
+
+    def _append_history(self, report: TrainingReport) -> None:
+        """A report's batch losses and gradient norms go into the trainer's history (at most
+        ``HISTORY_CAP`` iterations kept), its whole-set losses and epoch ends into the run's record."""
+        from .training.run_record import move_record, record_of
+
+        t = self.trainer
+        history = t.history
+        n = len(report.losses)
+        if n and report.weight_grad_norms.shape[1] == history.layers:
+            if history.count + n > HISTORY_CAP:
+                fresh = history.tail(max(0, HISTORY_CAP // 2 - n))
+                move_record(history, fresh)
+                t.history = history = fresh
+            history.extend(report.losses, report.weight_grad_norms)
+        record = record_of(t.history, create=True)
+        if record is not None:
+            record.add_report(report)
+
     # ---- the walkthrough ----------------------------------------------------------------------
     @property
     def walkthrough(self) -> Walkthrough | None:
@@ -226,7 +364,9 @@ class Document(QObject):
 
     def set_position(self, position: int) -> None:
         """Show the walkthrough up to step ``position`` (−1: none). Reaching the last step applies
-        the update (one undoable command); going back from there takes it back."""
+        the update (one undoable command); going back from there takes it back. An update that
+        cannot be applied (its loss or its new weights are not finite) stops one step short, and
+        ``problem`` says why."""
         w = self.ensure_walkthrough()
         last = len(w.steps) - 1
         position = max(-1, min(position, last))
@@ -234,168 +374,95 @@ class Document(QObject):
             return
         if self.applied and position < last:
             self._unapply()
+        if position == last and not self.applied and not self._apply():
+            position = last - 1
         self._position = position
-        if position == last and not self.applied:
-            self._apply()
         self.walkthroughChanged.emit()
 
     def next_walkthrough(self) -> None:
         """Leave a finished (applied) walkthrough: the next batch's update starts, nothing shown yet."""
-        self._previous = (self._walkthrough, self._apply_command) if self.applied else None
         self._walkthrough = None
         self._apply_command = None
         self._position = -1
         self.ensure_walkthrough()
         self.walkthroughChanged.emit()
 
+    def _last_update(self) -> Any:
+        """The command on top of the undo stack if it is the update finished just before this one."""
+        from .commands import UpdateCommand
+
+        stack = self.undo_stack
+        top = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        if isinstance(top, UpdateCommand) and top.walkthrough.iteration + 1 == self.trainer.iteration:
+            return top
+        return None
+
     def can_return(self) -> bool:
         """Nothing of this update shown yet, and the previous update can be shown again as it ended."""
-        if self._previous is None or self._position != -1:
-            return False
-        return self.undo_stack.command(self.undo_stack.index() - 1) is self._previous[1]
+        return self._position == -1 and self._last_update() is not None
 
     def return_to_previous(self) -> None:
         """Show the update finished just before this one again, at its last step (still applied)."""
-        if not self.can_return():
+        update = self._last_update() if self._position == -1 else None
+        if update is None:
             return
-        self._walkthrough, self._apply_command = self._previous
-        self._previous = None
-        self._position = len(self._walkthrough.steps) - 1
+        self._walkthrough, self._apply_command = update.walkthrough, update
+        self._position = len(update.walkthrough.steps) - 1
         self.walkthroughChanged.emit()
 
     def discard_walkthrough(self) -> None:
         """Forget the walkthrough (the network changed under it); the next step recomputes it."""
-        self._previous = None
-        if self._walkthrough is None and self._position == -1:
-            return
+        self._forget_walkthrough(signal=True)
+
+    def _forget_walkthrough(self, signal: bool = False) -> None:
+        shown = self._walkthrough is not None or self._position != -1
         self._walkthrough = None
         self._apply_command = None
         self._position = -1
-        self.walkthroughChanged.emit()
+        if signal and shown:
+            self.walkthroughChanged.emit()
 
-    def _apply(self) -> None:
-        from .commands import ApplyStateCommand
+    def _apply(self) -> bool:
+        """Apply the shown walkthrough's update as one undoable command; False (and ``problem``) if it
+        cannot be applied."""
+        from .commands import UpdateCommand
 
         w = self._walkthrough
+        refusal = _refusal(w)
+        if refusal:
+            self.problem.emit("Update not applied", refusal)
+            return False
         with self.undo_stack.change():
             before = self.snapshot()
             self.trainer.apply(w)
-            command = ApplyStateCommand(self, f"Update {w.iteration + 1}", before, self.snapshot())
+            command = UpdateCommand(self, f"Update {w.iteration + 1}", before, self.snapshot(), w)
             self._apply_command = command
-            with self._keeping_walkthrough():
-                self.undo_stack.push(command)
-                self.valuesChanged.emit()
-                self.historyChanged.emit()
+            self.undo_stack.push(command)  # (its first redo does nothing: the update is applied)
+        self.valuesChanged.emit()
+        self.historyChanged.emit()
+        self.edited.emit(ReplaceState())
+        return True
 
     def _unapply(self) -> None:
         command = self._apply_command
-        self._apply_command = None
-        with self.undo_stack.change(), self._keeping_walkthrough():
-            top = self.undo_stack.command(self.undo_stack.index() - 1)
-            if top is command:
-                self.undo_stack.undo()
+        with self.undo_stack.change():
+            stack = self.undo_stack
+            if stack.index() > 0 and stack.command(stack.index() - 1) is command:
+                stack.undo()
             else:  # not on top any more: put the state back without touching the stack
                 command.undo()
 
-    @contextmanager
-    def _keeping_walkthrough(self) -> Iterator[None]:
-        self._keep_walkthrough = True
-        try:
-            yield
-        finally:
-            self._keep_walkthrough = False
 
-    # ---- changes, called by the undo commands ------------------------------------------------
-    def values_edited(self) -> None:
-        """Weights, biases or data were changed in place: drop the walkthrough, tell the views."""
-        if not self._keep_walkthrough:
-            self.discard_walkthrough()
-        self.valuesChanged.emit()
+def _refusal(w: Walkthrough) -> str:
+    """Why an update cannot be applied (its loss or new weights are not finite), or ''."""
+    def finite(arrays: list[Array | None]) -> bool:
+        return all(a is None or bool(np.isfinite(a).all()) for a in arrays)
 
-    def value_at(self, where: tuple) -> float:
-        """The number at ``where``: ("weight", l, j, k), ("bias", l, j), ("input", row, k) or
-        ("target", row, j); ``l`` counts layers as the file does (1 = first after the inputs)."""
-        array, index = self._locate(where)
-        return float(array[index])
-
-    def set_value_at(self, where: tuple, value: float) -> None:
-        """Change one number in place (commands call this; use ``edit_value`` for an undoable edit)."""
-        array, index = self._locate(where)
-        array[index] = value
-        self.values_edited()
-
-    def edit_value(self, where: tuple, value: float) -> None:
-        """An undoable edit of one weight, bias, input or target."""
-        from .commands import SetValueCommand
-
-        if self.value_at(where) == float(value):
-            return
-        self.undo_stack.push(SetValueCommand(self, where, float(value)))
-
-    def _locate(self, where: tuple) -> tuple[Array, tuple]:
-        kind = where[0]
-        net = self.experiment.network
-        if kind == "weight":
-            _, l, j, k = where
-            return net.layers[l - 1].weights, (j, k)
-        if kind == "bias":
-            _, l, j = where
-            biases = net.layers[l - 1].biases
-            if biases is None:
-                raise KeyError(f"layer {l} has no biases")
-            return biases, (j,)
-        if kind == "input":
-            _, row, k = where
-            return self.experiment.data.inputs, (row, k)
-        if kind == "target":
-            _, row, j = where
-            return self.experiment.data.targets, (row, j)
-        raise KeyError(f"unknown place {where!r}")
-
-    def snapshot(self) -> TrainerSnapshot:
-        t = self.trainer
-        return TrainerSnapshot(
-            network_state=t.network.state(),
-            optimizer_state=copy.deepcopy(t.optimizer.state),
-            optimizer_steps=t.optimizer.steps_taken,
-            iteration=t.iteration,
-            epoch=t.epoch,
-            batch_in_epoch=t.batch_in_epoch,
-            history=t.history,
-            history_count=t.history.count,
-        )
-
-    def restore(self, snap: TrainerSnapshot) -> None:
-        """Put the trainer back to ``snap`` (used by undo/redo); emits the change signals."""
-        t = self.trainer
-        t.network.set_state(snap.network_state)
-        t.optimizer.state = copy.deepcopy(snap.optimizer_state)
-        t.optimizer.steps_taken = snap.optimizer_steps
-        t.iteration, t.epoch, t.batch_in_epoch = snap.iteration, snap.epoch, snap.batch_in_epoch
-        t.history = snap.history
-        t.configure()  # batches are recomputed for the restored epoch
-        t.history.count = snap.history_count
-        self.values_edited()
-        self.historyChanged.emit()
-
-    def reset_weights(self) -> None:
-        """Put back the experiment's initial weights and restart the counters (one undoable command)."""
-        with self.record_change("Reset weights"):
-            self.experiment.reset()
-            self.trainer.restart()
-
-    @contextmanager
-    def record_change(self, text: str) -> Iterator[None]:
-        """Run a change of the trainer state (weights, counters, history) as one undoable command."""
-        with self.undo_stack.change():
-            before = self.snapshot()
-            yield
-            self.push_state_change(text, before)
-
-    def push_state_change(self, text: str, before: TrainerSnapshot) -> None:
-        """The trainer state changed since ``before``: record it as one undoable command."""
-        from .commands import ApplyStateCommand
-
-        self.undo_stack.push(ApplyStateCommand(self, text, before, self.snapshot()))
-        self.values_edited()
-        self.historyChanged.emit()
+    if not math.isfinite(float(w.loss)):
+        what = f"the loss is {float(w.loss)}"
+    elif not (finite(w.weights_after) and finite(w.biases_after)):
+        what = "the new weights would not be finite numbers"
+    else:
+        return ""
+    return (f"Update {w.iteration + 1} cannot be applied: {what}. The learning rate "
+            f"(η = {w.learning_rate:g}) is probably far too high: undo the last updates or lower it.")

@@ -81,6 +81,7 @@ class ExplanationPanel(QTextBrowser):
         self.step_list.anchorClicked.connect(self._on_anchor)
         document.walkthroughChanged.connect(self.refresh)
         document.valuesChanged.connect(self.refresh)
+        document.progressed.connect(self.refresh)
         document.structureChanged.connect(self.refresh)
         self.refresh()
 

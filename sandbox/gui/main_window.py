@@ -26,6 +26,8 @@ from .player import GRANULARITIES, GRANULARITY_TITLES, SPEEDS, WalkthroughPlayer
 from .plots import GradientPlot, LossPlot
 
 APP_TITLE = "Backprop Sandbox"
+#: how long closing the window waits for the training thread (a longer iteration ends by itself after)
+SHUTDOWN_MS = 250
 DEFAULT_SIZE = (1400, 900)
 FRAME_MARGIN = (16, 48)  # px the window frame and title bar take beyond the window's own size
 COMPACT_WIDTH = 1450  # narrower windows: settings and explanation share the right column (tabs)
@@ -301,6 +303,8 @@ class MainWindow(QMainWindow):
         doc.historyChanged.connect(self._on_history_changed)
         doc.walkthroughChanged.connect(self._update_actions)
         doc.valuesChanged.connect(self._update_status)
+        doc.progressed.connect(self._update_status)
+        doc.problem.connect(self._show_problem)
         self.player.granularityChanged.connect(self._sync_player_controls)
         self.player.speedChanged.connect(self._sync_player_controls)
         self._sync_player_controls()
@@ -325,7 +329,7 @@ class MainWindow(QMainWindow):
         """Called when the window closes: stop and wait for a training thread, if any."""
         training = getattr(self, "training", None)
         if training is not None:
-            training.shutdown(1000)
+            training.shutdown(SHUTDOWN_MS)
 
     # ---- lecture views and exports (issue 6) --------------------------------------------------------
     def _setup_lecture_views(self) -> None:
@@ -479,6 +483,14 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def _show_problem(self, title: str, text: str) -> None:
+        """Something the document refused (an update that cannot be applied): told, never blocking."""
+        training = getattr(self, "training", None)
+        if training is not None:
+            training.show_message(title, text)
+        else:
+            self.statusBar().showMessage(text, 10000)
 
     def _show_file_error(self, title: str, error: Exception) -> None:
         if isinstance(error, NetworkFileError):

@@ -3,16 +3,15 @@
 Two kinds:
 
 * ``SettingCommand``: one setting (loss, optimizer, schedule, batching, regularization, init,
-  a layer's activation, α or trainable flags) changes; the weights and counters stay. The
-  document's trainer is reconfigured (the optimizer rebuilt only when its kind or options
-  change, a new learning rate keeps its state) and ``settingsChanged`` is emitted; a training
-  session forwards the new settings to its worker, which applies them between two iterations.
-  Consecutive changes of the same setting merge into one command.
+  a layer's activation, α or trainable flags) changes; the weights and counters stay. It calls
+  ``Document.change_settings``, which applies the engine's ``ChangeSettings`` edit to the trainer
+  and hands the same edit to a running training worker. Consecutive changes of the same setting
+  merge into one command.
 * ``ExperimentCommand``: the experiment is replaced by another one (architecture, bias on/off,
-  regenerated or imported data, re-initialized weights): the document gets a new trainer, and
-  undo puts back the old experiment and trainer exactly (counters and history included).
+  regenerated or imported data, re-initialized weights): ``Document.swap`` shows it with a new
+  trainer, and undo puts back the old experiment and trainer exactly (counters and history included).
 
-Every change lands in ``document.experiment``, which is what the file saver writes.
+The functions below the commands build the changed experiments (copies; nothing is changed in place).
 """
 
 from __future__ import annotations
@@ -24,6 +23,9 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from sandbox.engine import Experiment, Layer, Network, Trainer
+from sandbox.engine.edits import EXPERIMENT_SETTINGS, LAYER_SETTINGS, SettingKey, check_setting_key, get_setting
+from sandbox.engine.edits import changes_anything as changes_anything
+from sandbox.engine.edits import same_value
 
 if TYPE_CHECKING:
     from .document import Document
@@ -32,51 +34,9 @@ _SETTING_ID = 5101
 _EXPERIMENT_ID = 5102
 
 #: experiment attributes a ``SettingCommand`` may change
-EXPERIMENT_FIELDS = ("loss", "reduction", "optimizer", "schedule", "regularization", "batching", "init", "seed")
+EXPERIMENT_FIELDS = EXPERIMENT_SETTINGS
 #: layer attributes (key ("layer", index, name)) a ``SettingCommand`` may change
-LAYER_FIELDS = ("activation", "alpha", "train_weights", "train_biases", "init")
-
-
-def _check_key(key) -> None:
-    """A misspelt setting is a programming error: refuse it rather than set a stray attribute."""
-    if isinstance(key, tuple):
-        if len(key) != 3 or key[0] != "layer" or key[2] not in LAYER_FIELDS:
-            raise KeyError(f"not a layer setting: {key!r}")
-    elif key not in EXPERIMENT_FIELDS:
-        raise KeyError(f"not an experiment setting: {key!r}")
-
-
-def _get(experiment: Experiment, key) -> Any:
-    if isinstance(key, tuple):
-        _, index, name = key
-        if name == "init":
-            return experiment.layer_inits[index]
-        return getattr(experiment.network.layers[index], name)
-    return getattr(experiment, key)
-
-
-def _equal(a, b) -> bool:
-    try:
-        return type(a) is type(b) and bool(a == b)
-    except (TypeError, ValueError):
-        return False
-
-
-def changes_anything(experiment: Experiment, changes: dict) -> bool:
-    """Whether ``changes`` (``SettingCommand`` keys) would change any setting of ``experiment``."""
-    return not all(_equal(_get(experiment, key), value) for key, value in changes.items())
-
-
-def _set(experiment: Experiment, key, value) -> None:
-    value = copy.deepcopy(value)
-    if isinstance(key, tuple):
-        _, index, name = key
-        if name == "init":
-            experiment.layer_inits[index] = value
-        else:
-            setattr(experiment.network.layers[index], name, value)
-    else:
-        setattr(experiment, key, value)
+LAYER_FIELDS = LAYER_SETTINGS
 
 
 class SettingCommand(QUndoCommand):
@@ -86,13 +46,13 @@ class SettingCommand(QUndoCommand):
     counted as the engine does (0 = first layer after the inputs).
     """
 
-    def __init__(self, document: "Document", text: str, changes: dict):
+    def __init__(self, document: Document, text: str, changes: dict[SettingKey, Any]):
         super().__init__(text)
         self.document = document
         self.changes = dict(changes)
         for key in self.changes:
-            _check_key(key)
-        self.old = {key: copy.deepcopy(_get(document.experiment, key)) for key in self.changes}
+            check_setting_key(key)
+        self.old = {key: copy.deepcopy(get_setting(document.experiment, key)) for key in self.changes}
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return _SETTING_ID
@@ -103,32 +63,15 @@ class SettingCommand(QUndoCommand):
         if set(other.changes) != set(self.changes) or other.text() != self.text():
             return False
         self.changes = dict(other.changes)
-        if all(_equal(self.old[key], value) for key, value in self.changes.items()):
+        if all(same_value(self.old[key], value) for key, value in self.changes.items()):
             self.setObsolete(True)  # stepped back to where it started: nothing left to undo
         return True
 
     def redo(self) -> None:
-        self._apply(self.changes)
+        self.document.change_settings(self.changes)
 
     def undo(self) -> None:
-        self._apply(self.old)
-
-    def _apply(self, values: dict) -> None:
-        doc = self.document
-        exp = doc.experiment
-        before = exp.optimizer.name
-        for key, value in values.items():
-            _set(exp, key, value)
-        apply_settings(doc, optimizer_rebuilt=exp.optimizer.name != before)
-
-
-def apply_settings(document: "Document", optimizer_rebuilt: bool) -> None:
-    """The document's trainer follows its experiment's settings; the views are told."""
-    trainer = document.trainer
-    trainer.follow_optimizer_spec(rebuild=optimizer_rebuilt)
-    trainer.configure()
-    document.settingsChanged.emit()
-    document.values_edited()  # forward values (activations) may differ; the walkthrough is stale
+        self.document.change_settings(self.old)
 
 
 class ExperimentCommand(QUndoCommand):
@@ -140,7 +83,7 @@ class ExperimentCommand(QUndoCommand):
     otherwise it goes on counting where the old one was.
     """
 
-    def __init__(self, document: "Document", text: str, experiment: Experiment, merge_key: str | None = None,
+    def __init__(self, document: Document, text: str, experiment: Experiment, merge_key: str | None = None,
                  restart: bool = False):
         super().__init__(text)
         self.document = document
@@ -167,33 +110,22 @@ class ExperimentCommand(QUndoCommand):
         if self.new_trainer is None:
             self.new_trainer = (Trainer(self.new_experiment) if self.restart
                                 else continued_trainer(self.old_trainer, self.new_experiment))
-        _swap(self.document, self.new_experiment, self.new_trainer)
+        self.document.swap(self.new_experiment, self.new_trainer)
 
     def undo(self) -> None:
-        _swap(self.document, self.old_experiment, self.old_trainer)
+        self.document.swap(self.old_experiment, self.old_trainer)
 
 
 def continued_trainer(old: Trainer, experiment: Experiment) -> Trainer:
     """A trainer for ``experiment`` that goes on counting where ``old`` was (and keeps the optimizer's
     state when the parameters have the same shapes)."""
     trainer = Trainer(experiment)
-    trainer.iteration, trainer.epoch = old.iteration, old.epoch
-    trainer.batch_in_epoch = min(old.batch_in_epoch, trainer.batches_per_epoch - 1)
+    trainer.set_counters(old.iteration, old.epoch, old.batch_in_epoch)
     same_shapes = [p.shape for p in old.network.parameters()] == [p.shape for p in experiment.network.parameters()]
     if same_shapes and old.optimizer.name == experiment.optimizer.name:
         trainer.optimizer.state = copy.deepcopy(old.optimizer.state)
         trainer.optimizer.steps_taken = old.optimizer.steps_taken
     return trainer
-
-
-def _swap(document: "Document", experiment: Experiment, trainer: Trainer) -> None:
-    document.experiment = experiment
-    document.trainer = trainer
-    document.discard_walkthrough()
-    document.structureChanged.emit()
-    document.settingsChanged.emit()
-    document.valuesChanged.emit()
-    document.historyChanged.emit()
 
 
 # ---- building changed experiments ---------------------------------------------------------------

@@ -77,6 +77,7 @@ class NetworkView(QGraphicsView):
         self._deferred.setSingleShot(True)
         self._deferred.timeout.connect(self.refresh)
         document.valuesChanged.connect(self._on_values_changed)
+        document.progressed.connect(self._on_values_changed)
         document.walkthroughChanged.connect(self.refresh)
         document.settingsChanged.connect(self.refresh)
         self.rebuild()

@@ -109,6 +109,7 @@ class SettingsPanel(QWidget):
         document.settingsChanged.connect(self.refresh)
         document.historyChanged.connect(self._on_counters)
         document.valuesChanged.connect(self._on_counters)
+        document.progressed.connect(self._on_counters)
         self.refresh()
 
     def sizeHint(self):  # noqa: N802 - Qt's name

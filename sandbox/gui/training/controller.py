@@ -1,13 +1,14 @@
-"""The GUI thread's handle on the training worker: creates the thread, posts commands, re-emits reports.
+"""The GUI thread's handle on the training worker: starts its thread, posts commands, re-emits reports.
 
-Every method posts a command to the worker's queue and returns at once; the worker applies it
-between two iterations. Reports, errors and divergence come back as signals emitted in the GUI
-thread (queued connections to this object's slots). ``shutdown`` stops the thread and waits for
-it; the main window calls it from ``closeEvent``.
+Every method posts a typed command (``worker.py``, and the engine's edits) to the worker's inbox and
+returns at once; the worker applies it between two iterations. Reports, errors and divergence come
+back as signals emitted in the GUI thread (queued connections to this object's slots).
+``shutdown`` stops the thread and waits for it at most a given time (``threads.WorkerThread``).
 
 Every ``load`` gives the worker a new generation number, which its reports carry. A report the
 worker sent before the last ``load`` (or ``forget_reports``) may still be on its way when the GUI
-has moved on: it is acknowledged but not passed on, so it never lands on a newer state.
+has moved on: it is acknowledged but not passed on, so it never lands on a newer state. Every edit
+posted is counted (``edits_posted``); a report says how many of them the worker had applied.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
 from sandbox.engine import Experiment, Trainer
+from sandbox.engine.edits import Edit, SetLearningRate, SetValue
 
-from .worker import Divergence, TrainingReport, TrainingWorker, trainer_copy
-
+from ..threads import WorkerThread
+from .worker import (Divergence, Fail, HandOver, Inspect, Load, Pause, SendReport, SetSpeed, Start, TrainEpoch,
+                     TrainingReport, TrainingWorker, TrainIterations, trainer_copy)
 
 #: the event that acknowledges a report, posted at low priority behind the repaints the report caused
 _ACKNOWLEDGE = QEvent.Type(QEvent.registerEventType())
@@ -39,58 +42,67 @@ class TrainingController(QObject):
         super().__init__(parent)
         self._report_hz = report_hz
         self._grid_size = grid_size
-        self.thread: QThread | None = None
+        self._runner: WorkerThread | None = None
         self.worker: TrainingWorker | None = None
         self.latest: TrainingReport | None = None
         self.reports = 0
         #: the generation of the reports passed on; older ones are dropped (and counted)
         self.generation = 0
         self.stale_reports = 0
+        #: edits posted since the last load (a report that has applied fewer shows older weights)
+        self.edits_posted = 0
         self._running = False
         self._loaded = False
         self._closed = False
         self._speed: float | None = None
 
     # ---- the thread --------------------------------------------------------------------------
-    def _ensure_thread(self) -> TrainingWorker:
+    def _ensure_worker(self) -> WorkerThread:
         """Start the thread on first use (a window that never trains never starts one)."""
-        if self.worker is None:
-            kwargs = {}
+        if self._runner is None:
+            kwargs: dict[str, Any] = {}
             if self._report_hz is not None:
                 kwargs["report_hz"] = self._report_hz
             if self._grid_size is not None:
                 kwargs["grid_size"] = self._grid_size
             worker = TrainingWorker(**kwargs)
             worker.max_rate = self._speed
-            thread = QThread()
-            thread.setObjectName("trainingThread")
-            worker.moveToThread(thread)
-            thread.started.connect(worker.run)
-            worker.finished.connect(thread.quit)
             worker.report.connect(self._on_report)
             worker.error.connect(self._on_error)
             worker.diverged.connect(self._on_diverged)
             worker.runningChanged.connect(self._on_running_changed)
-            self.worker, self.thread = worker, thread
-            thread.start()
-        return self.worker
+            self.worker = worker
+            self._runner = WorkerThread(worker, "trainingThread")
+            self._runner.start()
+        return self._runner
 
-    def _post(self, command: str, *args: Any) -> None:
+    def _post(self, *commands: object) -> None:
         if self._closed:
             return
-        self._ensure_thread().post(command, *args)
+        self._ensure_worker().post(*commands)
+
+    @property
+    def thread(self) -> QThread | None:
+        return self._runner.thread if self._runner is not None else None
 
     @property
     def has_thread(self) -> bool:
-        return self.thread is not None
+        return self._runner is not None
 
     # ---- commands ----------------------------------------------------------------------------
-    def load(self, source: Trainer | Experiment) -> None:
-        """Give the worker its own copy of a trainer (counters and optimizer state) or experiment."""
+    def load(self, source: Trainer | Experiment, then: object | None = None) -> None:
+        """Give the worker its own copy of a trainer (counters and optimizer state) or experiment;
+        ``then``: a command it takes together with the copy (no report comes in between)."""
         trainer = trainer_copy(source) if isinstance(source, Trainer) else Trainer(source.copy())
         self._loaded = True
         self.generation += 1
-        self._post("load", trainer, self.generation)
+        self.edits_posted = 0
+        commands: list[object] = [Load(trainer, self.generation)]
+        if then is not None:
+            commands.append(then)
+            if isinstance(then, Start):
+                self._running = True
+        self._post(*commands)
 
     def forget_reports(self) -> None:
         """Drop every report about the trainer the worker holds now (until the next ``load``)."""
@@ -102,45 +114,39 @@ class TrainingController(QObject):
 
     def start(self) -> None:
         self._running = True
-        self._post("start")
+        self._post(Start())
 
     def pause(self) -> None:
         self._running = False
-        self._post("pause")
+        self._post(Pause())
 
     def step_epoch(self) -> None:
         """Train to the end of the current epoch, then pause."""
-        self._post("step_epoch")
+        self._post(TrainEpoch())
 
     def step_iterations(self, count: int) -> None:
-        self._post("step_iterations", int(count))
+        self._post(TrainIterations(int(count)))
 
-    def set_learning_rate(self, value: float) -> None:
-        self._post("set_learning_rate", float(value))
+    def edit(self, change: Edit) -> None:
+        """An edit of the experiment, applied by the worker to its own copy between two iterations."""
+        self.edits_posted += 1
+        self._post(change)
 
     def set_weight(self, layer: int, row: int, column: int, value: float) -> None:
         """``layer`` as the engine counts: 0 is the first layer after the inputs."""
-        self._post("set_weight", int(layer), int(row), int(column), float(value))
+        self.edit(SetValue(("weight", int(layer) + 1, int(row), int(column)), float(value)))
 
-    def set_bias(self, layer: int, row: int, value: float) -> None:
-        self._post("set_bias", int(layer), int(row), float(value))
+    def set_learning_rate(self, value: float) -> None:
+        """The optimizer's learning rate (its state kept)."""
+        self.edit(SetLearningRate(float(value)))
 
-    def set_state(self, weights, biases) -> None:
-        self._post("set_state", [w.copy() for w in weights], [None if b is None else b.copy() for b in biases])
+    def apply(self, read: Callable[[Trainer], Any]) -> None:
+        """Run ``read(trainer)`` in the worker between two iterations (tests: what the worker holds)."""
+        self._post(Inspect(read))
 
-    def set_settings(self, experiment: Experiment, optimizer_changed: bool = False) -> None:
-        """Every setting of ``experiment`` (a copy is taken), keeping the worker's weights."""
-        self._post("settings", experiment.copy(), bool(optimizer_changed))
-
-    def apply(self, change: Callable[[Trainer], Any]) -> None:
-        """Run ``change(trainer)`` in the worker between two iterations (use plain values only)."""
-        self._post("apply", change)
-
-    def reset(self) -> None:
-        self._post("reset")
-
-    def reinitialize(self) -> None:
-        self._post("reinitialize")
+    def raise_in_worker(self, message: str) -> None:
+        """For tests: an exception inside the worker."""
+        self._post(Fail(message))
 
     @property
     def speed(self) -> float | None:
@@ -150,18 +156,18 @@ class TrainingController(QObject):
     def set_speed(self, rate: float | None) -> None:
         """Train at most ``rate`` iterations a second (None or 0: as fast as possible)."""
         self._speed = float(rate) if rate else None
-        if self.worker is not None:  # (a worker started later begins at this speed)
-            self._post("set_speed", self._speed)
+        if self._runner is not None:  # (a worker started later begins at this speed)
+            self._post(SetSpeed(self._speed))
 
-    def hand_over(self, timeout_ms: int = 2000) -> bool:
+    def hand_over(self, timeout_ms: int = 300) -> bool:
         """Pause the worker and pass on, before returning, every report it sent up to the one of the
         state it paused in (the GUI thread waits for that report at most ``timeout_ms``; the worker
         takes it between two iterations). True if it arrived."""
-        if self._closed or self.worker is None:
+        if self._closed or self._runner is None:
             return False
         done = threading.Event()
         self._running = False
-        self._post("hand_over", done)
+        self._post(HandOver(done))
         if not done.wait(timeout_ms / 1000.0):
             return False
         # the reports come as queued calls of ``_on_report``: deliver this object's, in order, now
@@ -169,7 +175,7 @@ class TrainingController(QObject):
         return True
 
     def request_report(self) -> None:
-        self._post("report")
+        self._post(SendReport())
 
     @property
     def running(self) -> bool:
@@ -177,16 +183,14 @@ class TrainingController(QObject):
         return self._running
 
     # ---- shutdown ----------------------------------------------------------------------------
-    def shutdown(self, timeout_ms: int = 1000) -> bool:
-        """Stop the worker (within one iteration), end the thread and wait for it. True if it ended."""
+    def shutdown(self, timeout_ms: int = 500) -> bool:
+        """Stop the worker (within one iteration) and wait at most ``timeout_ms`` for its thread; True
+        if it ended. A thread busy in a long iteration ends by itself afterwards (``threads``)."""
         self._closed = True
         self._running = False
-        thread, worker = self.thread, self.worker
-        if thread is None:
+        if self._runner is None:
             return True
-        worker.request_stop()
-        thread.quit()
-        return bool(thread.wait(timeout_ms))
+        return self._runner.stop(timeout_ms)
 
     # ---- reports, in the GUI thread ----------------------------------------------------------
     @Slot(object)

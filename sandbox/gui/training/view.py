@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 import sys
-import time
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from ..decision_boundary import DecisionBoundaryView, view_title
@@ -24,11 +23,12 @@ from .speed_control import SpeedControl
 from .worker import TrainingReport
 
 
-#: while training: how often the heatmap is redrawn (the plots follow every report, ≤ ~30 a second;
-#: the status-bar figures follow the document's counters, ``session.DOCUMENT_SIGNALS_HZ``). Painting
-#: holds Python's GIL, so every millisecond the window spends drawing is a millisecond the worker does
-#: not train.
-BOUNDARY_HZ = 15.0
+#: while training, the loss and gradient curves and the decision-boundary maps are drawn on their own
+#: clock, this many times a second at most (and only when a report brought something new), whatever
+#: the report rate (≤ ~30 a second): a report only appends to their buffers. The status-bar figures
+#: follow the document's counters (``session.DOCUMENT_SIGNALS_HZ``). Painting holds Python's GIL, so
+#: every millisecond the window spends drawing is a millisecond the worker does not train.
+PLOT_HZ = 12.0
 #: Python's thread switch interval while training (default 5 ms): every event the window handles
 #: waits at most this long for the worker to hand over the GIL
 GUI_SWITCH_INTERVAL = 0.001
@@ -78,8 +78,9 @@ class LiveTraining(QObject):
         self.train_action.setCheckable(True)
         self.train_action.toggled.connect(self._on_train_toggled)
         self.session.runningChanged.connect(self._on_running_changed)
-        self.session.reportApplied.connect(self._on_report)
-        self.session.messageRaised.connect(self._show_message)
+        doc.reportTaken.connect(self._on_report)
+        doc.progressed.connect(self._on_progressed)
+        self.session.messageRaised.connect(self.show_message)
         # plots: live curves on the window's plot widgets
         self.loss_curves = LossCurves(window.loss_plot)
         self.gradient_curves = GradientCurves(window.gradient_plot)
@@ -118,9 +119,17 @@ class LiveTraining(QObject):
             for d in (self.settings_dock, self.boundary_dock):
                 view_menu.addAction(d.toggleViewAction())
         self._message_box: QMessageBox | None = None
-        self._boundary_at = 0.0
-        #: reports drawn (the plots' refresh count)
+        #: the newest output grid and hidden maps a report brought, not drawn yet
+        self._pending_grid = None
+        self._pending_hidden = None
+        #: the plots' clock: runs while reports bring something new, stops at the first tick without
+        self.plot_clock = QTimer(self)
+        self.plot_clock.setObjectName("plotClock")
+        self.plot_clock.setInterval(round(1000.0 / PLOT_HZ))
+        self.plot_clock.timeout.connect(self._on_plot_clock)
+        #: reports handled (each acknowledged to the worker at once) and frames drawn on the clock
         self.refreshes = 0
+        self.redraws = 0
         self._fast_switching = False
         self._rebuild()
         self._update_labels(None)
@@ -150,42 +159,78 @@ class LiveTraining(QObject):
     # ---- reports and document changes --------------------------------------------------------
     @Slot(object)
     def _on_report(self, report: TrainingReport) -> None:
+        """A report only goes into the plots' buffers (cheap: the worker waits for its acknowledgement);
+        the clock draws them. The report of a pause, or of a single step, is drawn at once."""
         self.loss_curves.add_report(report)
         self.gradient_curves.add_report(report)
-        now = time.perf_counter()
         live = report.running
-        if report.grid is not None:
-            if not live or now - self._boundary_at >= 1.0 / BOUNDARY_HZ:
-                self._boundary_at = now
-                self.boundary.show_grid(report.grid)
-            self.boundary.show_hidden(report.grid)  # (only some reports carry them: the worker's choice)
-        if not live or self.session.document_told:  # with the iteration and epoch the document shows
+        grid = report.grid
+        if grid is not None:
+            self._pending_grid = grid
+            if grid.hidden:  # (only some reports carry them: the worker's choice)
+                self._pending_hidden = grid
+        if not live:
+            self.draw_pending()
+        elif not self.plot_clock.isActive():
+            self.plot_clock.start()
+        if not live:
             self._update_labels(report)
         self.refreshes += 1
 
     @Slot()
+    def _on_progressed(self) -> None:
+        """Training moved the document on: the status-bar figures follow, read at the same moment as
+        every other counter on screen."""
+        self._update_labels(self.document.latest_report)
+
+    @Slot()
+    def _on_plot_clock(self) -> None:
+        if not self.draw_pending():
+            self.plot_clock.stop()  # nothing new came: the next report starts the clock again
+
+    def draw_pending(self) -> bool:
+        """Draw what reports brought since the last frame; False if there was nothing new."""
+        drew = False
+        for curves in (self.loss_curves, self.gradient_curves):
+            if curves.dirty:
+                curves.redraw()
+                drew = True
+        grid, self._pending_grid = self._pending_grid, None
+        if grid is not None:
+            self.boundary.show_grid(grid)
+            drew = True
+        hidden, self._pending_hidden = self._pending_hidden, None
+        if hidden is not None:
+            self.boundary.show_hidden(hidden)
+            drew = True
+        if drew:
+            self.redraws += 1
+        return drew
+
+    def _forget_pending(self) -> None:
+        """The views show the document now (an edit, an undo, another network): a grid from a report
+        of before is not drawn over it."""
+        self._pending_grid = self._pending_hidden = None
+
+    @Slot()
     def _on_history_changed(self) -> None:
-        if self.session.applying:
-            return
         trainer = self.document.trainer
         self.loss_curves.load_history(trainer)
         self.gradient_curves.load_history(trainer)
 
     @Slot()
     def _on_structure_changed(self) -> None:
-        if self.session.applying:
-            return
         self._rebuild()
 
     @Slot()
     def _on_values_changed(self) -> None:
-        if self.session.applying:
-            return
+        self._forget_pending()
         self.boundary.refresh_from_engine()
-        self._update_labels(None)
+        self._update_labels(self.document.latest_report)
 
     def _rebuild(self) -> None:
         doc = self.document
+        self._forget_pending()
         self.loss_curves.clear()
         self.gradient_curves.set_layers(layer_names(doc.experiment.network))
         self.gradient_curves.clear()
@@ -209,7 +254,8 @@ class LiveTraining(QObject):
 
     # ---- messages -----------------------------------------------------------------------------
     @Slot(str, str)
-    def _show_message(self, title: str, text: str) -> None:
+    def show_message(self, title: str, text: str) -> None:
+        """Tell the user (a non-modal box that never blocks; its first sentence in the status bar)."""
         self.window.statusBar().showMessage(text.split(". ")[0], 10000)
         box = self._message_box
         if box is None:

@@ -1,17 +1,16 @@
 """The training worker: a QObject moved to a QThread that owns the engine state while it trains.
 
-The GUI never calls the worker's methods directly except ``post`` (thread safe): every command
-goes through a lock-protected queue that the worker drains between two iterations, so a pause,
-a step, a stop or an edit acts within one iteration. The worker trains in a tight loop (no timer
-per iteration) and sends a ``TrainingReport`` (copies only) at most ``REPORT_HZ`` times a second,
-and only once the GUI has acknowledged the previous one, so reports never pile up in the GUI's
-event queue; the metrics of the iterations in between travel with the next report. It never
-touches a widget.
+The GUI thread reaches the worker only through its ``inbox`` (``sandbox.gui.threads.Inbox``): every
+command is a small typed object (below, and the engine's ``SetValue`` / ``ChangeSettings`` edits)
+that the worker applies between two iterations, so a pause, a step, a stop or an edit acts within
+one iteration. The worker trains in a tight loop (no timer per iteration) and sends a
+``TrainingReport`` (copies only) at most ``REPORT_HZ`` times a second, and only once the GUI has
+acknowledged the previous one, so reports never pile up in the GUI's event queue; the metrics of
+the iterations in between travel with the next report. It never touches a widget.
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 import traceback
@@ -22,8 +21,10 @@ from typing import Any, Callable
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from sandbox.engine import DivergenceError, Experiment, History, Trainer
+from sandbox.engine import DivergenceError, History, Trainer
+from sandbox.engine.edits import ChangeSettings, Edit, SetLearningRate, SetValue
 
+from ..threads import Inbox
 from .grid import GRID_SIZE, HIDDEN_GRID_SIZE, HIDDEN_MAPS_HZ, GridOutput, extent_for, grid_output
 
 Array = np.ndarray
@@ -35,6 +36,72 @@ RATE_WINDOW = 1.0
 #: a paced run that falls this far behind its schedule (a slow iteration) counts afresh from now,
 #: rather than catching up in a burst
 PACE_SLACK = 0.25
+
+
+# ---- what the GUI asks of the worker -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Load:
+    """Train ``trainer`` (the worker's own copy) from now on; its reports carry ``generation``."""
+
+    trainer: Trainer
+    generation: int
+
+
+@dataclass(frozen=True)
+class Start:
+    """Train continuously."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Stop training after the iteration under way (a report of the paused state follows)."""
+
+
+@dataclass(frozen=True)
+class TrainEpoch:
+    """Train to the end of the current epoch, then pause."""
+
+
+@dataclass(frozen=True)
+class TrainIterations:
+    """Train ``count`` iterations, then pause."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class SetSpeed:
+    """At most ``rate`` iterations a second from now on (None or 0: as fast as it can)."""
+
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """Pause and send a report of the state now, acknowledged or not; ``done`` is set once it is sent."""
+
+    done: threading.Event
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """Send a report as soon as the GUI can take one."""
+
+
+@dataclass(frozen=True)
+class Inspect:
+    """Run ``read(trainer)`` on the worker's trainer between two iterations (tests, diagnostics)."""
+
+    read: Callable[[Trainer], Any]
+
+
+@dataclass(frozen=True)
+class Fail:
+    """For tests: an exception inside the worker."""
+
+    message: str
+
 
 @dataclass
 class TrainingReport:
@@ -66,6 +133,8 @@ class TrainingReport:
     restart: bool = False
     #: the number the GUI gave with the trainer this report is about (see ``TrainingController.load``)
     generation: int = 0
+    #: how many edits (``SetValue``, ``ChangeSettings``) of this generation the worker had applied
+    edits_applied: int = 0
 
 
 @dataclass
@@ -89,17 +158,14 @@ class TrainingWorker(QObject):
                  grid_size: int = GRID_SIZE, hidden_size: int = HIDDEN_GRID_SIZE,
                  hidden_hz: float = HIDDEN_MAPS_HZ):
         super().__init__()
-        self._lock = threading.Lock()
-        self._wake = threading.Condition(self._lock)
-        self._queue: deque[tuple[str, tuple]] = deque()
-        self._stop = False
+        self.inbox = Inbox()
         self._trainer: Trainer | None = trainer
         self._running = False
         self._target_epoch: int | None = None
         self._target_iteration: int | None = None
         self.report_interval = 1.0 / report_hz
         #: at most this many iterations a second (None: as fast as it can); between two iterations the
-        #: worker waits on its condition variable, so a command or a stop still acts at once
+        #: worker waits on its inbox, so a command or a stop still acts at once
         self.max_rate: float | None = None
         self._pace_time = 0.0
         self._pace_iteration = 0
@@ -124,38 +190,42 @@ class TrainingWorker(QObject):
         self._epoch_ends: list[int] = []
         self._grid_cache: tuple | None = None
         self._generation = 0
+        self._edits_applied = 0
+        self._handlers: dict[type, Callable[[Any], None]] = {
+            Load: self._load, Start: self._start, Pause: self._pause, TrainEpoch: self._train_epoch,
+            TrainIterations: self._train_iterations, SetSpeed: self._set_speed, HandOver: self._hand_over,
+            SendReport: self._want_report, Inspect: self._inspect, Fail: self._raise,
+            SetValue: self._edit, ChangeSettings: self._edit, SetLearningRate: self._edit,
+        }
 
     # ---- the GUI thread's side (thread safe) ------------------------------------------------
-    def post(self, command: str, *args: Any) -> None:
+    def post(self, command: object) -> None:
         """Queue a command; the worker applies it between two iterations."""
-        with self._wake:
-            self._queue.append((command, args))
-            self._wake.notify()
+        self.inbox.post(command)
 
     def request_stop(self) -> None:
-        """Ask the loop to end before the next iteration (thread safe)."""
-        with self._wake:
-            self._stop = True
-            self._wake.notify()
+        """Ask the loop to end before the next iteration."""
+        self.inbox.request_stop()
 
     def acknowledge(self) -> None:
         """The GUI has handled (and drawn) the last report: the next one may be sent."""
-        with self._wake:
-            self._acknowledged = True
-            self._wake.notify()
+        self._acknowledged = True
+        self.inbox.wake()
 
     @property
     def stop_requested(self) -> bool:
-        return self._stop
+        return self.inbox.stopping
 
     # ---- the worker thread -------------------------------------------------------------------
     @Slot()
     def run(self) -> None:
-        """The worker's whole life: drain commands, train while running, wait while paused."""
+        """The worker's whole life: apply commands, train while running, wait while paused."""
+        inbox = self.inbox
         try:
-            while not self._stop:
-                if self._queue:
-                    self._drain()
+            while not inbox.stopping:
+                commands = inbox.take()
+                if commands:
+                    self._apply(commands)
                     continue
                 if self._running and self._trainer is not None:
                     self._train()
@@ -167,31 +237,32 @@ class TrainingWorker(QObject):
                         self._dirty = False
                         self._fail(exc)
                         self._dirty = False
-                with self._wake:
-                    if not self._queue and not self._stop:
+                with inbox.locked() as condition:
+                    if not inbox and not inbox.stopping:
                         # a pending report that waits for its acknowledgement is retried shortly
-                        self._wake.wait(0.02 if self._dirty else 0.5)
+                        condition.wait(0.02 if self._dirty else 0.5)
         finally:
+            self._running = False
             self.finished.emit()
 
-    def _drain(self) -> None:
-        while self._queue and not self._stop:
-            with self._lock:
-                command, args = self._queue.popleft()
+    def _apply(self, commands: list[object]) -> None:
+        for command in commands:
+            if self.inbox.stopping:
+                return
             try:
-                getattr(self, "_cmd_" + command)(*args)
+                self._handlers[type(command)](command)
             except Exception as exc:  # a bad command must not kill the worker
                 self._fail(exc)
 
     def _train(self) -> None:
         """Iterations in a tight loop until a command arrives, a target is reached or it stops."""
         trainer = self._trainer
-        queue = self._queue
+        inbox = self.inbox
         interval = self.report_interval
         clock = time.perf_counter
         next_report = self._last_report_time + interval
         try:
-            while self._running and not self._stop and not queue:
+            while self._running and not inbox.stopping and not inbox:
                 epoch = trainer.epoch
                 trainer.step()
                 if trainer.epoch != epoch:
@@ -220,25 +291,26 @@ class TrainingWorker(QObject):
 
     def _pace(self, next_report: float) -> float:
         """At a set speed (``max_rate``): wait until the next iteration is due. The wait is on the
-        condition variable, so a command, a stop request or a pause ends it at once; a report the GUI
-        can take meanwhile goes out as soon as it may. Returns when the next report may be sent."""
+        inbox, so a command, a stop request or a pause ends it at once; a report the GUI can take
+        meanwhile goes out as soon as it may. Returns when the next report may be sent."""
         trainer = self._trainer
         due = self._pace_time + (trainer.iteration - self._pace_iteration) / self.max_rate
         clock = time.perf_counter
         if clock() - due > PACE_SLACK:  # far behind (a slow iteration): count afresh from here
             self._reset_pace()
             return next_report
+        inbox = self.inbox
         while True:
             now = clock()
             if self._dirty and self._acknowledged and now >= next_report:
                 self._send_report(now)
                 next_report = now + self.report_interval
                 continue
-            with self._wake:
-                if self._queue or self._stop or not self._running or now >= due:
+            with inbox.locked() as condition:
+                if inbox or inbox.stopping or not self._running or now >= due:
                     return next_report
                 wake_at = due if not (self._dirty and self._acknowledged) else min(due, next_report)
-                self._wake.wait(max(0.0, wake_at - now))
+                condition.wait(max(0.0, wake_at - now))
 
     def _reset_pace(self) -> None:
         """A paced run counts its iterations from now on."""
@@ -250,18 +322,18 @@ class TrainingWorker(QObject):
 
         Python runs one thread at a time: painting in the GUI thread and iterations here would
         otherwise hand the GIL back and forth hundreds of times a frame, which makes both slow.
-        Waiting here (the GIL released) until the GUI has drawn the report, then training flat out
-        until the next one, keeps the window smooth and costs training only the drawing time.
-        The controller acknowledges a report with an event posted at Qt's low priority right after
-        the views handled it, i.e. behind the repaints they asked for (``QEvent.UpdateRequest``,
-        low priority too), so the acknowledgement arrives once those are painted. A command or a
-        stop request ends the wait at once, and it never lasts longer than ``gui_wait_limit``."""
+        Waiting here (the GIL released) until the GUI has taken the report, then training flat out
+        until the next one, keeps the window smooth and costs training only that time. The
+        controller acknowledges a report with an event posted at Qt's low priority right after the
+        views handled it. A command or a stop request ends the wait at once, and it never lasts
+        longer than ``gui_wait_limit``."""
         if not self.yield_to_gui:
             return
         started = time.perf_counter()
-        with self._wake:
-            if not self._acknowledged and not self._queue and not self._stop:
-                self._wake.wait(self.gui_wait_limit)
+        inbox = self.inbox
+        with inbox.locked() as condition:
+            if not self._acknowledged and not inbox and not inbox.stopping:
+                condition.wait(self.gui_wait_limit)
         self.gui_wait_seconds += time.perf_counter() - started
 
     def _fail(self, exc: BaseException) -> None:
@@ -327,11 +399,12 @@ class TrainingWorker(QObject):
             iterations_per_second=rate,
             epochs_per_second=epoch_rate,
             running=self._running,
-            optimizer_state=None if self._running else trainer.optimizer.snapshot(),
+            optimizer_state=trainer.optimizer.snapshot(),
             optimizer_steps=trainer.optimizer.steps_taken,
             grid=grid,
             restart=self._restart,
             generation=self._generation,
+            edits_applied=self._edits_applied,
         )
         self._epoch_ends = []
         self._restart = False
@@ -354,11 +427,11 @@ class TrainingWorker(QObject):
         return grid_output(trainer.network, self.grid_size, self._grid_cache[1], self.hidden_size if hidden else 0)
 
     # ---- commands (run in the worker thread, between two iterations) ------------------------
-    def _cmd_load(self, trainer: Trainer, generation: int = 0) -> None:
-        """Adopt a new trainer (its own copy of an experiment, with counters and optimizer state);
-        its reports carry ``generation``."""
+    def _load(self, command: Load) -> None:
+        trainer = command.trainer
         self._trainer = trainer
-        self._generation = generation
+        self._generation = command.generation
+        self._edits_applied = 0
         trainer.history = History(trainer.network.depth)
         self._restart = True
         self._epoch_ends = []
@@ -370,19 +443,18 @@ class TrainingWorker(QObject):
         self._rate_marks = deque([(self._last_report_time, self._trainer.iteration, self._trainer.epoch)])
         self._reset_pace()
 
-    def _cmd_start(self) -> None:
+    def _start(self, _command: Start) -> None:
         self._target_epoch = self._target_iteration = None
         if self._trainer is not None:
             if not self._running:
                 self._mark_counters()
             self._set_running(True)
 
-    def _cmd_pause(self) -> None:
+    def _pause(self, _command: Pause) -> None:
         self._set_running(False)
         self._dirty = True
 
-    def _cmd_step_epoch(self) -> None:
-        """Train to the end of the current epoch, then pause."""
+    def _train_epoch(self, _command: TrainEpoch) -> None:
         if self._trainer is None:
             return
         self._mark_counters()
@@ -390,104 +462,47 @@ class TrainingWorker(QObject):
         self._target_iteration = None
         self._target_epoch = self._trainer.epoch + 1
 
-    def _cmd_step_iterations(self, count: int) -> None:
+    def _train_iterations(self, command: TrainIterations) -> None:
         if self._trainer is None:
             return
         self._mark_counters()
         self._set_running(True)
         self._target_epoch = None
-        self._target_iteration = self._trainer.iteration + int(count)
+        self._target_iteration = self._trainer.iteration + int(command.count)
 
-    def _cmd_set_learning_rate(self, value: float) -> None:
-        trainer = self._trainer
-        trainer.experiment.optimizer.learning_rate = float(value)
-        trainer.optimizer.learning_rate = float(value)
+    def _edit(self, change: Edit) -> None:
+        """An edit the document made (the same typed change it applied to its own trainer)."""
+        self._edits_applied += 1
+        if self._trainer is not None:
+            change.apply(self._trainer)
         self._dirty = True
 
-    def _cmd_set_weight(self, layer: int, row: int, column: int, value: float) -> None:
-        """``layer`` counts as the engine does: 0 is the first layer after the inputs."""
-        self._trainer.network.layers[layer].weights[row, column] = float(value)
-        self._dirty = True
-
-    def _cmd_set_bias(self, layer: int, row: int, value: float) -> None:
-        biases = self._trainer.network.layers[layer].biases
-        if biases is not None:
-            biases[row] = float(value)
-        self._dirty = True
-
-    def _cmd_set_state(self, weights: list[Array], biases: list[Array | None]) -> None:
-        self._trainer.network.set_state((weights, biases))
-        self._dirty = True
-
-    def _cmd_apply(self, change: Callable[[Trainer], Any]) -> None:
-        """Run ``change(trainer)`` between two iterations (e.g. a new setting of the experiment)."""
-        change(self._trainer)
-        self._trainer.configure()
-        self._dirty = True
-
-    def _cmd_settings(self, experiment: Experiment, optimizer_changed: bool) -> None:
-        """Take every setting from ``experiment`` but keep the worker's own weights."""
-        trainer = self._trainer
-        own = trainer.experiment
-        for name in ("name", "description", "loss", "reduction", "schedule", "regularization",
-                     "batching", "data", "data_source", "init", "layer_inits", "seed"):
-            setattr(own, name, copy.deepcopy(getattr(experiment, name)))
-        own.optimizer = copy.deepcopy(experiment.optimizer)
-        for mine, theirs in zip(own.network.layers, experiment.network.layers):
-            mine.alpha = theirs.alpha
-            mine.activation = theirs.activation
-            mine.train_weights, mine.train_biases = theirs.train_weights, theirs.train_biases
-        trainer.follow_optimizer_spec(rebuild=optimizer_changed)
-        trainer.configure()
-        self._dirty = True
-
-    def _cmd_reset(self) -> None:
-        """The weights the experiment started with; counters, history and optimizer state at zero."""
-        self._trainer.experiment.reset()
-        self._trainer.restart()
-        self._restart = True
-        self._epoch_ends = []
-        self._mark_counters()
-        self._dirty = True
-
-    def _cmd_reinitialize(self) -> None:
-        self._trainer.experiment.reinitialize()
-        self._trainer.restart()
-        self._restart = True
-        self._epoch_ends = []
-        self._mark_counters()
-        self._dirty = True
-
-    def _cmd_set_speed(self, rate: float | None) -> None:
-        """At most ``rate`` iterations a second from now on (None or 0: full speed)."""
-        self.max_rate = float(rate) if rate else None
+    def _set_speed(self, command: SetSpeed) -> None:
+        self.max_rate = float(command.rate) if command.rate else None
         self._reset_pace()
 
-    def _cmd_hand_over(self, done: threading.Event) -> None:
-        """Pause and send a report of the state now, whether or not the GUI has acknowledged the last
-        one; ``done`` is set once the report is on its way (the GUI thread waits for it)."""
+    def _hand_over(self, command: HandOver) -> None:
         try:
             self._set_running(False)
             if self._trainer is not None:
                 self._send_report()
         finally:
-            done.set()
+            command.done.set()
 
-    def _cmd_report(self) -> None:
-        """Send a report as soon as the GUI can take one."""
+    def _want_report(self, _command: SendReport) -> None:
         self._dirty = True
 
-    def _cmd_raise(self, message: str) -> None:
-        """For tests: an exception inside the worker."""
-        raise RuntimeError(message)
+    def _inspect(self, command: Inspect) -> None:
+        command.read(self._trainer)
 
-    def _cmd_stop(self) -> None:
-        self._set_running(False)
-        self._stop = True
+    def _raise(self, command: Fail) -> None:
+        raise RuntimeError(command.message)
 
 
 def trainer_copy(trainer: Trainer) -> Trainer:
     """A deep copy of a trainer (experiment, optimizer state, counters) without its history."""
+    import copy
+
     history = trainer.history
     trainer.history = History(trainer.network.depth)
     try:
