@@ -195,9 +195,6 @@ class Setting:
         """The panel's label (the key, capitalised, when none is declared)."""
         return self.label or self.key.replace("_", " ").capitalize()
 
-    def choice_tip(self, choice: str) -> str:
-        return self.choice_help[self.choices.index(choice)] if choice in self.choices and self.choice_help else ""
-
 
 @dataclass(frozen=True)
 class Variant:
