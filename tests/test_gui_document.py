@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 pytest.importorskip("PySide6")
@@ -83,3 +84,67 @@ def test_numbers_on_screen_and_typed_back():
         parse_number("1e999")
     with pytest.raises(ValueError):
         parse_number("two")
+
+
+def test_an_update_that_diverges_is_refused_and_stepping_goes_on(qapp, lecture):
+    """η = 1e100 on the lecture's network: the first update gives weights of about 1e99, the second a loss
+    of inf. Finishing the second is refused with a message (it raised DivergenceError out of the slot
+    and left the position at the last step, so that every later Step raised IndexError)."""
+    lecture.optimizer.learning_rate = 1e100
+    document = Document(lecture)
+    problems = []
+    document.problem.connect(lambda title, text: problems.append((title, text)))
+    first = document.ensure_walkthrough()
+    document.set_position(len(first.steps) - 1)
+    assert document.applied and document.trainer.iteration == 1
+    assert document.value_at(("weight", 2, 0, 0)) == pytest.approx(0.14 + 1e100 * 0.68765)
+    weights = [layer.weights.copy() for layer in document.experiment.network.layers]
+    document.next_walkthrough()
+    second = document.walkthrough
+    assert not np.isfinite(second.loss)
+    document.set_position(len(second.steps) - 1)  # Finish Update
+    assert not document.applied and document.position == len(second.steps) - 2
+    assert document.trainer.iteration == 1 and document.undo_stack.count() == 1
+    for layer, before in zip(document.experiment.network.layers, weights):  # nothing was changed
+        np.testing.assert_array_equal(layer.weights, before)
+    assert len(problems) == 1 and problems[0][0] == "Update not applied"
+    assert "Update 2 cannot be applied: the loss is inf" in problems[0][1] and "1e+100" in problems[0][1]
+    document.set_position(document.position - 1)  # Step Back, and forward again: asked again
+    document.set_position(len(second.steps) - 1)
+    assert len(problems) == 2 and not document.applied
+    document.undo_stack.undo()  # the first update taken back: its walkthrough is shown again
+    assert document.trainer.iteration == 0 and document.walkthrough is first
+    assert document.position == len(first.steps) - 2 and not document.applied
+    assert document.value_at(("weight", 2, 0, 0)) == 0.14
+
+
+def test_undo_and_redo_of_an_update_show_its_walkthrough_again(document):
+    w = document.ensure_walkthrough()
+    last = len(w.steps) - 1
+    document.set_position(last)
+    assert document.applied and document.value_at(("weight", 2, 0, 0)) == pytest.approx(0.1743825)
+    document.undo_stack.undo()
+    assert (document.walkthrough, document.position, document.applied) == (w, last - 1, False)
+    assert document.value_at(("weight", 2, 0, 0)) == 0.14
+    document.undo_stack.redo()
+    assert (document.walkthrough, document.position, document.applied) == (w, last, True)
+    assert document.value_at(("weight", 2, 0, 0)) == pytest.approx(0.1743825)
+
+
+def test_every_change_tells_mirrors_what_changed(document):
+    """The document says what it changed: the same typed edit a training worker applies to its copy."""
+    from sandbox.engine import OptimizerSpec
+    from sandbox.engine.edits import ChangeSettings, ReplaceState, SetValue
+    from sandbox.gui.settings_commands import SettingCommand
+
+    seen = []
+    document.edited.connect(seen.append)
+    document.edit_value(("weight", 1, 0, 1), 0.5)
+    assert seen == [SetValue(("weight", 1, 0, 1), 0.5)]
+    document.undo_stack.push(SettingCommand(document, "Optimizer", {"optimizer": OptimizerSpec("adam", 0.01)}))
+    assert isinstance(seen[-1], ChangeSettings) and seen[-1].rebuild_optimizer
+    assert seen[-1].changes["optimizer"] == OptimizerSpec("adam", 0.01)
+    document.undo_stack.undo()
+    assert seen[-1] == ChangeSettings({"optimizer": OptimizerSpec("sgd", 0.05)}, True)
+    document.reset_weights()
+    assert seen[-1] == ReplaceState()

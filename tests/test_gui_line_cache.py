@@ -54,7 +54,7 @@ def test_a_cache_dropped_while_its_picture_is_drawn_dies_in_the_gui_thread(qtbot
         gc.collect()
         release.set()
         qtbot.waitUntil(lambda trial=trial: len(_Probe.destroyed_in) > trial, timeout=5000)
-        qtbot.waitUntil(lambda: not line_cache._WORKER._busy, timeout=5000)
+        qtbot.waitUntil(lambda: line_cache._WORKER.busy_caches == 0, timeout=5000)
     assert _Probe.destroyed_in == ["MainThread"] * 3
 
 
@@ -64,3 +64,21 @@ def test_a_picture_reaches_its_cache_in_the_gui_thread(qtbot):
     with qtbot.waitSignal(cache.ready, timeout=5000):
         pass
     assert cache.up_to_date and cache.image is not None and cache.image.width() == 400
+
+
+def test_the_lines_thread_runs_only_while_there_is_something_to_draw(qtbot):
+    """The shared lines worker is a ``threads.WorkerThread`` that ends when idle and starts again on
+    the next request; each picture it delivers is the one asked for."""
+    from sandbox.gui import threads
+
+    buckets = _many_lines(500)
+    cache = line_cache.LineCache(antialias=False)
+    for trial in range(3):
+        key = ("again", trial)
+        with qtbot.waitSignal(cache.ready, timeout=5000):
+            cache.request(key, buckets, QTransform(), QRect(0, 0, 120, 90))
+        assert cache.key == key and cache.up_to_date
+        assert cache.image is not None and (cache.image.width(), cache.image.height()) == (120, 90)
+        runner = line_cache._WORKER._runner
+        qtbot.waitUntil(lambda runner=runner: not runner.is_running(), timeout=5000)
+        assert runner not in threads.running_threads()

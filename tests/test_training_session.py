@@ -254,3 +254,94 @@ def test_a_report_made_before_the_batches_changed_never_names_a_missing_batch(qt
     assert doc.trainer.batch_in_epoch == 0
     assert 0 <= doc.sample_index < doc.experiment.data.n_train  # (raised IndexError before)
     doc.progressed.emit()  # every view that shows the next sample redraws without an error
+
+
+def test_a_report_made_before_an_edit_brings_its_counters_but_never_its_weights(qtbot, session, in_worker):
+    """A report the worker sent before it applied the user's edit (still on its way when the edit was
+    made) must not put the old weight back in the document, not even for a moment."""
+    import dataclasses
+
+    doc = session.document
+    doc.experiment.network.layers[2].train_weights = False  # the edited weight stays put in the worker
+    session.start()
+    qtbot.waitUntil(lambda: session.latest is not None and doc.trainer.iteration > 20, timeout=5000)
+    before_edit = session.latest
+    doc.edit_value(("weight", 3, 0, 4), 2.75)
+    late = dataclasses.replace(before_edit, iteration=doc.trainer.iteration + 3, losses=before_edit.losses[:0],
+                               weight_grad_norms=before_edit.weight_grad_norms[:0], epoch_ends=[], evaluation=None)
+    assert late.edits_applied == 0 < session.controller.edits_posted == 1
+    session.controller.reportReady.emit(late)
+    assert doc.value_at(("weight", 3, 0, 4)) == 2.75 and doc.trainer.iteration == late.iteration
+    # the worker's own reports from then on include the edit
+    qtbot.waitUntil(lambda: session.latest.edits_applied == 1, timeout=5000)
+    assert doc.value_at(("weight", 3, 0, 4)) == 2.75
+    assert in_worker(session.controller, lambda t: float(t.network.layers[2].weights[0, 4])) == 2.75
+    _paused(qtbot, session)
+    assert doc.value_at(("weight", 3, 0, 4)) == 2.75
+
+
+def test_closing_mid_iteration_returns_and_the_thread_ends_by_itself(qtbot, session, in_worker):
+    """An iteration that takes long (a huge network): shutdown returns without waiting for it, the
+    thread is kept alive (never destroyed while it runs) and ends as soon as the iteration does."""
+    import threading
+
+    from sandbox.gui import threads
+
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(trainer):
+        step = trainer.step
+
+        def held_step():
+            entered.set()
+            release.wait(30)
+            return step()
+        trainer.step = held_step
+
+    session.start()
+    qtbot.waitUntil(lambda: session.latest is not None, timeout=5000)
+    in_worker(session.controller, slow)
+    qtbot.waitUntil(entered.is_set, timeout=5000)
+    thread = session.controller.thread
+    assert not session.shutdown(100)  # it did not end: the worker is inside its iteration
+    assert thread.isRunning() and any(t.thread is thread for t in threads.running_threads())
+    release.set()
+    qtbot.waitUntil(thread.isFinished, timeout=5000)
+    qtbot.waitUntil(lambda: not threads.running_threads(), timeout=5000)
+
+
+def test_the_app_exits_cleanly_while_a_worker_is_inside_a_long_iteration(tmp_path):
+    """Quitting while the training thread cannot stop (an iteration of minutes): the process ends with
+    the app's status, without Qt's abort for a thread destroyed while running."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import os, sys, threading
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from sandbox.gui.app import finish
+        from sandbox.gui.document import Document
+        from sandbox.gui.training.session import TrainingSession
+        sys.path.insert(0, sys.argv[1])
+        from training_support import spiral_experiment
+        session = TrainingSession(Document(spiral_experiment()))
+        never = threading.Event()
+        def slow(trainer):
+            trainer.step = lambda: never.wait(600)
+        session.start()
+        session.controller.apply(slow)
+        def quit_when_stuck():
+            session.shutdown(100)
+            app.quit()
+        QTimer.singleShot(500, quit_when_stuck)
+        finish(app.exec())
+        print("finish returned", flush=True)
+    """)
+    tests = str(__import__("pathlib").Path(__file__).parent)
+    done = subprocess.run([sys.executable, "-c", script, tests], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Destroyed while thread" not in done.stderr and "finish returned" not in done.stdout

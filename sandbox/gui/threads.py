@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 
 class Inbox:
@@ -33,17 +33,20 @@ class Inbox:
         self._condition = threading.Condition()
         self._items: deque[Any] = deque()
         self.stopping = False
+        #: the worker has ended for want of work (``QueueWorker.idle_wait`` 0); a post starts it again
+        self.closed = False
 
     def post(self, item: Any) -> None:
-        with self._condition:
-            self._items.append(item)
-            self._condition.notify_all()
+        self.post_many([item])
 
-    def post_many(self, items: list[Any]) -> None:
-        """Post several items at once: the worker takes them together (nothing happens in between)."""
+    def post_many(self, items: list[Any]) -> bool:
+        """Post several items at once: the worker takes them together (nothing happens in between).
+        True if the worker had ended for want of work (its thread must be started again)."""
         with self._condition:
             self._items.extend(items)
+            reopened, self.closed = self.closed, False
             self._condition.notify_all()
+        return reopened
 
     def request_stop(self) -> None:
         with self._condition:
@@ -71,6 +74,14 @@ class Inbox:
             if not self._items and not self.stopping:
                 self._condition.wait(timeout)
 
+    def close_if_empty(self) -> bool:
+        """(The worker, with nothing to do) end now unless something was posted: True if it may end."""
+        with self._condition:
+            if self._items and not self.stopping:
+                return False
+            self.closed = True
+            return True
+
     @contextmanager
     def locked(self) -> Iterator[threading.Condition]:
         """The inbox's condition, held: for waits on conditions of the worker's own."""
@@ -82,8 +93,11 @@ class QueueWorker(QObject):
     """A worker that handles what is posted to its inbox, in its own thread, until asked to stop."""
 
     finished = Signal()
+    #: (list) emitted in the worker's thread after each ``handle``, with the items handled
+    handled = Signal(object)
 
-    #: how long an idle worker waits before looking at its inbox again (a post wakes it at once)
+    #: how long an idle worker waits before looking at its inbox again (a post wakes it at once);
+    #: 0: it ends its thread as soon as there is nothing to do, and a post starts it again
     idle_wait = 0.5
 
     def __init__(self) -> None:
@@ -92,13 +106,20 @@ class QueueWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        inbox = self.inbox
         try:
-            while not self.inbox.stopping:
-                items = self.inbox.take()
+            while not inbox.stopping:
+                items = inbox.take()
                 if items:
-                    self.handle(items)
+                    try:
+                        self.handle(items)
+                    finally:
+                        self.handled.emit(items)
+                elif self.idle_wait <= 0:
+                    if inbox.close_if_empty():
+                        break
                 else:
-                    self.inbox.wait(self.idle_wait)
+                    inbox.wait(self.idle_wait)
         finally:
             self.finished.emit()
 
@@ -121,7 +142,8 @@ class WorkerThread(QObject):
         self.thread.setObjectName(name)
         worker.moveToThread(self.thread)
         self.thread.started.connect(worker.run)
-        worker.finished.connect(self.thread.quit)
+        # direct: the thread's event loop ends as the worker's loop does (the GUI thread may be waiting)
+        worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
         self.thread.finished.connect(self._on_finished)
         self._started = False
 
@@ -136,9 +158,14 @@ class WorkerThread(QObject):
         return self._started
 
     def post(self, *items: Any) -> None:
-        """Post ``items`` to the worker's inbox, together (the thread starts on first use)."""
+        """Post ``items`` to the worker's inbox, together (the thread starts on first use, and again
+        after a worker that ends when idle has ended)."""
+        inbox = self.worker.inbox  # type: ignore[attr-defined]
+        if inbox.post_many(list(items)) and self._started:
+            self.thread.wait()  # it has left its loop: its thread is ending, if not ended
+            _alive.add(self)
+            self.thread.start()
         self.start()
-        self.worker.inbox.post_many(list(items))  # type: ignore[attr-defined]
 
     def is_running(self) -> bool:
         return self._started and self.thread.isRunning()
@@ -154,7 +181,8 @@ class WorkerThread(QObject):
 
     @Slot()
     def _on_finished(self) -> None:
-        _alive.discard(self)
+        if not self.thread.isRunning():  # (not started again meanwhile)
+            _alive.discard(self)
 
 
 def running_threads() -> list[WorkerThread]:

@@ -6,7 +6,7 @@ scroll position and weights) and, when any of those change, keeps showing the pr
 stretched to where it belongs, while a worker thread draws the new one (QPainter on a QImage is
 safe off the GUI thread, and PySide releases the GIL while it fills pixels). One thread serves
 every view and draws only the newest request of each; asking never blocks the GUI thread. It holds
-no strong reference to any cache, and ends when the application quits.
+no strong reference to any cache; it runs (``sandbox.gui.threads``) while there is something to draw.
 The picture arrives a few tens of milliseconds later and replaces the old one.
 """
 
@@ -17,6 +17,8 @@ import weakref
 
 from PySide6.QtCore import QCoreApplication, QLineF, QObject, QRect, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPainter, QPen, QTransform
+
+from ..threads import QueueWorker, WorkerThread
 
 Buckets = list[tuple[QPen, list[QLineF]]]
 
@@ -41,84 +43,92 @@ class _Relay(QObject):
     The worker thread holds only weak references to the caches: a cache (a QObject) is never
     kept alive, and so never destroyed, by the worker thread."""
 
-    delivered = Signal(object, object, object, object)  # weak cache, key, image, (transform, rect)
-
-    def __init__(self):
-        super().__init__()
-        self.delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-
     @Slot(object, object, object, object)
-    def _deliver(self, ref, key, image, where) -> None:
+    def deliver(self, ref: weakref.ref, key: tuple, image: QImage, where: tuple) -> None:
         cache = ref()
         if cache is not None:
             cache._on_delivered(key, image, where)
 
 
+class _LinesWorker(QueueWorker):
+    """Draws, for each cache, the newest picture asked for; ends its thread when there is nothing to draw."""
+
+    delivered = Signal(object, object, object, object)  # weak cache, key, image, (transform, rect)
+
+    def handle(self, items: list[tuple[int, tuple]]) -> None:
+        newest: dict[int, tuple] = {}
+        for ident, job in items:  # a newer request of the same cache replaces an older one
+            newest[ident] = job
+        for job in newest.values():
+            if self.inbox.stopping:
+                return
+            ref, key, buckets, transform, rect, antialias = job
+            if ref() is None:
+                continue
+            image = render_lines(buckets, transform, rect, antialias)
+            if ref() is not None:  # (only a weak reference: see _Relay)
+                self.delivered.emit(ref, key, image, (transform, rect))
+
+
 class _Worker:
-    """One thread for every line cache of the application: it draws the newest request of each."""
+    """One worker thread (``threads.WorkerThread``) for every line cache of the application; it runs
+    while there are pictures to draw."""
 
-    def __init__(self):
-        self._condition = threading.Condition()
-        self._jobs: dict[int, tuple] = {}  # id(cache) -> (weak cache, key, buckets, transform, rect, antialias)
-        self._busy: set[int] = set()
-        self._thread: threading.Thread | None = None
-        self._stop = False
-        self.relay: _Relay | None = None
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._outstanding: dict[int, int] = {}  # id(cache) -> requests not yet drawn or dropped
+        self._runner: WorkerThread | None = None
+        self._relay: _Relay | None = None
 
-    def submit(self, cache: "LineCache", job: tuple) -> None:
-        """Queue ``job`` for ``cache`` (called in the GUI thread; replaces the cache's older job)."""
-        if self.relay is None:
-            self.relay = _Relay()  # created in the GUI thread, where its slot must run
+    def _ensure(self) -> WorkerThread:
+        if self._runner is None:
+            self._relay = _Relay()  # created in the GUI thread, where its slot must run
+            worker = _LinesWorker()
+            worker.idle_wait = 0.0  # nothing left to draw: the thread ends (a request starts it again)
+            worker.delivered.connect(self._relay.deliver)
+            worker.handled.connect(self._on_handled, Qt.ConnectionType.DirectConnection)
+            self._runner = WorkerThread(worker, "networkLines")
             app = QCoreApplication.instance()
             if app is not None:
                 app.aboutToQuit.connect(self.stop)
-        with self._condition:
-            self._stop = False
-            self._jobs[id(cache)] = (weakref.ref(cache),) + job
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="network-lines", daemon=True)
-                self._thread.start()
-            self._condition.notify()
+        return self._runner
+
+    def submit(self, cache: "LineCache", job: tuple) -> None:
+        """Queue ``job`` for ``cache`` (called in the GUI thread; replaces the cache's older job)."""
+        runner = self._ensure()
+        ident = id(cache)
+        with self._lock:
+            self._outstanding[ident] = self._outstanding.get(ident, 0) + 1
+        runner.post((ident, (weakref.ref(cache),) + job))
+
+    def _on_handled(self, items: list) -> None:
+        """(In the worker thread) these requests are drawn or dropped."""
+        with self._lock:
+            for ident, _job in items:
+                left = self._outstanding.get(ident, 0) - 1
+                if left > 0:
+                    self._outstanding[ident] = left
+                else:
+                    self._outstanding.pop(ident, None)
+            self._lock.notify_all()
+
+    @property
+    def busy_caches(self) -> int:
+        with self._lock:
+            return len(self._outstanding)
 
     def busy(self, cache: "LineCache") -> bool:
-        with self._condition:
-            return id(cache) in self._jobs or id(cache) in self._busy
+        with self._lock:
+            return id(cache) in self._outstanding
 
     def wait_idle(self, cache: "LineCache", timeout: float) -> None:
-        with self._condition:
-            self._condition.wait_for(lambda: not (id(cache) in self._jobs or id(cache) in self._busy), timeout)
+        with self._lock:
+            self._lock.wait_for(lambda: id(cache) not in self._outstanding, timeout)
 
-    def stop(self, timeout: float = 2.0) -> None:
-        """End the thread (when the application quits): the picture being drawn is finished first."""
-        with self._condition:
-            self._stop = True
-            self._jobs.clear()
-            self._condition.notify_all()
-            thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-
-    def _run(self) -> None:
-        while True:
-            with self._condition:
-                self._condition.wait_for(lambda: bool(self._jobs) or self._stop)
-                if self._stop:
-                    return
-                ident, job = self._jobs.popitem()
-                self._busy.add(ident)
-            ref, key, buckets, transform, rect, antialias = job
-            try:
-                image = render_lines(buckets, transform, rect, antialias)
-                relay = self.relay
-                if relay is not None and ref() is not None:  # (only a weak reference: see _Relay)
-                    try:
-                        relay.delivered.emit(ref, key, image, (transform, rect))
-                    except RuntimeError:  # the application is gone
-                        return
-            finally:
-                with self._condition:
-                    self._busy.discard(ident)
-                    self._condition.notify_all()
+    def stop(self, timeout_ms: int = 500) -> None:
+        """End the thread (when the application quits); the picture being drawn is finished first."""
+        if self._runner is not None:
+            self._runner.stop(timeout_ms)
 
 
 _WORKER = _Worker()
