@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
+from .batching import Indices
 from .experiment import Experiment
 from .flat import FlatLayout
 from .losses import get_loss
 from .network import Backprop, Network
 from .walkthrough import Walkthrough, WalkthroughBuilder
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 
 class DivergenceError(ArithmeticError):
@@ -45,7 +49,7 @@ class History:
         self._loss = np.empty(1024)
         # columns: weight-gradient norm of each layer, then bias-gradient norm of each layer
         self._grad = np.full((1024, 2 * layers), np.nan)
-        self._starts: dict[tuple[int, ...], Array | None] = {}  # where each array starts, by sizes
+        self._starts: dict[tuple[int, ...], Indices | None] = {}  # where each array starts, by sizes
 
     def _grow(self) -> None:
         self._loss = np.concatenate([self._loss, np.empty_like(self._loss)])
@@ -62,7 +66,7 @@ class History:
         if len(arrays) > 4:
             # many small arrays: their squares' sums in one go (a copy costs less than many calls)
             key = tuple([g.size for g in arrays])
-            starts = self._starts.get(key, False)
+            starts: Indices | None | Literal[False] = self._starts.get(key, False)
             if starts is False:
                 starts = self._starts[key] = np.cumsum((0,) + key[:-1]) if sum(key) <= 8192 else None
             if starts is not None:
@@ -127,7 +131,7 @@ class History:
         self._grad[i:i + n, : self.layers] = weight_grad_norms
         self.count = i + n
 
-    def tail(self, keep: int) -> "History":
+    def tail(self, keep: int) -> History:
         """A new history holding only the last ``keep`` iterations of this one."""
         keep = max(0, min(int(keep), self.count))
         fresh = History(self.layers)
@@ -169,10 +173,11 @@ class Trainer:
         self.epoch = 0
         self.batch_in_epoch = 0
         self.history = History(experiment.network.depth)
-        self._epoch_batches: list = []
+        self._epoch_batches: list[tuple[Indices | slice, Array, Array]] = []
         self._epoch_of_batches = -1  # -1: rebuild the batches before the next iteration
-        self._batches_built_from: tuple = ()
-        self._snapshot = None
+        self._batches_built_from: tuple[object, ...] = ()
+        #: iteration, weights and biases, optimizer state and steps of the last finite state
+        self._snapshot: tuple[int, tuple[list[Array], list[Array | None]], list[dict[str, Array]], int] | None = None
         self._layout: FlatLayout | None = None  # parameters and gradients in one buffer each (fast path)
         self.configure()
 
@@ -238,7 +243,7 @@ class Trainer:
         schedule = self.experiment.schedule
         return base if schedule is None else schedule.learning_rate(base, epoch)
 
-    def batch_indices(self, batch: int | None = None, epoch: int | None = None) -> Array:
+    def batch_indices(self, batch: int | None = None, epoch: int | None = None) -> Indices | slice:
         """The samples of batch ``batch`` (default: the next one) of epoch ``epoch`` (default: current)."""
         epoch = self.epoch if epoch is None else epoch
         batch = self.batch_in_epoch if batch is None else batch
@@ -246,7 +251,7 @@ class Trainer:
             return self._batches()[batch]
         return self.experiment.batching.epoch_batches(self.n_samples, epoch)[batch]
 
-    def _batches(self) -> list:
+    def _batches(self) -> list[Indices | slice]:
         if self._epoch_of_batches != self.epoch:
             self._make_batches()
         return [b for b, _, _ in self._epoch_batches]
@@ -264,12 +269,13 @@ class Trainer:
         self._batches_built_from = (batching, data, data.inputs, data.targets)
         batches = batching.epoch_batches(self.n_samples, self.epoch)
         if not batching.shuffle:  # contiguous runs: slicing gives views, no copies
-            batches = [slice(int(b[0]), int(b[-1]) + 1) for b in batches]
-            self._epoch_batches = [(b, data.inputs[b], data.targets[b]) for b in batches]
+            slices = [slice(int(b[0]), int(b[-1]) + 1) for b in batches]
+            self._epoch_batches = [(s, data.inputs[s], data.targets[s]) for s in slices]
         else:  # the epoch's order gathered once; each batch is a run of it (the same numbers as gathering each)
             order = np.concatenate(batches) if len(batches) > 1 else batches[0]
             inputs, targets = data.inputs[order], data.targets[order]
-            runs, start = [], 0
+            runs: list[tuple[Indices | slice, Array, Array]] = []
+            start = 0
             for b in batches:
                 stop = start + len(b)
                 runs.append((b, inputs[start:stop], targets[start:stop]))
@@ -282,7 +288,7 @@ class Trainer:
         """Parameters, their gradients (weights regularized) and trainable flags, in optimizer order."""
         return self._gradients(bp)[:3]
 
-    def _gradients(self, bp: Backprop):
+    def _gradients(self, bp: Backprop) -> tuple[list[Array], list[Array], list[bool], list[Array], list[Array | None]]:
         """As ``gradients``, and the (regularized) weight and bias gradients per layer."""
         params: list[Array] = []
         grads: list[Array] = []
@@ -298,6 +304,7 @@ class Trainer:
             grads.append(gw)
             trainable.append(layer.train_weights)
             if layer.biases is not None:
+                assert gb is not None  # a layer with biases has their gradients
                 params.append(layer.biases)
                 grads.append(gb)
                 trainable.append(layer.train_biases)
@@ -369,8 +376,9 @@ class Trainer:
             self.optimizer.steps_taken = opt_steps
         raise DivergenceError(self.iteration, loss, lr)
 
-    def run(self, iterations: int | None = None, epochs: int | None = None, should_stop=None,
-            on_epoch=None) -> int:
+    def run(self, iterations: int | None = None, epochs: int | None = None,
+            should_stop: Callable[[], bool] | None = None,
+            on_epoch: Callable[[EpochReport], None] | None = None) -> int:
         """Train for a number of iterations or of whole epochs; returns the iterations done.
 
         ``should_stop()`` is checked before every iteration; ``on_epoch(report)`` is called after
