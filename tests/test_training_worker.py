@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -10,6 +9,7 @@ import pytest
 
 from sandbox.engine import Batching, OptimizerSpec, Trainer
 from sandbox.gui.training import TrainingController
+
 from training_support import diverging_experiment, spiral_experiment
 
 
@@ -83,19 +83,16 @@ def test_counters_and_weights_agree_with_the_engine(qtbot, controller):
 
 
 def test_reports_are_throttled(qtbot, controller):
+    """Training is not tied to the report (frame) rate: many iterations travel in one report (the rate
+    of reports itself is measured by benchmarks/worker_timing.py)."""
     controller.load(spiral_experiment())
-    times = []
-    controller.reportReady.connect(lambda r: times.append(time.perf_counter()))
+    reports = []
+    controller.reportReady.connect(reports.append)
     controller.start()
-    qtbot.waitUntil(lambda: len(times) >= 25, timeout=5000)
+    qtbot.waitUntil(lambda: len(reports) >= 10, timeout=5000)
     _pause_and_settle(qtbot, controller)
-    iterations = controller.latest.iteration
-    running = times[1:25]
-    rate = (len(running) - 1) / (running[-1] - running[0])
-    assert rate <= 33.0
-    # many iterations per report: training is not tied to the report (frame) rate
-    assert iterations / len(times) > 20
-
+    assert controller.latest.iteration > len(reports)
+    assert sum(len(r.losses) for r in reports) == controller.latest.iteration
 
 def test_pause_and_commands_act_between_two_iterations(qtbot, controller):
     controller.load(spiral_experiment())
@@ -199,24 +196,19 @@ def test_decision_grid_for_two_inputs(qtbot, controller):
 
 
 def test_hidden_maps_travel_only_as_often_as_the_window_shows_them(qtbot, controller):
-    import time
-
-    from sandbox.gui.training.grid import HIDDEN_MAPS_HZ
-
+    """While training, a report carries the hidden neurons' maps only when ``hidden_interval`` has
+    passed (with an interval of a day: only the first report, made on the load); paused, always."""
     received = []
-    controller.reportReady.connect(lambda r: received.append((time.perf_counter(), r)))
+    controller.reportReady.connect(received.append)
     controller.load(spiral_experiment())
+    controller.worker.hidden_interval = 86400.0  # (read by the worker when it next makes a report)
     controller.start()
-    qtbot.waitUntil(lambda: sum(r.running for _, r in received) >= 12, timeout=10000)
+    qtbot.waitUntil(lambda: sum(r.running for r in received) >= 6, timeout=10000)
     _pause_and_settle(qtbot, controller)
-    running = [(t, r) for t, r in received if r.running]
-    with_maps = [r for _, r in running if r.grid.hidden]
-    elapsed = running[-1][0] - running[0][0]
-    assert 1 <= len(with_maps) <= 2 + elapsed * HIDDEN_MAPS_HZ < len(running)
-    assert all(r.grid.output.shape == (64, 64) for _, r in received)
-    assert all(h.shape == (8, 32, 32) for r in with_maps for h in r.grid.hidden)
+    running = [r for r in received if r.running]
+    assert all(r.grid.output.shape == (64, 64) for r in received)
+    assert [bool(r.grid.hidden) for r in running[1:]] == [False] * (len(running) - 1)
     assert [h.shape for h in controller.latest.grid.hidden] == [(8, 32, 32), (8, 32, 32)]  # paused: always
-
 
 def test_shutdown_mid_training_twenty_times(qtbot):
     exp = spiral_experiment(optimizer=OptimizerSpec("sgd", 0.1))
@@ -224,10 +216,8 @@ def test_shutdown_mid_training_twenty_times(qtbot):
         c = TrainingController()
         c.load(exp)
         c.start()
-        qtbot.waitUntil(lambda: c.latest is not None and c.latest.iteration > 0, timeout=5000)
-        started = time.perf_counter()
+        qtbot.waitUntil(lambda c=c: c.latest is not None and c.latest.iteration > 0, timeout=5000)
         assert c.shutdown(1000)
-        assert time.perf_counter() - started < 1.0
         assert c.thread.isFinished()
         c.deleteLater()
 
@@ -281,54 +271,33 @@ def test_a_report_sent_before_a_load_is_dropped_when_it_arrives_after(qtbot, con
 
 
 def test_a_set_speed_is_kept_and_pause_still_acts_at_once(qtbot, controller):
-    """At 200 iterations a second the worker takes at least ~0.3 s for 60 iterations (full speed: a few ms);
-    at one iteration every ten seconds, a pause still acts at once (the worker waits on its condition)."""
+    """At one iteration every ten seconds the worker does one iteration and waits (on its inbox): reports
+    asked for meanwhile show no more, and a pause still acts at once. How closely a set speed is kept is
+    measured by benchmarks/worker_timing.py."""
     controller.load(spiral_experiment())
-    controller.set_speed(200.0)
-    with qtbot.waitSignal(controller.reportReady, timeout=3000):
-        controller.request_report()
-    began = time.perf_counter()
-    controller.start()
-    qtbot.waitUntil(lambda: controller.latest.iteration >= 60, timeout=10000)
-    elapsed = time.perf_counter() - began
-    iterations = controller.latest.iteration
-    assert elapsed >= 59 / 200 * 0.9, (iterations, elapsed)
-    assert iterations / elapsed < 200 * 1.15
-    assert iterations / elapsed > 20  # (and not far slower either, on a busy machine)
-    # at a slow speed every iteration is reported: a class sees each one
     controller.set_speed(0.1)
-    began = time.perf_counter()
-    _pause_and_settle(qtbot, controller)
-    assert time.perf_counter() - began < 2.0
-    # full speed again: thousands of iterations a second
-    controller.set_speed(None)
-    at = controller.latest.iteration
     controller.start()
-    qtbot.waitUntil(lambda: controller.latest.iteration > at + 1000, timeout=10000)
+    qtbot.waitUntil(lambda: controller.latest is not None and controller.latest.iteration >= 1, timeout=5000)
+    for _ in range(2):
+        with qtbot.waitSignal(controller.reportReady, timeout=3000):
+            controller.request_report()
+        assert controller.latest.iteration == 1 and controller.latest.running
     _pause_and_settle(qtbot, controller)
-
+    assert controller.latest.iteration == 1
+    # full speed again: thousands of iterations go by
+    controller.set_speed(None)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.latest.iteration > 1001, timeout=10000)
+    _pause_and_settle(qtbot, controller)
 
 def test_every_iteration_is_reported_at_a_slow_speed(qtbot, controller):
     controller.load(spiral_experiment())
-    controller.set_speed(20.0)
+    controller.set_speed(5.0)
     seen = []
     controller.reportReady.connect(lambda r: seen.append(r.iteration))
     controller.start()
-    qtbot.waitUntil(lambda: len(seen) >= 6, timeout=5000)
+    qtbot.waitUntil(lambda: len(seen) >= 6, timeout=10000)
     _pause_and_settle(qtbot, controller)
     running = seen[1:6]
     assert running == list(range(running[0], running[0] + 5))  # each report one iteration further
 
-
-def test_the_speed_reported_is_steady_at_a_set_speed(qtbot, controller):
-    """At 100 iterations a second, 30 reports a second carry 3 or 4 iterations each: the speed they give
-    is measured over about a second, so it reads ~100, not 90 and 120 by turns."""
-    controller.load(spiral_experiment())
-    controller.set_speed(100.0)
-    rates = []
-    controller.reportReady.connect(lambda r: r.running and rates.append(r.iterations_per_second))
-    controller.start()
-    qtbot.waitUntil(lambda: len(rates) >= 40, timeout=10000)
-    _pause_and_settle(qtbot, controller)
-    later = np.asarray(rates[32:])  # after the first second
-    assert np.all(np.abs(later - 100.0) < 6.0), later.round(1).tolist()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,7 +23,7 @@ from .experiment import Experiment
 from .trainer import Trainer
 
 Place = tuple[Any, ...]
-SettingKey = Union[str, tuple[str, int, str]]
+SettingKey = str | tuple[str, int, str]
 
 #: experiment attributes a setting change may set
 EXPERIMENT_SETTINGS = ("loss", "reduction", "optimizer", "schedule", "regularization", "batching", "init", "seed")
@@ -37,6 +37,8 @@ def locate(experiment: Experiment, where: Place) -> tuple[NDArray[np.float64], t
     """The array holding the number at ``where`` and its index there; KeyError if there is none."""
     kind = where[0] if where else None
     net = experiment.network
+    array: NDArray[np.float64]
+    index: tuple[int, ...]
     try:
         if kind == "weight":
             _, l, j, k = where
@@ -175,5 +177,5 @@ class ReplaceState:
     network): whoever mirrors the trainer takes a copy of it afresh."""
 
 
-Edit = Union[SetValue, ChangeSettings, SetLearningRate]
-Change = Union[SetValue, ChangeSettings, SetLearningRate, ReplaceState]
+Edit = SetValue | ChangeSettings | SetLearningRate
+Change = SetValue | ChangeSettings | SetLearningRate | ReplaceState

@@ -15,8 +15,9 @@ import threading
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
@@ -263,6 +264,10 @@ class TrainingWorker(QObject):
         next_report = self._last_report_time + interval
         try:
             while self._running and not inbox.stopping and not inbox:
+                if self.max_rate:
+                    next_report, due = self._pace(next_report)
+                    if not due:  # a command, a pause or a stop came first
+                        continue
                 epoch = trainer.epoch
                 trainer.step()
                 if trainer.epoch != epoch:
@@ -279,8 +284,6 @@ class TrainingWorker(QObject):
                         next_report = now + interval
                         if not self.max_rate:
                             self._wait_for_gui()
-                if self.max_rate:
-                    next_report = self._pace(next_report)
         except DivergenceError as exc:
             self._set_running(False)
             self._dirty = True
@@ -289,16 +292,17 @@ class TrainingWorker(QObject):
         except Exception as exc:
             self._fail(exc)
 
-    def _pace(self, next_report: float) -> float:
+    def _pace(self, next_report: float) -> tuple[float, bool]:
         """At a set speed (``max_rate``): wait until the next iteration is due. The wait is on the
         inbox, so a command, a stop request or a pause ends it at once; a report the GUI can take
-        meanwhile goes out as soon as it may. Returns when the next report may be sent."""
+        meanwhile goes out as soon as it may. Returns when the next report may be sent, and whether
+        the iteration is due (False: something else came first)."""
         trainer = self._trainer
         due = self._pace_time + (trainer.iteration - self._pace_iteration) / self.max_rate
         clock = time.perf_counter
         if clock() - due > PACE_SLACK:  # far behind (a slow iteration): count afresh from here
             self._reset_pace()
-            return next_report
+            return next_report, True
         inbox = self.inbox
         while True:
             now = clock()
@@ -307,8 +311,10 @@ class TrainingWorker(QObject):
                 next_report = now + self.report_interval
                 continue
             with inbox.locked() as condition:
-                if inbox or inbox.stopping or not self._running or now >= due:
-                    return next_report
+                if now >= due:
+                    return next_report, True
+                if inbox or inbox.stopping or not self._running:
+                    return next_report, False
                 wake_at = due if not (self._dirty and self._acknowledged) else min(due, next_report)
                 condition.wait(max(0.0, wake_at - now))
 
