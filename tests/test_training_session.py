@@ -8,6 +8,7 @@ import pytest
 from sandbox.engine import OptimizerSpec, Trainer
 from sandbox.gui.document import Document
 from sandbox.gui.training.session import TrainingSession
+
 from training_support import spiral_experiment
 
 

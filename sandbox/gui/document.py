@@ -40,8 +40,18 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from sandbox.engine import Experiment, ForwardPass, History, Trainer, Walkthrough
-from sandbox.engine.edits import (ChangeSettings, Change, Place, ReplaceState, SetLearningRate, SetValue,
-                                  SettingKey, changes_anything, check_setting_key, get_setting, value_at)
+from sandbox.engine.edits import (
+    ChangeSettings,
+    Place,
+    ReplaceState,
+    SetLearningRate,
+    SettingKey,
+    SetValue,
+    changes_anything,
+    check_setting_key,
+    get_setting,
+    value_at,
+)
 
 from .undo_stack import UndoStack
 

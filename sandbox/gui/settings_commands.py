@@ -23,9 +23,15 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from sandbox.engine import Experiment, Layer, Network, Trainer
-from sandbox.engine.edits import EXPERIMENT_SETTINGS, LAYER_SETTINGS, SettingKey, check_setting_key, get_setting
+from sandbox.engine.edits import (
+    EXPERIMENT_SETTINGS,
+    LAYER_SETTINGS,
+    SettingKey,
+    check_setting_key,
+    get_setting,
+    same_value,
+)
 from sandbox.engine.edits import changes_anything as changes_anything
-from sandbox.engine.edits import same_value
 
 if TYPE_CHECKING:
     from .document import Document

@@ -129,7 +129,7 @@ class QueueWorker(QObject):
 
 
 #: every WorkerThread started and not yet ended (kept here so none is destroyed while it runs)
-_alive: set["WorkerThread"] = set()
+_alive: set[WorkerThread] = set()
 
 
 class WorkerThread(QObject):

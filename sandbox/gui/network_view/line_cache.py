@@ -93,7 +93,7 @@ class _Worker:
                 app.aboutToQuit.connect(self.stop)
         return self._runner
 
-    def submit(self, cache: "LineCache", job: tuple) -> None:
+    def submit(self, cache: LineCache, job: tuple) -> None:
         """Queue ``job`` for ``cache`` (called in the GUI thread; replaces the cache's older job)."""
         runner = self._ensure()
         ident = id(cache)
@@ -117,11 +117,11 @@ class _Worker:
         with self._lock:
             return len(self._outstanding)
 
-    def busy(self, cache: "LineCache") -> bool:
+    def busy(self, cache: LineCache) -> bool:
         with self._lock:
             return id(cache) in self._outstanding
 
-    def wait_idle(self, cache: "LineCache", timeout: float) -> None:
+    def wait_idle(self, cache: LineCache, timeout: float) -> None:
         with self._lock:
             self._lock.wait_for(lambda: id(cache) not in self._outstanding, timeout)
 

@@ -14,7 +14,8 @@ posted is counted (``edits_posted``); a report says how many of them the worker 
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
@@ -22,8 +23,22 @@ from sandbox.engine import Experiment, Trainer
 from sandbox.engine.edits import Edit, SetLearningRate, SetValue
 
 from ..threads import WorkerThread
-from .worker import (Divergence, Fail, HandOver, Inspect, Load, Pause, SendReport, SetSpeed, Start, TrainEpoch,
-                     TrainingReport, TrainingWorker, TrainIterations, trainer_copy)
+from .worker import (
+    Divergence,
+    Fail,
+    HandOver,
+    Inspect,
+    Load,
+    Pause,
+    SendReport,
+    SetSpeed,
+    Start,
+    TrainEpoch,
+    TrainingReport,
+    TrainingWorker,
+    TrainIterations,
+    trainer_copy,
+)
 
 #: the event that acknowledges a report, posted at low priority behind the repaints the report caused
 _ACKNOWLEDGE = QEvent.Type(QEvent.registerEventType())

@@ -11,7 +11,8 @@ stops the job, ends the thread and waits for it a moment (call it from the owner
 from __future__ import annotations
 
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
