@@ -228,3 +228,55 @@ def test_the_whole_sets_losses_of_a_long_run_are_drawn_decimated_not_dropped(qtb
     np.testing.assert_allclose(sy[0:2 * m:2], lo[:, 1], rtol=1e-12)
     np.testing.assert_allclose(sy[1:2 * m:2], hi[:, 1], rtol=1e-12)
     assert ty.min() == train.min() and ty.max() == train.max() and sy.max() == test.max()
+
+
+def _report(first: int, n: int, running: bool, grid=None, layers: int = 3):
+    """What the training view reads of a worker's report: n iterations after ``first``."""
+    from types import SimpleNamespace
+
+    x = np.arange(first + 1, first + n + 1, dtype=np.float64)
+    return SimpleNamespace(
+        iteration=first + n, epoch=(first + n) // 24, batches_per_epoch=24, first_iteration=first,
+        losses=1.0 / x, weight_grad_norms=np.outer(1.0 / x, np.arange(1.0, layers + 1.0)),
+        epoch_ends=[int(e) for e in x if e % 24 == 0], evaluation=(first + n, 0.5 / (first + n), 0.6 / (first + n)),
+        running=running, grid=grid, iterations_per_second=1000.0, epochs_per_second=40.0)
+
+
+def test_reports_only_fill_the_plots_buffers_and_the_plot_clock_draws_them(qtbot, isolated_settings):
+    """While training runs a report appends to the plots' buffers and starts their clock; the clock's tick
+    draws the curves and the output maps (what every report brought since the last tick), a tick with
+    nothing new stops it, and the report of a pause is drawn at once."""
+    from sandbox.gui import MainWindow
+    from sandbox.gui.icons import resource_file
+
+    w = MainWindow(resource_file("networks", "spiral.json"))
+    qtbot.addWidget(w)
+    training = w.training
+    loss, grads, boundary = training.loss_curves, training.gradient_curves, training.boundary
+    exp = w.document.experiment
+    data = exp.data
+    grid = grid_output(exp.network, GRID_SIZE, extent_for(np.vstack([data.inputs, data.test_inputs])),
+                       HIDDEN_GRID_SIZE)
+    drawn = (loss.updates, grads.updates, boundary.updates)
+    training._on_report(_report(0, 50, True, grid))
+    training._on_report(_report(50, 30, True))
+    assert (loss.updates, grads.updates, boundary.updates) == drawn  # nothing drawn yet
+    assert loss.dirty and grads.dirty and loss.batch.n == 80 and grads.series.n == 80
+    assert loss.batch.last_x == 80 and loss.evaluation.n == 2 and loss.epochs.n == 3
+    assert training.plot_clock.isActive()
+    with qtbot.waitSignal(training.plot_clock.timeout, timeout=5000):
+        pass
+    assert (loss.updates, grads.updates, boundary.updates) == (drawn[0] + 1, drawn[1] + 1, drawn[2] + 1)
+    assert not loss.dirty and not grads.dirty
+    np.testing.assert_array_equal(w.loss_plot.curve.xData, np.arange(1.0, 81.0))
+    np.testing.assert_allclose(w.loss_plot.curve.yData, 1.0 / np.arange(1.0, 81.0))
+    np.testing.assert_array_equal(loss.train_curve.xData, [50.0, 80.0])
+    for l, curve in enumerate(w.gradient_plot.curves):
+        np.testing.assert_allclose(curve.yData, (l + 1.0) / np.arange(1.0, 81.0))
+    np.testing.assert_array_equal(boundary.image.image, grid.output)
+    qtbot.waitUntil(lambda: not training.plot_clock.isActive(), timeout=5000)  # a tick without news
+    assert (loss.updates, grads.updates) == (drawn[0] + 1, drawn[1] + 1)
+    training._on_report(_report(80, 20, False))  # the report of a pause: drawn at once
+    assert loss.updates == drawn[0] + 2 and grads.updates == drawn[1] + 2
+    assert w.loss_plot.curve.xData[-1] == 100.0 and loss.train_curve.xData[-1] == 100.0
+    assert not training.plot_clock.isActive()

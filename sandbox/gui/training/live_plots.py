@@ -4,7 +4,13 @@ The plot widgets belong to the window; these classes add their curves to them an
 training reports (≤ ~30 a second) and from the document's history (walkthrough updates, undo).
 Data live in growing float64 buffers; once a series holds ``cap`` points its older half is
 halved in resolution (pairs averaged), so memory stays bounded however long training runs, while
-the recent past keeps every iteration. ``setClipToView`` and peak downsampling keep drawing fast.
+the recent past keeps every iteration.
+
+A report only appends to the buffers and marks the curves ``dirty``: the curves are drawn on the
+training view's own clock (``redraw``, ``view.PLOT_HZ``), whatever the report rate. A history
+(undo, a walkthrough update) is drawn at once. Each redraw hands pyqtgraph at most two points per
+bin of about three pixels (``peak_decimate``: each bin's lowest and highest value), with thin,
+aliased pens on long curves, so a frame costs about a millisecond a plot however long the run.
 """
 
 from __future__ import annotations
@@ -104,6 +110,14 @@ def _positive(y: Array, floor: float = FLOOR) -> Array:
     return np.maximum(np.nan_to_num(y, nan=floor, posinf=1e300), floor)
 
 
+def _in_view(x: Array, x0: float, x1: float) -> tuple[int, int]:
+    """The index range of the points of ``x`` (sorted) in [x0, x1], and one more on each side (the
+    curve runs on to the plot's edge)."""
+    i0 = max(0, int(np.searchsorted(x, x0, side="left")) - 1)
+    i1 = min(len(x), int(np.searchsorted(x, x1, side="right")) + 1)
+    return i0, i1
+
+
 def peak_decimate(x: Array, y: Array, x0: float, x1: float, bins: int) -> tuple[Array, Array]:
     """The points of ``x``/``y`` (x sorted) in [x0, x1], at most ``2 * bins`` of them: each bin keeps
     its lowest and its highest value, so spikes stay visible (what pyqtgraph's 'peak' mode does,
@@ -112,12 +126,11 @@ def peak_decimate(x: Array, y: Array, x0: float, x1: float, bins: int) -> tuple[
     ``y`` has one value per point (shape (n,)) or several columns (shape (n, c): the whole training
     and test sets' losses); each column keeps its own lowest and highest value of each bin, at the
     same x, and the result has ``y``'s shape but fewer rows. NaN is ignored (a bin of NaN only stays NaN)."""
-    i0 = max(0, int(np.searchsorted(x, x0, side="left")) - 1)
-    i1 = min(len(x), int(np.searchsorted(x, x1, side="right")) + 1)
+    i0, i1 = _in_view(x, x0, x1)
     x, y = x[i0:i1], y[i0:i1]
     n = len(x)
-    if n <= 2 * bins:
-        return x, y
+    if n <= 2 * bins:  # copies: the curve keeps what it is given, the series' buffers change
+        return x.copy(), y.copy()
     k = int(np.ceil(n / bins))
     m = n // k
     ys = y[: m * k].reshape((m, k) + y.shape[1:])
@@ -276,6 +289,8 @@ class LossCurves:
         self.range = RangeFollower(self.item)
         self.range.view.sigYRangeChanged.connect(lambda *_: self._place_epoch_marks())
         self.updates = 0
+        #: data arrived that the curves do not show yet (drawn by the next ``redraw``)
+        self.dirty = False
 
     def clear(self) -> None:
         for s in (self.batch, self.evaluation, self.epochs):
@@ -296,7 +311,7 @@ class LossCurves:
         self.batches_per_epoch = report.batches_per_epoch
         ends, done = epoch_ends(report)
         self.epochs.append(ends, done)
-        self.redraw()
+        self.dirty = True  # drawn on the view's clock (``redraw``), not per report
 
     def load_history(self, trainer: Trainer) -> None:
         """Show the trainer's own history (after an undo, a walkthrough update, another network): its
@@ -317,6 +332,7 @@ class LossCurves:
         self.redraw()
 
     def redraw(self) -> None:
+        self.dirty = False
         b, e = self.batch, self.evaluation
         empty = b.n == 0 and e.n == 0
         set_empty(self.plot, empty)
@@ -335,9 +351,10 @@ class LossCurves:
         _fit_pen(self.batch_curve, b.n, 2.0, dense_alpha=150)
         self.batch_curve.setData(bx, _positive(by, floor))
         _fit_symbol(self.batch_curve, b.n <= 200)
-        # the whole sets' losses are smooth (one point per report): wide pens stay cheap
-        _fit_pen(self.train_curve, len(ex), 2.0, thin_above=4000)
-        _fit_pen(self.test_curve, len(ex), 2.0, thin_above=4000)
+        # the whole sets' losses: wide and smooth while short, a thin aliased pen (opaque, over the faded
+        # batch loss) once long (a wide antialiased pen costs as much to draw as all the other curves)
+        _fit_pen(self.train_curve, len(ex), 2.0)
+        _fit_pen(self.test_curve, len(ex), 2.0)
         self.train_curve.setData(ex, _positive(ey[:, 0], floor))
         test = ey[:, 1]
         if len(ex) and np.isfinite(test).any():
@@ -437,6 +454,8 @@ class GradientCurves:
         self.curves: list[pg.PlotDataItem] = []
         self.range = RangeFollower(self.item)
         self.updates = 0
+        #: data arrived that the curves do not show yet (drawn by the next ``redraw``)
+        self.dirty = False
 
     def set_layers(self, names: list[str]) -> None:
         """One curve per layer (``names`` as the legend shows them); the data start over."""
@@ -466,8 +485,8 @@ class GradientCurves:
             return
         first = report.first_iteration
         self.series.truncate_from(first + 1)
-        self.series.append(np.arange(first + 1, first + len(norms) + 1, dtype=np.float64), norms)
-        self.redraw()
+        self.series.append(np.arange(first + 1, first + len(norms) + 1, dtype=np.float64), _drawable(norms))
+        self.dirty = True  # drawn on the view's clock (``redraw``), not per report
 
     def load_history(self, trainer: Trainer) -> None:
         history = trainer.history
@@ -476,10 +495,11 @@ class GradientCurves:
             return
         first = trainer.iteration - history.count
         self.series.truncate_from(first + 1)
-        self.series.append(np.arange(first + 1, trainer.iteration + 1, dtype=np.float64), norms)
+        self.series.append(np.arange(first + 1, trainer.iteration + 1, dtype=np.float64), _drawable(norms))
         self.redraw()
 
     def redraw(self) -> None:
+        self.dirty = False
         s = self.series
         set_empty(self.plot, s.n == 0)
         if s.n == 0:
@@ -487,11 +507,10 @@ class GradientCurves:
         start = max(0.0, float(s.x[0]) - 1.0) if s.n else 0.0
         x0, x1 = self.range.visible_x(max(s.last_x, 1.0), start)
         bins = _bins(self.plot)
-        shown = []
-        for l in range(len(self.curves)):
-            y = s.y[:, l].copy()
-            y[~(y > 0)] = np.nan  # a zero gradient (a frozen layer) has no place on a log axis
-            shown.append(peak_decimate(s.x, y, x0, x1, bins))
+        # every layer at once (each column is contiguous: no copy), one low and high per bin each
+        x, y = peak_decimate(s.x, s.y[:, : len(self.curves)], x0, x1, bins)
+        y = _drawable(y)  # (whatever was put in the series directly)
+        shown = [(x, y[:, l]) for l in range(y.shape[1])]
         low, high = _log_span(*(y for _, y in shown))
         # norms far below the largest lie along the bottom of the plot
         floor = 10.0 ** (high - SHOWN_DECADES) if np.isfinite(high) else FLOOR
@@ -499,10 +518,19 @@ class GradientCurves:
             if not np.isfinite(y).any():  # nothing to draw (pyqtgraph would warn of an all-NaN slice)
                 x, y = x[:0], y[:0]
             _fit_pen(curve, s.n, 2.0)
-            curve.setData(x, np.maximum(y, floor), connect="finite")  # (nan stays a gap)
+            y = np.maximum(y, floor)  # (nan stays nan: a gap, drawn by the slower "finite" path only if needed)
+            curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
             _fit_symbol(curve, s.n <= 200)
         self.range.update(max(s.last_x, 1.0), low, high, x_min=start)
         self.updates += 1
+
+
+def _drawable(norms: Array) -> Array:
+    """Gradient norms with NaN for zero (a frozen layer's, or no gradient yet): a log axis has no place
+    for them, and a bin's lowest norm is then its lowest positive one."""
+    norms = np.array(norms, dtype=np.float64)
+    norms[~(norms > 0)] = np.nan
+    return norms
 
 
 def layer_names(network) -> list[str]:

