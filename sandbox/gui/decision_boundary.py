@@ -129,23 +129,22 @@ class HiddenMaps(QWidget):
 
     def set_maps(self, hidden: list[np.ndarray]) -> None:
         for l, maps in enumerate(hidden[: len(self._images)]):
-            for j, values in enumerate(maps[: len(self._images[l])]):
-                self._images[l][j] = self._image(values)
+            count = min(len(maps), len(self._images[l]))
+            if count:
+                self._images[l][:count] = self._layer_images(np.asarray(maps[:count]))
         self.update()
 
-    def _image(self, values: np.ndarray) -> QImage:
-        finite = np.nan_to_num(values)
-        lo, hi = float(finite.min()), float(finite.max())
-        span = max(abs(lo), abs(hi), 1e-12)
-        if lo >= 0:  # sigmoid-like outputs: 0 … max
-            scaled = finite / span
-        else:  # tanh-like: symmetric around 0
-            scaled = 0.5 + 0.5 * finite / span
+    def _layer_images(self, maps: np.ndarray) -> list[QImage]:
+        """One image per map of a layer's (neurons, size, size) outputs, coloured all at once: each map
+        spans its own range (0 … max for sigmoid-like outputs, symmetric around 0 for tanh-like ones)."""
+        finite = np.nan_to_num(maps)
+        lo, hi = finite.min(axis=(1, 2)), finite.max(axis=(1, 2))
+        span = np.maximum(np.maximum(np.abs(lo), np.abs(hi)), 1e-12)[:, None, None]
+        scaled = np.where((lo >= 0)[:, None, None], finite / span, 0.5 + 0.5 * finite / span)
         index = np.clip((scaled * 255).astype(np.int32), 0, 255)
-        rgb = np.ascontiguousarray(self._lut[index[::-1]])  # row 0 at the top: largest x₂
-        h, w = index.shape
-        image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
-        return image.copy()
+        rgb = np.ascontiguousarray(self._lut[index[:, ::-1]])  # row 0 at the top: largest x₂
+        _, h, w = index.shape
+        return [QImage(rgb[j].data, w, h, 3 * w, QImage.Format.Format_RGB888).copy() for j in range(len(rgb))]
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
