@@ -689,3 +689,45 @@ def test_changing_the_network_s_shape_while_a_step_is_shown(window, change):
     assert doc.experiment is exp and view.layout_.sizes == [2, 3, 1] and view.layout_.edge_count == 9
     first = exp.network.layers[0].labels[0]
     assert view.displayed_text(first) == short(float(np.ravel(doc.forward().outputs[1])[0]))
+
+
+def test_infinite_and_nan_weights_are_drawn_without_numpy_warnings(qapp):
+    """A diverging update shows inf and NaN weights: every edge is still drawn (an infinite weight the
+    widest, a NaN one the thinnest), the finite ones scaled among themselves, and numpy never warns
+    (the scale was inf or NaN: 'invalid value encountered in divide', and those edges were in no pen's bucket)."""
+    import warnings
+
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from sandbox.gui.network_view.edges_item import EdgesItem
+    from sandbox.gui.network_view.layout import compute_layout
+    from sandbox.gui.view_state import DisplayState
+
+    net = Network(2, [Layer([[np.inf, -np.inf], [np.nan, 0.5]]), Layer([[-2.0, 1e308]])])
+    state = DisplayState.blank(net, np.array([1.0, 2.0]), np.array([0.0]))
+    layout = compute_layout(net)
+    edges = EdgesItem(layout)
+    scene = QGraphicsScene()
+    for item in (edges.lines_item, edges, edges.top_labels_item):
+        scene.addItem(item)
+    image = QImage(400, 300, QImage.Format.Format_ARGB32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for active in ({}, {e: "update" for e in range(layout.edge_count)}):
+            edges.set_state(state, active)
+            painter = QPainter(image)
+            scene.render(painter)
+            painter.end()
+    width_of = {}
+    for pen, lines in edges.lines_item._buckets:
+        for line in lines:
+            e = edges._lines.index(line)
+            assert e not in width_of  # one pen per edge
+            width_of[e] = pen.widthF()
+    edge = {place: layout.edge_index(*place) for place in [(1, 0, 0), (1, 0, 1), (1, 1, 0), (1, 1, 1), (2, 0, 0),
+                                                            (2, 0, 1)]}
+    assert sorted(width_of) == list(range(layout.edge_count))
+    widest, thinnest = max(width_of.values()), min(width_of.values())
+    assert width_of[edge[(1, 0, 0)]] == width_of[edge[(1, 0, 1)]] == width_of[edge[(2, 0, 1)]] == widest
+    assert width_of[edge[(1, 1, 0)]] == width_of[edge[(1, 1, 1)]] == thinnest  # NaN, and 0.5 of 1e308

@@ -160,9 +160,8 @@ class EdgesItem(QGraphicsItem):
         self._state = state
         self._active = active_edges
         weights = np.concatenate([w.ravel() for w in state.weights[1:]]) if self._lines else np.zeros(0)
-        self._scale_max = float(np.max(np.abs(weights))) if weights.size else 1.0
-        if self._scale_max == 0:
-            self._scale_max = 1.0
+        finite = np.abs(weights[np.isfinite(weights)])  # a diverged update leaves inf or NaN weights
+        self._scale_max = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
         dim = bool(active_edges)
         key = (weights.tobytes(), dim)
         if key != self._bucket_key:  # the lines change only when the weights or the dimming do
@@ -182,14 +181,20 @@ class EdgesItem(QGraphicsItem):
             out.append(self._hovered)
         return out
 
+    def _relative(self, weights: np.ndarray) -> np.ndarray:
+        """|w| over the largest finite |w|, within [0, 1]: an infinite weight counts as the largest,
+        a NaN one (a diverged update) as zero."""
+        with np.errstate(invalid="ignore", over="ignore"):
+            ratio = np.abs(weights) / self._scale_max
+        return np.clip(np.nan_to_num(ratio, nan=0.0, posinf=1.0), 0.0, 1.0)
+
     def _width_for(self, magnitude: np.ndarray) -> np.ndarray:
-        return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * np.sqrt(np.clip(magnitude / self._scale_max, 0, 1))
+        return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * np.sqrt(self._relative(magnitude))
 
     def _bucket(self, weights: np.ndarray, dim: bool) -> list[tuple[QPen, list[QLineF]]]:
         if weights.size == 0:
             return []
-        classes = np.minimum((np.sqrt(np.abs(weights) / self._scale_max) * WIDTH_CLASSES).astype(int),
-                             WIDTH_CLASSES - 1)
+        classes = np.minimum((np.sqrt(self._relative(weights)) * WIDTH_CLASSES).astype(int), WIDTH_CLASSES - 1)
         negative = weights < 0
         buckets = []
         lines = self._lines
