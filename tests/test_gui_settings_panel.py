@@ -730,3 +730,191 @@ def test_a_misspelt_setting_is_refused(panel):
     with pytest.raises(KeyError):
         SettingCommand(panel.document, "Set", {("layer", 0, "activaton"): "relu"})
     assert panel.document.undo_stack.count() == 0
+
+
+# ---- no echoes: showing the document's values is never taken for an edit --------------------------------
+
+def _spy_commands(monkeypatch, doc) -> tuple[list, list]:
+    """(commands pushed on the document's stack, SettingCommands and ExperimentCommands the panel built)."""
+    import sandbox.gui.settings.panel as panel_module
+
+    pushed, created = [], []
+    push = doc.undo_stack.push
+    monkeypatch.setattr(doc.undo_stack, "push", lambda command: (pushed.append(command), push(command)))
+    for name in ("SettingCommand", "ExperimentCommand"):
+        cls = getattr(panel_module, name)
+        monkeypatch.setattr(panel_module, name, type(name, (cls,), {
+            "__init__": lambda self, *a, _cls=cls, **k: (created.append(self), _cls.__init__(self, *a, **k))[1]}))
+    return pushed, created
+
+
+def test_showing_undoing_redoing_and_opening_files_push_no_command(qtbot, panel, monkeypatch):
+    """Issue "no flags against echoes": the panel has no flag that holds back the commands its widgets would
+    make while it shows the document's values; they signal the user's edits only. Showing values that differ
+    from what the widgets held (an undo, a redo, another file, a batch size clamped to fewer samples) makes
+    no command, changes no setting and leaves the redo steps in place."""
+    doc = panel.document
+    assert not hasattr(panel, "refreshing") and not hasattr(panel.optimizer, "refreshing")
+    _type(qtbot, panel.batches.size_box, "200")
+    _choose(panel.optimizer.name, "sgd")
+    _type(qtbot, panel.optimizer.options["momentum"], "0.9")
+    panel.batches.shuffle.click()
+    _choose(panel.architecture.rows[0].activation, "prelu")
+    panel.architecture.rows[1].size.stepBy(-1)
+    _type(qtbot, panel.dataset.samples, "100")  # 80 training samples: the batch box can show at most 80
+    texts = ["Set batch size", "Set optimizer", "Set momentum γ", "Set shuffling", "Set activation of hidden 1",
+             "Set neurons of hidden layer 2", "Set sample count"]
+    assert [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())] == texts
+    assert doc.experiment.batching.size == 200 and panel.batches.size_box.value() == 80
+
+    pushed, created = _spy_commands(monkeypatch, doc)
+    edited = []
+    doc.edited.connect(edited.append)
+    panel.refresh()
+    assert edited == [] and doc.experiment.batching.size == 200
+    for _ in texts:
+        doc.undo_stack.undo()
+        panel.refresh()
+    exp = doc.experiment
+    assert (exp.optimizer.name, exp.optimizer.options, exp.batching.size, exp.batching.shuffle) == \
+        ("adam", {}, 10, True)
+    assert [(l.size, l.activation) for l in exp.network.layers] == [(8, "tanh"), (8, "tanh"), (1, "sigmoid")]
+    assert (panel.optimizer.name.currentData(), panel.batches.size_box.value(), panel.batches.shuffle.isChecked()) \
+        == ("adam", 10, True)
+    assert doc.undo_stack.index() == 0 and doc.undo_stack.count() == len(texts)  # every redo step still there
+    for _ in texts:
+        doc.undo_stack.redo()
+    exp = doc.experiment
+    assert (exp.optimizer.name, exp.optimizer.options, exp.batching.size, exp.batching.shuffle) == \
+        ("sgd", {"momentum": 0.9}, 200, False)
+    assert [(l.size, l.activation, l.alpha) for l in exp.network.layers] == \
+        [(8, "prelu", None), (7, "tanh", None), (1, "sigmoid", None)]
+    assert exp.data_source["samples"] == 100 and panel.optimizer.options["momentum"].value() == 0.9
+    assert len(edited) == 2 * len(texts)  # the undos' and redos' own changes, nothing else
+    doc.replace(load_experiment(LECTURE), LECTURE)
+    panel.refresh()
+    doc.replace(load_experiment(SPIRAL), SPIRAL)
+    assert doc.undo_stack.count() == 0 and doc.experiment.optimizer.name == "adam"
+    assert pushed == [] and created == []
+
+
+def test_opening_files_and_undo_in_the_window_make_no_command_of_their_own(qtbot, window, monkeypatch):
+    panel, doc = window.training.settings_panel, window.document
+    pushed, created = _spy_commands(monkeypatch, doc)
+    _type(qtbot, panel.optimizer.learning_rate, "0.3")
+    panel.architecture.add_button.click()
+    assert [type(c).__name__ for c in created] == ["SettingCommand", "ExperimentCommand"] and pushed == created
+    window.actions_.undo.trigger()
+    window.actions_.undo.trigger()
+    assert doc.experiment.optimizer.learning_rate == 0.01 and len(doc.experiment.network.layers) == 3
+    window.actions_.redo.trigger()
+    assert doc.experiment.optimizer.learning_rate == 0.3 and doc.undo_stack.index() == 1
+    assert window.open_file(LECTURE)
+    assert panel.optimizer.learning_rate.value() == 0.05
+    assert window.open_file(SPIRAL)
+    assert panel.optimizer.learning_rate.value() == 0.01 and panel.batches.mode.currentData() == "minibatch"
+    assert len(pushed) == len(created) == 2 and doc.undo_stack.count() == 0
+
+
+def _batch_seed(doc):
+    return doc.experiment.batching.seed
+
+
+USER_EDITS = {
+    # kind: (widget, what the program does, what the user does, the setting, its value after the edit, the text)
+    "combo box": (lambda p: p.optimizer.name, lambda w: w.setCurrentIndex(w.findData("rmsprop")),
+                  lambda qtbot, w: _choose(w, "rmsprop"), lambda d: d.experiment.optimizer.name, "rmsprop",
+                  "Set optimizer"),
+    "check box": (lambda p: p.batches.shuffle, lambda w: w.setChecked(False), lambda qtbot, w: w.click(),
+                  lambda d: d.experiment.batching.shuffle, False, "Set shuffling"),
+    "bias check box": (lambda p: p.architecture.rows[1].bias, lambda w: w.setChecked(False),
+                       lambda qtbot, w: w.click(), lambda d: d.experiment.network.layers[1].has_bias, False,
+                       "Remove biases of hidden 2"),
+    "number box, arrow": (lambda p: p.optimizer.learning_rate, lambda w: w.setValue(0.5),
+                          lambda qtbot, w: w.stepBy(1), lambda d: d.experiment.optimizer.learning_rate, 0.02,
+                          "Set learning rate η"),
+    "number box, typed": (lambda p: p.regularization.strength, lambda w: w.setValue(0.5),
+                          lambda qtbot, w: _type(qtbot, w, "0.25"), lambda d: d.experiment.regularization.strength,
+                          0.25, "Set regularization strength λ"),
+    "whole-number box, arrow": (lambda p: p.batches.seed, lambda w: w.setValue(99), lambda qtbot, w: w.stepBy(1),
+                                _batch_seed, 1, "Set shuffle seed"),
+    "whole-number box, typed": (lambda p: p.init.seed, lambda w: w.setValue(99),
+                                lambda qtbot, w: _type(qtbot, w, "42"), lambda d: d.experiment.init.seed, 42,
+                                "Set init seed"),
+    "neurons (a new network)": (lambda p: p.architecture.rows[0].size, lambda w: w.setValue(3),
+                                lambda qtbot, w: w.stepBy(1), lambda d: d.experiment.network.layers[0].size, 9,
+                                "Set neurons of hidden layer 1"),
+    "data parameter": (lambda p: p.dataset.noise, lambda w: w.setValue(0.3), lambda qtbot, w: _type(qtbot, w, "0.1"),
+                       lambda d: d.experiment.data_source["noise"], 0.1, "Set noise"),
+}
+
+
+@pytest.mark.parametrize("kind", list(USER_EDITS))
+def test_a_value_set_by_the_program_is_no_edit_and_the_user_s_edit_is_one_command(qtbot, panel, monkeypatch, kind):
+    widget_of, program, user, setting, value, text = USER_EDITS[kind]
+    doc = panel.document
+    if kind == "number box, typed":
+        _choose(panel.regularization.kind, "l2")
+        doc.undo_stack.clear()
+    pushed, created = _spy_commands(monkeypatch, doc)
+    widget = widget_of(panel)
+    before = setting(doc)
+    program(widget)  # the widget shows another value: nothing is taken from it
+    assert pushed == [] and created == [] and setting(doc) == before
+    panel.refresh()  # and shows the document's again
+    assert setting(doc) == before and pushed == []
+    user(qtbot, widget_of(panel))
+    assert setting(doc) == value
+    assert len(pushed) == len(created) == 1 and doc.undo_stack.count() == 1 and doc.undo_stack.text(0) == text
+
+
+def test_steps_merge_into_one_command_and_typing_the_value_shown_is_no_edit(qtbot, panel):
+    doc = panel.document
+    rate = panel.optimizer.learning_rate
+    for _ in range(3):
+        rate.stepBy(1)
+    assert doc.experiment.optimizer.learning_rate == 0.1 and doc.undo_stack.count() == 1
+    size = panel.architecture.rows[0].size
+    for _ in range(3):
+        size.stepBy(1)
+    assert [l.size for l in doc.experiment.network.layers] == [11, 8, 1] and doc.undo_stack.count() == 2
+    _type(qtbot, rate, "0.1")  # what it shows already
+    _type(qtbot, size, "11")
+    _type(qtbot, panel.batches.seed, "0")
+    assert doc.undo_stack.count() == 2
+    doc.undo_stack.undo()
+    assert [l.size for l in doc.experiment.network.layers] == [8, 8, 1] and size.value() == 8
+    doc.undo_stack.undo()
+    assert doc.experiment.optimizer.learning_rate == 0.01 and rate.text() == "0.01"
+
+
+def test_number_boxes_report_only_the_user_s_changes(qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtWidgets import QApplication
+
+    from sandbox.gui.settings.widgets import IntBox, NumberBox
+
+    for box, shown, typed, stepped in ((NumberBox(0.0, 3.75, step=0.5), 2.0, 3.25, 3.75),
+                                       (IntBox(0, 3_000_000_000), 2, 2_999_999_999, 3_000_000_000)):
+        qtbot.addWidget(box)
+        changed, edited = [], []
+        box.valueChanged.connect(changed.append)
+        box.valueEdited.connect(edited.append)
+        box.setValue(shown)
+        assert changed == [shown] and edited == []
+        _type(qtbot, box, str(shown))  # the value shown again: no edit
+        assert edited == []
+        box.setFocus()
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box.lineEdit(), str(typed))
+        assert edited == []  # no edit per keystroke
+        QApplication.sendEvent(box, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason))  # leaving
+        assert box.value() == typed and edited == [typed]
+        box.stepBy(1)
+        assert box.value() == stepped and edited == [typed, stepped]
+        box.stepBy(1)  # at the largest: no change, no edit
+        assert box.value() == stepped and edited == [typed, stepped]
+        box.setValue(shown)
+        box.setMaximum(1)  # the value clamped to the new range is shown, not edited
+        assert box.value() == 1 and changed[-2:] == [shown, 1] and edited == [typed, stepped]

@@ -85,10 +85,11 @@ class LayerRow:
         grid.addWidget(self.bias, row, 3, Qt.AlignmentFlag.AlignCenter)
         grid.addWidget(self.alpha_label, row + 1, 1)
         grid.addWidget(self.alpha, row + 1, 2)
-        self.size.valueChanged.connect(lambda v: section.set_size(index, int(v)))
+        # the user's edits only (a step, a number typed, a choice, a click), never the values ``show`` sets
+        self.size.valueEdited.connect(lambda v: section.set_size(index, int(v)))
         self.activation.activated.connect(lambda i: section.set_activation(index, self.activation.itemData(i)))
-        self.bias.toggled.connect(lambda on: section.set_bias(index, on))
-        self.alpha.valueChanged.connect(lambda v: section.set_alpha(index, float(v)))
+        self.bias.clicked.connect(lambda on: section.set_bias(index, bool(on)))
+        self.alpha.valueEdited.connect(lambda v: section.set_alpha(index, float(v)))
 
     def widgets(self) -> list[QWidget]:
         return [self.name, self.size, self.activation, self.bias, self.alpha_label, self.alpha]
@@ -96,17 +97,15 @@ class LayerRow:
     def show(self, layer) -> None:
         # the panel offers up to MAX_NEURONS; a file's larger layer is shown as it is
         self.size.setMaximum(max(MAX_NEURONS, layer.size))
-        self.size.set_quietly(layer.size)
+        self.size.setValue(layer.size)
         if self.output:
             index = self.activation.findData("softmax")
             single = layer.size < 2 and layer.activation != "softmax"
             self.activation.set_item_enabled(index, not single, SOFTMAX_SINGLE if single else activation_tip("softmax"))
         self.activation.select_data(layer.activation)
-        blocked = self.bias.blockSignals(True)
         self.bias.setChecked(layer.has_bias)
-        self.bias.blockSignals(blocked)
         uses_alpha = ACTIVATIONS[layer.activation].uses_alpha
-        self.alpha.set_quietly(layer.alpha_value)
+        self.alpha.setValue(layer.alpha_value)
         self.alpha.setVisible(uses_alpha)
         self.alpha_label.setVisible(uses_alpha)
 
@@ -201,8 +200,6 @@ class ArchitectureSection(SettingsSection):
         self.panel.replace_experiment(f"Remove hidden layer {n}", exp)
 
     def set_size(self, index: int, size: int) -> None:
-        if self.refreshing:
-            return
         sizes, activations, biases = self._hidden()
         if index >= len(sizes) or sizes[index] == size:
             return
@@ -212,8 +209,6 @@ class ArchitectureSection(SettingsSection):
                                       merge_key=f"size {index}")
 
     def set_bias(self, index: int, on: bool) -> None:
-        if self.refreshing:
-            return
         layer = self.experiment.network.layers[index]
         if layer.has_bias == on:
             return
@@ -222,8 +217,6 @@ class ArchitectureSection(SettingsSection):
                                       with_bias(self.experiment, index, on))
 
     def set_activation(self, index: int, name: str) -> None:
-        if self.refreshing:
-            return
         exp = self.experiment
         layer = exp.network.layers[index]
         if layer.activation == name:
@@ -236,8 +229,6 @@ class ArchitectureSection(SettingsSection):
         self.panel.set_setting(f"Set activation of {layer_name(index, exp.network.depth).lower()}", changes)
 
     def set_alpha(self, index: int, value: float) -> None:
-        if self.refreshing:
-            return
         exp = self.experiment
         layer = exp.network.layers[index]
         if layer.alpha_value == value:

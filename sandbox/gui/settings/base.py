@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 class SettingsSection(QWidget):
     """One section of the panel: builds its widgets, shows the document's values in ``refresh``, and
-    turns the user's edits into commands through the panel (never while ``refreshing``)."""
+    turns the user's edits into commands through the panel: its widgets' user-only signals
+    (``activated``, ``clicked``, ``valueEdited``), never those that showing a value emits."""
 
     title = ""
     tooltip = ""
@@ -34,12 +35,8 @@ class SettingsSection(QWidget):
     def experiment(self) -> Experiment:
         return self.panel.document.experiment
 
-    @property
-    def refreshing(self) -> bool:
-        return self.panel.refreshing
-
     def refresh(self) -> None:
-        """Show the document's values (the panel blocks commands meanwhile)."""
+        """Show the document's values (setting a widget's value is never taken for the user's edit)."""
 
     def refresh_counters(self) -> None:
         """The iteration or epoch changed (training); cheap updates only."""

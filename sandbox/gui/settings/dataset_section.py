@@ -78,7 +78,7 @@ class DatasetSection(SettingsSection):
         for key, widget, what in ((("noise", self.noise, "noise"), ("samples", self.samples, "sample count"),
                                    ("test_fraction", self.test_fraction, "test fraction"),
                                    ("seed", self.seed, "data seed"))):
-            widget.valueChanged.connect(lambda v, k=key, w=what: self._set_parameter(k, PARAMETERS[k].cast(v), w))
+            widget.valueEdited.connect(lambda v, k=key, w=what: self._set_parameter(k, PARAMETERS[k].cast(v), w))
         self.regenerate.clicked.connect(self._on_regenerate)
         self.import_csv.clicked.connect(self.ask_csv)
 
@@ -96,7 +96,7 @@ class DatasetSection(SettingsSection):
             "seed": int(source.get("seed", 0)), "test_fraction": float(source.get("test_fraction", 0.0))}
         for key, widget in (("noise", self.noise), ("samples", self.samples), ("test_fraction", self.test_fraction),
                             ("seed", self.seed)):
-            widget.set_quietly(PARAMETERS[key].cast(params[key]))
+            widget.setValue(PARAMETERS[key].cast(params[key]))
         lecture = generated and source["generator"] == "lecture"
         for widget in (self.noise, self.samples, self.noise_label, self.samples_label):
             widget.setEnabled(generated and not lecture)
@@ -117,8 +117,6 @@ class DatasetSection(SettingsSection):
 
     # ---- edits --------------------------------------------------------------------------------
     def _on_source(self, index: int) -> None:
-        if self.refreshing:
-            return
         choice = self.source.itemData(index)
         source = self.experiment.data_source or {}
         if choice == "csv":
@@ -135,8 +133,6 @@ class DatasetSection(SettingsSection):
         self._replace(new, f"Generate {GENERATOR_TITLES[choice].split(' (')[0].lower()} data", None)
 
     def _set_parameter(self, key: str, value, what: str) -> None:
-        if self.refreshing:
-            return
         source = dict(self.experiment.data_source or {})
         kind = ds.source_kind(source)
         if kind == "inline":

@@ -55,21 +55,20 @@ def setting_widget(setting: T.Setting) -> QWidget:
 
 
 def show_value(widget: QWidget, value: Any) -> None:
-    """Show ``value`` in a setting's widget without emitting anything."""
+    """Show ``value`` in a setting's widget (what the program shows is never taken for an edit)."""
     if isinstance(widget, QCheckBox):
-        blocked = widget.blockSignals(True)
         widget.setChecked(bool(value))
-        widget.blockSignals(blocked)
     else:
-        widget.set_quietly(value)
+        widget.setValue(value)
 
 
 def connect_value(widget: QWidget, slot: Callable[[Any], None]) -> None:
-    """``slot(value)`` when the user changes the setting's widget."""
+    """``slot(value)`` when the user changes the setting's widget (a click, a step, a number typed),
+    never when ``show_value`` shows one."""
     if isinstance(widget, QCheckBox):
-        widget.toggled.connect(lambda on: slot(bool(on)))
+        widget.clicked.connect(lambda on: slot(bool(on)))
     else:
-        widget.valueChanged.connect(slot)
+        widget.valueEdited.connect(slot)
 
 
 class VariantRows:

@@ -58,9 +58,9 @@ class InitSection(SettingsSection):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.form)
         self.target.activated.connect(lambda _i: self.panel.refresh())
-        self.own.toggled.connect(self._on_own)
+        self.own.clicked.connect(self._on_own)
         self.scheme.activated.connect(lambda i: self._set_field("scheme", self.scheme.itemData(i)))
-        self.seed.valueChanged.connect(lambda v: self._set_field("seed", INIT_SEED.cast(v)))
+        self.seed.valueEdited.connect(lambda v: self._set_field("seed", INIT_SEED.cast(v)))
         self.reinit.clicked.connect(self.reinitialize)
 
     @property
@@ -88,18 +88,14 @@ class InitSection(SettingsSection):
             (layer_name(i, depth) + (" (own)" if exp.layer_inits[i] is not None else ""), i) for i in range(depth)]
         current = self.target.currentData()
         if [(self.target.itemText(i), self.target.itemData(i)) for i in range(self.target.count())] != wanted:
-            blocked = self.target.blockSignals(True)
-            self.target.clear()
+            self.target.clear()  # (only ``activated``, the user's choice, is connected)
             for text, data in wanted:
                 self.target.addItem(text, data)
-            self.target.blockSignals(blocked)
         self.target.select_data(current if current is not None and current < depth else -1)
         index = self._layer()
         own = index is not None and exp.layer_inits[index] is not None
         self.form.setRowVisible(self.own, index is not None)
-        blocked = self.own.blockSignals(True)
         self.own.setChecked(own)
-        self.own.blockSignals(blocked)
         editable = index is None or own
         init = self._shown()
         self.scheme.select_data(init.scheme)
@@ -108,7 +104,7 @@ class InitSection(SettingsSection):
         self.rows.show(init.scheme, {key: getattr(init, key) for key in T.INIT.keys(init.scheme)[2:]})
         for box in self.rows.widgets.values():
             box.setEnabled(editable)
-        self.seed.set_quietly(init.seed)
+        self.seed.setValue(init.seed)
         self.scheme.setEnabled(editable)
         self.seed.setEnabled(editable)
 
@@ -123,8 +119,6 @@ class InitSection(SettingsSection):
             self.panel.set_setting(text, {("layer", index, "init"): init})
 
     def _set_field(self, key: str, value) -> None:
-        if self.refreshing:
-            return
         index = self._layer()
         if index is not None and self.experiment.layer_inits[index] is None:
             return
@@ -135,8 +129,6 @@ class InitSection(SettingsSection):
         self._set_init(f"Set {what}", dataclasses.replace(init, **{key: value}))
 
     def _on_own(self, on: bool) -> None:
-        if self.refreshing:
-            return
         index = self._layer()
         if index is None:
             return

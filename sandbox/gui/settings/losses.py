@@ -81,8 +81,6 @@ class LossSection(SettingsSection):
         self.reduction.setToolTip(REDUCTION_TIPS[exp.reduction])
 
     def _on_loss(self, index: int) -> None:
-        if self.refreshing:
-            return
         name = self.loss.itemData(index)
         if name != self.experiment.loss and not loss_problem(name, self.experiment.network.layers[-1].activation):
             self.panel.set_setting("Set loss", {"loss": name})
@@ -90,8 +88,6 @@ class LossSection(SettingsSection):
             self.refresh()
 
     def _on_reduction(self, index: int) -> None:
-        if self.refreshing:
-            return
         name = self.reduction.itemData(index)
         if name != self.experiment.reduction:
             self.panel.set_setting("Set loss reduction", {"reduction": name})

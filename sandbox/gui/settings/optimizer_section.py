@@ -47,7 +47,7 @@ class OptimizerSection(SettingsSection):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.form)
         self.name.activated.connect(self._on_name)
-        self.learning_rate.valueChanged.connect(self._on_learning_rate)
+        self.learning_rate.valueEdited.connect(self._on_learning_rate)
 
     @property
     def options(self) -> dict[str, QWidget]:
@@ -57,7 +57,7 @@ class OptimizerSection(SettingsSection):
     def refresh(self) -> None:
         spec = self.experiment.optimizer
         self.name.select_data(spec.name)
-        self.learning_rate.set_quietly(spec.learning_rate)
+        self.learning_rate.setValue(spec.learning_rate)
         self.rows.show(spec.name, spec.options)
         variant = T.OPTIMIZER.variant(spec.name)
         self.rule.setText(to_html(variant.help) if variant else "")
@@ -67,8 +67,6 @@ class OptimizerSection(SettingsSection):
             self.panel.set_setting(text, {"optimizer": spec})
 
     def _on_name(self, index: int) -> None:
-        if self.refreshing:
-            return
         name = self.name.itemData(index)
         spec = self.experiment.optimizer
         if name != spec.name:
@@ -76,14 +74,14 @@ class OptimizerSection(SettingsSection):
             self._set_spec("Set optimizer", OptimizerSpec(name, spec.learning_rate, {}))
 
     def _on_learning_rate(self, value: float) -> None:
-        if self.refreshing or not T.LEARNING_RATE.contains(value):
+        if not T.LEARNING_RATE.contains(value):
             return
         spec = self.experiment.optimizer
         self._set_spec(command_text(T.LEARNING_RATE), OptimizerSpec(spec.name, float(value), dict(spec.options)))
 
     def _set_option(self, name: str, setting: T.Setting, value) -> None:
         spec = self.experiment.optimizer
-        if self.refreshing or name != spec.name:
+        if name != spec.name:
             return
         options = dict(spec.options)
         if value == T.OPTIMIZER.setting(setting.key, name).default:
@@ -131,8 +129,6 @@ class ScheduleSection(SettingsSection):
         self.formula.setText(f"{to_html(schedule.formula())} &nbsp;(e = epoch)")
 
     def _on_name(self, index: int) -> None:
-        if self.refreshing:
-            return
         name = self.name.itemData(index)
         if name == self._schedule().name:
             return
@@ -140,8 +136,6 @@ class ScheduleSection(SettingsSection):
         self.panel.set_setting("Set learning-rate schedule", {"schedule": schedule})
 
     def _set_field(self, name: str, setting: T.Setting, value) -> None:
-        if self.refreshing:
-            return
         current = self.experiment.schedule
         if current is None or current.name != name or getattr(current, setting.key) == value:
             return

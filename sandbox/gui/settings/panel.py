@@ -7,8 +7,10 @@ session, which hands the change to its worker between two iterations.
 
 The panel follows the document: undo, redo, another file, and training reports show up in the
 widgets (the counters when the training session tells the document, together with the status bar
-and the explanation, so that they always agree). While it shows the document's values
-(``refreshing``) it emits no command, so nothing echoes back. Every section shows the new values
+and the explanation, so that they always agree). Its widgets turn only the user's edits into
+commands (a combo box's ``activated``, a check box's ``clicked``, a number box's ``valueEdited``:
+signals that showing a value never emits), so the document's own values never echo back as commands,
+with no flag to hold them back. Every section shows the new values
 even if another one fails to (a failure is logged, never left to stop the others): the widgets
 take every value a file may hold (their ranges are the declared ones of
 ``sandbox.files.settings_table``), so none should.
@@ -17,8 +19,6 @@ take every value a file may hold (their ranges are the declared ones of
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, QSize, Qt, Slot
 from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
@@ -65,7 +65,6 @@ class SettingsPanel(QWidget):
         self.setObjectName("settingsPanel")
         self.document = document
         self.session = session
-        self._refreshing = False
         self.scroll = _Scroll()
         self.scroll.setObjectName("settingsScroll")
         self.scroll.setWidgetResizable(True)
@@ -118,40 +117,23 @@ class SettingsPanel(QWidget):
         return hint
 
     # ---- following the document -------------------------------------------------------------
-    @property
-    def refreshing(self) -> bool:
-        """True while the widgets are being set from the document (no command may come of it)."""
-        return self._refreshing
-
-    @contextmanager
-    def _quiet(self) -> Iterator[None]:
-        was = self._refreshing
-        self._refreshing = True
-        try:
-            yield
-        finally:
-            self._refreshing = was
-
     @Slot()
     def refresh(self) -> None:
-        """Show the document's experiment in every section (each one, whatever another one does)."""
-        with self._quiet():
-            for section in self.sections:
-                try:
-                    section.refresh()
-                except Exception:  # a bug in one section must not leave the others showing another network
-                    log.exception("the %s settings could not show the document's values", section.title or "")
+        """Show the document's experiment in every section (each one, whatever another one does); no
+        command comes of it."""
+        for section in self.sections:
+            try:
+                section.refresh()
+            except Exception:  # a bug in one section must not leave the others showing another network
+                log.exception("the %s settings could not show the document's values", section.title or "")
 
     @Slot()
     def _on_counters(self) -> None:
-        with self._quiet():
-            self.counters.refresh_counters()
+        self.counters.refresh_counters()
 
     # ---- edits ----------------------------------------------------------------------------------
     def set_setting(self, text: str, changes: dict) -> None:
         """One undoable change of settings (``SettingCommand`` keys); nothing when nothing changes."""
-        if self._refreshing:
-            return
         if not changes_anything(self.document.experiment, changes):
             return
         self.document.undo_stack.push(SettingCommand(self.document, text, changes))
@@ -159,7 +141,5 @@ class SettingsPanel(QWidget):
     def replace_experiment(self, text: str, experiment: Experiment, merge_key: str | None = None,
                            restart: bool = False) -> None:
         """One undoable replacement of the experiment (new shape, data or weights)."""
-        if self._refreshing:
-            return
         self.document.undo_stack.push(ExperimentCommand(self.document, text, experiment, merge_key=merge_key,
                                                         restart=restart))

@@ -47,9 +47,9 @@ class BatchSection(SettingsSection):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.form)
         self.mode.activated.connect(self._on_mode)
-        self.size_box.valueChanged.connect(lambda v: self._set("size", int(v), "Set batch size"))
-        self.shuffle.toggled.connect(lambda on: self._set("shuffle", bool(on), "Set shuffling"))
-        self.seed.valueChanged.connect(lambda v: self._set("seed", int(v), "Set shuffle seed"))
+        self.size_box.valueEdited.connect(lambda v: self._set("size", int(v), "Set batch size"))
+        self.shuffle.clicked.connect(lambda on: self._set("shuffle", bool(on), "Set shuffling"))
+        self.seed.valueEdited.connect(lambda v: self._set("seed", int(v), "Set shuffle seed"))
 
     def refresh(self) -> None:
         exp = self.experiment
@@ -59,11 +59,9 @@ class BatchSection(SettingsSection):
         self.mode.setToolTip(variant_tip(variant) if variant else "")
         n = exp.data.n_train
         self.size_box.setMaximum(max(1, n))  # a larger batch than the training set is the whole set
-        self.size_box.set_quietly(b.batch_size(n) if b.mode == "minibatch" else b.size)
-        blocked = self.shuffle.blockSignals(True)
+        self.size_box.setValue(b.batch_size(n) if b.mode == "minibatch" else b.size)
         self.shuffle.setChecked(b.shuffle)
-        self.shuffle.blockSignals(blocked)
-        self.seed.set_quietly(b.seed)
+        self.seed.setValue(b.seed)
         self.form.setRowVisible(self.size_box, b.mode == "minibatch")
         ordered = b.mode != "full"  # the order of the samples matters only when batches split them
         self.shuffle.setEnabled(ordered)
@@ -72,8 +70,6 @@ class BatchSection(SettingsSection):
         self.per_epoch.setText(batches_text(n, b.batch_size(n), b.batches_per_epoch(n), b.mode))
 
     def _on_mode(self, index: int) -> None:
-        if self.refreshing:
-            return
         mode = self.mode.itemData(index)
         b = self.experiment.batching
         if mode == b.mode:
@@ -84,8 +80,6 @@ class BatchSection(SettingsSection):
         self.panel.set_setting("Set batch mode", {"batching": dataclasses.replace(b, mode=mode, size=size)})
 
     def _set(self, key: str, value, text: str) -> None:
-        if self.refreshing:
-            return
         b = self.experiment.batching
         if getattr(b, key) == value:
             return
@@ -111,19 +105,17 @@ class RegularizationSection(SettingsSection):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.form)
         self.kind.activated.connect(self._on_kind)
-        self.strength.valueChanged.connect(self._on_strength)
+        self.strength.valueEdited.connect(self._on_strength)
 
     def refresh(self) -> None:
         reg = self.experiment.regularization
         self.kind.select_data(reg.kind)
         variant = T.REGULARIZATION.variant(reg.kind)
         self.kind.setToolTip(variant_tip(variant) if variant else "")
-        self.strength.set_quietly(reg.strength)
+        self.strength.setValue(reg.strength)
         self.form.setRowVisible(self.strength, reg.kind != "none")
 
     def _on_kind(self, index: int) -> None:
-        if self.refreshing:
-            return
         kind = self.kind.itemData(index)
         reg = self.experiment.regularization
         if kind == reg.kind:
@@ -133,8 +125,6 @@ class RegularizationSection(SettingsSection):
         self.panel.set_setting("Set regularization", {"regularization": Regularization(kind, strength)})
 
     def _on_strength(self, value: float) -> None:
-        if self.refreshing:
-            return
         reg = self.experiment.regularization
         if reg.kind == "none" or reg.strength == value:
             return

@@ -10,6 +10,13 @@ focus, so scrolling the panel never changes a setting by accident, and they repo
 when typing is finished (Enter, Tab, leaving the box) or an arrow is pressed: no command per
 keystroke.
 
+Every widget that turns into a command signals only what the *user* does, never what the program
+shows: the number boxes' ``valueEdited`` comes from a step (arrows, wheel, Page Up/Down) or from
+typing that is finished with another value than the one shown, never from ``setValue``; a combo box's
+``activated`` and a check box's ``clicked`` are Qt's own user-only signals. So a section shows the
+document's values with ``setValue``, ``setCurrentIndex`` and ``setChecked``, and nothing echoes back
+as a command (no flag, no blocked signals).
+
 ``setting_box`` makes the box of a setting of ``sandbox.files.settings_table``: its range is the
 setting's (every value a file may hold can be shown and typed), with its steps and its tooltip.
 """
@@ -121,7 +128,12 @@ def _spin_box_hint(box: QAbstractSpinBox, text: str, minimum: bool = False) -> Q
 
 
 class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
-    """A spin box for real numbers that keeps what is typed; ``log`` steps along 1-2-5."""
+    """A spin box for real numbers that keeps what is typed; ``log`` steps along 1-2-5.
+
+    ``valueEdited(value)``: the user changed the value (a step, or typing finished with another
+    number); ``setValue`` never emits it (``valueChanged`` is Qt's, for every change)."""
+
+    valueEdited = Signal(float)
 
     def __init__(self, minimum: float = 0.0, maximum: float = 1e6, step: float | None = None,
                  log: bool = False, smallest: float = 1e-6, parent: QWidget | None = None):
@@ -138,6 +150,11 @@ class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
         self.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToPreviousValue)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(64)
+        #: the value shown when the user began typing (None: not typing); Qt interprets the text before
+        #: ``editingFinished``, so the value typed is compared with this one
+        self._typed_over: float | None = None
+        self.lineEdit().textEdited.connect(self._on_text_edited)
+        self.editingFinished.connect(self._on_editing_finished)
 
     # ---- text ------------------------------------------------------------------------------
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
@@ -166,9 +183,24 @@ class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
     def fixup(self, text: str) -> str:
         return compact(self.value())
 
+    def setValue(self, value: float) -> None:  # noqa: N802 - Qt's name
+        """Show ``value`` (what was being typed is dropped); ``valueEdited`` is not emitted."""
+        self._typed_over = None
+        super().setValue(value)
+
+    def _on_text_edited(self, _text: str) -> None:
+        if self._typed_over is None:
+            self._typed_over = self.value()
+
+    def _on_editing_finished(self) -> None:
+        before, self._typed_over = self._typed_over, None
+        if before is not None and self.value() != before:
+            self.valueEdited.emit(self.value())
+
     # ---- stepping -----------------------------------------------------------------------------
     def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
-        value = self.value()
+        """A step of the arrows, the wheel or Page Up/Down: the user's edit (``valueEdited``)."""
+        before = value = self.value()
         low, high = self.minimum(), self.maximum()
         if self.log:
             for _ in range(abs(steps)):
@@ -183,12 +215,8 @@ class NumberBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
             value = min(max(clean(value + steps * self.singleStep()), low), high)
         self.setValue(value)
         self.selectAll()
-
-    def set_quietly(self, value: float) -> None:
-        """Show ``value`` without emitting ``valueChanged``."""
-        blocked = self.blockSignals(True)
-        self.setValue(value)
-        self.blockSignals(blocked)
+        if self.value() != before:
+            self.valueEdited.emit(self.value())
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return _spin_box_hint(self, HINT_TEXT)
@@ -205,9 +233,10 @@ class IntBox(_WheelOnlyWhenFocused, QAbstractSpinBox):
 
     ``QSpinBox`` holds 32-bit numbers; a seed may be 2⁶³ − 1 and a schedule's epochs larger still.
     The interface is ``QSpinBox``'s: ``value``, ``setValue``, ``valueChanged``, ``setRange``,
-    ``setSingleStep``, …"""
+    ``setSingleStep``, …; ``valueEdited`` as ``NumberBox``'s: the user's changes only."""
 
     valueChanged = Signal(object)  # a Python int, however large
+    valueEdited = Signal(object)  # the same, when the user changed it (never from ``setValue``)
 
     def __init__(self, minimum: int = 0, maximum: int = T.LARGEST_WHOLE_NUMBER, parent: QWidget | None = None):
         super().__init__(parent)
@@ -241,12 +270,6 @@ class IntBox(_WheelOnlyWhenFocused, QAbstractSpinBox):
         self.update()  # the arrows may have become enabled or disabled
         if changed:
             self.valueChanged.emit(value)
-
-    def set_quietly(self, value: int) -> None:
-        """Show ``value`` without emitting ``valueChanged``."""
-        blocked = self.blockSignals(True)
-        self.setValue(int(value))
-        self.blockSignals(blocked)
 
     def minimum(self) -> int:
         return self._minimum
@@ -304,15 +327,20 @@ class IntBox(_WheelOnlyWhenFocused, QAbstractSpinBox):
             value = self.valueFromText(text)
         except ValueError:
             value = None
-        if value is not None and self._minimum <= value <= self._maximum:
+        if value is not None and self._minimum <= value <= self._maximum and value != self._value:
             self.setValue(value)
-        else:
+            self.valueEdited.emit(self._value)  # the user's number (the same one again is no edit)
+        elif text != self.textFromValue(self._value):
             self.lineEdit().setText(self.textFromValue(self._value))
 
     # ---- stepping ----------------------------------------------------------------------------------
     def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
+        """A step of the arrows, the wheel or Page Up/Down: the user's edit (``valueEdited``)."""
+        before = self._value
         self.setValue(self._value + steps * self._step)
         self.selectAll()
+        if self._value != before:
+            self.valueEdited.emit(self._value)
 
     def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:  # noqa: N802 - Qt's name
         if self.isReadOnly():
@@ -366,7 +394,9 @@ def setting_box(setting: T.Setting) -> NumberBox | IntBox:
 
 
 class ComboBox(_WheelOnlyWhenFocused, QComboBox):
-    """A combo box of (text, data) items that ignores the wheel unless focused."""
+    """A combo box of (text, data) items that ignores the wheel unless focused.
+
+    Sections connect ``activated`` (the user's choice), never ``currentIndexChanged``."""
 
     def __init__(self, items: list[tuple[str, object]] = (), parent: QWidget | None = None):
         super().__init__(parent)
@@ -378,11 +408,8 @@ class ComboBox(_WheelOnlyWhenFocused, QComboBox):
             self.addItem(text, data)
 
     def select_data(self, data) -> None:
-        """Show the item holding ``data`` without emitting signals."""
-        blocked = self.blockSignals(True)
-        index = self.findData(data)
-        self.setCurrentIndex(index)
-        self.blockSignals(blocked)
+        """Show the item holding ``data`` (no ``activated``: that is the user's choice only)."""
+        self.setCurrentIndex(self.findData(data))
 
     def set_item_enabled(self, index: int, enabled: bool, tooltip: str = "") -> None:
         item = self.model().item(index)
