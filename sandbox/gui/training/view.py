@@ -26,9 +26,9 @@ from .worker import TrainingReport
 #: while training, the loss and gradient curves and the decision-boundary maps are drawn on their own
 #: clock, this many times a second at most (and only when a report brought something new), whatever
 #: the report rate (≤ ~30 a second): a report only appends to their buffers. The status-bar figures
-#: follow the document's counters (``session.DOCUMENT_SIGNALS_HZ``). Painting holds Python's GIL, so
+#: follow the document's counters (``document.PROGRESS_HZ``). Painting holds Python's GIL, so
 #: every millisecond the window spends drawing is a millisecond the worker does not train.
-PLOT_HZ = 12.0
+PLOT_HZ = 10.0
 #: Python's thread switch interval while training (default 5 ms): every event the window handles
 #: waits at most this long for the worker to hand over the GIL
 GUI_SWITCH_INTERVAL = 0.001
