@@ -9,7 +9,8 @@ Given its seed a run takes the same actions with the same arguments; only how fa
 between two actions depends on timing. An exception is reported with the seed, the number of the
 action it came in and the actions before it; ``MONKEY_STOP_AT_FIRST=1`` ends the run there.
 Runtime warnings (numpy overflow, pyqtgraph's all-NaN data) are reported the same way, as warnings in
-pytest's summary; ``MONKEY_STRICT_WARNINGS=1`` makes them fail the test too.
+pytest's summary; ``MONKEY_STRICT_WARNINGS=1`` makes them fail the test too. ``MONKEY_SEEDS=9:504``
+runs seed 9 for 504 actions instead of the usual runs (to reproduce a report).
 """
 
 from __future__ import annotations
@@ -61,8 +62,9 @@ from sandbox.gui.settings_commands import (  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 
-#: (seed, actions): 4 × 550 = 2,200 actions, each run well under 40 s
-RUNS = [(1, 550), (2, 550), (3, 550), (4, 550)]
+#: (seed, actions): 4 × 550 = 2,200 actions, each run well under 40 s; MONKEY_SEEDS="9:504,12:550" runs others
+RUNS = [(int(seed), int(n)) for seed, n in (run.split(":") for run in os.environ["MONKEY_SEEDS"].split(","))] \
+    if os.environ.get("MONKEY_SEEDS") else [(1, 550), (2, 550), (3, 550), (4, 550)]
 EXAMPLES = sorted(resource_file("networks").glob("*.json"))
 #: how long a wait for training to show progress (or stop by itself) may take
 TRAIN_TIMEOUT_MS = 8000
