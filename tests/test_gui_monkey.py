@@ -624,3 +624,56 @@ def test_monkey_drives_the_window_without_an_escaped_exception(qtbot, quiet_dial
     assert monkey.findings == [], (f"{len(monkey.findings)} problem(s) in {len(monkey.log)} actions of seed {seed}:\n\n"
                                    + "\n\n".join(monkey.findings))
     assert still == [], f"{len(still)} QThread(s) still running after the window closed"
+
+
+# ---- the referee: what the conftest's no_escaped_exception fixture counts ------------------------------
+
+def test_an_exception_in_a_slot_of_the_gui_thread_is_counted(qtbot, no_escaped_exception):
+    from PySide6.QtCore import QTimer
+
+    def slot():
+        raise ValueError("raised in a GUI-thread slot")
+
+    QTimer.singleShot(0, slot)
+    qtbot.waitUntil(lambda: bool(no_escaped_exception), timeout=5000)
+    assert len(no_escaped_exception) == 1 and "ValueError: raised in a GUI-thread slot" in no_escaped_exception[0]
+    assert "(thread MainThread)" in no_escaped_exception[0]
+    no_escaped_exception.clear()  # counted: the test itself passes
+
+
+def test_an_exception_in_a_qthread_is_counted(qtbot, no_escaped_exception):
+    class Failing(QThread):
+        def run(self):
+            raise RuntimeError("raised in QThread.run")
+
+    thread = Failing()
+    with qtbot.waitSignal(thread.finished, timeout=5000):
+        thread.start()
+    assert thread.wait(5000)
+    qtbot.waitUntil(lambda: bool(no_escaped_exception), timeout=5000)
+    assert len(no_escaped_exception) == 1 and "RuntimeError: raised in QThread.run" in no_escaped_exception[0]
+    assert "(thread MainThread)" not in no_escaped_exception[0]
+    no_escaped_exception.clear()
+
+
+def test_an_exception_in_a_python_thread_is_counted(no_escaped_exception):
+    import threading
+
+    thread = threading.Thread(target=lambda: 1 / 0, name="failing")
+    thread.start()
+    thread.join()
+    assert len(no_escaped_exception) == 1 and "threading.excepthook (thread failing)" in no_escaped_exception[0]
+    assert "ZeroDivisionError" in no_escaped_exception[0]
+    no_escaped_exception.clear()
+
+
+def test_an_expected_exception_caught_with_qtbot_is_not_counted(qtbot, no_escaped_exception):
+    from PySide6.QtCore import QTimer
+
+    def slot():
+        raise ValueError("expected")
+
+    with qtbot.captureExceptions() as exceptions:
+        QTimer.singleShot(0, slot)
+        qtbot.waitUntil(lambda: bool(exceptions), timeout=5000)
+    assert len(exceptions) == 1 and no_escaped_exception == []
