@@ -29,6 +29,10 @@ from .worker import TrainingReport
 #: follow the document's counters (``document.PROGRESS_HZ``). Painting holds Python's GIL, so
 #: every millisecond the window spends drawing is a millisecond the worker does not train.
 PLOT_HZ = 10.0
+#: the views the clock draws in turn, one group a tick (the clock ticks ``PLOT_HZ`` times a second for
+#: each group): no single event of the window draws and paints them all (about 5 ms of CPU together,
+#: which on a busy machine held the event loop for 25 to 50 ms)
+PLOT_GROUPS = (("loss", "output map"), ("gradients", "hidden maps"))
 #: Python's thread switch interval while training (default 5 ms): every event the window handles
 #: waits at most this long for the worker to hand over the GIL
 GUI_SWITCH_INTERVAL = 0.001
@@ -125,8 +129,9 @@ class LiveTraining(QObject):
         #: the plots' clock: runs while reports bring something new, stops at the first tick without
         self.plot_clock = QTimer(self)
         self.plot_clock.setObjectName("plotClock")
-        self.plot_clock.setInterval(round(1000.0 / PLOT_HZ))
+        self.plot_clock.setInterval(round(1000.0 / (PLOT_HZ * len(PLOT_GROUPS))))
         self.plot_clock.timeout.connect(self._on_plot_clock)
+        self._next_group = 0
         #: reports handled (each acknowledged to the worker at once) and frames drawn on the clock
         self.refreshes = 0
         self.redraws = 0
@@ -185,22 +190,31 @@ class LiveTraining(QObject):
 
     @Slot()
     def _on_plot_clock(self) -> None:
-        if not self.draw_pending():
+        group = PLOT_GROUPS[self._next_group]
+        self._next_group = (self._next_group + 1) % len(PLOT_GROUPS)
+        self.draw_pending(group)
+        if not self.has_pending():
             self.plot_clock.stop()  # nothing new came: the next report starts the clock again
 
-    def draw_pending(self) -> bool:
-        """Draw what reports brought since the last frame; False if there was nothing new."""
+    def has_pending(self) -> bool:
+        """Whether reports brought something the plots or the maps do not show yet."""
+        return (self.loss_curves.dirty or self.gradient_curves.dirty or self._pending_grid is not None
+                or self._pending_hidden is not None)
+
+    def draw_pending(self, views: tuple[str, ...] | None = None) -> bool:
+        """Draw what reports brought since the last frame, in ``views`` (names as in ``PLOT_GROUPS``; None:
+        all of them); False if there was nothing new."""
         drew = False
-        for curves in (self.loss_curves, self.gradient_curves):
-            if curves.dirty:
+        for name, curves in (("loss", self.loss_curves), ("gradients", self.gradient_curves)):
+            if curves.dirty and (views is None or name in views):
                 curves.redraw()
                 drew = True
-        grid, self._pending_grid = self._pending_grid, None
-        if grid is not None:
+        if self._pending_grid is not None and (views is None or "output map" in views):
+            grid, self._pending_grid = self._pending_grid, None
             self.boundary.show_grid(grid)
             drew = True
-        hidden, self._pending_hidden = self._pending_hidden, None
-        if hidden is not None:
+        if self._pending_hidden is not None and (views is None or "hidden maps" in views):
+            hidden, self._pending_hidden = self._pending_hidden, None
             self.boundary.show_hidden(hidden)
             drew = True
         if drew:
