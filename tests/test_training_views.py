@@ -228,6 +228,10 @@ def test_the_whole_sets_losses_of_a_long_run_are_drawn_decimated_not_dropped(qtb
     np.testing.assert_allclose(sy[0:2 * m:2], lo[:, 1], rtol=1e-12)
     np.testing.assert_allclose(sy[1:2 * m:2], hi[:, 1], rtol=1e-12)
     assert ty.min() == train.min() and ty.max() == train.max() and sy.max() == test.max()
+    # long curves are drawn with cheap pens: 1 pixel, cosmetic, not antialiased
+    for curve in (curves.batch_curve, curves.train_curve, curves.test_curve):
+        pen = curve.opts["pen"]
+        assert pen.widthF() == 1.0 and pen.isCosmetic() and not curve.opts["antialias"]
 
 
 def _report(first: int, n: int, running: bool, grid=None, layers: int = 3):
