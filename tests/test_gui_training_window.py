@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import QComboBox, QMenu, QMessageBox  # noqa: E402
 
 from sandbox.gui.icons import resource_file  # noqa: E402
 from sandbox.gui.settings_commands import SettingCommand  # noqa: E402
-
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget

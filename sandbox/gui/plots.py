@@ -40,8 +40,9 @@ def layer_colors(count: int) -> list[str]:
 
 def log_ticks(min_value: float, max_value: float, size: float, standard: list) -> list:
     """Ticks of a log axis (values in decades): 1, 2 and 5 × 10^k labelled when the range spans less
-    than two decades (and 3 × 10^k under one decade), only the decades (as pyqtgraph spaces them) otherwise; the other minor ticks
-    unlabelled. (pyqtgraph labels every minor tick of a short range: "2 3 4 5 6 7 8 9" crowded.)"""
+    than two decades (and 3 × 10^k under one decade), only the decades (as pyqtgraph spaces them)
+    otherwise; the other minor ticks unlabelled. (pyqtgraph labels every minor tick of a short range:
+    "2 3 4 5 6 7 8 9" crowded.)"""
     lo, hi = int(np.floor(min_value)), int(np.ceil(max_value))
     inside = lambda v: min_value <= v <= max_value  # noqa: E731
     decades = [float(v) for v in range(lo, hi + 1) if inside(v)]

@@ -22,8 +22,16 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from sandbox.engine import Trainer
 
-from ..plots import (BATCH_LOSS_COLOR, EPOCH_MARK_COLOR, TEST_LOSS_COLOR, TRAIN_LOSS_COLOR, layer_colors,
-                     set_empty, set_legend_columns, tidy_log_axis)
+from ..plots import (
+    BATCH_LOSS_COLOR,
+    EPOCH_MARK_COLOR,
+    TEST_LOSS_COLOR,
+    TRAIN_LOSS_COLOR,
+    layer_colors,
+    set_empty,
+    set_legend_columns,
+    tidy_log_axis,
+)
 from .run_record import record_of
 from .series import SERIES_CAP, Series
 from .worker import TrainingReport

@@ -42,7 +42,7 @@ class RunRecord:
             self.evaluations.append([it], [[train, test]])
 
 
-_records: "weakref.WeakKeyDictionary[object, RunRecord]" = weakref.WeakKeyDictionary()
+_records: weakref.WeakKeyDictionary[object, RunRecord] = weakref.WeakKeyDictionary()
 
 
 def record_of(history, create: bool = False) -> RunRecord | None:

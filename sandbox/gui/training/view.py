@@ -22,7 +22,6 @@ from .session import TrainingSession
 from .speed_control import SpeedControl
 from .worker import TrainingReport
 
-
 #: while training, the loss and gradient curves and the decision-boundary maps are drawn on their own
 #: clock, this many times a second at most (and only when a report brought something new), whatever
 #: the report rate (≤ ~30 a second): a report only appends to their buffers. The status-bar figures
