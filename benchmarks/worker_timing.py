@@ -26,6 +26,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from sandbox.gui.training import TrainingController  # noqa: E402
+
 from training_support import spiral_experiment  # noqa: E402
 
 

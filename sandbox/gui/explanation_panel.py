@@ -131,9 +131,11 @@ class ExplanationPanel(QTextBrowser):
     def _header(self, step: Step, start: int, position: int, total: int) -> str:
         colour = palette.PHASE_COLORS[step.phase].name()
         title = palette.PHASE_TITLES[step.phase]
-        where = f"step {position + 1} of {total}" if start == position else f"steps {start + 1}–{position + 1} of {total}"
+        where = (f"step {position + 1} of {total}" if start == position
+                 else f"steps {start + 1}–{position + 1} of {total}")
         w = self.doc.walkthrough
-        return (f"<table cellspacing='0' cellpadding='4'><tr><td nowrap valign='top' style='background:{colour}' class='chip'>"
+        return ("<table cellspacing='0' cellpadding='4'><tr>"
+                f"<td nowrap valign='top' style='background:{colour}' class='chip'>"
                 f"&nbsp;{title}&nbsp;</td><td class='counter'>&nbsp;{where} · update {w.iteration + 1} "
                 f"(batch {w.batch + 1} of epoch {w.epoch + 1})</td></tr></table>")
 
@@ -187,7 +189,8 @@ class ExplanationPanel(QTextBrowser):
         outs = ", ".join(f"{to_html(lab)} = {short(v)}" for lab, v in zip(net.layers[-1].labels, fp.prediction[0]))
         targets = ", ".join(f"{to_html(lab + '*')} = {short(v)}"
                             for lab, v in zip(net.layers[-1].labels, doc.sample_targets()))
-        return (f"<table cellspacing='0' cellpadding='4'><tr><td nowrap valign='top' style='background:#475569' class='chip'>"
+        return ("<table cellspacing='0' cellpadding='4'><tr>"
+                "<td nowrap valign='top' style='background:#475569' class='chip'>"
                 f"&nbsp;Ready&nbsp;</td><td class='counter'>&nbsp;next: update {t.iteration + 1} (batch "
                 f"{t.batch_in_epoch + 1} of epoch {t.epoch + 1})</td></tr></table>"
                 f"<div class='symbolic'>{html.escape(doc.experiment.name)}</div>"

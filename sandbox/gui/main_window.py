@@ -8,9 +8,18 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMenu,
-                               QMessageBox, QToolBar, QWidget)
+from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
 
 from sandbox.engine import Experiment
 from sandbox.files import NetworkFileError, load_experiment, save_experiment
@@ -238,7 +247,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self._caption("  Step:"))
         self.granularity_combo = QComboBox()
         self.granularity_combo.setObjectName("granularityCombo")
-        self.granularity_combo.setToolTip("How much one Step shows: one formula (a weight, or a neuron's sum), one neuron, one layer or one phase")
+        self.granularity_combo.setToolTip("How much one Step shows: one formula (a weight, or a neuron's sum), "
+                                          "one neuron, one layer or one phase")
         for g in GRANULARITIES:
             self.granularity_combo.addItem(GRANULARITY_TITLES[g], g)
         self.granularity_combo.activated.connect(

@@ -52,7 +52,7 @@ class DisplayState:
 
     # ---- building --------------------------------------------------------------------------
     @classmethod
-    def blank(cls, network: Network, inputs: Array, targets: Array) -> "DisplayState":
+    def blank(cls, network: Network, inputs: Array, targets: Array) -> DisplayState:
         sizes = network.sizes
         layers = network.layers
 
@@ -75,7 +75,7 @@ class DisplayState:
         )
 
     @classmethod
-    def idle(cls, network: Network, inputs: Array, targets: Array) -> "DisplayState":
+    def idle(cls, network: Network, inputs: Array, targets: Array) -> DisplayState:
         """No walkthrough: the weights and the engine's forward pass of one sample."""
         state = cls.blank(network, inputs, targets)
         fp = network.forward(inputs)
@@ -85,7 +85,7 @@ class DisplayState:
         return state
 
     @classmethod
-    def at(cls, walkthrough: Walkthrough, position: int, active_from: int | None = None) -> "DisplayState":
+    def at(cls, walkthrough: Walkthrough, position: int, active_from: int | None = None) -> DisplayState:
         """The walkthrough shown up to step ``position``; steps after ``active_from`` are the active ones."""
         w = walkthrough
         net = w.network

@@ -117,7 +117,7 @@ class TopLabelsItem(QGraphicsItem):
     """Drawn above everything: the labels of the current step and of the edge under the mouse, and
     the pulses travelling along the active edges."""
 
-    def __init__(self, owner: "EdgesItem", bounds: QRectF):
+    def __init__(self, owner: EdgesItem, bounds: QRectF):
         super().__init__()
         self._owner = owner
         self._bounds = bounds
@@ -251,7 +251,8 @@ class EdgesItem(QGraphicsItem):
             if not self._layout.detailed:
                 painter.setPen(QPen(palette.INK, 5.0 * scale, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
                 painter.drawLine(self._lines[self._hovered])
-            painter.setPen(QPen(palette.HIGHLIGHT, (3.0 if not self._layout.detailed else 2.0) * scale, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            width = (3.0 if not self._layout.detailed else 2.0) * scale
+            painter.setPen(QPen(palette.HIGHLIGHT, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             painter.drawLine(self._lines[self._hovered])
 
     def _paint_active(self, painter: QPainter) -> None:

@@ -132,7 +132,7 @@ class NeuronsItem(QGraphicsItem):
     def _paint_neurons_fast(self, painter: QPainter) -> None:
         """Zoomed out: circles only, drawn as wide round points, a few drawPoints calls per fill colour
         (hundreds of neurons, no Python loop over them while painting)."""
-        layout, state = self._layout, self._state
+        layout = self._layout
         r = layout.radius
         if self._points is None:  # the layout never changes: its points are made once
             self._points = [[QPointF(x, y) for x, y in c.tolist()] for c in layout.centres]

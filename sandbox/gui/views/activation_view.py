@@ -11,8 +11,17 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSlider,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sandbox.engine.activations import ACTIVATIONS, LECTURE_TABLE
 from sandbox.engine.curves import ActivationCurve, activation_curve, chain_bound
@@ -94,7 +103,8 @@ class ActivationCard(QFrame):
         self.formula_label.setFont(font(9.5))
         self.formula_label.setText(
             f"<span style='color:{F_COLOR}'>{to_html(self.activation.formula)}</span><br>"
-            f"<span style='color:{DF_COLOR}'>{to_html(self.activation.derivative_formula.replace(chr(39), '′'))}</span>")
+            f"<span style='color:{DF_COLOR}'>"
+            f"{to_html(self.activation.derivative_formula.replace(chr(39), '′'))}</span>")
         box.addWidget(self.formula_label)
 
         self.alpha_slider: QSlider | None = None

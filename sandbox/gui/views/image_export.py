@@ -6,9 +6,9 @@ edited); PNG renders the scene at ``scale`` × its size on white. Plots use pyqt
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers the exporters)

@@ -10,7 +10,6 @@ momentum / with momentum" pictures: SGD zig-zags across the valley, momentum dam
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,13 +17,35 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton,
-                               QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sandbox.engine import Experiment
-from sandbox.engine.landscape import (DEFAULT_PATH_OPTIMIZERS, LossGrid, OptimizerPath, contour_levels,
-                                      effective_step, loss_grid,
-                                      optimizer_paths, parameter_labels, ranges_around, shading)
+from sandbox.engine.landscape import (
+    DEFAULT_PATH_OPTIMIZERS,
+    LossGrid,
+    OptimizerPath,
+    contour_levels,
+    effective_step,
+    loss_grid,
+    optimizer_paths,
+    parameter_labels,
+    ranges_around,
+    shading,
+)
 from sandbox.explain.markup import to_html
 from sandbox.gui.formatting import short
 
@@ -342,7 +363,8 @@ class LandscapeView(QWidget):
             self.status.setText("Choose two different parameters.")
             return
         exp = self.experiment
-        steps, lr, gamma, res = self.steps_spin.value(), self.lr_spin.value(), self.momentum_spin.value(), self.resolution
+        steps, lr, gamma = self.steps_spin.value(), self.lr_spin.value(), self.momentum_spin.value()
+        res = self.resolution
         aspect = self._plot_aspect() if self.equal_axes.isChecked() else None
         effective = self.effective_check.isChecked()
         self._computed_aspect = aspect

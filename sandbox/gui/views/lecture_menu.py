@@ -9,8 +9,8 @@ waits for their worker threads (called when the window closes or the application
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
@@ -246,8 +246,9 @@ class LectureViews(QObject):
 
     def export_onnx(self) -> Path | None:
         try:
-            from sandbox.export.onnx_export import save_onnx
             import onnx  # noqa: F401
+
+            from sandbox.export.onnx_export import save_onnx
         except ImportError:
             QMessageBox.information(self.window, TITLE, "ONNX export needs the optional onnx package:\n\n"
                                     "    pip install \"backprop-sandbox[onnx]\"")

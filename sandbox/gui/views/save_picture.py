@@ -3,8 +3,8 @@ own ``save_picture(path)`` (a plot through pyqtgraph's exporter, or the widget a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
