@@ -26,7 +26,7 @@ WIDTH, HEIGHT = 1000, 700
 
 def lecture() -> Experiment:
     from sandbox.files import load_experiment
-    from sandbox.gui.icons import resource_file
+    from sandbox.gui.common.icons import resource_file
 
     return load_experiment(resource_file("networks", "lecture17-linear.json"))
 
@@ -97,7 +97,7 @@ def time_change(document, view, repeats: int) -> tuple[list[float], list[float],
 
 
 def measure(name: str, experiment: Experiment, repeats: int) -> dict:
-    from sandbox.gui.document import Document
+    from sandbox.gui.model.document import Document
     from sandbox.gui.network_view import NetworkView
 
     document = Document(experiment)

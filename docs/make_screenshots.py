@@ -31,7 +31,7 @@ def spin(seconds: float) -> None:
 
 def window(name: str):
     from sandbox.gui import MainWindow
-    from sandbox.gui.icons import resource_file
+    from sandbox.gui.common.icons import resource_file
 
     w = MainWindow(resource_file("networks", name))
     w.resize(1600, 1000)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from sandbox.engine import Trainer
 from sandbox.export.markdown import next_update_markdown, save_markdown, walkthrough_markdown
-from sandbox.gui.views.image_export import (
+from sandbox.gui.lecture.image_export import (
     save_plot_png,
     save_scene_png,
     save_scene_svg,
@@ -55,7 +55,7 @@ def test_scene_png_and_svg(qtbot, tmp_path):
 
 
 def test_real_network_view(qtbot, tmp_path, lecture):
-    doc_module = pytest.importorskip("sandbox.gui.document")
+    doc_module = pytest.importorskip("sandbox.gui.model.document")
     view_module = pytest.importorskip("sandbox.gui.network_view.view")
     document = doc_module.Document(lecture)
     view = view_module.NetworkView(document)

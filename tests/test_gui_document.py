@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from sandbox.gui.document import Document  # noqa: E402
+from sandbox.gui.model.document import Document  # noqa: E402
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_undo_of_an_applied_update_and_reset(document):
 
 
 def test_numbers_on_screen_and_typed_back():
-    from sandbox.gui.formatting import full, parse_number, short
+    from sandbox.gui.common.formatting import full, parse_number, short
 
     assert short(0.1743825) == "0.1744" and short(-0.809) == "−0.809" and short(None) == ""
     assert short(3.4567e-5) == "3.457·10⁻⁵" and short(-1.23456e12) == "−1.235·10¹²"
@@ -135,7 +135,7 @@ def test_every_change_tells_mirrors_what_changed(document):
     """The document says what it changed: the same typed edit a training worker applies to its copy."""
     from sandbox.engine import OptimizerSpec
     from sandbox.engine.edits import ChangeSettings, ReplaceState, SetValue
-    from sandbox.gui.settings_commands import SettingCommand
+    from sandbox.gui.model.settings_commands import SettingCommand
 
     seen = []
     document.edited.connect(seen.append)

@@ -49,9 +49,8 @@ from sandbox.engine import (  # noqa: E402
     Regularization,
     Schedule,
 )
-from sandbox.gui.icons import resource_file  # noqa: E402
-from sandbox.gui.player import GRANULARITIES  # noqa: E402
-from sandbox.gui.settings_commands import (  # noqa: E402
+from sandbox.gui.common.icons import resource_file  # noqa: E402
+from sandbox.gui.model.settings_commands import (  # noqa: E402
     ExperimentCommand,
     SettingCommand,
     reinitialized,
@@ -59,6 +58,7 @@ from sandbox.gui.settings_commands import (  # noqa: E402
     with_data,
     with_layer_sizes,
 )
+from sandbox.gui.stepping.player import GRANULARITIES  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 

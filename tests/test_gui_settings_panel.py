@@ -22,8 +22,8 @@ from sandbox.engine import Dataset, Experiment, Init, Layer, Network, Regulariza
 from sandbox.engine.optimizers import RMSprop  # noqa: E402
 from sandbox.files import load_experiment, save_experiment  # noqa: E402
 from sandbox.files import settings_table as T  # noqa: E402
-from sandbox.gui.document import Document  # noqa: E402
-from sandbox.gui.settings_panel import SettingsPanel  # noqa: E402
+from sandbox.gui.model.document import Document  # noqa: E402
+from sandbox.gui.settings import SettingsPanel  # noqa: E402
 from sandbox.resources import resource_path  # noqa: E402
 
 SPIRAL = resource_path("networks", "spiral.json")
@@ -664,7 +664,7 @@ def test_the_panel_s_labels_and_tips_are_the_declared_ones(panel):
 
 def test_the_table_names_the_keys_setting_commands_take():
     """``SettingCommand`` refuses keys outside its lists; the table offers the same lists."""
-    from sandbox.gui import settings_commands
+    from sandbox.gui.model import settings_commands
 
     assert T.experiment_fields() == settings_commands.EXPERIMENT_FIELDS
     assert T.layer_fields() == settings_commands.LAYER_FIELDS
@@ -723,7 +723,7 @@ def test_schedule_formula_is_rendered_and_full_batch_has_no_shuffle(qtbot, panel
 
 
 def test_a_misspelt_setting_is_refused(panel):
-    from sandbox.gui.settings_commands import SettingCommand
+    from sandbox.gui.model.settings_commands import SettingCommand
 
     with pytest.raises(KeyError):
         SettingCommand(panel.document, "Set", {"learning_rat": 0.1})

@@ -15,8 +15,8 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QComboBox, QMenu, QMessageBox  # noqa: E402
 
-from sandbox.gui.icons import resource_file  # noqa: E402
-from sandbox.gui.settings_commands import SettingCommand  # noqa: E402
+from sandbox.gui.common.icons import resource_file  # noqa: E402
+from sandbox.gui.model.settings_commands import SettingCommand  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 

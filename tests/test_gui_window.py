@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QLabel, QMessageBox  # noqa: E402
 
 from sandbox.engine import Layer, Network  # noqa: E402
-from sandbox.gui.formatting import short  # noqa: E402
+from sandbox.gui.common.formatting import short  # noqa: E402
 
 LECTURE_STEPS = 19
 
@@ -424,7 +424,7 @@ def test_new_from_template_and_dropping_a_file(window, tmp_path):
     from PySide6.QtCore import QMimeData, QPointF
     from PySide6.QtGui import QDropEvent
 
-    from sandbox.gui.main_window import templates
+    from sandbox.gui.window.main_window import templates
 
     names = [p.name for p in templates()]
     assert "lecture17-linear.json" in names and len(window.new_menu.actions()) == len(names)
@@ -473,7 +473,7 @@ def test_recent_files_and_window_settings_are_remembered(qtbot, dialogs, tmp_pat
 
 def test_label_places_keep_apart_and_crowded_networks_write_compact_labels():
     from sandbox.files import load_experiment
-    from sandbox.gui.icons import resource_file
+    from sandbox.gui.common.icons import resource_file
     from sandbox.gui.network_view.layout import LABEL_BOX, compute_layout
 
     lecture = compute_layout(load_experiment(resource_file("networks", "lecture17-linear.json")).network)
@@ -489,7 +489,7 @@ def test_label_places_keep_apart_and_crowded_networks_write_compact_labels():
 
 
 def test_crowded_network_writes_only_the_current_step_in_full(window):
-    from sandbox.gui.icons import resource_file
+    from sandbox.gui.common.icons import resource_file
 
     assert window.open_file(resource_file("networks", "xor.json"))
     window.player.set_granularity("edge")
@@ -507,7 +507,7 @@ def test_crowded_network_writes_only_the_current_step_in_full(window):
 
 def test_a_1280x720_window_never_grows_while_stepping(qtbot, dialogs):
     from sandbox.gui import MainWindow
-    from sandbox.gui.main_window import templates
+    from sandbox.gui.window.main_window import templates
 
     w = MainWindow(next(p for p in templates() if p.stem == "spiral"))
     qtbot.addWidget(w)
@@ -557,7 +557,7 @@ def test_the_group_note_counts_in_the_singular(window):
     window.player.set_granularity("layer")
     doc = window.document
     doc.ensure_walkthrough()
-    from sandbox.gui import explanation_panel
+    from sandbox.gui.stepping import explanation_panel
 
     panel = window.explanation_panel
     panel.group_start = lambda position: 0
@@ -582,8 +582,8 @@ def test_status_bar_losses_are_the_engine_s_and_never_blank_when_known(window):
 
 
 def test_default_step_size_follows_the_network_s_size(window):
-    from sandbox.gui.icons import resource_file
-    from sandbox.gui.player import GRANULARITY_TITLES, presses_per_update
+    from sandbox.gui.common.icons import resource_file
+    from sandbox.gui.stepping.player import GRANULARITY_TITLES, presses_per_update
 
     assert window.player.granularity == "edge" and GRANULARITY_TITLES["edge"] == "One formula"
     assert window.open_file(resource_file("networks", "vanishing-sigmoid.json"))
@@ -647,8 +647,8 @@ def test_a_deeper_network_still_writes_its_values_and_target_at_the_window_size(
     """Three hidden layers of eight (spiral + a layer): the columns move closer so that the neurons'
     values and the target stay readable in the fitted view, not just dots and an empty box."""
     from sandbox.files import load_experiment
-    from sandbox.gui.icons import resource_file
-    from sandbox.gui.settings_commands import with_layer_sizes
+    from sandbox.gui.common.icons import resource_file
+    from sandbox.gui.model.settings_commands import with_layer_sizes
 
     exp = load_experiment(resource_file("networks", "spiral.json"))
     assert window.open_file(resource_file("networks", "spiral.json"))
@@ -663,8 +663,8 @@ def test_changing_the_network_s_shape_while_a_step_is_shown(window, change):
     """circle.json, Step, then hidden layer 1 gets 13 neurons (what the settings panel pushes when 13 is
     typed): the view drew the new weights on the old layout's lines first (IndexError in
     ``EdgesItem._bucket``). It now shows the new network; undo shows the old one again."""
-    from sandbox.gui.icons import resource_file
-    from sandbox.gui.settings_commands import ExperimentCommand, with_bias, with_layer_sizes
+    from sandbox.gui.common.icons import resource_file
+    from sandbox.gui.model.settings_commands import ExperimentCommand, with_bias, with_layer_sizes
 
     assert window.open_file(resource_file("networks", "circle.json"))
     doc, view = window.document, window.network_view
@@ -702,7 +702,7 @@ def test_infinite_and_nan_weights_are_drawn_without_numpy_warnings(qapp):
 
     from sandbox.gui.network_view.edges_item import EdgesItem
     from sandbox.gui.network_view.layout import compute_layout
-    from sandbox.gui.view_state import DisplayState
+    from sandbox.gui.stepping.view_state import DisplayState
 
     net = Network(2, [Layer([[np.inf, -np.inf], [np.nan, 0.5]]), Layer([[-2.0, 1e308]])])
     state = DisplayState.blank(net, np.array([1.0, 2.0]), np.array([0.0]))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sandbox.engine import OptimizerSpec, Trainer
-from sandbox.gui.document import Document
+from sandbox.gui.model.document import Document
 from sandbox.gui.training.session import TrainingSession
 
 from training_support import spiral_experiment
@@ -125,7 +125,7 @@ def test_an_edit_during_training_lands_between_two_runs_and_undo_everything_give
 
 
 def test_a_new_layer_during_training_keeps_the_run_before_it(qtbot, session, in_worker):
-    from sandbox.gui.settings_commands import ExperimentCommand, with_layer_sizes
+    from sandbox.gui.model.settings_commands import ExperimentCommand, with_layer_sizes
 
     doc = session.document
     initial = _state(doc)
@@ -238,7 +238,7 @@ def test_a_report_made_before_the_batches_changed_never_names_a_missing_batch(qt
     import dataclasses
 
     from sandbox.engine import Batching
-    from sandbox.gui.settings_commands import SettingCommand
+    from sandbox.gui.model.settings_commands import SettingCommand
 
     session = minibatch_session
     doc = session.document
@@ -325,7 +325,7 @@ def test_the_app_exits_cleanly_while_a_worker_is_inside_a_long_iteration(tmp_pat
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
         from sandbox.gui.app import finish
-        from sandbox.gui.document import Document
+        from sandbox.gui.model.document import Document
         from sandbox.gui.training.session import TrainingSession
         sys.path.insert(0, sys.argv[1])
         from training_support import spiral_experiment

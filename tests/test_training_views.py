@@ -22,7 +22,7 @@ def test_a_huge_batch_keeps_its_last_part_whole_and_thins_the_part_before():
 
 
 def test_the_decision_boundary_asks_the_engine_once(qtbot, monkeypatch):
-    from sandbox.gui.decision_boundary import DecisionBoundaryView
+    from sandbox.gui.training.decision_boundary import DecisionBoundaryView
 
     exp = spiral_experiment()
     view = DecisionBoundaryView()
@@ -137,8 +137,8 @@ def test_a_sample_on_the_data_edge_is_drawn_whole_and_the_dock_names_what_it_sho
     from PySide6.QtCore import QPointF
 
     from sandbox.files import load_experiment
-    from sandbox.gui.decision_boundary import DecisionBoundaryView, view_title
-    from sandbox.gui.icons import resource_file
+    from sandbox.gui.common.icons import resource_file
+    from sandbox.gui.training.decision_boundary import DecisionBoundaryView, view_title
 
     exp = load_experiment(resource_file("networks", "lecture17-logistic.json"))
     view = DecisionBoundaryView()
@@ -252,7 +252,7 @@ def test_reports_only_fill_the_plots_buffers_and_the_plot_clock_draws_them(qtbot
     the gradient curves and the hidden neurons' maps); it stops once nothing is left to draw, and the
     report of a pause is drawn at once."""
     from sandbox.gui import MainWindow
-    from sandbox.gui.icons import resource_file
+    from sandbox.gui.common.icons import resource_file
 
     w = MainWindow(resource_file("networks", "spiral.json"))
     qtbot.addWidget(w)

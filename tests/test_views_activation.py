@@ -8,7 +8,7 @@ import pytest
 
 from sandbox.engine.activations import ACTIVATIONS, LECTURE_TABLE
 from sandbox.engine.curves import activation_curve, chain_bound
-from sandbox.gui.views.activation_view import ActivationView
+from sandbox.gui.lecture.activation_view import ActivationView
 
 
 @pytest.fixture

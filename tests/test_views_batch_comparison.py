@@ -8,7 +8,7 @@ import pytest
 from sandbox.engine import Experiment, Layer, Network, OptimizerSpec
 from sandbox.engine.comparison import compare_batch_modes
 from sandbox.engine.datasets import generate
-from sandbox.gui.views.batch_comparison_view import BatchComparisonView
+from sandbox.gui.lecture.batch_comparison_view import BatchComparisonView
 
 
 def regression() -> Experiment:
@@ -80,7 +80,7 @@ def test_stop_and_close(qtbot):
 
 
 def test_log_axis_labels_use_superscript_powers():
-    from sandbox.gui.views.plot_style import _sparse_log_strings, log_label
+    from sandbox.gui.lecture.plot_style import _sparse_log_strings, log_label
 
     assert [log_label(v) for v in (1e-6, 2e-5, 5e-4, 0.001, 0.05, 1, 500, 1e5, 2e7)] == [
         "10⁻⁶", "2·10⁻⁵", "5·10⁻⁴", "0.001", "0.05", "1", "500", "10⁵", "2·10⁷"]
@@ -93,7 +93,7 @@ def test_log_axis_labels_use_superscript_powers():
     (1.1e-5, 1.9e-5, ["1.2·10⁻⁵", "1.4·10⁻⁵", "1.6·10⁻⁵", "1.8·10⁻⁵"]),
 ])
 def test_a_short_log_range_still_has_numbers(qtbot, low, high, expected):
-    from sandbox.gui.views.plot_style import readable_log_axes, styled_plot
+    from sandbox.gui.lecture.plot_style import readable_log_axes, styled_plot
 
     plot = styled_plot()
     qtbot.addWidget(plot)

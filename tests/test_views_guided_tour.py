@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.gui.views.guided_tour import TOUR, VIEW_BUTTONS, GuidedTour
+from sandbox.gui.lecture.guided_tour import TOUR, VIEW_BUTTONS, GuidedTour
 
 
 @pytest.fixture

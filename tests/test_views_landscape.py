@@ -7,7 +7,7 @@ import pytest
 
 from sandbox.engine import get_loss
 from sandbox.engine.landscape import elongated_bowl, optimizer_paths, shading
-from sandbox.gui.views.landscape_view import LandscapeView
+from sandbox.gui.lecture.landscape_view import LandscapeView
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_momentum_file_and_effective_step(make_view, qtbot):
 
 
 def test_parameter_choosers_show_subscripts_and_keep_labels(make_view, lecture):
-    from sandbox.gui.views.landscape_view import subscripted
+    from sandbox.gui.lecture.landscape_view import subscripted
 
     view = make_view(lecture, param_a="w1", param_b="w5")
     assert view.combo_a.currentText() == "w₁" and view.param_a == "w1" and view.param_b == "w5"

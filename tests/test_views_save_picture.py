@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
-from sandbox.gui.views.activation_view import ActivationView
-from sandbox.gui.views.batch_comparison_view import BatchComparisonView
-from sandbox.gui.views.landscape_view import LandscapeView
+from sandbox.gui.lecture.activation_view import ActivationView
+from sandbox.gui.lecture.batch_comparison_view import BatchComparisonView
+from sandbox.gui.lecture.landscape_view import LandscapeView
 
 
 def click_save(view, monkeypatch, path) -> QImage:

@@ -7,6 +7,6 @@ __all__ = ["MainWindow"]
 
 def __getattr__(name: str):
     if name == "MainWindow":
-        from .main_window import MainWindow
+        from sandbox.gui.window.main_window import MainWindow
         return MainWindow
     raise AttributeError(name)

@@ -10,8 +10,8 @@ def run(path: str | None = None) -> int:
     """Create the application and the main window (with ``path`` or the lecture example); run it."""
     from PySide6.QtWidgets import QApplication
 
-    from .icons import icon
-    from .main_window import MainWindow
+    from sandbox.gui.common.icons import icon
+    from sandbox.gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("Backprop Sandbox")
@@ -29,7 +29,7 @@ def finish(status: int) -> int:
     """After the event loop: give the worker threads a moment to end. One still busy in a long
     iteration cannot be interrupted; the process then ends at once, without destroying its thread
     (which Qt would answer with an abort)."""
-    from .threads import stop_all
+    from sandbox.gui.threads import stop_all
 
     if stop_all(300):
         return status

@@ -1,5 +1,5 @@
 """The network view: layout, the edges item, the neurons item and the QGraphicsView around them."""
 
-from .view import NetworkView
+from sandbox.gui.network_view.view import NetworkView
 
 __all__ = ["NetworkView"]

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sandbox.engine import Step
-
-from ..formatting import short
-from .layout import Layout
+from sandbox.gui.common.formatting import short
+from sandbox.gui.network_view.layout import Layout
 
 MAX_PULSES = 400
 #: beyond this many edges in one step nothing is singled out (the whole phase is lit)

@@ -20,14 +20,13 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from sandbox.explain.markup import to_html
-
-from .. import palette
-from ..view_state import DisplayState
-from .animation import Pulse
-from .layout import Layout
-from .line_cache import LineCache
-from .static_text import draw_text, text_size
-from .texts import weight_texts
+from sandbox.gui.common import palette
+from sandbox.gui.network_view.animation import Pulse
+from sandbox.gui.network_view.layout import Layout
+from sandbox.gui.network_view.line_cache import LineCache
+from sandbox.gui.network_view.static_text import draw_text, text_size
+from sandbox.gui.network_view.texts import weight_texts
+from sandbox.gui.stepping.view_state import DisplayState
 
 WIDTH_CLASSES = 7
 MIN_WIDTH, MAX_WIDTH = 0.7, 7.0

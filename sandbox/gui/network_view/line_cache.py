@@ -18,7 +18,7 @@ import weakref
 from PySide6.QtCore import QCoreApplication, QLineF, QObject, QRect, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPainter, QPen, QTransform
 
-from ..threads import QueueWorker, WorkerThread
+from sandbox.gui.threads import QueueWorker, WorkerThread
 
 Buckets = list[tuple[QPen, list[QLineF]]]
 

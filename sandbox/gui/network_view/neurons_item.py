@@ -10,13 +10,12 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from sandbox.explain.markup import to_html
-
-from .. import palette
-from ..view_state import DisplayState
-from .animation import Highlights
-from .layout import Layout
-from .static_text import draw_text, text_size
-from .texts import bias_texts, loss_texts, neuron_texts, target_texts
+from sandbox.gui.common import palette
+from sandbox.gui.network_view.animation import Highlights
+from sandbox.gui.network_view.layout import Layout
+from sandbox.gui.network_view.static_text import draw_text, text_size
+from sandbox.gui.network_view.texts import bias_texts, loss_texts, neuron_texts, target_texts
+from sandbox.gui.stepping.view_state import DisplayState
 
 TARGET_W, TARGET_H = 110.0, 50.0
 TARGET_PX = 19  # the target's text, in a big layout

@@ -10,9 +10,8 @@ import math
 from dataclasses import dataclass
 
 from sandbox.explain.markup import to_html
-
-from ..formatting import full, short
-from ..view_state import DisplayState
+from sandbox.gui.common.formatting import full, short
+from sandbox.gui.stepping.view_state import DisplayState
 
 
 def _known(value) -> bool:

@@ -15,16 +15,16 @@ from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QRectF, Qt, QTimer, QV
 from PySide6.QtGui import QColor, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QLineEdit, QToolTip, QWidget
 
-from .. import palette
-from ..document import Document
-from ..formatting import full, parse_number
-from ..view_state import DisplayState
-from .animation import Highlights, highlights_for
-from .edges_item import EdgesItem
-from .layout import Layout, compute_layout
-from .neurons_item import NeuronsItem
-from .static_text import draw_text, text_size
-from .texts import bias_texts, loss_texts, neuron_texts, target_texts, weight_texts
+from sandbox.gui.common import palette
+from sandbox.gui.common.formatting import full, parse_number
+from sandbox.gui.model.document import Document
+from sandbox.gui.network_view.animation import Highlights, highlights_for
+from sandbox.gui.network_view.edges_item import EdgesItem
+from sandbox.gui.network_view.layout import Layout, compute_layout
+from sandbox.gui.network_view.neurons_item import NeuronsItem
+from sandbox.gui.network_view.static_text import draw_text, text_size
+from sandbox.gui.network_view.texts import bias_texts, loss_texts, neuron_texts, target_texts, weight_texts
+from sandbox.gui.stepping.view_state import DisplayState
 
 EDGE_PICK_PIXELS = 5.0
 EDITOR_WIDTH = 150

@@ -1,5 +1,5 @@
 """The settings panel (issue 5): every knob of the lecture as undoable edits of the document."""
 
-from .panel import SettingsPanel
+from sandbox.gui.settings.panel import SettingsPanel
 
 __all__ = ["SettingsPanel"]

@@ -13,11 +13,10 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPush
 
 from sandbox.engine import ACTIVATIONS, LECTURE_TABLE
 from sandbox.files import settings_table as T
-
-from ..settings_commands import with_bias, with_layer_sizes
-from .base import SECTION_INDENT, SettingsSection, hint
-from .losses import fitting_loss
-from .widgets import ComboBox, IntBox, setting_box, setting_tip
+from sandbox.gui.model.settings_commands import with_bias, with_layer_sizes
+from sandbox.gui.settings.base import SECTION_INDENT, SettingsSection, hint
+from sandbox.gui.settings.losses import fitting_loss
+from sandbox.gui.settings.widgets import ComboBox, IntBox, setting_box, setting_tip
 
 #: the most neurons the panel offers a layer (a file may have more: the box shows them)
 MAX_NEURONS = 256

@@ -9,9 +9,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 if TYPE_CHECKING:
     from sandbox.engine import Experiment
-
-    from ..document import Document
-    from .panel import SettingsPanel
+    from sandbox.gui.model.document import Document
+    from sandbox.gui.settings.panel import SettingsPanel
 
 
 class SettingsSection(QWidget):

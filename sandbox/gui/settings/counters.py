@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from ..formatting import short
-from .base import SettingsSection, hint
+from sandbox.gui.common.formatting import short
+from sandbox.gui.settings.base import SettingsSection, hint
 
 ITERATION_TIP = ("Iteration: one gradient update on one batch K_j of the training set,\n"
                  "θ = θ − η Σ_{k∈K_j} ∇θ L(f_θ(x_k), y_k).")

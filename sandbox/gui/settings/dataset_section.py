@@ -13,12 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QInputDialog, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from sandbox.files import settings_table as T
-
-from ..settings_commands import with_data
-from . import data_sources as ds
-from .base import SettingsSection, add_row, form, hint
-from .declared import setting_widget, variant_tip
-from .widgets import ComboBox, setting_label, setting_tip
+from sandbox.gui.model.settings_commands import with_data
+from sandbox.gui.settings import data_sources as ds
+from sandbox.gui.settings.base import SettingsSection, add_row, form, hint
+from sandbox.gui.settings.declared import setting_widget, variant_tip
+from sandbox.gui.settings.widgets import ComboBox, setting_label, setting_tip
 
 #: a generator's name -> its title
 GENERATOR_TITLES = {v.name: v.title for v in T.GENERATOR.variants}

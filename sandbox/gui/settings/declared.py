@@ -16,9 +16,8 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QWidget
 
 from sandbox.explain.markup import to_html
 from sandbox.files import settings_table as T
-
-from .base import add_row
-from .widgets import ComboBox, setting_box, setting_label, setting_tip
+from sandbox.gui.settings.base import add_row
+from sandbox.gui.settings.widgets import ComboBox, setting_box, setting_label, setting_tip
 
 #: names that keep their capital in an undo command's text
 PROPER_NAMES = ("Nesterov",)

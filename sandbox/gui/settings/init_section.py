@@ -14,12 +14,11 @@ from PySide6.QtWidgets import QCheckBox, QPushButton, QVBoxLayout, QWidget
 
 from sandbox.engine import Init
 from sandbox.files import settings_table as T
-
-from ..settings_commands import reinitialized
-from .architecture_section import layer_name
-from .base import SettingsSection, add_row, form, hint
-from .declared import VariantRows, setting_widget, variant_combo, variant_tip
-from .widgets import ComboBox, setting_label, setting_tip
+from sandbox.gui.model.settings_commands import reinitialized
+from sandbox.gui.settings.architecture_section import layer_name
+from sandbox.gui.settings.base import SettingsSection, add_row, form, hint
+from sandbox.gui.settings.declared import VariantRows, setting_widget, variant_combo, variant_tip
+from sandbox.gui.settings.widgets import ComboBox, setting_label, setting_tip
 
 INIT_SEED = T.INIT.setting("seed")
 

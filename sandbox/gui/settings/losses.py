@@ -7,9 +7,8 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from sandbox.engine import LOSSES
 from sandbox.files import settings_table as T
-
-from .base import SettingsSection, add_row, form, hint
-from .widgets import ComboBox, setting_label, setting_tip
+from sandbox.gui.settings.base import SettingsSection, add_row, form, hint
+from sandbox.gui.settings.widgets import ComboBox, setting_label, setting_tip
 
 REDUCTION = T.LOSS.setting("reduction")
 #: a loss's name -> its help, as declared

@@ -16,10 +16,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from sandbox.engine import OptimizerSpec, Schedule
 from sandbox.explain.markup import to_html
 from sandbox.files import settings_table as T
-
-from .base import SettingsSection, add_row, form, hint
-from .declared import VariantRows, command_text, variant_combo
-from .widgets import setting_box, setting_label, setting_tip
+from sandbox.gui.settings.base import SettingsSection, add_row, form, hint
+from sandbox.gui.settings.declared import VariantRows, command_text, variant_combo
+from sandbox.gui.settings.widgets import setting_box, setting_label, setting_tip
 
 LEARNING_RATE_TYPING = "Type any value (0.05, 1e-4); the arrows step along 1, 2, 5, 10, …"
 

@@ -24,17 +24,16 @@ from PySide6.QtCore import QObject, QSize, Qt, Slot
 from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from sandbox.engine import Experiment
-
-from ..settings_commands import ExperimentCommand, SettingCommand, changes_anything
-from .architecture_section import ArchitectureSection
-from .base import SettingsSection
-from .counters import CountersBox
-from .dataset_section import DatasetSection
-from .init_section import InitSection
-from .losses import LossSection
-from .optimizer_section import OptimizerSection, ScheduleSection
-from .training_sections import BatchSection, RegularizationSection
-from .widgets import Section
+from sandbox.gui.model.settings_commands import ExperimentCommand, SettingCommand, changes_anything
+from sandbox.gui.settings.architecture_section import ArchitectureSection
+from sandbox.gui.settings.base import SettingsSection
+from sandbox.gui.settings.counters import CountersBox
+from sandbox.gui.settings.dataset_section import DatasetSection
+from sandbox.gui.settings.init_section import InitSection
+from sandbox.gui.settings.losses import LossSection
+from sandbox.gui.settings.optimizer_section import OptimizerSection, ScheduleSection
+from sandbox.gui.settings.training_sections import BatchSection, RegularizationSection
+from sandbox.gui.settings.widgets import Section
 
 PANEL_WIDTH = 300
 

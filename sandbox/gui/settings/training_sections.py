@@ -8,11 +8,10 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from sandbox.engine import Regularization
 from sandbox.files import settings_table as T
-
-from .base import SettingsSection, add_row, form, hint
-from .counters import batches_text
-from .declared import setting_widget, variant_combo, variant_tip
-from .widgets import setting_label, setting_tip
+from sandbox.gui.settings.base import SettingsSection, add_row, form, hint
+from sandbox.gui.settings.counters import batches_text
+from sandbox.gui.settings.declared import setting_widget, variant_combo, variant_tip
+from sandbox.gui.settings.widgets import setting_label, setting_tip
 
 SHUFFLE_FULL_TIP = "Full batch: every iteration sees every sample, so their order changes nothing."
 BATCH_SIZE = T.BATCH.setting("size", "minibatch")

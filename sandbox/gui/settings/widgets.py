@@ -44,8 +44,7 @@ from PySide6.QtWidgets import (
 
 from sandbox.explain.markup import to_html
 from sandbox.files import settings_table as T
-
-from ..formatting import parse_number
+from sandbox.gui.common.formatting import parse_number
 
 #: QDoubleSpinBox rounds every value to this many decimals: Qt's largest, which keeps every float64 from
 #: 1e-306 to the largest exactly (every bit of what a teacher types, or a file holds)

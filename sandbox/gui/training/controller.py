@@ -21,9 +21,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signa
 
 from sandbox.engine import Experiment, Trainer
 from sandbox.engine.edits import Edit, SetLearningRate, SetValue
-
-from ..threads import WorkerThread
-from .worker import (
+from sandbox.gui.threads import WorkerThread
+from sandbox.gui.training.worker import (
     Divergence,
     Fail,
     HandOver,

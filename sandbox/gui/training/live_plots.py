@@ -21,8 +21,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
 from sandbox.engine import Trainer
-
-from ..plots import (
+from sandbox.gui.model.run_record import record_of
+from sandbox.gui.model.series import SERIES_CAP, Series
+from sandbox.gui.training.plots import (
     BATCH_LOSS_COLOR,
     EPOCH_MARK_COLOR,
     TEST_LOSS_COLOR,
@@ -32,9 +33,7 @@ from ..plots import (
     set_legend_columns,
     tidy_log_axis,
 )
-from .run_record import record_of
-from .series import SERIES_CAP, Series
-from .worker import TrainingReport
+from sandbox.gui.training.worker import TrainingReport
 
 Array = np.ndarray
 

@@ -21,10 +21,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal, Slot
 
 from sandbox.engine.edits import ReplaceState
-
-from ..document import Document, TrainerSnapshot
-from .controller import TrainingController
-from .worker import Divergence, Start, TrainEpoch, TrainingReport
+from sandbox.gui.model.document import Document, TrainerSnapshot
+from sandbox.gui.training.controller import TrainingController
+from sandbox.gui.training.worker import Divergence, Start, TrainEpoch, TrainingReport
 
 #: how long pausing waits for the worker's report of its paused state (it comes between two
 #: iterations: at once, unless an iteration is very long; then the last report stands)

@@ -13,14 +13,14 @@ import sys
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
-from ..decision_boundary import DecisionBoundaryView, view_title
-from ..docks import add_dock
-from ..formatting import short
-from ..settings_panel import SettingsPanel
-from .live_plots import GradientCurves, LossCurves, layer_names
-from .session import TrainingSession
-from .speed_control import SpeedControl
-from .worker import TrainingReport
+from sandbox.gui.common.docks import add_dock
+from sandbox.gui.common.formatting import short
+from sandbox.gui.settings import SettingsPanel
+from sandbox.gui.training.decision_boundary import DecisionBoundaryView, view_title
+from sandbox.gui.training.live_plots import GradientCurves, LossCurves, layer_names
+from sandbox.gui.training.session import TrainingSession
+from sandbox.gui.training.speed_control import SpeedControl
+from sandbox.gui.training.worker import TrainingReport
 
 #: while training, the loss and gradient curves and the decision-boundary maps are drawn on their own
 #: clock, this many times a second at most (and only when a report brought something new), whatever

@@ -24,9 +24,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from sandbox.engine import DivergenceError, History, Trainer
 from sandbox.engine.edits import ChangeSettings, Edit, SetLearningRate, SetValue
-
-from ..threads import Inbox
-from .grid import GRID_SIZE, HIDDEN_GRID_SIZE, HIDDEN_MAPS_HZ, GridOutput, extent_for, grid_output
+from sandbox.gui.threads import Inbox
+from sandbox.gui.training.grid import GRID_SIZE, HIDDEN_GRID_SIZE, HIDDEN_MAPS_HZ, GridOutput, extent_for, grid_output
 
 Array = np.ndarray
 

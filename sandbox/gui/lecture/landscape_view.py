@@ -47,12 +47,11 @@ from sandbox.engine.landscape import (
     shading,
 )
 from sandbox.explain.markup import to_html
-from sandbox.gui.formatting import short
-
-from .background import Background
-from .image_export import save_plot_png
-from .plot_style import INK, MUTED, fitting_size, font, legend, pen, styled_plot
-from .save_picture import save_picture_button
+from sandbox.gui.common.formatting import short
+from sandbox.gui.lecture.background import Background
+from sandbox.gui.lecture.image_export import save_plot_png
+from sandbox.gui.lecture.plot_style import INK, MUTED, fitting_size, font, legend, pen, styled_plot
+from sandbox.gui.lecture.save_picture import save_picture_button
 
 PATH_COLORS = {"sgd": "#d9480f", "momentum": "#0b7a53", "rmsprop": "#7b2fc9", "adam": "#111827", "adagrad": "#b8860b"}
 #: heat map: low loss pale, high loss a deeper blue

@@ -1,4 +1,4 @@
-"""The lecture's other topics as standalone views, and image exports.
+"""The Lecture menu: the lecture's other topics as standalone views, and image exports.
 
 Each view is a QWidget (or QDialog) that takes what it needs, so the main window can open it
 from a menu: ``ActivationView()``, ``LandscapeView(experiment)``, ``BatchComparisonView(experiment)``,

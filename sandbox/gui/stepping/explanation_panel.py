@@ -15,10 +15,9 @@ from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from sandbox.engine import Step
 from sandbox.explain.markup import to_html
-
-from . import palette
-from .document import Document
-from .formatting import short
+from sandbox.gui.common import palette
+from sandbox.gui.common.formatting import short
+from sandbox.gui.model.document import Document
 
 MAX_FORMULA_SHARE = 0.7  # of the pane's height, when the list of steps is shown too
 MIN_FORMULA = 90  # px: the formula's least height (its text scrolls when the pane is shorter)

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from .palette import LAYER_COLORS
+from sandbox.gui.common.palette import LAYER_COLORS
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#334155")
 

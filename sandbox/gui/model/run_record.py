@@ -13,7 +13,7 @@ import weakref
 
 import numpy as np
 
-from .series import Series
+from sandbox.gui.model.series import Series
 
 #: the most points each record keeps (older ones are thinned, as in the plots)
 RECORD_CAP = 20_000

@@ -52,11 +52,12 @@ from sandbox.engine.edits import (
     get_setting,
     value_at,
 )
-
-from .undo_stack import UndoStack
+from sandbox.gui.model.commands import SetValueCommand, StateCommand, UpdateCommand
+from sandbox.gui.model.run_record import move_record, record_of
+from sandbox.gui.model.undo_stack import UndoStack
 
 if TYPE_CHECKING:
-    from .training.worker import TrainingReport
+    from sandbox.gui.training.worker import TrainingReport
 
 Array = np.ndarray
 
@@ -178,8 +179,6 @@ class Document(QObject):
 
     def edit_value(self, where: Place, value: float) -> None:
         """An undoable edit of one weight, bias, input or target."""
-        from .commands import SetValueCommand
-
         if self.value_at(where) == float(value):
             return
         self.undo_stack.push(SetValueCommand(self, where, float(value)))
@@ -292,8 +291,6 @@ class Document(QObject):
     def push_state_change(self, text: str, before: TrainerSnapshot) -> None:
         """The trainer state changed since ``before`` (a block of ``record_change``, a training run):
         record it as one undoable command and tell the views."""
-        from .commands import StateCommand
-
         self.undo_stack.push(StateCommand(self, text, before, self.snapshot()))
         self._forget_walkthrough(signal=True)
         self.valuesChanged.emit()
@@ -329,8 +326,6 @@ class Document(QObject):
     def _append_history(self, report: TrainingReport) -> None:
         """A report's batch losses and gradient norms go into the trainer's history (at most
         ``HISTORY_CAP`` iterations kept), its whole-set losses and epoch ends into the run's record."""
-        from .training.run_record import move_record, record_of
-
         t = self.trainer
         history = t.history
         n = len(report.losses)
@@ -399,8 +394,6 @@ class Document(QObject):
 
     def _last_update(self) -> Any:
         """The command on top of the undo stack if it is the update finished just before this one."""
-        from .commands import UpdateCommand
-
         stack = self.undo_stack
         top = stack.command(stack.index() - 1) if stack.index() > 0 else None
         if isinstance(top, UpdateCommand) and top.walkthrough.iteration + 1 == self.trainer.iteration:
@@ -435,8 +428,6 @@ class Document(QObject):
     def _apply(self) -> bool:
         """Apply the shown walkthrough's update as one undoable command; False (and ``problem``) if it
         cannot be applied."""
-        from .commands import UpdateCommand
-
         w = self._walkthrough
         refusal = _refusal(w)
         if refusal:

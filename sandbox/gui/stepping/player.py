@@ -11,9 +11,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
 from sandbox.engine import Network, Step
-
-from .document import Document
-from .network_view import NetworkView
+from sandbox.gui.model.document import Document
+from sandbox.gui.network_view import NetworkView
 
 GRANULARITIES = ("edge", "neuron", "layer", "phase")
 #: "edge" steps one formula at a time: one weight's gradient or update, but a neuron's whole sum in

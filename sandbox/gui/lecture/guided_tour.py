@@ -14,9 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from sandbox.gui.lecture.plot_style import INK, MUTED, font
 from sandbox.resources import resource_path
-
-from .plot_style import INK, MUTED, font
 
 VIEW_BUTTONS = {
     "activations": "Show activation functions",

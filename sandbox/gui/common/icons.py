@@ -7,14 +7,12 @@ from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
+from sandbox.resources import resource_path
+
 
 def resource_file(*parts: str) -> Path:
-    """A file shipped in ``resources/`` (through ``sandbox.resources`` when it is available)."""
-    try:
-        from sandbox.resources import resource_path  # type: ignore[attr-defined]
-        return Path(resource_path(*parts))
-    except (ImportError, AttributeError):
-        return Path(__file__).resolve().parents[2].joinpath("resources", *parts)
+    """A file shipped in ``resources/`` (a checkout's or the installed package's)."""
+    return Path(resource_path(*parts))
 
 
 @lru_cache(maxsize=64)

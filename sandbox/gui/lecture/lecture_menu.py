@@ -19,8 +19,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 from sandbox.engine import Walkthrough
 from sandbox.export.markdown import save_markdown, walkthrough_markdown
 from sandbox.export.pytorch_script import save_pytorch_script
-
-from .image_export import save_plot_picture, save_scene_png, save_scene_svg
+from sandbox.gui.lecture.image_export import save_plot_picture, save_scene_png, save_scene_svg
 
 TITLE = "Backprop Sandbox"
 
@@ -122,7 +121,7 @@ class LectureViews(QObject):
         view.deleteLater()
 
     def show_tour(self) -> QWidget:
-        from .guided_tour import GuidedTour
+        from sandbox.gui.lecture.guided_tour import GuidedTour
 
         def make() -> QWidget:
             tour = GuidedTour()
@@ -133,16 +132,16 @@ class LectureViews(QObject):
         return self._show("tour", make)
 
     def show_activations(self) -> QWidget:
-        from .activation_view import ActivationView
+        from sandbox.gui.lecture.activation_view import ActivationView
         return self._show("activations", ActivationView)
 
     def show_landscape(self) -> QWidget:
-        from .landscape_view import LandscapeView
+        from sandbox.gui.lecture.landscape_view import LandscapeView
         exp = self.experiment
         return self._show("landscape", lambda: self._titled(LandscapeView(exp)), replace=True)
 
     def show_batch_comparison(self) -> QWidget:
-        from .batch_comparison_view import BatchComparisonView
+        from sandbox.gui.lecture.batch_comparison_view import BatchComparisonView
         exp = self.experiment
         return self._show("batch", lambda: self._titled(BatchComparisonView(exp)), replace=True)
 

@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
 from sandbox.engine.activations import ACTIVATIONS, LECTURE_TABLE
 from sandbox.engine.curves import ActivationCurve, activation_curve, chain_bound
 from sandbox.explain.markup import to_html
-from sandbox.gui.formatting import short
-
-from .image_export import save_widget_png
-from .plot_style import INK, MUTED, fitting_size, font, pen, styled_plot
-from .save_picture import save_picture_button
+from sandbox.gui.common.formatting import short
+from sandbox.gui.lecture.image_export import save_widget_png
+from sandbox.gui.lecture.plot_style import INK, MUTED, fitting_size, font, pen, styled_plot
+from sandbox.gui.lecture.save_picture import save_picture_button
 
 F_COLOR = "#1f77c4"
 DF_COLOR = "#8b3fd9"

@@ -28,12 +28,11 @@ from PySide6.QtWidgets import (
 from sandbox.engine import Experiment
 from sandbox.engine.comparison import MODE_TITLES, BatchRun, compare_batch_modes, default_minibatch_size
 from sandbox.explain.markup import to_html
-from sandbox.gui.formatting import short
-
-from .background import Background
-from .image_export import save_widget_png
-from .plot_style import INK, MUTED, fitting_size, font, pen, readable_log_axes, styled_plot
-from .save_picture import save_picture_button
+from sandbox.gui.common.formatting import short
+from sandbox.gui.lecture.background import Background
+from sandbox.gui.lecture.image_export import save_widget_png
+from sandbox.gui.lecture.plot_style import INK, MUTED, fitting_size, font, pen, readable_log_axes, styled_plot
+from sandbox.gui.lecture.save_picture import save_picture_button
 
 #: a shown view starts its first run this long after its first paint (the plots settle), so that the
 #: GUI thread's painting is not counted in the first mode's wall time

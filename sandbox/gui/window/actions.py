@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from .icons import icon
+from sandbox.gui.common.icons import icon
 
 
 @dataclass

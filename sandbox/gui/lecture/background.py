@@ -17,8 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from sandbox.engine.landscape import Cancelled
-
-from ..threads import QueueWorker, WorkerThread
+from sandbox.gui.threads import QueueWorker, WorkerThread
 
 Job = Callable[[Callable[[], bool]], Any]
 

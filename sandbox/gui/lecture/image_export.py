@@ -138,7 +138,7 @@ def save_plot_picture(plot: pg.PlotWidget, path: str | Path, size: tuple[int, in
 
 
 def _fit_title(plot: pg.PlotWidget) -> None:
-    from sandbox.gui.plots import fit_title  # the history plots hide their title when narrow
+    from sandbox.gui.training.plots import fit_title  # the history plots hide their title when narrow
     fit_title(plot)
 
 

@@ -17,9 +17,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
 from sandbox.engine import Experiment
-
-from .training.grid import GRID_SIZE, GridOutput, extent_for, grid_output
-from .training.live_plots import cache_axes
+from sandbox.gui.training.grid import GRID_SIZE, GridOutput, extent_for, grid_output
+from sandbox.gui.training.live_plots import cache_axes
 
 #: TF Playground's colours: orange for negative / class 0, blue for positive / class 1
 ORANGE = "#f59322"

@@ -34,7 +34,7 @@ from sandbox.engine.edits import (
 from sandbox.engine.edits import changes_anything as changes_anything
 
 if TYPE_CHECKING:
-    from .document import Document
+    from sandbox.gui.model.document import Document
 
 _SETTING_ID = 5101
 _EXPERIMENT_ID = 5102

@@ -15,7 +15,7 @@ from sandbox.engine.edits import Place
 from sandbox.engine.numbers import fmt
 
 if TYPE_CHECKING:
-    from .document import Document, TrainerSnapshot
+    from sandbox.gui.model.document import Document, TrainerSnapshot
 
 _SET_VALUE_ID = 4001
 

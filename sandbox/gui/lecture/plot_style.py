@@ -9,7 +9,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from sandbox.gui.formatting import superscript_powers
+from sandbox.gui.common.formatting import superscript_powers
 
 INK = "#1e293b"
 MUTED = "#64748b"

@@ -23,16 +23,15 @@ from PySide6.QtWidgets import (
 
 from sandbox.engine import Experiment
 from sandbox.files import NetworkFileError, load_experiment, save_experiment
-
-from .actions import create_actions
-from .docks import add_dock
-from .document import Document
-from .explanation_panel import ExplanationPane
-from .formatting import short
-from .icons import icon, resource_file
-from .network_view import NetworkView
-from .player import GRANULARITIES, GRANULARITY_TITLES, SPEEDS, WalkthroughPlayer
-from .plots import GradientPlot, LossPlot
+from sandbox.gui.common.docks import add_dock
+from sandbox.gui.common.formatting import short
+from sandbox.gui.common.icons import icon, resource_file
+from sandbox.gui.model.document import Document
+from sandbox.gui.network_view import NetworkView
+from sandbox.gui.stepping.explanation_panel import ExplanationPane
+from sandbox.gui.stepping.player import GRANULARITIES, GRANULARITY_TITLES, SPEEDS, WalkthroughPlayer
+from sandbox.gui.training.plots import GradientPlot, LossPlot
+from sandbox.gui.window.actions import create_actions
 
 APP_TITLE = "Backprop Sandbox"
 #: how long closing the window waits for the training thread (a longer iteration ends by itself after)
@@ -323,7 +322,7 @@ class MainWindow(QMainWindow):
     def _setup_training(self) -> None:
         """Live training: the training view binds ``trainAction``, the history plots (whatever changed
         them: stepping, training, undo), the status bar, the settings and decision-boundary docks."""
-        from .training.view import LiveTraining  # issue 5: worker thread, live plots, settings panel
+        from sandbox.gui.training.view import LiveTraining  # issue 5: worker thread, live plots, settings panel
 
         self.training = LiveTraining(self)
         # connected after the training view's own slots, which blank the set losses on every change
@@ -343,16 +342,16 @@ class MainWindow(QMainWindow):
 
     # ---- lecture views and exports (issue 6) --------------------------------------------------------
     def _setup_lecture_views(self) -> None:
-        """The Lecture and Export menus (``sandbox.gui.views.lecture_menu``): guided tour, activation
+        """The Lecture and Export menus (``sandbox.gui.lecture.lecture_menu``): guided tour, activation
         functions, loss landscape, GD vs SGD vs mini-batch; the update as Markdown, the network as
         PNG/SVG/ONNX/PyTorch, plots as PNG. Open views stop their threads when this window closes."""
-        from .views.lecture_menu import LectureViews
+        from sandbox.gui.lecture.lecture_menu import LectureViews
 
         self.lecture_views = LectureViews(self)
 
     def _setup_help(self) -> None:
-        """The Help menu (``sandbox.gui.views.help_menu``): how to use, shortcuts, docs, About."""
-        from .views.help_menu import HelpMenu
+        """The Help menu (``sandbox.gui.window.help_menu``): how to use, shortcuts, docs, About."""
+        from sandbox.gui.window.help_menu import HelpMenu
 
         self.help_menu = HelpMenu(self)
 

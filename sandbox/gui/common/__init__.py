@@ -1,0 +1,1 @@
+"""Small helpers every view uses: docks, icons, colours, number formatting."""

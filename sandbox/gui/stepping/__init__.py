@@ -1,0 +1,1 @@
+"""Stepping through one update: the walkthrough player and the explanation panel."""

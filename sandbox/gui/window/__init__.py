@@ -1,0 +1,1 @@
+"""The main window: menus, toolbar, actions, status bar, the Help menu."""
