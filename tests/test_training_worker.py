@@ -206,8 +206,9 @@ def test_hidden_maps_travel_only_as_often_as_the_window_shows_them(qtbot, contro
     qtbot.waitUntil(lambda: sum(r.running for r in received) >= 6, timeout=10000)
     _pause_and_settle(qtbot, controller)
     running = [r for r in received if r.running]
-    assert all(r.grid.output.shape == (64, 64) for r in received)
-    assert [bool(r.grid.hidden) for r in running[1:]] == [False] * (len(running) - 1)
+    assert all(r.grid is None or r.grid.output.shape == (64, 64) for r in received)
+    assert received[0].grid is not None and received[-1].grid is not None  # the load's and the pause's
+    assert [bool(r.grid and r.grid.hidden) for r in running[1:]] == [False] * (len(running) - 1)
     assert [h.shape for h in controller.latest.grid.hidden] == [(8, 32, 32), (8, 32, 32)]  # paused: always
 
 def test_shutdown_mid_training_twenty_times(qtbot):
@@ -301,3 +302,19 @@ def test_every_iteration_is_reported_at_a_slow_speed(qtbot, controller):
     running = seen[1:6]
     assert running == list(range(running[0], running[0] + 5))  # each report one iteration further
 
+
+
+def test_the_output_map_travels_only_as_often_as_the_window_draws_it(qtbot, controller):
+    """While training, a report carries the output map only when ``grid_interval`` has passed (with an
+    interval of a day: only the load's report); the report of a pause always does."""
+    received = []
+    controller.reportReady.connect(received.append)
+    controller.load(spiral_experiment())
+    controller.worker.grid_interval = 86400.0
+    controller.start()
+    qtbot.waitUntil(lambda: sum(r.running for r in received) >= 6, timeout=10000)
+    _pause_and_settle(qtbot, controller)
+    running = [r for r in received if r.running]
+    assert [r.grid is None for r in running[1:]] == [True] * (len(running) - 1)
+    assert received[0].grid is not None and received[0].restart
+    assert controller.latest.grid is not None and controller.latest.grid.output.shape == (64, 64)

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 Array = np.ndarray
 
 #: while training, the views that show weights and counters are told at most this often
-PROGRESS_HZ = 10.0
+PROGRESS_HZ = 5.0
 #: the document's trainer keeps at most this many iterations of history (the plots keep their own,
 #: decimated, record of the whole run)
 HISTORY_CAP = 200_000

@@ -19,13 +19,12 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from sandbox.explain.markup import to_html
 from sandbox.gui.common import palette
 from sandbox.gui.network_view.animation import Pulse
 from sandbox.gui.network_view.layout import Layout
 from sandbox.gui.network_view.line_cache import LineCache
 from sandbox.gui.network_view.static_text import draw_text, text_size
-from sandbox.gui.network_view.texts import weight_texts
+from sandbox.gui.network_view.texts import to_html, weight_texts
 from sandbox.gui.stepping.view_state import DisplayState
 
 WIDTH_CLASSES = 7

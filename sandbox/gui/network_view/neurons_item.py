@@ -9,12 +9,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from sandbox.explain.markup import to_html
 from sandbox.gui.common import palette
 from sandbox.gui.network_view.animation import Highlights
 from sandbox.gui.network_view.layout import Layout
 from sandbox.gui.network_view.static_text import draw_text, text_size
-from sandbox.gui.network_view.texts import bias_texts, loss_texts, neuron_texts, target_texts
+from sandbox.gui.network_view.texts import bias_texts, loss_texts, neuron_texts, target_texts, to_html
 from sandbox.gui.stepping.view_state import DisplayState
 
 TARGET_W, TARGET_H = 110.0, 50.0

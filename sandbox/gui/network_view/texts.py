@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sandbox.explain.markup import to_html
+from sandbox.explain import markup
 from sandbox.gui.common.formatting import full, short
 from sandbox.gui.stepping.view_state import DisplayState
+
+
+@lru_cache(maxsize=8192)
+def to_html(text: str) -> str:
+    """A label or formula as rich text (``explain.markup.to_html``), kept: a network's labels are
+    painted again on every repaint while it trains, and never change."""
+    return markup.to_html(text)
 
 
 def _known(value) -> bool:

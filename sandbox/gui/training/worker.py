@@ -36,6 +36,9 @@ RATE_WINDOW = 1.0
 #: a paced run that falls this far behind its schedule (a slow iteration) counts afresh from now,
 #: rather than catching up in a burst
 PACE_SLACK = 0.25
+#: while training, at most this many reports a second carry the output map (the window draws 10 frames a
+#: second; a 64×64 map costs the worker some 2 ms, about 15 spiral iterations)
+GRID_HZ = 10.0
 
 
 # ---- what the GUI asks of the worker -----------------------------------------------------------------
@@ -175,6 +178,9 @@ class TrainingWorker(QObject):
         self.hidden_size = hidden_size
         self.hidden_interval = 1.0 / hidden_hz if hidden_hz > 0 else 0.0
         self._hidden_at = -float("inf")
+        #: the output map: at most ``GRID_HZ`` a second while training (always in a report while paused)
+        self.grid_interval = 1.0 / GRID_HZ
+        self._grid_at = -float("inf")
         self.evaluate_every_report = True
         #: pause after each report until the GUI has drawn it (see ``_wait_for_gui``)
         self.yield_to_gui = True
@@ -426,6 +432,9 @@ class TrainingWorker(QObject):
         if self._grid_cache is None or self._grid_cache[0] is not data:
             self._grid_cache = (data, extent_for(np.vstack([data.inputs, data.test_inputs])))
         now = time.perf_counter()
+        if self._running and not self._restart and now - self._grid_at < self.grid_interval:
+            return None  # (the window draws at most GRID_HZ maps a second: this report brings none)
+        self._grid_at = now
         hidden = self._restart or not self._running or now - self._hidden_at >= self.hidden_interval
         if hidden:
             self._hidden_at = now
