@@ -1,7 +1,7 @@
 """Live curves for the window's ``lossPlot`` and ``gradientPlot`` (pyqtgraph PlotWidgets).
 
 The plot widgets belong to the window; these classes add their curves to them and feed them from
-training reports (≤ ~30 a second) and from the document's history (walkthrough updates, undo).
+training reports (≤ 20 a second) and from the document's history (walkthrough updates, undo).
 Data live in growing float64 buffers; once a series holds ``cap`` points its older half is
 halved in resolution (pairs averaged), so memory stays bounded however long training runs, while
 the recent past keeps every iteration.

@@ -1,7 +1,7 @@
 """Live training of a document: the bridge between the ``Document`` and the training worker.
 
 Starting gives the worker a copy of the document's trainer (counters and optimizer state included).
-While training runs, the worker owns the engine state; each report (at most ~30 a second) is handed to
+While training runs, the worker owns the engine state; each report (at most 20 a second) is handed to
 ``Document.take_report``, which copies it in and tells the views. An edit the user makes meanwhile
 changes the document first, as always; the document says what it changed (``Document.edited``: the
 engine's typed ``SetValue`` / ``ChangeSettings`` / ``SetLearningRate``, or ``ReplaceState`` for a

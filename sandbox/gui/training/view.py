@@ -24,7 +24,7 @@ from sandbox.gui.training.worker import TrainingReport
 
 #: while training, the loss and gradient curves and the decision-boundary maps are drawn on their own
 #: clock, this many times a second at most (and only when a report brought something new), whatever
-#: the report rate (≤ ~30 a second): a report only appends to their buffers. The status-bar figures
+#: the report rate (≤ 20 a second): a report only appends to their buffers. The status-bar figures
 #: follow the document's counters (``document.PROGRESS_HZ``). Painting holds Python's GIL, so
 #: every millisecond the window spends drawing is a millisecond the worker does not train.
 PLOT_HZ = 10.0

@@ -29,8 +29,9 @@ from sandbox.gui.training.grid import GRID_SIZE, HIDDEN_GRID_SIZE, HIDDEN_MAPS_H
 
 Array = np.ndarray
 
-#: the most reports a second the worker sends, whatever the iteration rate
-REPORT_HZ = 30.0
+#: the most reports a second the worker sends, whatever the iteration rate (the plots draw 10 frames a
+#: second: 20 reports give each frame fresh data, and cost the GUI thread a third less than 30)
+REPORT_HZ = 20.0
 #: the speed a report gives is measured over about this many seconds
 RATE_WINDOW = 1.0
 #: a paced run that falls this far behind its schedule (a slow iteration) counts afresh from now,
