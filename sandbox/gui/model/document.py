@@ -163,8 +163,10 @@ class Document(QObject):
         return self.experiment.data.targets[self.sample_index]
 
     def forward(self) -> ForwardPass:
-        """The engine's forward pass of the shown sample through the current weights."""
-        return self.experiment.network.forward(self.sample_inputs())
+        """The engine's forward pass of the shown sample through the current weights (values that
+        overflow are shown as ∞, as the walkthrough shows them: no warning)."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self.experiment.network.forward(self.sample_inputs())
 
     def current_loss(self) -> float | None:
         """The last recorded batch loss, or None before the first iteration."""
@@ -435,7 +437,8 @@ class Document(QObject):
             return False
         with self.undo_stack.change():
             before = self.snapshot()
-            self.trainer.apply(w)
+            with np.errstate(over="ignore", invalid="ignore"):  # a gradient of 1e200 has the norm ∞
+                self.trainer.apply(w)
             command = UpdateCommand(self, f"Update {w.iteration + 1}", before, self.snapshot(), w)
             self._apply_command = command
             self.undo_stack.push(command)  # (its first redo does nothing: the update is applied)
