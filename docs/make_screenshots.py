@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
@@ -54,6 +55,9 @@ def main() -> None:
     out = Path(args.out)
     (out / "screenshots").mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])  # noqa: F841 - the application of the windows
+    # a settings file of its own: no layout remembered from an earlier window, none left behind
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
 
     w = window("lecture17-linear.json")
     for _ in range(14):  # forward pass, loss, into the backward pass
