@@ -346,3 +346,18 @@ def test_the_app_exits_cleanly_while_a_worker_is_inside_a_long_iteration(tmp_pat
     done = subprocess.run([sys.executable, "-c", script, tests], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Destroyed while thread" not in done.stderr and "finish returned" not in done.stdout
+
+
+def test_an_edit_while_training_is_sent_as_itself_and_the_worker_goes_on(qtbot, session, in_worker):
+    """The run so far becomes "Train N iterations" before the edit lands, without reloading the worker
+    (no copy of the document's older state replaces what the worker trained since its last report)."""
+    doc = session.document
+    session.start()
+    qtbot.waitUntil(lambda: session.latest is not None and doc.trainer.iteration > 20, timeout=5000)
+    generation = session.controller.generation
+    doc.edit_value(("weight", 3, 0, 4), 2.75)
+    assert session.controller.generation == generation and session.controller.edits_posted == 1
+    assert [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())][-1] == "Set w3_1_5 to 2.75"
+    assert doc.undo_stack.text(0).startswith("Train ")
+    qtbot.waitUntil(lambda: session.latest.edits_applied == 1, timeout=5000)
+    _paused(qtbot, session)

@@ -16,7 +16,7 @@ Signals
 ``modifiedChanged``    (bool) the document differs from the file on disk, or no longer does
 ``pathChanged``        (object: Path | None) the file the document belongs to
 ``edited``             (object) the typed change just made (``sandbox.engine.edits``: ``SetValue``,
-                       ``ChangeSettings``, ``SetLearningRate`` or ``ReplaceState``), for whatever mirrors
+                       ``ChangeSettings`` or ``ReplaceState``), for whatever mirrors
                        the trainer (the training worker)
 ``reportTaken``        (object: TrainingReport) training results were taken in (the plots append them)
 ``progressed``         training moved weights, counters and history on; emitted at most
@@ -44,7 +44,6 @@ from sandbox.engine.edits import (
     ChangeSettings,
     Place,
     ReplaceState,
-    SetLearningRate,
     SettingKey,
     SetValue,
     changes_anything,
@@ -215,14 +214,6 @@ class Document(QObject):
         self.valuesChanged.emit()  # forward values (activations) may differ
         self.edited.emit(change)
 
-    def set_learning_rate(self, value: float) -> None:
-        """Set the base learning rate η (its optimizer's state kept); for commands."""
-        change = SetLearningRate(float(value))
-        change.apply(self.trainer)
-        self._forget_walkthrough(signal=True)
-        self.settingsChanged.emit()
-        self.edited.emit(change)
-
     def swap(self, experiment: Experiment, trainer: Trainer) -> None:
         """Show ``experiment`` trained by ``trainer`` (``ExperimentCommand`` calls this: another
         architecture, data set or initialization; the undo stack stays)."""
@@ -291,13 +282,18 @@ class Document(QObject):
             self.push_state_change(text, before)
 
     def push_state_change(self, text: str, before: TrainerSnapshot) -> None:
-        """The trainer state changed since ``before`` (a block of ``record_change``, a training run):
-        record it as one undoable command and tell the views."""
+        """The trainer state was changed in place since ``before`` (a block of ``record_change``):
+        record it as one undoable command and tell the views and mirrors."""
         self.undo_stack.push(StateCommand(self, text, before, self.snapshot()))
         self._forget_walkthrough(signal=True)
         self.valuesChanged.emit()
         self.historyChanged.emit()
         self.edited.emit(ReplaceState())
+
+    def record_training(self, text: str, before: TrainerSnapshot) -> None:
+        """Training brought the document from ``before`` to where it is (its reports were taken in and
+        shown already): one undoable command; nothing is changed or told (a running worker goes on)."""
+        self.undo_stack.push(StateCommand(self, text, before, self.snapshot()))
 
     # ---- training results ---------------------------------------------------------------------
     def take_report(self, report: TrainingReport, with_state: bool = True) -> bool:

@@ -128,7 +128,7 @@ class TrainingSession(QObject):
         done = self.document.trainer.iteration - before.iteration
         if done <= 0:
             return False
-        self.document.push_state_change(f"Train {done} iteration{'s' if done != 1 else ''}", before)
+        self.document.record_training(f"Train {done} iteration{'s' if done != 1 else ''}", before)
         return True
 
     def _set_running(self, running: bool) -> None:
