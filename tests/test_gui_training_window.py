@@ -239,6 +239,7 @@ def test_an_exception_in_the_worker_reaches_the_window_and_training_can_go_on(qt
     title, text = messages[-1]
     assert title == "Training stopped" and "RuntimeError: injected failure in the training loop" in text
     qtbot.waitUntil(lambda: not w.actions_.train.isChecked(), timeout=3000)
+    assert not w.training.session.running and doc.undo_stack.text(0).startswith("Train ")  # the run is kept
     assert controller(w).thread.isRunning()  # the worker survived
     stopped_at = doc.trainer.iteration
     # the app keeps running: training starts again from the document and goes on

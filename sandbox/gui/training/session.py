@@ -182,5 +182,9 @@ class TrainingSession(QObject):
 
     @Slot(str)
     def _on_error(self, message: str) -> None:
+        """The worker failed (and paused): the run ends with what the document holds (a report after
+        the failure may never come, or bring a broken state)."""
         self.last_error = message
+        if self._running:
+            self._end()
         self.messageRaised.emit("Training stopped", message)
