@@ -82,3 +82,29 @@ def test_the_lines_thread_runs_only_while_there_is_something_to_draw(qtbot):
         runner = line_cache._WORKER._runner
         qtbot.waitUntil(lambda runner=runner: not runner.is_running(), timeout=5000)
         assert runner not in threads.running_threads()
+
+
+def test_a_queue_worker_that_failed_starts_again_on_the_next_post(qtbot):
+    """An exception in ``handle`` ends the worker's loop (and reaches the excepthook); the next post
+    starts its thread again instead of leaving the work undone for good."""
+    from sandbox.gui.threads import QueueWorker, WorkerThread
+
+    class Doubler(QueueWorker):
+        done = line_cache.Signal(object)
+
+        def handle(self, items):
+            if "boom" in items:
+                raise RuntimeError("boom")
+            self.done.emit([2 * i for i in items])
+
+    worker = Doubler()
+    results = []
+    worker.done.connect(results.append)
+    runner = WorkerThread(worker, "doubler")
+    with qtbot.captureExceptions() as caught:
+        runner.post("boom")
+        qtbot.waitUntil(lambda: not runner.is_running(), timeout=5000)
+    assert [str(e[1]) for e in caught] == ["boom"]
+    runner.post(21)
+    qtbot.waitUntil(lambda: results == [[42]], timeout=5000)
+    assert runner.stop(2000)

@@ -361,3 +361,21 @@ def test_an_edit_while_training_is_sent_as_itself_and_the_worker_goes_on(qtbot, 
     assert doc.undo_stack.text(0).startswith("Train ")
     qtbot.waitUntil(lambda: session.latest.edits_applied == 1, timeout=5000)
     _paused(qtbot, session)
+
+
+def test_redo_while_training_brings_the_command_back(qtbot, session):
+    """Undo by mistake while training, then Redo: the command comes back (recording the training since
+    the undo first would have cleared the redo history)."""
+    doc = session.document
+    session.start()
+    qtbot.waitUntil(lambda: session.latest is not None and doc.trainer.iteration > 20, timeout=5000)
+    old = doc.value_at(("weight", 3, 0, 4))
+    doc.edit_value(("weight", 3, 0, 4), 2.75)
+    doc.undo_stack.undo()
+    assert doc.value_at(("weight", 3, 0, 4)) == old and doc.undo_stack.canRedo()
+    qtbot.waitUntil(lambda: session.latest is not None and session.latest.iteration > doc.undo_stack.count(),
+                    timeout=5000)
+    doc.undo_stack.redo()
+    assert doc.undo_stack.undoText() == "Set w3_1_5 to 2.75"
+    assert session.running
+    _paused(qtbot, session)

@@ -9,6 +9,7 @@ import pytest
 
 from sandbox.engine import Batching, OptimizerSpec, Trainer
 from sandbox.gui.training import TrainingController
+from sandbox.gui.training.worker import TrainEpoch
 
 from training_support import diverging_experiment, spiral_experiment
 
@@ -318,3 +319,27 @@ def test_the_output_map_travels_only_as_often_as_the_window_draws_it(qtbot, cont
     assert [r.grid is None for r in running[1:]] == [True] * (len(running) - 1)
     assert received[0].grid is not None and received[0].restart
     assert controller.latest.grid is not None and controller.latest.grid.output.shape == (64, 64)
+
+
+def test_a_run_to_the_end_of_an_epoch_reloaded_stops_at_the_end_of_the_new_trainer_s_epoch(qtbot, controller):
+    """A reload (an undo while training) during 'train to the end of this epoch': the run ends with the
+    new trainer's epoch, not at the epoch number the old one was aiming at."""
+    late = Trainer(spiral_experiment(batching=Batching("minibatch", size=40)))  # 4 batches an epoch
+    late.run(epochs=5)
+    controller.load(late, then=TrainEpoch())  # aiming at epoch 6
+    controller.load(Trainer(spiral_experiment(batching=Batching("minibatch", size=40))))  # an undo: epoch 0
+    with qtbot.waitSignal(controller.reportReady, timeout=5000, check_params_cb=lambda r: not r.running):
+        pass
+    assert (controller.latest.epoch, controller.latest.iteration) == (1, 4)
+
+
+def test_a_copy_for_the_worker_never_puts_back_weights_from_before_it(lecture):
+    """The copy the worker trains has no recovery point of its own trainer's past (a divergence at
+    iteration 1001 put back the weights of iteration 0)."""
+    from sandbox.gui.training.worker import trainer_copy
+
+    trainer = Trainer(lecture)
+    trainer.apply(trainer.walkthrough())
+    assert trainer.recovery_iteration == 0
+    assert trainer_copy(trainer).recovery_iteration is None
+    assert trainer.recovery_iteration == 0

@@ -209,6 +209,16 @@ class Trainer:
         else:
             self.optimizer.set_hyperparameters(spec.learning_rate, spec.options)
 
+    @property
+    def recovery_iteration(self) -> int | None:
+        """The iteration whose weights a divergence would put back (None: no recovery point yet)."""
+        return None if self._snapshot is None else self._snapshot[0]
+
+    def forget_recovery_point(self) -> None:
+        """Take the next recovery point afresh (after the state was set from elsewhere: a copy must not
+        put back weights from long before the iteration it goes on from)."""
+        self._snapshot = None
+
     def set_counters(self, iteration: int, epoch: int, batch_in_epoch: int) -> None:
         """Put the counters where another copy of this training stands (the batch clamped to those this
         trainer's settings give an epoch); the epoch's batches are drawn afresh."""

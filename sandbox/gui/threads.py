@@ -74,6 +74,11 @@ class Inbox:
             if not self._items and not self.stopping:
                 self._condition.wait(timeout)
 
+    def close(self) -> None:
+        """(The worker, leaving its loop) the next post must start the thread again."""
+        with self._condition:
+            self.closed = True
+
     def close_if_empty(self) -> bool:
         """(The worker, with nothing to do) end now unless something was posted: True if it may end."""
         with self._condition:
@@ -121,6 +126,7 @@ class QueueWorker(QObject):
                 else:
                     inbox.wait(self.idle_wait)
         finally:
+            inbox.close()  # (after an exception too: the next post starts the thread again)
             self.finished.emit()
 
     def handle(self, items: list[Any]) -> None:
@@ -161,7 +167,7 @@ class WorkerThread(QObject):
         """Post ``items`` to the worker's inbox, together (the thread starts on first use, and again
         after a worker that ends when idle has ended)."""
         inbox = self.worker.inbox  # type: ignore[attr-defined]
-        if inbox.post_many(list(items)) and self._started:
+        if inbox.post_many(list(items)) and self._started and not inbox.stopping:
             self.thread.wait()  # it has left its loop: its thread is ending, if not ended
             _alive.add(self)
             self.thread.start()

@@ -137,10 +137,14 @@ class TrainingSession(QObject):
             self.runningChanged.emit(running)
 
     # ---- the undo stack's guard ---------------------------------------------------------------
-    def before_stack_change(self) -> bool:
-        """The user's command is about to be pushed, undone or redone: the training since the run (or
-        its last part) began becomes its own command first. True if one was pushed."""
+    def before_stack_change(self, record: bool = True) -> bool:
+        """The user's command is about to be pushed or undone: the training since the run (or its last
+        part) began becomes its own command first. True if one was pushed. Before a redo (``record``
+        False) nothing is recorded: a new command would clear the redo history."""
         if not self._running:
+            return False
+        if not record:
+            self._run_start = None
             return False
         return self._record_run()
 

@@ -445,6 +445,11 @@ class TrainingWorker(QObject):
     def _load(self, command: Load) -> None:
         trainer = command.trainer
         self._trainer = trainer
+        # a run to the end of the epoch goes on to the end of the new trainer's epoch; a number of
+        # iterations is not carried over to another state
+        if self._target_epoch is not None:
+            self._target_epoch = trainer.epoch + 1
+        self._target_iteration = None
         self._generation = command.generation
         self._edits_applied = 0
         trainer.history = History(trainer.network.depth)
@@ -521,6 +526,8 @@ def trainer_copy(trainer: Trainer) -> Trainer:
     history = trainer.history
     trainer.history = History(trainer.network.depth)
     try:
-        return copy.deepcopy(trainer)
+        duplicate = copy.deepcopy(trainer)
     finally:
         trainer.history = history
+    duplicate.forget_recovery_point()  # (a divergence puts back the copy's own state, never an older one)
+    return duplicate
