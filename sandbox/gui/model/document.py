@@ -46,9 +46,7 @@ from sandbox.engine.edits import (
     ReplaceState,
     SettingKey,
     SetValue,
-    changes_anything,
     check_setting_key,
-    get_setting,
     value_at,
 )
 from sandbox.gui.model.commands import SetValueCommand, StateCommand, UpdateCommand
@@ -191,14 +189,6 @@ class Document(QObject):
         self._forget_walkthrough(signal=True)
         self.valuesChanged.emit()
         self.edited.emit(change)
-
-    def setting(self, key: SettingKey) -> Any:
-        """The current value of a setting (keys as ``sandbox.engine.edits.get_setting`` takes them)."""
-        return get_setting(self.experiment, key)
-
-    def would_change(self, changes: dict[SettingKey, Any]) -> bool:
-        """Whether ``changes`` would change any setting."""
-        return changes_anything(self.experiment, changes)
 
     def change_settings(self, changes: dict[SettingKey, Any]) -> None:
         """Set settings (``SettingCommand`` calls this); weights and counters stay, the optimizer is

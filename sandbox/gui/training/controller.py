@@ -20,11 +20,10 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
 from sandbox.engine import Experiment, Trainer
-from sandbox.engine.edits import Edit, SetLearningRate, SetValue
+from sandbox.engine.edits import Edit, SetLearningRate
 from sandbox.gui.threads import WorkerThread
 from sandbox.gui.training.worker import (
     Divergence,
-    Fail,
     HandOver,
     Inspect,
     Load,
@@ -146,10 +145,6 @@ class TrainingController(QObject):
         self.edits_posted += 1
         self._post(change)
 
-    def set_weight(self, layer: int, row: int, column: int, value: float) -> None:
-        """``layer`` as the engine counts: 0 is the first layer after the inputs."""
-        self.edit(SetValue(("weight", int(layer) + 1, int(row), int(column)), float(value)))
-
     def set_learning_rate(self, value: float) -> None:
         """The optimizer's learning rate (its state kept)."""
         self.edit(SetLearningRate(float(value)))
@@ -157,10 +152,6 @@ class TrainingController(QObject):
     def apply(self, read: Callable[[Trainer], Any]) -> None:
         """Run ``read(trainer)`` in the worker between two iterations (tests: what the worker holds)."""
         self._post(Inspect(read))
-
-    def raise_in_worker(self, message: str) -> None:
-        """For tests: an exception inside the worker."""
-        self._post(Fail(message))
 
     @property
     def speed(self) -> float | None:

@@ -100,11 +100,6 @@ class Inspect:
     read: Callable[[Trainer], Any]
 
 
-@dataclass(frozen=True)
-class Fail:
-    """For tests: an exception inside the worker."""
-
-    message: str
 
 
 @dataclass
@@ -201,7 +196,7 @@ class TrainingWorker(QObject):
         self._handlers: dict[type, Callable[[Any], None]] = {
             Load: self._load, Start: self._start, Pause: self._pause, TrainEpoch: self._train_epoch,
             TrainIterations: self._train_iterations, SetSpeed: self._set_speed, HandOver: self._hand_over,
-            SendReport: self._want_report, Inspect: self._inspect, Fail: self._raise,
+            SendReport: self._want_report, Inspect: self._inspect,
             SetValue: self._edit, ChangeSettings: self._edit, SetLearningRate: self._edit,
         }
 
@@ -514,9 +509,6 @@ class TrainingWorker(QObject):
 
     def _inspect(self, command: Inspect) -> None:
         command.read(self._trainer)
-
-    def _raise(self, command: Fail) -> None:
-        raise RuntimeError(command.message)
 
 
 def trainer_copy(trainer: Trainer) -> Trainer:
