@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from sandbox.engine import Batching, OptimizerSpec, Trainer
+from sandbox.engine.edits import SetValue
 from sandbox.gui.training import TrainingController
 from sandbox.gui.training.worker import TrainEpoch
 
@@ -135,7 +136,7 @@ def test_learning_rate_and_weight_edits_take_effect_while_training(qtbot, contro
     controller.start()
     qtbot.waitUntil(lambda: controller.latest is not None and controller.latest.iteration > 20, timeout=5000)
     controller.set_learning_rate(0.005)
-    controller.set_weight(1, 2, 3, 4.5)
+    controller.edit(SetValue(("weight", 2, 2, 3), 4.5))  # layer 1 as the engine counts: file layer 2
     controller.apply(look("after"))
     qtbot.waitUntil(lambda: "after" in seen, timeout=3000)
     assert seen["after"][:2] == (0.005, 4.5)
