@@ -30,8 +30,6 @@ EXPERIMENT_SETTINGS = ("loss", "reduction", "optimizer", "schedule", "regulariza
 #: layer attributes (key ``("layer", index, name)``) a setting change may set
 LAYER_SETTINGS = ("activation", "alpha", "train_weights", "train_biases", "init")
 
-PLACE_KINDS = ("weight", "bias", "input", "target")
-
 
 def locate(experiment: Experiment, where: Place) -> tuple[NDArray[np.float64], tuple[int, ...]]:
     """The array holding the number at ``where`` and its index there; KeyError if there is none."""

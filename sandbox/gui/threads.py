@@ -159,10 +159,6 @@ class WorkerThread(QObject):
             _alive.add(self)
             self.thread.start()
 
-    @property
-    def started(self) -> bool:
-        return self._started
-
     def post(self, *items: Any) -> None:
         """Post ``items`` to the worker's inbox, together (the thread starts on first use, and again
         after a worker that ends when idle has ended)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from sandbox.engine.edits import ReplaceState
+from sandbox.engine.edits import Change, ReplaceState
 from sandbox.gui.model.document import Document, TrainerSnapshot
 from sandbox.gui.training.controller import TrainingController
 from sandbox.gui.training.worker import Divergence, Start, TrainEpoch, TrainingReport
@@ -155,7 +155,7 @@ class TrainingSession(QObject):
 
     # ---- the document changed ------------------------------------------------------------------
     @Slot(object)
-    def _on_edited(self, change: object) -> None:
+    def _on_edited(self, change: Change) -> None:
         """An edit of the document: while training, the worker makes the same one (a whole new state:
         it takes a copy). While paused nothing is sent: the next start copies the document."""
         if not self._running:

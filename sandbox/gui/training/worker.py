@@ -201,14 +201,6 @@ class TrainingWorker(QObject):
         }
 
     # ---- the GUI thread's side (thread safe) ------------------------------------------------
-    def post(self, command: object) -> None:
-        """Queue a command; the worker applies it between two iterations."""
-        self.inbox.post(command)
-
-    def request_stop(self) -> None:
-        """Ask the loop to end before the next iteration."""
-        self.inbox.request_stop()
-
     def acknowledge(self) -> None:
         """The GUI has handled (and drawn) the last report: the next one may be sent."""
         self._acknowledged = True
