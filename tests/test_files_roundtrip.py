@@ -13,6 +13,8 @@ from sandbox.files import dumps_experiment, experiment_to_dict, loads_experiment
 FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64)
 SMALL = st.floats(min_value=-10, max_value=10, allow_nan=False)
 HIDDEN_ACTIVATIONS = [a for a in ACTIVATIONS if a != "softmax"]
+#: any text the rule for names allows (no control characters, no lone surrogates)
+TEXT = st.characters(exclude_categories=("Cc", "Cs"))
 LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyzαβγ_0123456789*", min_size=1, max_size=6)
 
 
@@ -90,7 +92,7 @@ def documents(draw):
         number = draw(st.sampled_from([SMALL, st.integers(-5, 5)]))
         data = {"inputs": [[draw(number) for _ in range(n_in)] for _ in range(n)],
                 "targets": [[draw(unit) for _ in range(n_out)] for _ in range(n)]}
-    doc = {"format": "backprop-sandbox.network", "version": 1, "name": draw(st.text(max_size=20)),
+    doc = {"format": "backprop-sandbox.network", "version": 1, "name": draw(st.text(TEXT, max_size=20)),
            "layers": layers, "loss": {"name": loss, "reduction": draw(st.sampled_from(["mean", "sum"]))},
            "optimizer": draw(optimizers()), "data": data}
     mode = draw(st.sampled_from(["full", "single", "minibatch"]))
@@ -98,7 +100,7 @@ def documents(draw):
     if mode == "minibatch":
         doc["batch"]["size"] = draw(st.integers(1, 5))
     if draw(st.booleans()):
-        doc["description"] = draw(st.text(max_size=30))
+        doc["description"] = draw(st.text(st.one_of(TEXT, st.sampled_from("\n\t")), max_size=30))
     if draw(st.booleans()):
         doc["init"] = draw(inits())
     if draw(st.booleans()):

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from . import schema as S
 from . import settings_table as T
 from .errors import Problem
+from .text_rules import TextKind, text_problem
 
 
 def describe(value: Any) -> str:
@@ -151,9 +152,17 @@ class Checker:
             return None
         return value
 
-    def string(self, value: Any, where: str) -> str | None:
+    def string(self, value: Any, where: str, kind: TextKind = "name") -> str | None:
+        """A string that keeps the rule for text of ``kind`` (``text_rules``)."""
         if not isinstance(value, str):
             self.add(where, f"expected a string, got {describe(value)}")
+            return None
+        return self.text(value, where, kind)
+
+    def text(self, value: str, where: str, kind: TextKind) -> str | None:
+        problem = text_problem(value, kind)
+        if problem is not None:
+            self.add(where, f"{_quoted(value)} {problem}" if kind == "label" else problem)
             return None
         return value
 
@@ -207,10 +216,7 @@ class Checker:
         if not isinstance(value, str):
             self.add(where, f"expected a label (a string), got {describe(value)}")
             return None
-        if not value or any(ch.isspace() for ch in value) or len(value) > 64:
-            self.add(where, f'"{value}" is not a usable label: 1 to 64 characters, no spaces')
-            return None
-        return value
+        return self.text(value, where, "label")
 
     def labels(self, value: Any, where: str, n: int | None) -> list[str] | None:
         if not isinstance(value, list):
@@ -237,3 +243,14 @@ class Checker:
             if self.labels(row, join(where, j), cols) is None:
                 ok = False
         return value if ok else None
+
+
+def _quoted(value: str) -> str:
+    """A string for a message: quoted, at most 40 characters, unprintable characters as escapes (``\\x1b``)."""
+    short = value if len(value) <= 40 else value[:39] + "…"
+    return '"' + "".join(ch if ch.isprintable() else _escape(ch) for ch in short) + '"'
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -31,7 +31,7 @@ def check_csv(c: Checker, d: dict[str, Any], n_in: int | None, n_out: int | None
         elif len(set(columns)) != len(columns):
             c.add("data.target_columns", "a column is named twice")
             columns = None
-    path_text = c.string(d["csv"], "data.csv")
+    path_text = c.string(d["csv"], "data.csv", "path")
     if path_text is None:
         return None
     path = Path(path_text)

@@ -53,7 +53,7 @@ def check_document(doc: Any, base_dir: str | os.PathLike[str] | None = None) -> 
         c.add("version", f"expected {S.VERSION}, got {describe(top['version'])}")
     for key in ("name", "description"):
         if key in top:
-            c.string(top[key], key)
+            c.string(top[key], key, key)
     if "seed" in top:
         c.setting(top["seed"], "seed", T.FILE_SEED)
     if "init" in top:
