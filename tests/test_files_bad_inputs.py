@@ -58,8 +58,8 @@ EXPECTED = {
                            "(it reads up to version 1); update backprop-sandbox to open it"],
     "wrong-format.json": ['format: expected "backprop-sandbox.network", got a string ("keras.model")'],
     "missing-keys.json": ['file: missing required key "data"', 'layers[1]: missing required key "activation"'],
-    "too-many-parameters.json": ["layers: the network would have 25,025,001 weights and biases; at most "
-                                 "10,000,000 are supported"],
+    "too-many-parameters.json": ["layers: the network would have 1,005,001 weights and biases; at most "
+                                 "500,000 are supported"],
     "many-problems.json": [
         "colour: unknown key (expected one of: format, version, name, description, layers, loss, optimizer, "
         "schedule, regularization, batch, data, init, seed)",

@@ -61,6 +61,8 @@ def documents(draw):
     for i, size in enumerate(sizes[1:], start=1):
         fan_in = sizes[i - 1]
         act = draw(out_act) if i == len(sizes) - 1 else draw(st.sampled_from(HIDDEN_ACTIVATIONS))
+        if act == "softmax" and size == 1:  # a softmax of one neuron cannot learn: files refuse it
+            size = sizes[i] = 2
         layer = {"size": size, "activation": act, "bias": draw(st.booleans())}
         if draw(st.booleans()):
             layer["weights"] = [[draw(FINITE) for _ in range(fan_in)] for _ in range(size)]

@@ -21,9 +21,9 @@ class Schedule:
         if self.name == "constant":
             return base
         if self.name == "step":
-            return base * self.gamma ** (epoch // max(1, self.step_epochs))
+            return base * _power(self.gamma, epoch // max(1, self.step_epochs))
         if self.name == "exponential":
-            return base * self.gamma ** epoch
+            return base * _power(self.gamma, epoch)
         if self.name == "cosine":
             return self.min_lr + (base - self.min_lr) * (1.0 + math.cos(math.pi * epoch / max(1, self.epochs))) / 2.0
         raise ValueError(f"unknown schedule {self.name!r}")
@@ -35,6 +35,14 @@ class Schedule:
             "exponential": "η_e = η · γ^e",
             "cosine": f"η_e = η_min + (η − η_min)(1 + cos(π e / {self.epochs})) / 2",
         }[self.name]
+
+
+def _power(gamma: float, k: int) -> float:
+    """γ^k as a float: 0 when it underflows, infinity when it overflows (files allow only γ ≤ 1; code may not)."""
+    try:
+        return float(gamma) ** k
+    except OverflowError:
+        return math.inf
 
 
 SCHEDULE_NAMES = ("constant", "step", "exponential", "cosine")

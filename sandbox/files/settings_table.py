@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from .limits import MAX_LAYER_SIZE, MAX_PARAMETERS, MAX_SAMPLES
+
 Kind = Literal["float", "int", "bool", "choice"]
 #: when ``save`` writes a setting: ``always``; ``if_set`` (the experiment holds a value for it: an
 #: optimizer's options as the file or the panel gave them, a layer's α); ``if_not_default``
@@ -41,10 +43,6 @@ Value = bool | int | float | str
 
 #: the largest seed (numpy's generators take any whole number ≥ 0; files keep them within 64 bits)
 MAX_SEED = 2**63 - 1
-#: refuse networks with more weights and biases than this before allocating them
-MAX_PARAMETERS = 10_000_000
-#: refuse generated or CSV data sets with more samples than this
-MAX_SAMPLES = 1_000_000
 #: whole numbers in a file have at most this many digits (longer ones are refused while parsing)
 WHOLE_NUMBER_DIGITS = 300
 #: the largest whole number a file can hold: the bound of whole-number settings without one of their own
@@ -383,7 +381,8 @@ OPTIMIZER = _group(
 
 # ---- learning-rate schedule ----------------------------------------------------------------------
 
-GAMMA = _number(POSITIVE, "gamma", "The factor η is multiplied by (below 1 to decay).", required=True,
+GAMMA = _number(POSITIVE, "gamma", "The factor η is multiplied by: at most 1, so that η decays and never grows "
+                "without bound.", maximum=1.0, required=True,
                 symbol="γ", label="Factor γ", step=0.01, torch="gamma")
 
 SCHEDULE = _group(
@@ -485,7 +484,8 @@ GENERATOR = _group(
     [Setting("samples", "int", "How many samples are drawn in all (training + test).", default=200, minimum=1,
              maximum=MAX_SAMPLES, label="Samples", step=50),
      _number(NONNEGATIVE, "noise", "The standard deviation of Gaussian noise added to every point (to the target "
-             "for plane): more noise, more overlap between the classes.", default=0.0, label="Noise", step=0.05),
+             "for plane): more noise, more overlap between the classes.", default=0.0, maximum=10.0, label="Noise",
+             step=0.05),
      DATA_SEED,
      TEST_FRACTION],
     [Variant("xor", "XOR (four quadrants)", "Points in [−1, 1]²; class 1 where x1·x2 > 0. Needs a hidden layer: "
@@ -509,7 +509,7 @@ ALPHA_DEFAULTS: dict[str, float] = {"prelu": 0.25, "elu": 1.0}
 ACTIVATION_NAMES = ("identity", "binary_step", "sigmoid", "tanh", "arctan", "relu", "prelu", "elu", "softplus",
                     "softmax")
 
-LAYER_SIZE = Setting("size", "int", "The number of neurons.", required=True, minimum=1, maximum=MAX_PARAMETERS,
+LAYER_SIZE = Setting("size", "int", "The number of neurons.", required=True, minimum=1, maximum=MAX_LAYER_SIZE,
                      label="Neurons")
 LAYER = _group(
     "layers[i]", "Settings of a layer", None,

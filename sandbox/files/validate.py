@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
 
+import numpy as np
+
 from ..engine import Network
+from . import limits as L
 from . import schema as S
 from . import settings_table as T
 from .checker import Checker, CsvData, describe, is_number, join
@@ -114,6 +117,15 @@ def check_layers(c: Checker, value: Any, present: bool) -> list[_LayerInfo] | No
               f"{'s' if len(value) != 1 else ''}")
         if not value:
             return None
+    if len(value) > L.MAX_LAYERS:
+        c.add("layers", f"the network has {len(value):,} layers; at most {L.MAX_LAYERS} are supported "
+                        f"(the input layer included)")
+        return None
+    count = _parameter_count(value)
+    if count is not None and count > L.MAX_PARAMETERS:
+        c.add("layers", f"the network would have {count:,} weights and biases; at most {L.MAX_PARAMETERS:,} are "
+                        f"supported")
+        return None
     infos: list[_LayerInfo] = []
     first = c.obj(value[0], "layers[0]", S.INPUT_LAYER_KEYS, ("size",), " (the input layer)")
     info = _LayerInfo()
@@ -126,16 +138,21 @@ def check_layers(c: Checker, value: Any, present: bool) -> list[_LayerInfo] | No
     last = len(value) - 1
     for i in range(1, len(value)):
         infos.append(check_layer(c, value[i], i, infos[i - 1].size, i == last))
-    sizes = [layer.size for layer in infos]
-    known = [s for s in sizes if s is not None]
-    if len(known) == len(sizes):
-        count = sum(known[i] * (known[i - 1] + (1 if infos[i].bias else 0)) for i in range(1, len(infos)))
-        if count > S.MAX_PARAMETERS:
-            c.add("layers", f"the network would have {count:,} weights and biases; "
-                            f"at most {S.MAX_PARAMETERS:,} are supported")
-        else:
-            check_unique_labels(c, infos)
+    if all(layer.size is not None for layer in infos):
+        check_unique_labels(c, infos)
     return infos
+
+
+def _parameter_count(layers: list[Any]) -> int | None:
+    """The number of weights and biases the layers' sizes give, before any layer is checked (None when a size
+    is not a whole number: the layer's own check says so)."""
+    sizes: list[int] = []
+    for layer in layers:
+        size = layer.get("size") if isinstance(layer, dict) else None
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            return None
+        sizes.append(size)
+    return sum(sizes[i] * (sizes[i - 1] + (0 if layers[i].get("bias") is False else 1)) for i in range(1, len(sizes)))
 
 
 def _int(value: T.Value | None) -> int | None:
@@ -156,6 +173,10 @@ def check_layer(c: Checker, value: Any, i: int, fan_in: int | None, is_last: boo
     if info.activation == "softmax" and not is_last:
         c.add(f"{where}.activation", "softmax is only allowed on the output layer (the last one)")
     info.bias = checked.get("bias") is not False
+    if info.activation == "softmax" and size == 1:
+        c.add(f"{where}.activation", "softmax of a single neuron always outputs 1, so its gradient is always 0 and "
+                                     "nothing can be learned: for two classes use one sigmoid output with bce, or "
+                                     "two softmax outputs")
     if "weights" in d:
         c.matrix(d["weights"], f"{where}.weights", size, fan_in, " (one per neuron)")
     if "biases" in d:
@@ -275,6 +296,8 @@ def check_data(c: Checker, value: Any, layers: list[_LayerInfo] | None,
 
 def check_inline(c: Checker, d: dict[str, Any], n_in: int | None, n_out: int | None) -> None:
     c.obj(d, "data", S.INLINE_KEYS, ("inputs", "targets"))
+    if not _inline_within_limits(c, d):
+        return
     n = None
     if isinstance(d.get("inputs"), list):
         n = len(d["inputs"])
@@ -291,6 +314,41 @@ def check_inline(c: Checker, d: dict[str, Any], n_in: int | None, n_out: int | N
         if has_tt:
             c.matrix(d["test_targets"], "data.test_targets", m, n_out, " (one per sample of data.test_inputs)",
                      what="numbers (one per output)")
+    check_magnitudes(c, d)
+
+
+def _inline_within_limits(c: Checker, d: dict[str, Any]) -> bool:
+    """Counts inline samples and numbers before any of them is checked one by one."""
+    lists = [d.get(key) for key in S.INLINE_KEYS]
+    samples = sum(len(x) for x in lists[::2] if isinstance(x, list))
+    if samples > L.MAX_SAMPLES:
+        c.add("data", f"the data has {samples:,} samples (training and test); at most {L.MAX_SAMPLES:,} are supported")
+        return False
+    numbers = sum(len(row) for x in lists if isinstance(x, list) for row in x if isinstance(row, list))
+    if numbers > L.MAX_DATA_NUMBERS:
+        c.add("data", f"the data holds {numbers:,} numbers (inputs and targets of every sample); at most "
+                      f"{L.MAX_DATA_NUMBERS:,} are supported")
+        return False
+    return True
+
+
+def check_magnitudes(c: Checker, d: dict[str, Any]) -> None:
+    """Data values at most ``MAX_DATA_MAGNITUDE`` in size (checked once every value is a finite number)."""
+    for key in S.INLINE_KEYS:
+        value = d.get(key)
+        if not isinstance(value, list) or not value:
+            continue
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (ValueError, TypeError, OverflowError):
+            continue  # not a matrix of numbers: the matrix check says where
+        if array.ndim != 2 or not array.size:
+            continue
+        big = np.abs(array) > L.MAX_DATA_MAGNITUDE
+        if big.any():
+            j, k = (int(x) for x in np.argwhere(big)[0])
+            c.add(f"data.{key}[{j}][{k}]", f"{value[j][k]!r} is larger than 10¹⁵ in magnitude; data that large "
+                                           f"overflows sums and squares: rescale it")
 
 
 def check_generator(c: Checker, d: dict[str, Any], n_in: int | None, n_out: int | None) -> None:
