@@ -111,6 +111,12 @@ BASE = {
 }
 
 
+def _softmax_output(doc: dict) -> None:
+    """Two softmax outputs (one alone cannot learn, so files refuse it) and two-class targets."""
+    doc["layers"][2].update(size=2, activation="softmax", weights=[[0.5, -0.6], [0.2, 0.1]])
+    doc["data"]["targets"] = [[1.0 - t[0], t[0]] for t in doc["data"]["targets"]]
+
+
 def _values(setting: T.Setting) -> list:
     """The values a setting is tried with: both ends of its range, or every choice."""
     if setting.kind == "bool":
@@ -143,6 +149,8 @@ def _cases():
                     if group is T.LOSS:  # an output layer the loss fits
                         doc["layers"][2]["activation"] = {"mse": "identity", "bce": "sigmoid",
                                                           "cross_entropy": "softmax"}[variant.name]
+                        if variant.name == "cross_entropy":
+                            _softmax_output(doc)
                     name = f"{group.key}.{variant.name}.{setting.key}={value!r}"[:90]
                     yield name, doc, (group.key, setting.key), value
     for setting in T.LAYER.common:
@@ -156,6 +164,8 @@ def _cases():
                 layer["activation"] = value if value != "softmax" else "tanh"
                 doc["layers"][2]["activation"] = "softmax" if value == "softmax" else "sigmoid"
                 doc["loss"] = {"name": "cross_entropy" if value == "softmax" else "bce"}
+                if value == "softmax":
+                    _softmax_output(doc)
                 path = ("layers", 2, "activation") if value == "softmax" else ("layers", 1, "activation")
                 yield f"layer.activation={value}", doc, path, value
                 continue
