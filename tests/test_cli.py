@@ -39,6 +39,8 @@ def test_validate_every_example():
     ["validate"],
     ["--no-such-option"],
     ["a.json", "b.json"],                                         # the app takes one file
+    ["export", str(LECTURE), "--to", "pytorch"],                  # no --out
+    ["export", str(LECTURE), "--to", "gif", "--out", "x.gif"],
 ])
 def test_wrong_usage_exits_with_2(args):
     result = run(*args)
@@ -51,7 +53,7 @@ def test_help_and_version():
     assert run("--help").returncode == 0
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith("backprop-sandbox ")
-    for command in ("explain", "train", "validate"):
+    for command in ("explain", "train", "validate", "export"):
         assert run(command, "--help").returncode == 0
 
 
@@ -157,8 +159,10 @@ import sys
 from sandbox.cli import main
 statuses = [main(["validate", {str(LECTURE)!r}]), main(["explain", {str(LECTURE)!r}, "--format", "markdown"]),
             main(["explain", {str(LECTURE)!r}, "--format", "json"]),
-            main(["train", {str(LECTURE)!r}, "--epochs", "2", "--out", {str(tmp_path / 'o.json')!r}])]
-assert statuses == [0, 0, 0, 0], statuses
+            main(["train", {str(LECTURE)!r}, "--epochs", "2", "--out", {str(tmp_path / 'o.json')!r}]),
+            main(["export", {str(LECTURE)!r}, "--to", "pytorch", "--out", {str(tmp_path / 'o.py')!r}]),
+            main(["export", {str(LECTURE)!r}, "--to", "markdown", "--out", {str(tmp_path / 'o.md')!r}])]
+assert statuses == [0, 0, 0, 0, 0, 0], statuses
 qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6"))
 print("QT:", qt)
 """
