@@ -8,7 +8,9 @@ such as ``w1``, ``h2_3``, ``net_h1``, ``b_h1_1``, ``α11``, Greek letters in Uni
 ``w1`` → w₁, ``h2_3`` → h₂,₃, ``net_h1`` → net with the subscript h₁. Numbers are left as written.
 
 ``to_latex`` gives math-mode LaTeX without the surrounding ``$``; ``to_html`` gives an HTML
-fragment (``<sub>``, ``<sup>``, escaped text) that Qt's rich text and browsers show.
+fragment (``<sub>``, ``<sup>``, escaped text) that Qt's rich text and browsers show. A character outside
+the grammar (a label's ``\\``, ``<`` or escape character) goes through ``escape``: nothing in a label can
+become a LaTeX command, an HTML tag or a control character.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import html
 import re
 from abc import abstractmethod
 from dataclasses import dataclass
+
+from .escape import for_latex_math, is_unsafe, visible
 
 __all__ = ["to_latex", "to_html", "tokenize", "Token"]
 
@@ -27,7 +31,7 @@ _UNICODE_SUBS = "ₛₖₙᵢⱼ₀₁₂₃₄₅₆₇₈₉"
 
 _TOKEN = re.compile(
     rf"""
-    (?P<space>\s+)
+    (?P<space>[^\S\x00-\x1f\x7f-\x9f\u2028\u2029]+)  # a line break or tab in a label is a symbol: shown
   | (?P<phrase>softmax\ and\ cross-entropy\ combined|cross-entropy)
   | (?P<number>\d+(?:\.\d+)?)
   | (?P<ident>{_WORD}\d*(?:_{_PART})*[{_UNICODE_SUBS}]*\*?)
@@ -302,7 +306,7 @@ class _Latex(_Renderer):
             return r"\surd "
         if ch == "^":
             return r"\hat{}"
-        return ch
+        return for_latex_math(ch)  # a label's other characters: nothing can become a command
 
     def fraction(self, top: str, bottom: str) -> str:
         return r"\frac{\partial " + top + r"}{\partial " + bottom + "}"
@@ -335,7 +339,7 @@ class _Html(_Renderer):
     def symbol(self, ch: str) -> str:
         if ch in SUBSCRIPT_LETTERS:
             return "<sub>" + SUBSCRIPT_LETTERS[ch] + "</sub>"
-        return html.escape(ch)
+        return html.escape(visible(ch) if is_unsafe(ch) else ch)
 
     def fraction(self, top: str, bottom: str) -> str:
         return f"∂{top}/∂{bottom}"

@@ -1,13 +1,15 @@
 """One gradient-descent update as JSON, plain text or Markdown: renderings of the engine's ``Walkthrough``.
 
 Every number shown comes from the walkthrough (its steps' formulas and values, its arrays);
-nothing here computes a number of its own, it only formats them.
+nothing here computes a number of its own, it only formats them. Every name and label is escaped for
+where it goes (``escape``): the text as it prints safely on a terminal, Markdown as text and LaTeX,
+JSON as text that UTF-8 can hold.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,6 +17,7 @@ from numpy.typing import NDArray
 
 from ..engine import Step, Walkthrough
 from ..engine.numbers import fmt
+from .escape import for_json, for_markdown, for_terminal
 from .markup import to_latex
 
 SECTIONS = (
@@ -31,11 +34,13 @@ LOSS_TITLES = {"mse": "squared error ½(y − y*)²", "bce": "binary cross-entro
 # ---- JSON -------------------------------------------------------------------------------------
 
 def _clean(value: Any) -> Any:
-    """Plain JSON values: arrays as lists, NaN and infinity as null."""
+    """Plain JSON values: arrays as lists, NaN and infinity as null, text that UTF-8 can write."""
+    if isinstance(value, str):
+        return for_json(value)
     if isinstance(value, np.ndarray):
         return _clean(value.tolist())
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {_clean(k): _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
     if isinstance(value, (np.floating, float)):
@@ -92,16 +97,24 @@ def to_json(w: Walkthrough) -> dict[str, Any]:
 
 # ---- shared pieces ------------------------------------------------------------------------------
 
-def _title(w: Walkthrough) -> str:
-    return f"{w.network_name}: one gradient-descent update"
+Escape = Callable[[str], str]
 
 
-def _sample_line(w: Walkthrough) -> list[str]:
-    """What the update is about: batch, sample, inputs and targets, learning rate, loss, optimizer."""
+def _title(w: Walkthrough, esc: Escape) -> str:
+    return f"{esc(w.network_name)}: one gradient-descent update"
+
+
+def _optimizer_title(w: Walkthrough, esc: Escape) -> str:
+    return OPTIMIZER_TITLES.get(w.optimizer_name) or esc(w.optimizer_name)
+
+
+def _sample_line(w: Walkthrough, esc: Escape, star: str = "*") -> list[str]:
+    """What the update is about: batch, sample, inputs and targets, learning rate, loss, optimizer;
+    names escaped by ``esc``, the target's star written as ``star``."""
     net = w.network
     s = w.sample
-    inputs = ", ".join(f"{label} = {fmt(x)}" for label, x in zip(net.input_labels, w.inputs[s]))
-    targets = ", ".join(f"{label}* = {fmt(t)}" for label, t in zip(net.layers[-1].labels, w.targets[s]))
+    inputs = ", ".join(f"{esc(label)} = {fmt(x)}" for label, x in zip(net.input_labels, w.inputs[s]))
+    targets = ", ".join(f"{esc(label)}{star} = {fmt(t)}" for label, t in zip(net.layers[-1].labels, w.targets[s]))
     n = len(w.batch_indices)
     if n == 1:
         batch = f"Batch {w.batch} is sample {w.batch_indices[0]} of the training data"
@@ -109,35 +122,35 @@ def _sample_line(w: Walkthrough) -> list[str]:
         shown = ", ".join(str(i) for i in w.batch_indices[:8]) + (", …" if n > 8 else "")
         batch = (f"Batch {w.batch} has {n} samples ({shown}); forward values are shown for sample {s} "
                  f"of the batch, gradients are those of the whole batch ({w.reduction} of the losses)")
-    optimizer = OPTIMIZER_TITLES.get(w.optimizer_name, w.optimizer_name)
-    loss = LOSS_TITLES.get(w.loss_name, w.loss_name)
+    optimizer = _optimizer_title(w, esc)
+    loss = LOSS_TITLES[w.loss_name].replace("*", star) if w.loss_name in LOSS_TITLES else esc(w.loss_name)
     return [
         f"{batch} (epoch {w.epoch}, iteration {w.iteration}).",
         f"Inputs: {inputs}; target: {targets}.",
-        f"Loss: {loss}, {w.reduction} over the batch; optimizer: {optimizer}; "
+        f"Loss: {loss}, {esc(w.reduction)} over the batch; optimizer: {optimizer}; "
         f"learning rate η = {fmt(w.learning_rate)}.",
     ]
 
 
-def _step_groups(w: Walkthrough, phase: str) -> list[tuple[str, list[Step]]]:
+def _step_groups(w: Walkthrough, phase: str, esc: Escape) -> list[tuple[str, list[Step]]]:
     """The steps of a phase in order, grouped by layer (with a heading) for forward, backward and update."""
     groups: list[tuple[str, list[Step]]] = []
     for step in w.steps_of(phase):
-        heading = "" if phase == "loss" else _layer_heading(w, step.layer)
+        heading = "" if phase == "loss" else _layer_heading(w, step.layer, esc)
         if not groups or groups[-1][0] != heading:
             groups.append((heading, []))
         groups[-1][1].append(step)
     return groups
 
 
-def _layer_heading(w: Walkthrough, layer: int | None) -> str:
+def _layer_heading(w: Walkthrough, layer: int | None, esc: Escape) -> str:
     if layer is None:
         return ""
     net = w.network
     l = net.layers[layer - 1]
     which = "output layer" if layer == net.depth else f"hidden layer {layer}"
-    names = ", ".join(l.labels[:6]) + (", …" if l.size > 6 else "")
-    return f"Layer {layer} ({which}: {names}; activation {l.activation})"
+    names = ", ".join(esc(label) for label in l.labels[:6]) + (", …" if l.size > 6 else "")
+    return f"Layer {layer} ({which}: {names}; activation {esc(l.activation)})"
 
 
 def _step_lines(step: Step) -> list[str]:
@@ -145,7 +158,7 @@ def _step_lines(step: Step) -> list[str]:
 
 
 def _sanity(w: Walkthrough) -> list[tuple[str, str, str, str]]:
-    """(name, before, after, target) for every output of the shown sample, then the loss."""
+    """(label, before, after, target) for every output of the shown sample (the label as it is)."""
     s = w.sample
     rows = []
     for j, label in enumerate(w.network.layers[-1].labels):
@@ -164,14 +177,17 @@ def _verdict(w: Walkthrough) -> str:
 # ---- text -------------------------------------------------------------------------------------
 
 def to_text(w: Walkthrough) -> str:
-    """The update as plain text that reads like the lecture's worked example."""
-    out = [_title(w), "=" * len(_title(w)), ""]
-    out += _sample_line(w)
+    """The update as plain text that reads like the lecture's worked example; safe to print on a terminal
+    (every line through ``for_terminal``: a name's escape sequence shows as ``\\x1b``)."""
+    esc = for_terminal
+    title = _title(w, esc)
+    out = [title, "=" * len(title), ""]
+    out += _sample_line(w, esc)
     for phase, title in SECTIONS:
         if phase == "update":
-            title = f"Update ({OPTIMIZER_TITLES.get(w.optimizer_name, w.optimizer_name)}, η = {fmt(w.learning_rate)})"
+            title = f"Update ({_optimizer_title(w, esc)}, η = {fmt(w.learning_rate)})"
         out += ["", title, "-" * len(title)]
-        for heading, steps in _step_groups(w, phase):
+        for heading, steps in _step_groups(w, phase, esc):
             if heading:
                 out.append(heading)
             for step in steps:
@@ -181,27 +197,30 @@ def to_text(w: Walkthrough) -> str:
     title = "Sanity check: the new prediction"
     out += ["", title, "-" * len(title)]
     for label, before, after, target in _sanity(w):
-        out.append(f"  {label}: {before} → {after} (target {label}* = {target})")
+        out.append(f"  {esc(label)}: {before} → {after} (target {esc(label)}* = {target})")
     out.append(f"  E: {fmt(w.loss)} → {fmt(w.loss_after)}")
     out.append("  " + _verdict(w))
-    return "\n".join(out) + "\n"
+    return "\n".join(for_terminal(line) for line in out) + "\n"  # the formulas' labels too
 
 
 # ---- Markdown -----------------------------------------------------------------------------------
 
 def _math(formula: str) -> str:
+    """``$…$`` LaTeX; a label's characters are escaped by ``to_latex`` (``|`` as ``\\vert``: table-safe)."""
     return f"${to_latex(formula)}$"
 
 
 def to_markdown(w: Walkthrough) -> str:
-    """The update as Markdown with ``$…$`` LaTeX (renders on GitHub and in Jupyter)."""
-    out = [f"# {_title(w)}", ""]
-    out += [line.replace("*", "\\*") + "  " for line in _sample_line(w)]
+    """The update as Markdown with ``$…$`` LaTeX (renders on GitHub and in Jupyter); names and labels
+    escaped as Markdown text or as LaTeX, so none can add HTML, links, emphasis or LaTeX commands."""
+    esc = for_markdown
+    out = [f"# {_title(w, esc)}", ""]
+    out += [line + "  " for line in _sample_line(w, esc, star="\\*")]
     for phase, title in SECTIONS:
         if phase == "update":
-            title = f"Update ({OPTIMIZER_TITLES.get(w.optimizer_name, w.optimizer_name)}, η = {fmt(w.learning_rate)})"
+            title = f"Update ({_optimizer_title(w, esc)}, η = {fmt(w.learning_rate)})"
         out += ["", f"## {title}", ""]
-        for heading, steps in _step_groups(w, phase):
+        for heading, steps in _step_groups(w, phase, esc):
             if heading:
                 out += [f"**{heading}**", ""]
             for step in steps:
@@ -216,4 +235,4 @@ def to_markdown(w: Walkthrough) -> str:
         out.append(f"| {_math(label)} | {before} | {after} | {target} |")
     out.append(f"| $E$ | {fmt(w.loss)} | {fmt(w.loss_after)} | |")
     out += ["", _verdict(w)]
-    return "\n".join(out) + "\n"
+    return "\n".join(for_terminal(line) for line in out) + "\n"  # a net: nothing unsafe is left to change
