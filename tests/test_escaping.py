@@ -23,6 +23,7 @@ from sandbox.explain.escape import (
     for_python_docstring,
     for_python_string,
     for_terminal,
+    for_text_block,
 )
 
 #: every LaTeX command the formula renderer may write; anything else would come from a label
@@ -60,6 +61,10 @@ def commands(latex: str) -> set[str]:
 def test_terminal_shows_control_characters_as_escapes(text, shown):
     assert for_terminal(text) == shown
     shown.encode("utf-8")
+
+
+def test_a_text_block_keeps_its_line_breaks_and_tabs():
+    assert for_text_block("one\n\ttwo\r\x1b[2J\ud800\u2028") == "one\n\ttwo\\r\\x1b[2J\\ud800\\u2028"
 
 
 @given(any_text)

@@ -6,7 +6,8 @@ built in code or in the window does not pass through it, so every output escapes
 - ``for_terminal``: control characters, lone surrogates, line/paragraph separators and bidirectional
   controls as visible escapes (``\\x1b``, ``\\x07``, ``\\x00``, ``\\r``, ``\\n``, ``\\ud800``, ``\\u202e``);
   what is left never moves the cursor, rings, recolours or fails to encode as UTF-8. Also the rule for
-  any other plain-text field (an ONNX doc string).
+  any other plain-text field (an ONNX doc string); ``for_text_block`` keeps line breaks and tabs (a
+  description).
 - ``for_markdown``: inline Markdown text: ``&``, ``<``, ``>`` as entities (no raw HTML can pass),
   Markdown's specials backslash-escaped, unsafe characters as visible escapes.
 - ``for_latex`` (text mode) and ``for_latex_math`` (math mode, one character at a time or a run):
@@ -23,7 +24,7 @@ import re
 import unicodedata
 
 __all__ = [
-    "visible", "for_terminal", "for_markdown", "for_latex", "for_latex_math", "for_python_string",
+    "visible", "for_terminal", "for_text_block", "for_markdown", "for_latex", "for_latex_math", "for_python_string",
     "for_python_docstring", "for_python_comment", "for_identifier", "for_file_name", "for_json",
 ]
 
@@ -60,6 +61,14 @@ def is_unsafe(ch: str) -> bool:
 def for_terminal(text: str) -> str:
     """Text to print: every unsafe character as a visible escape; all else (∂, η, ü, 字) as it is."""
     return _visible_unsafe(text)
+
+
+_BLOCK_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\u2028\u2029{_BIDI}]")
+
+
+def for_text_block(text: str) -> str:
+    """Text of several lines (a description): as ``for_terminal``, but line breaks and tabs kept."""
+    return _BLOCK_UNSAFE.sub(lambda m: visible(m.group()), text)
 
 
 # ---- Markdown ---------------------------------------------------------------------------------------

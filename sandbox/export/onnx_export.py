@@ -5,6 +5,11 @@ its activation: Identity, Sigmoid, Tanh, Atan, Relu, PRelu (the α as a slope in
 an attribute; an α that float32 cannot hold is applied in double around a unit Elu), Softplus,
 Softmax (last axis); the binary step as ``GreaterOrEqual(z, 0)`` cast to DOUBLE. The batch dimension is
 symbolic (``N``). Needs the optional ``onnx`` package.
+
+Node and tensor names are made from the layer's number (``layer2.gemm``, ``layer2.z``), never from a
+label: they are unique ASCII whatever the labels hold. The graph's name is the network's name as an
+ASCII identifier; the labels and the name appear only in doc strings, with control characters and
+lone surrogates as visible escapes (protobuf writes UTF-8).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sandbox.engine import Experiment, Network
+from sandbox.explain.escape import for_identifier, for_terminal, for_text_block
 
 if TYPE_CHECKING:
     from onnx import ModelProto, NodeProto, TensorProto
@@ -59,8 +65,9 @@ def network_to_onnx(network: Network, name: str = "backprop-sandbox network", do
             inits.append(numpy_helper.from_array(np.asarray(layer.biases, dtype=np.float64), b_name))
             gemm_inputs.append(b_name)
         z = f"{tag}.z"
+        labels = for_terminal(", ".join(layer.preactivation_labels))
         nodes.append(helper.make_node("Gemm", gemm_inputs, [z], name=f"{tag}.gemm", transB=1,
-                                      doc_string="z = x Wᵀ + b: " + ", ".join(layer.preactivation_labels)))
+                                      doc_string=f"z = x Wᵀ + b: {labels}"))
         out = OUTPUT_NAME if i == last else f"{tag}.a"
         act = layer.activation
         if act in _SIMPLE_OPS:
@@ -88,12 +95,12 @@ def network_to_onnx(network: Network, name: str = "backprop-sandbox network", do
         [helper.make_tensor_value_info(INPUT_NAME, TensorProto.DOUBLE, ["N", network.input_size])],
         [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.DOUBLE, ["N", network.layers[-1].size])],
         initializer=inits,
-        doc_string=doc,
+        doc_string=for_text_block(doc),
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                               producer_name="backprop-sandbox")
-    model.doc_string = (f"{name}. Inputs: {', '.join(network.input_labels)}; "
-                        f"outputs: {', '.join(network.layers[-1].labels)}.")
+    model.doc_string = for_terminal(f"{name}. Inputs: {', '.join(network.input_labels)}; "
+                                    f"outputs: {', '.join(network.layers[-1].labels)}.")
     onnx.checker.check_model(model)
     return model
 
@@ -130,5 +137,4 @@ def save_onnx(experiment: Experiment, path: str | Path) -> Path:
 
 
 def _graph_name(name: str) -> str:
-    cleaned = "".join(c if c.isalnum() else "_" for c in name).strip("_")
-    return cleaned or "network"
+    return for_identifier(name, fallback="network")
