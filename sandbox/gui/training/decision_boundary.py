@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
 from sandbox.engine import Experiment
+from sandbox.gui.common.point_subset import MAX_POINTS, caption, class_of, subset_indices
 from sandbox.gui.training.grid import GRID_SIZE, GridOutput, extent_for, grid_output
 from sandbox.gui.training.live_plots import cache_axes
 
@@ -28,6 +29,10 @@ HIDDEN_MAP_SIZE = 56
 HIDDEN_MAP_MIN = 12
 HIDDEN_MAP_GAP = 3
 HIDDEN_LABEL_WIDTH = 30
+#: the data points' diameter (pixels), smaller when there are more than ``CROWDED_POINTS`` of them
+POINT_SIZE = 7
+CROWDED_POINT_SIZE = 5
+CROWDED_POINTS = 1000
 
 
 def _colormap() -> pg.ColorMap:
@@ -185,8 +190,8 @@ class DecisionBoundaryView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(_lut())
         self.plot.addItem(self.image)
-        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2))
-        self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#1e293b", width=1.2))
+        self.train_points = pg.ScatterPlotItem(size=POINT_SIZE, pen=pg.mkPen("w", width=1.2))
+        self.test_points = pg.ScatterPlotItem(size=POINT_SIZE, pen=pg.mkPen("#1e293b", width=1.2))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
         # the points and the axes change only with the data: drawn from cached pixmaps while the
@@ -200,6 +205,9 @@ class DecisionBoundaryView(QWidget):
         self.hidden_maps = HiddenMaps(self)
         self.setMinimumSize(240, 200)
         self._levels = (0.0, 1.0)
+        self._brushes = (pg.mkBrush(ORANGE), pg.mkBrush(BLUE))
+        #: "showing 5,000 of 1,000,000 points" when the plot draws a sample of the data, else ""
+        self.points_caption = ""
         self._experiment: Experiment | None = None
         self.updates = 0
         self.message.hide()
@@ -242,8 +250,11 @@ class DecisionBoundaryView(QWidget):
             return
         self._levels = output_levels(experiment)
         data = experiment.data
-        self._set_points(self.train_points, data.inputs, data.targets)
-        self._set_points(self.test_points, data.test_inputs, data.test_targets)
+        n_train, n_test = len(data.inputs), len(data.test_inputs)
+        train_limit = n_train if n_train + n_test <= MAX_POINTS else round(MAX_POINTS * n_train / (n_train + n_test))
+        shown = self._set_points(self.train_points, data.inputs, data.targets, train_limit)
+        shown += self._set_points(self.test_points, data.test_inputs, data.test_targets, MAX_POINTS - train_limit)
+        self._show_caption(caption(shown, n_train + n_test))
         self._build_hidden(experiment)
         self.refresh_from_engine()
         x0, x1, y0, y1 = extent_for(np.vstack([data.inputs, data.test_inputs]))
@@ -277,15 +288,31 @@ class DecisionBoundaryView(QWidget):
         self.hidden_maps.set_maps(grid.hidden)
 
     # ---- pieces -------------------------------------------------------------------------------
-    def _set_points(self, scatter: pg.ScatterPlotItem, inputs: np.ndarray, targets: np.ndarray) -> None:
-        if inputs.size == 0 or inputs.shape[1] != 2:
+    def _set_points(self, scatter: pg.ScatterPlotItem, inputs: np.ndarray, targets: np.ndarray,
+                    limit: int) -> int:
+        """Draw at most ``limit`` of the rows (a fixed sample, each class in its share); how many."""
+        if inputs.size == 0 or inputs.ndim != 2 or inputs.shape[1] != 2 or limit <= 0:
             scatter.setData([], [])
-            return
+            return 0
         lo, hi = self._levels
-        t = targets[:, 0] if targets.ndim == 2 and targets.shape[1] else np.zeros(len(inputs))
-        mid = 0.5 * (lo + hi)
-        brushes = [pg.mkBrush(BLUE if v > mid else ORANGE) for v in t]
-        scatter.setData(inputs[:, 0], inputs[:, 1], brush=brushes)
+        classes = class_of(targets, 0.5 * (lo + hi)) if len(targets) == len(inputs) \
+            else np.zeros(len(inputs), dtype=np.int64)
+        rows = subset_indices(len(inputs), limit, classes)
+        shown = classes[rows]
+        brushes = np.where(shown > 0, self._brushes[1], self._brushes[0]) if shown.size else []
+        size = POINT_SIZE if len(rows) <= CROWDED_POINTS else CROWDED_POINT_SIZE  # many: smaller dots
+        scatter.setData(inputs[rows, 0], inputs[rows, 1], brush=brushes, size=size)
+        return len(rows)
+
+    def _show_caption(self, text: str) -> None:
+        """Say when the plot shows a sample of the points (``point_subset.caption``), in its title."""
+        self.points_caption = text
+        item = self.plot.getPlotItem()
+        if text:
+            item.setTitle(text, size="8pt", color="#475569")
+        else:
+            item.setTitle(None)
+        self.plot.setToolTip(f"The plot {text}: a fixed sample drawn from each class in its share." if text else "")
 
     def _build_hidden(self, experiment: Experiment) -> None:
         rows = [(f"layer {l}", list(layer.labels)) for l, layer in enumerate(experiment.network.layers[:-1], start=1)]

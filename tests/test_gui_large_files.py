@@ -1,0 +1,110 @@
+"""Big data sets in the window: the plots draw a bounded, representative sample of the points and say
+so; the sample is the same on every redraw and keeps each class's share (issue 10, point 2)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from sandbox.gui.common.point_subset import MAX_POINTS, caption, class_of, subset_indices  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("isolated_settings")
+
+
+def network_file(tmp_path, data: dict, name: str = "big.json", sizes=(2, 4, 1), activation="sigmoid",
+                 **extra) -> str:
+    layers = [{"size": sizes[0]}] + [{"size": s, "activation": "tanh"} for s in sizes[1:-1]]
+    layers.append({"size": sizes[-1], "activation": activation})
+    doc = {"format": "backprop-sandbox.network", "version": 1, "layers": layers, "data": data, **extra}
+    path = tmp_path / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text, *a, **k: shown.append((title, text))))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(
+        lambda parent, title, text, *a, **k: QMessageBox.StandardButton.Discard))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, dialogs):
+    from sandbox.gui import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+# ---- the subset -----------------------------------------------------------------------------------
+
+def test_a_small_set_is_drawn_whole():
+    np.testing.assert_array_equal(subset_indices(1200, 5000), np.arange(1200))
+    assert caption(1200, 1200) == ""
+
+
+def test_the_subset_is_bounded_fixed_and_keeps_each_class_share():
+    classes = np.zeros(100_000, dtype=np.int64)
+    classes[:1_000] = 1  # a rare class: 1 %
+    classes[1_000:1_003] = 2  # a very rare one: 3 rows
+    rows = subset_indices(len(classes), 5000, classes)
+    assert len(rows) == 5000 and len(np.unique(rows)) == 5000 and np.all(np.diff(rows) > 0)
+    counts = np.bincount(classes[rows], minlength=3)
+    assert counts[1] == 50 and counts[2] >= 1 and counts.sum() == 5000
+    np.testing.assert_array_equal(rows, subset_indices(len(classes), 5000, classes))  # same on every redraw
+
+
+def test_more_classes_than_points_still_gives_at_most_the_limit():
+    classes = np.arange(300) % 120
+    rows = subset_indices(300, 100, classes)
+    assert len(rows) == 100 and len(np.unique(classes[rows])) == 100
+
+
+def test_classes_as_the_plot_colours_them():
+    np.testing.assert_array_equal(class_of(np.array([[0.0], [1.0], [0.7]]), 0.5), [0, 1, 1])
+    np.testing.assert_array_equal(class_of(np.array([[0.1, 0.9], [0.8, 0.2]]), 0.5), [1, 0])
+    assert caption(5000, 200_000) == "showing 5,000 of 200,000 points"
+
+
+# ---- the window -----------------------------------------------------------------------------------
+
+def test_a_200k_sample_file_draws_a_bounded_sample_and_says_so(window, tmp_path):
+    path = network_file(tmp_path, {"generator": "xor", "samples": 200_000, "test_fraction": 0.2},
+                        loss={"name": "bce", "reduction": "mean"})
+    assert window.open_file(path)
+    boundary = window.training.boundary
+    train, test = len(boundary.train_points.data), len(boundary.test_points.data)
+    assert train + test == MAX_POINTS
+    assert train == 4000 and test == 1000  # the training and the test set in their shares
+    assert "of 200,000" in boundary.points_caption
+    assert boundary.plot.getPlotItem().titleLabel.text == boundary.points_caption
+    # both classes in their shares (xor: about half each)
+    brushes = [p.brush().color().name() for p in boundary.train_points.points()]
+    blue = sum(b == "#0877bd" for b in brushes)
+    assert 1800 < blue < 2200
+    # the same points after a redraw of the same data
+    first = boundary.train_points.data["x"].copy()
+    boundary.set_experiment(window.document.experiment)
+    np.testing.assert_array_equal(boundary.train_points.data["x"], first)
+
+
+def test_a_small_file_shows_every_point_without_a_caption(window, tmp_path):
+    path = network_file(tmp_path, {"generator": "xor", "samples": 300})
+    assert window.open_file(path)
+    boundary = window.training.boundary
+    assert len(boundary.train_points.data) == 300
+    assert boundary.points_caption == "" and boundary.plot.getPlotItem().titleLabel.text == ""
