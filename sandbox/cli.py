@@ -50,7 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="See backpropagation happen. Without a subcommand, opens the desktop app "
                     "(with FILE, or the lecture's example).",
-        epilog=f"'{PROG} FILE' opens FILE in the desktop app. Subcommands never open a window.")
+        epilog=f"'{PROG} FILE' opens FILE in the desktop app. Subcommands never open a window. Exit status: 0 "
+               f"success; 1 a file could not be read, used or written ('error: FILE: where: what' lines on stderr); "
+               f"2 wrong usage; 130 stopped with Ctrl-C; 141 stdout was a pipe that closed early (as with "
+               f"'| head'), which ends the command quietly.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="{explain,train,validate,export}")
 

@@ -121,6 +121,9 @@ def guarded(path: str, doing: str, body: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         say(f"interrupted (Ctrl-C) while {doing}")
         return INTERRUPTED_STATUS
+    except MemoryError:  # not a bug: the machine (or its limit) has less memory than this needs
+        error(f"{path}: file: not enough memory for {doing}")
+        return 1
     except Exception as e:  # the last resort: every expected failure has its own message before this
         error(f"{path}: internal error while {doing}: {type(e).__name__}: {e} (please report this)")
         return 1

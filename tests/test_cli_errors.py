@@ -441,3 +441,15 @@ def test_export_of_pictures_is_left_to_the_window(tmp_path, capsys):
     assert cli.main(["export", str(LECTURE), "--to", "png", "--out", str(tmp_path / "n.png")]) == 2
     assert "File > Export" in capsys.readouterr().err
     assert not (tmp_path / "n.png").exists()
+
+
+def test_running_out_of_memory_anywhere_is_said_as_such(monkeypatch, capsys):
+    import sandbox.explain
+
+    def render(w):
+        raise MemoryError
+
+    monkeypatch.setattr(sandbox.explain, "to_text", render)
+    assert cli.main(["explain", str(LECTURE)]) == 1
+    assert errors_of(capsys.readouterr().err) == [
+        f"error: {LECTURE}: file: not enough memory for explaining the update"]
