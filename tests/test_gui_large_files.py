@@ -108,3 +108,106 @@ def test_a_small_file_shows_every_point_without_a_caption(window, tmp_path):
     boundary = window.training.boundary
     assert len(boundary.train_points.data) == 300
     assert boundary.points_caption == "" and boundary.plot.getPlotItem().titleLabel.text == ""
+
+
+# ---- a failed open changes nothing (issue 10, point 3) ------------------------------------------------
+
+def _state(window):
+    doc = window.document
+    return (window.windowTitle(), doc.experiment, doc.trainer, doc.path, doc.undo_stack.count(),
+            doc.undo_stack.index(), doc.is_modified)
+
+
+def _edited_window(window):
+    """The lecture network with one undoable edit: the undo stack and the title have something to keep."""
+    window.document.edit_value(("weight", 1, 0, 0), 0.5)
+    assert window.document.undo_stack.count() == 1 and window.document.is_modified
+    return _state(window)
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    """A FIFO; a writer thread makes sure a reader that does not refuse it still gets an end of file."""
+    import os
+    import threading
+
+    path = tmp_path / "pipe.json"
+    os.mkfifo(path)
+    stop = threading.Event()
+
+    def writer() -> None:
+        while not stop.wait(0.05):
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                continue  # no reader yet
+            os.write(fd, b"not json")
+            os.close(fd)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    yield str(path)
+    stop.set()
+    thread.join(5)
+
+
+def _hostile(tmp_path, kind: str) -> str:
+    if kind == "folder":
+        return str(tmp_path)
+    if kind == "dev_zero":
+        return "/dev/zero"
+    path = tmp_path / f"{kind}.json"
+    if kind == "bad_json":
+        path.write_text('{"format": "backprop-sandbox.network", "version": 1, "layers": [', encoding="utf-8")
+    elif kind == "deep":
+        path.write_text("[" * 900 + "]" * 900, encoding="utf-8")
+    elif kind == "deep_v0":
+        path.write_text('{"version": 0, "layers": ' + "[" * 900 + "]" * 900 + "}", encoding="utf-8")
+    elif kind == "missing":
+        pass
+    return str(path)
+
+
+@pytest.mark.parametrize("kind", ["folder", "dev_zero", "bad_json", "deep", "deep_v0", "missing"])
+def test_a_hostile_file_is_refused_with_a_message_and_nothing_changes(window, dialogs, tmp_path, kind):
+    before = _edited_window(window)
+    assert window.open_file(_hostile(tmp_path, kind)) is False
+    assert _state(window) == before
+    assert len(dialogs) == 1 and dialogs[0][0] == "Could not open the file" and dialogs[0][1]
+
+
+def test_a_fifo_is_refused_with_a_message_and_nothing_changes(window, dialogs, fifo):
+    before = _edited_window(window)
+    assert window.open_file(fifo) is False
+    assert _state(window) == before
+    assert len(dialogs) == 1 and dialogs[0][1]
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("the views broke"), MemoryError()])
+def test_a_view_that_fails_on_a_valid_file_puts_the_previous_network_back(window, dialogs, tmp_path, monkeypatch,
+                                                                         failure):
+    from sandbox.gui.training.decision_boundary import DecisionBoundaryView
+
+    before = _edited_window(window)
+    shown_weights = window.network_view.state.weights[1].copy()
+    good = network_file(tmp_path, {"generator": "xor", "samples": 100})
+    original = DecisionBoundaryView.set_experiment
+
+    def failing(self, experiment):
+        if experiment.data.inputs.shape[0] == 100:
+            raise failure
+        return original(self, experiment)
+
+    monkeypatch.setattr(DecisionBoundaryView, "set_experiment", failing)
+    assert window.open_file(good) is False
+    assert _state(window) == before
+    assert len(dialogs) == 1 and "could not show it" in dialogs[0][1]
+    assert ("not enough memory" if isinstance(failure, MemoryError) else "the views broke") in dialogs[0][1]
+    # every view shows the previous network again, and the edit can still be undone
+    np.testing.assert_array_equal(window.network_view.state.weights[1], shown_weights)
+    assert window.training.boundary._experiment is window.document.experiment
+    window.document.undo_stack.undo()
+    assert not window.document.is_modified
+    monkeypatch.setattr(DecisionBoundaryView, "set_experiment", original)
+    assert window.open_file(good)  # and the same file opens once the views can show it
+    assert window.document.undo_stack.count() == 0 and window.document.path.name == "big.json"

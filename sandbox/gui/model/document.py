@@ -79,6 +79,19 @@ class TrainerSnapshot:
     history_count: int
 
 
+@dataclass
+class Shown:
+    """What a document shows (``Document.shown``): enough to show it again after a failed open."""
+
+    experiment: Experiment
+    trainer: Trainer
+    path: Path | None
+    walkthrough: Walkthrough | None
+    position: int
+    apply_command: Any
+    latest_report: Any
+
+
 class Document(QObject):
     """An experiment being looked at and edited; see the module docstring for the signals."""
 
@@ -114,19 +127,47 @@ class Document(QObject):
     # ---- the document as a whole -------------------------------------------------------------
     def replace(self, experiment: Experiment, path: Path | None) -> None:
         """Show another experiment (a file opened, a template): fresh trainer, empty undo stack."""
+        self.show_instead(experiment, path)
+        self.forget_history()
+
+    def show_instead(self, experiment: Experiment, path: Path | None) -> None:
+        """Show ``experiment`` (of the file ``path``) with a fresh trainer; the undo stack stays until
+        ``forget_history`` (so that ``put_back`` can still return to what was shown before)."""
+        trainer = Trainer(experiment)
         self.experiment = experiment
-        self.trainer = Trainer(experiment)
+        self.trainer = trainer
         self._forget_walkthrough()
         self.latest_report = None
+        self.path = Path(path) if path is not None else None
+        self._tell_everything()
+
+    def forget_history(self) -> None:
+        """Empty the undo stack: the document shown is the file as it is on disk."""
         self.undo_stack.clear()
         self.undo_stack.setClean()
-        self.set_path(path)
+        self.modifiedChanged.emit(False)
+
+    def shown(self) -> Shown:
+        """What the document shows now, for ``put_back``."""
+        return Shown(self.experiment, self.trainer, self.path, self._walkthrough, self._position,
+                     self._apply_command, self.latest_report)
+
+    def put_back(self, shown: Shown) -> None:
+        """Show again what ``shown`` held (a file that could not be shown after all); the undo stack
+        was never touched."""
+        self.experiment, self.trainer, self.path = shown.experiment, shown.trainer, shown.path
+        self._walkthrough, self._position, self._apply_command = shown.walkthrough, shown.position, shown.apply_command
+        self.latest_report = shown.latest_report
+        self._tell_everything()
+        self.modifiedChanged.emit(self.is_modified)
+
+    def _tell_everything(self) -> None:
+        self.pathChanged.emit(self.path)
         self.structureChanged.emit()
         self.settingsChanged.emit()
         self.valuesChanged.emit()
         self.historyChanged.emit()
         self.walkthroughChanged.emit()
-        self.modifiedChanged.emit(False)
         self.edited.emit(ReplaceState())
 
     @property
@@ -150,8 +191,10 @@ class Document(QObject):
     @property
     def sample_index(self) -> int:
         """Row of the training data whose values are shown: sample 0 of the next batch."""
-        indices = np.arange(self.trainer.n_samples)[self.trainer.batch_indices()]
-        return int(indices[0])
+        batch = self.trainer.batch_indices()
+        if isinstance(batch, slice):  # (a range of rows: its first, without a million-row index array)
+            return range(self.trainer.n_samples)[batch][0]
+        return int(np.asarray(batch)[0])
 
     def sample_inputs(self) -> Array:
         return self.experiment.data.inputs[self.sample_index]

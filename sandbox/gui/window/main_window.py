@@ -32,6 +32,7 @@ from sandbox.gui.stepping.explanation_panel import ExplanationPane
 from sandbox.gui.stepping.player import GRANULARITIES, GRANULARITY_TITLES, SPEEDS, WalkthroughPlayer
 from sandbox.gui.training.plots import GradientPlot, LossPlot
 from sandbox.gui.window.actions import create_actions
+from sandbox.gui.window.slot_errors import collected_slot_errors
 
 APP_TITLE = "Backprop Sandbox"
 #: how long closing the window waits for the training thread (a longer iteration ends by itself after)
@@ -58,6 +59,17 @@ def template_titles() -> list[tuple[Path, str, str]]:
         description = data.get("description") if isinstance(data, dict) else None
         out.append((path, str(name) if name else path.stem, str(description) if description else ""))
     return out
+
+
+def _error_text(error: BaseException) -> str:
+    """An unexpected failure in one line for the user (its type and message, cut to 300 characters)."""
+    if isinstance(error, MemoryError):
+        return "there was not enough memory."
+    if isinstance(error, RecursionError):
+        return "it is nested too deeply to be read."
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def _loss_text(value: float) -> str:
@@ -105,7 +117,7 @@ class MainWindow(QMainWindow):
         self._on_history_changed()
         self._update_actions()
         if error is not None:
-            self._show_file_error("Could not open the file", error)
+            self._show_file_error("Could not open the file", error, path)
 
     # ---- start-up --------------------------------------------------------------------------------
     def _initial(self, path: str | Path | None) -> tuple[Experiment, Path | None, Exception | None]:
@@ -113,7 +125,7 @@ class MainWindow(QMainWindow):
         if path is not None:
             try:
                 return load_experiment(path), Path(path), None
-            except (NetworkFileError, OSError) as e:
+            except Exception as e:  # noqa: BLE001 - told once the window is built; the lecture opens
                 error = e
         lecture = resource_file("networks", LECTURE_FILE)
         return load_experiment(lecture), lecture, error
@@ -426,17 +438,38 @@ class MainWindow(QMainWindow):
 
     # ---- files ----------------------------------------------------------------------------------------
     def open_file(self, path: str | Path) -> bool:
-        """Open ``path`` (no dialogs). A broken file: its problems are shown, nothing changes."""
-        self.training.pause_and_record()  # training pauses; the run so far goes on the undo stack
+        """Open ``path`` (no dialogs). A file that cannot be read or shown: the reason is shown and the
+        network, the file, the title and the undo stack stay as they were."""
         try:
             experiment = load_experiment(path)
-        except (NetworkFileError, OSError) as e:
-            self._show_file_error("Could not open the file", e)
+        except Exception as e:  # noqa: BLE001 - whatever it is, the user is told and nothing changes
+            self._show_file_error("Could not open the file", e, path)
             return False
-        self.document.replace(experiment, Path(path))
+        self.training.pause_and_record()  # training pauses; the run so far goes on the undo stack
+        if not self._show_experiment(experiment, Path(path)):
+            return False
         self._add_recent(Path(path))
         self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
         return True
+
+    def _show_experiment(self, experiment: Experiment, path: Path | None) -> bool:
+        """Show ``experiment`` in every view, then empty the undo stack; if any view fails to show it,
+        what was shown before comes back (the undo stack untouched) and the reason is shown."""
+        doc = self.document
+        before = doc.shown()
+        with collected_slot_errors() as errors:
+            doc.show_instead(experiment, path)
+        if not errors:
+            doc.forget_history()
+            return True
+        with collected_slot_errors() as again:
+            doc.put_back(before)
+        name = path.name if path is not None else "the network"
+        text = f"{name} passed the checks, but the window could not show it:\n\n{_error_text(errors[0])}"
+        if again:
+            text += f"\n\nShowing the previous network again failed too: {_error_text(again[0])}"
+        QMessageBox.critical(self, "Could not open the file", text)
+        return False
 
     def save_file(self, path: str | Path) -> bool:
         """Save to ``path`` atomically (no dialogs). On failure the reason is shown, nothing changes."""
@@ -455,11 +488,10 @@ class MainWindow(QMainWindow):
             return False
         try:
             experiment = load_experiment(template)
-        except (NetworkFileError, OSError) as e:
-            self._show_file_error("Could not open the template", e)
+        except Exception as e:  # noqa: BLE001 - told, nothing changes
+            self._show_file_error("Could not open the template", e, template)
             return False
-        self.document.replace(experiment, None)
-        return True
+        return self._show_experiment(experiment, None)
 
     def open_dialog(self) -> bool:
         if not self.maybe_save():
@@ -501,14 +533,16 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(text, 10000)
 
-    def _show_file_error(self, title: str, error: Exception) -> None:
+    def _show_file_error(self, title: str, error: BaseException, path: str | Path | None = None) -> None:
         if isinstance(error, NetworkFileError):
             lines = [str(p) for p in error.problems] or [str(error)]
             text = f"{Path(error.path).name}:\n\n" + "\n".join(f"• {line}" for line in lines[:20])
             if len(lines) > 20:
                 text += f"\n… and {len(lines) - 20} more problems"
-        else:
+        elif isinstance(error, OSError):
             text = str(error)
+        else:
+            text = (f"{Path(path).name}:\n\n" if path is not None else "") + _error_text(error)
         QMessageBox.critical(self, title, text)
 
     # ---- recent files ------------------------------------------------------------------------------
