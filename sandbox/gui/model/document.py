@@ -120,6 +120,8 @@ class Document(QObject):
         #: the last training report taken in (None since the last change of the whole state)
         self.latest_report: TrainingReport | None = None
         self._progressed_at = 0.0
+        #: inputs and targets edited in place so far (what depends on the data knows it changed)
+        self.data_edits = 0
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.modifiedChanged.emit(not clean)
@@ -229,6 +231,8 @@ class Document(QObject):
         """Set one number (``SetValueCommand`` calls this; use ``edit_value`` for an undoable edit)."""
         change = SetValue(tuple(where), float(value))
         change.apply(self.trainer)
+        if where[0] in ("input", "target"):
+            self.data_edits += 1
         self._forget_walkthrough(signal=True)
         self.valuesChanged.emit()
         self.edited.emit(change)

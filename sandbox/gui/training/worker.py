@@ -40,6 +40,11 @@ PACE_SLACK = 0.25
 #: while training, at most this many reports a second carry the output map (the window draws 10 frames a
 #: second; a 64×64 map costs the worker some 2 ms, about 15 spiral iterations)
 GRID_HZ = 10.0
+#: the whole-set losses a report carries cost at most about 1/(1 + this) of the worker's time: after an
+#: evaluation that took d seconds, the next running report evaluates only once this many times d has
+#: passed (a million samples take ~0.5 s an evaluation: every few seconds, not 20 times a second; a
+#: small set is evaluated in every report as before); a paused report is always evaluated
+EVALUATION_SPACING = 4.0
 
 
 # ---- what the GUI asks of the worker -----------------------------------------------------------------
@@ -178,6 +183,8 @@ class TrainingWorker(QObject):
         self.grid_interval = 1.0 / GRID_HZ
         self._grid_at = -float("inf")
         self.evaluate_every_report = True
+        #: when the worker may evaluate the whole sets again while running (see ``EVALUATION_SPACING``)
+        self._evaluate_after = -float("inf")
         #: pause after each report until the GUI has drawn it (see ``_wait_for_gui``)
         self.yield_to_gui = True
         self.gui_wait_limit = 0.1
@@ -375,9 +382,12 @@ class TrainingWorker(QObject):
         evaluation = None
         grid = None
         try:  # a broken network (e.g. a bad edit) still gets its counters and weights reported
-            if self.evaluate_every_report:
+            if self.evaluate_every_report and (not self._running or self._restart or now >= self._evaluate_after):
+                started = time.perf_counter()
                 train, test = trainer.evaluate()
                 evaluation = (trainer.iteration, float(train), float("nan") if test is None else float(test))
+                ended = time.perf_counter()
+                self._evaluate_after = ended + EVALUATION_SPACING * (ended - started)
             grid = self._grid()
         except Exception:
             pass

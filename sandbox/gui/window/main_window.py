@@ -7,6 +7,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
@@ -337,6 +338,7 @@ class MainWindow(QMainWindow):
         from sandbox.gui.training.view import LiveTraining  # issue 5: worker thread, live plots, settings panel
 
         self.training = LiveTraining(self)
+        self._set_losses_shown: tuple | None = None
         # connected after the training view's own slots, which blank the set losses on every change
         doc = self.document
         for signal in (doc.valuesChanged, doc.historyChanged, doc.structureChanged):
@@ -409,10 +411,24 @@ class MainWindow(QMainWindow):
         test_label = getattr(training, "test_loss_label", None)
         if train_label is None or test_label is None or self._training_running():
             return
+        key = self._set_losses_key()
+        if key == self._set_losses_shown:  # (a file opened tells three times: evaluated once)
+            return
         train, test = self.document.trainer.evaluate()
+        self._set_losses_shown = key
         train_label.setText(f"Train loss <b>{_loss_text(train)}</b>")
         test_label.setText(f"Test loss <b>{_loss_text(test) if test is not None else '—'}</b>")
         test_label.setToolTip("" if test is not None else "This network's data has no test set")
+
+    def _set_losses_key(self) -> tuple:
+        """What the set losses depend on: the trainer and its data, the loss, every layer's activation
+        and the parameters (their bytes' hash: ~2 ms for 500,000), and the data edits made."""
+        doc = self.document
+        net = doc.experiment.network
+        parameters = [a for layer in net.layers for a in (layer.weights, layer.biases) if a is not None]
+        return (id(doc.trainer), id(doc.experiment.data), doc.data_edits, doc.experiment.loss,
+                doc.experiment.reduction, tuple((layer.activation, layer.alpha) for layer in net.layers),
+                hash(b"".join(np.ascontiguousarray(a).tobytes() for a in parameters)))
 
     def _update_actions(self, *_args) -> None:
         a, doc = self.actions_, self.document
