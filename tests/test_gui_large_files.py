@@ -211,3 +211,44 @@ def test_a_view_that_fails_on_a_valid_file_puts_the_previous_network_back(window
     monkeypatch.setattr(DecisionBoundaryView, "set_experiment", original)
     assert window.open_file(good)  # and the same file opens once the views can show it
     assert window.document.undo_stack.count() == 0 and window.document.path.name == "big.json"
+
+
+# ---- huge and non-finite values draw without errors or warnings (issue 10, point 4) ------------------
+
+HUGE_DATA = {"inputs": [[1e15, -1e15], [-1e15, 1e15], [0.0, 1.0]], "targets": [[1e15], [-1e15], [0.0]]}
+OVERFLOWING = [{"size": 2},
+               {"size": 2, "activation": "identity", "weights": [[1e300, 1e300], [1e300, -1e300]]},
+               {"size": 1, "activation": "identity", "weights": [[1e300, 1e300]]}]
+
+
+def _overflowing_file(tmp_path) -> str:
+    doc = {"format": "backprop-sandbox.network", "version": 1, "layers": OVERFLOWING,
+           "data": {"inputs": [[1e10, 1e10], [1.0, 2.0]], "targets": [[1.0], [0.0]]}}
+    path = tmp_path / "overflowing.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("case", ["data of ±1e15", "weights that overflow"])
+def test_huge_or_infinite_values_draw_without_an_error_or_a_warning(window, tmp_path, qtbot, case):
+    import warnings
+
+    path = (network_file(tmp_path, HUGE_DATA, sizes=(2, 3, 1), activation="identity") if case == "data of ±1e15"
+            else _overflowing_file(tmp_path))
+    window.player.set_speed("instant")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert window.open_file(path)
+        window.grab()
+        for _ in range(25):  # an update stepped through (one that overflows is refused with a message)
+            window.actions_.step.trigger()
+        window.grab()
+        window.training.boundary.grab()
+    assert [str(w.message) for w in caught] == []
+    boundary = window.training.boundary
+    x_range, y_range = boundary.plot.getPlotItem().getViewBox().viewRange()
+    assert all(np.isfinite(v) for v in x_range + y_range)
+    if case == "data of ±1e15":
+        assert x_range[1] >= 1e15  # every point in view
+    else:
+        assert np.isinf(window.network_view.state.values[2][0])  # the output shows ∞

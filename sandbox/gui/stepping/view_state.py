@@ -78,7 +78,8 @@ class DisplayState:
     def idle(cls, network: Network, inputs: Array, targets: Array) -> DisplayState:
         """No walkthrough: the weights and the engine's forward pass of one sample."""
         state = cls.blank(network, inputs, targets)
-        fp = network.forward(inputs)
+        with np.errstate(all="ignore"):  # weights that overflow show ∞ (as the walkthrough does), no warning
+            fp = network.forward(inputs)
         for l in range(1, network.depth + 1):
             state.values[l] = fp.outputs[l][0].copy()
             state.preactivations[l] = fp.preactivations[l - 1][0].copy()

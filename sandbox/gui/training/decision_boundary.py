@@ -276,7 +276,9 @@ class DecisionBoundaryView(QWidget):
             return
         x0, x1, y0, y1 = grid.extent
         lo, hi = self._levels
-        self.image.setImage(np.nan_to_num(grid.output, nan=0.5 * (lo + hi)), levels=(lo, hi), autoLevels=False)
+        # an output of ±∞ or 1e300 is the colour's end: pyqtgraph rescales without overflowing
+        shown = np.clip(np.nan_to_num(grid.output, nan=0.5 * (lo + hi), posinf=hi, neginf=lo), lo, hi)
+        self.image.setImage(shown, levels=(lo, hi), autoLevels=False)
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)
         self.updates += 1
 

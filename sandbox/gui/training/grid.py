@@ -22,6 +22,8 @@ HIDDEN_MAPS_HZ = 5.0
 #: margin around the data
 GRID_EXTENT = 1.0
 GRID_MARGIN = 1.15  # a sample at the largest coordinate stays a whole dot inside the smallest plot
+#: the largest plane drawn (the files allow data up to 1e15; a range of ±1e300 still plots)
+GRID_EXTENT_MAX = 1e300
 
 _points_cache: dict[tuple[int, tuple], Array] = {}
 
@@ -42,6 +44,7 @@ def extent_for(inputs: Array | None) -> tuple[float, float, float, float]:
         finite = inputs[np.isfinite(inputs).all(axis=1)] if inputs.ndim == 2 else inputs
         if finite.size:
             e = max(e, float(np.abs(finite).max()) * GRID_MARGIN)
+    e = min(e, GRID_EXTENT_MAX) if np.isfinite(e) else GRID_EXTENT_MAX  # a plot range stays finite
     return (-e, e, -e, e)
 
 
@@ -70,7 +73,8 @@ def grid_output(network: Network, size: int = GRID_SIZE,
     points = grid_points(size, extent)
     if hidden_size > 0 and hidden_size != size:
         points = np.vstack([points, grid_points(hidden_size, extent)])
-    fp = network.forward(points)
+    with np.errstate(all="ignore"):  # outputs that overflow are ∞ on the map (drawn as its extreme), no warning
+        fp = network.forward(points)
     output = fp.prediction[:n, 0].reshape(size, size).copy()
     hidden = []
     if hidden_size > 0:
