@@ -252,3 +252,30 @@ def test_huge_or_infinite_values_draw_without_an_error_or_a_warning(window, tmp_
         assert x_range[1] >= 1e15  # every point in view
     else:
         assert np.isinf(window.network_view.state.values[2][0])  # the output shows ∞
+
+
+# ---- a file name suggested from the network's name (issue 10, point 5) -------------------------------
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a\\b/c\x00d\x1b[31m", ".hidden", "CON", "N" * 200,
+                                  "é" * 200, "   ", "\u202e\u200bx"])
+def test_an_export_name_suggested_from_the_network_name_is_a_safe_file_name(name):
+    from sandbox.gui.lecture.lecture_menu import MAX_STEM_CHARS, _safe_stem
+
+    stem = _safe_stem(name)
+    assert stem and len(stem) <= MAX_STEM_CHARS
+    assert not any(c in stem for c in "/\\\x00.") and stem.isprintable()
+    assert stem.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL"}
+
+
+def test_the_export_dialog_suggests_the_safe_name(window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    window.document.experiment.name = "../" * 60 + "x\x07"
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, suggestion, *a: asked.append(suggestion) or ("", "")))
+    window.lecture_views._ask_path("Export", ".md", "Markdown (*.md)")
+    from pathlib import Path
+
+    suggested = Path(asked[0])
+    assert suggested.parent.exists() and suggested.name == "x.md"

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from sandbox.engine import Walkthrough
+from sandbox.explain.escape import for_file_name
 from sandbox.export.markdown import save_markdown, walkthrough_markdown
 from sandbox.export.pytorch_script import save_pytorch_script
 from sandbox.gui.lecture.image_export import save_plot_picture, save_scene_png, save_scene_svg
@@ -29,9 +30,16 @@ def with_extension(path: Path, extension: str) -> Path:
     return path if path.suffix else path.with_name(path.name + extension)
 
 
+#: characters of a file name suggested from the network's name (before "-loss" and the extension)
+MAX_STEM_CHARS = 100
+
+
 def _safe_stem(name: str) -> str:
+    """A file name stem from the network's name: letters and digits, runs of anything else one "-", at
+    most ``MAX_STEM_CHARS`` characters, never a reserved device name or hidden (``escape.for_file_name``)."""
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.strip().lower())
-    return "-".join(part for part in stem.split("-") if part) or "network"
+    stem = "-".join(part for part in stem.split("-") if part)[:MAX_STEM_CHARS].strip("-")
+    return for_file_name(stem, fallback="network", max_chars=MAX_STEM_CHARS)
 
 
 class LectureViews(QObject):
