@@ -141,7 +141,22 @@ def test_svg_text_from_names_is_xml_escaped(qtbot, tmp_path):
 
 
 @pytest.mark.xfail(strict=True, reason="Qt writes control characters into SVG as they are (not XML); "
-                                       "save_scene_svg and the network view's texts must pass names "
-                                       "through sandbox.explain.escape.for_terminal (a GUI change)")
+                                       "save_scene_svg must pass its title and description through "
+                                       "sandbox.explain.escape.for_terminal (a GUI change)")
 def test_svg_with_a_control_character_in_a_name_is_still_xml(qtbot, tmp_path):
     ET.fromstring(hostile_svg(tmp_path, "esc\x1b[31m bel\x07 nul\x00"))
+
+
+def test_network_view_of_hostile_labels_is_valid_svg(qtbot, tmp_path):
+    """The view draws labels through ``explain.markup.to_html``: control characters as visible escapes."""
+    doc_module = pytest.importorskip("sandbox.gui.model.document")
+    view_module = pytest.importorskip("sandbox.gui.network_view.view")
+    from escaping_support import hostile_experiment
+
+    view = view_module.NetworkView(doc_module.Document(hostile_experiment(name="hostile labels")))
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    svg = save_scene_svg(view, tmp_path / "network.svg", title="hostile labels")
+    text = svg_text(svg).replace(" ", "")  # parses as XML
+    assert "\\x1b[31mred\\x1b[0m" in text and "<img" not in svg.read_text(encoding="utf-8")
