@@ -6,6 +6,7 @@ import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from numpy.typing import NDArray
 from . import schema as S
 from . import settings_table as T
 from .errors import Problem
+from .limits import MAX_QUOTED_CHARS
 from .text_rules import TextKind, text_problem
 
 
@@ -162,7 +164,7 @@ class Checker:
     def text(self, value: str, where: str, kind: TextKind) -> str | None:
         problem = text_problem(value, kind)
         if problem is not None:
-            self.add(where, f"{_quoted(value)} {problem}" if kind == "label" else problem)
+            self.add(where, f"{quoted(value)} {problem}" if kind == "label" else problem)
             return None
         return value
 
@@ -181,6 +183,8 @@ class Checker:
         if not isinstance(value, list):
             self.add(where, f"expected a list of {what}, got {describe(value)}")
             return None
+        if (n is None or len(value) == n) and _finite_numbers(value, 1):
+            return value
         ok = True
         if n is not None and len(value) != n:
             noun = what if n != 1 else what.replace("numbers", "number", 1)
@@ -197,6 +201,8 @@ class Checker:
         if not isinstance(value, list):
             self.add(where, f"expected a list of rows, got {describe(value)}")
             return None
+        if value and (rows is None or len(value) == rows) and _finite_numbers(value, 2, cols):
+            return value
         ok = True
         if rows is not None and len(value) != rows:
             self.add(where, f"expected {rows} row{'s' if rows != 1 else ''}{row_what}, got {len(value)}")
@@ -235,6 +241,8 @@ class Checker:
         if not isinstance(value, list):
             self.add(where, f"expected a list of rows of labels, got {describe(value)}")
             return None
+        if value and (rows is None or len(value) == rows) and _finite_numbers(value, 2, cols):
+            return value
         ok = True
         if rows is not None and len(value) != rows:
             self.add(where, f"expected {rows} row{'s' if rows != 1 else ''} (one per neuron), got {len(value)}")
@@ -245,9 +253,33 @@ class Checker:
         return value if ok else None
 
 
-def _quoted(value: str) -> str:
-    """A string for a message: quoted, at most 40 characters, unprintable characters as escapes (``\\x1b``)."""
-    short = value if len(value) <= 40 else value[:39] + "…"
+def _finite_numbers(value: list[Any], ndim: int, cols: int | None = None) -> bool:
+    """True when ``value`` is a list (``ndim`` 1) or a list of equally long lists (``ndim`` 2, ``cols`` long
+    where given) of finite numbers: checked in C (numpy), so that a million numbers take milliseconds. False
+    says only "look closer": the element-by-element checks then find and report each problem."""
+    rows: Any = value
+    if ndim == 2:
+        if set(map(type, value)) != {list}:
+            return False
+        rows = chain.from_iterable(value)
+    if not set(map(type, rows)) <= _NUMBER_TYPES:  # not bool (an int to numpy), str (parsed by numpy), BadNumber
+        return False
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (ValueError, TypeError, OverflowError):  # rows of different lengths, an integer beyond float64
+        return False
+    if array.ndim != ndim or (cols is not None and array.shape[1] != cols):
+        return False
+    return bool(np.isfinite(array).all())
+
+
+_NUMBER_TYPES = {float, int}
+
+
+def quoted(value: str, most: int = MAX_QUOTED_CHARS) -> str:
+    """A string for a message: quoted, at most ``most`` characters, unprintable characters as escapes
+    (``\\x1b``)."""
+    short = value if len(value) <= most else value[:most - 1] + "…"
     return '"' + "".join(ch if ch.isprintable() else _escape(ch) for ch in short) + '"'
 
 

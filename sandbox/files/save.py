@@ -26,6 +26,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -36,8 +38,11 @@ import numpy as np
 from ..engine import Dataset, Experiment, Init
 from . import schema as S
 from . import settings_table as T
+from .checker import quoted
 from .errors import NetworkFileError, Problem
+from .limits import MAX_FILE_BYTES
 from .load import build_data
+from .text_rules import TextKind, text_problem
 from .validate import Checker, check_csv
 
 
@@ -221,13 +226,51 @@ def dumps_experiment(exp: Experiment, folder: str | os.PathLike[str] | None = No
 
 
 def save_experiment(exp: Experiment, path: str | os.PathLike[str]) -> None:
-    """Write the experiment to ``path`` atomically: the old file stays intact if anything fails."""
+    """Write the experiment to ``path`` atomically: the old file stays intact if anything fails. Nothing is
+    written that could not be opened again: text that breaks the rule for text (``text_rules``) and a file
+    over ``MAX_FILE_BYTES`` are refused first, with the reason."""
     path = Path(path)
+    problems = text_problems(exp)
+    if problems:
+        raise NetworkFileError(path, problems)
     try:
-        text = dumps_experiment(exp, path.parent)
+        data = dumps_experiment(exp, path.parent).encode("utf-8")
     except NetworkFileError as e:
         raise NetworkFileError(path, e.problems) from None
-    write_atomically(path, text.encode("utf-8"))
+    except UnicodeEncodeError as e:  # text the checks above do not cover (a data source's key): still refused
+        raise NetworkFileError(path, [Problem("file", f"cannot be saved: {e.reason} ({e.object[e.start:e.end]!a})")]) \
+            from None
+    if len(data) > MAX_FILE_BYTES:
+        raise NetworkFileError(path, [Problem("file", f"the file would be {len(data) / 2**20:.1f} MB; files over "
+                                                      f"{MAX_FILE_BYTES // 2**20} MB cannot be opened again, so "
+                                                      f"it is not written")])
+    write_atomically(path, data)
+
+
+def text_problems(exp: Experiment) -> list[Problem]:
+    """Every text of the experiment that breaks the rule for text, at its place in the file that would be
+    written (``layers[1].labels[0]: …``)."""
+    net = exp.network
+    texts: list[tuple[str, str, TextKind]] = [("name", exp.name, "name"),
+                                              ("description", exp.description, "description")]
+    texts += [(f"layers[0].labels[{k}]", label, "label") for k, label in enumerate(net.input_labels)]
+    for i, layer in enumerate(net.layers, start=1):
+        where = f"layers[{i}]"
+        texts += [(f"{where}.labels[{k}]", label, "label") for k, label in enumerate(layer.labels)]
+        texts += [(f"{where}.weight_labels[{j}][{k}]", label, "label")
+                  for j, row in enumerate(layer.weight_labels) for k, label in enumerate(row)]
+        texts += [(f"{where}.bias_labels[{k}]", label, "label") for k, label in enumerate(layer.bias_labels or [])]
+        texts += [(f"{where}.preactivation_labels[{k}]", label, "label")
+                  for k, label in enumerate(layer.preactivation_labels)]
+    csv_path = (exp.data_source or {}).get("csv")
+    if isinstance(csv_path, str):
+        texts.append(("data.csv", csv_path, "path"))
+    problems = []
+    for where, value, kind in texts:
+        problem = text_problem(value, kind) if isinstance(value, str) else f"expected text, got {type(value).__name__}"
+        if problem is not None:
+            problems.append(Problem(where, f"{quoted(value)} {problem}" if kind == "label" else problem))
+    return problems
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
@@ -252,6 +295,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
         os.replace(tmp_name, path)
         tmp_name = None
         _fsync_folder(folder)
+        remove_stale_temporaries(path)
     except OSError as e:
         reason = e.strerror or str(e) or type(e).__name__
         kept = "the previous file is unchanged" if path.exists() else "nothing was written"
@@ -262,6 +306,30 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """Remove what an interrupted save of ``path`` left: ``.NAME.XXXXXXXX.tmp`` in its folder, exactly as
+    ``write_atomically`` names its temporary file, and only regular files of our own. Returns those removed."""
+    path = Path(path)
+    pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}" + re.escape(".tmp"))
+    removed: list[Path] = []
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return removed
+    for name in names:
+        if not pattern.fullmatch(name):
+            continue
+        stale = path.parent / name
+        try:
+            info = os.lstat(stale)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
+                os.unlink(stale)
+                removed.append(stale)
+        except OSError:
+            continue
+    return removed
 
 
 def _mode_for(path: Path) -> int:

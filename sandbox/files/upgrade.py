@@ -24,16 +24,19 @@ from typing import Any
 
 from . import schema as S
 from .errors import Problem
+from .nesting import nesting_problem
 from .validate import describe
 
 
 def upgrade_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
-    """Version 0 → 1: see the module's docstring for what changed."""
-    doc = copy.deepcopy(doc)
+    """Version 0 → 1: see the module's docstring for what changed. The input is left alone: what changes is
+    copied (shallow copies only, which never recurse however deep the document nests)."""
+    doc = copy.copy(doc)  # a JsonObject keeps the keys it saw twice
     if "title" in doc and "name" not in doc:
         doc["name"] = doc.pop("title")
     layers = doc.get("layers")
     if isinstance(layers, list):
+        layers = doc["layers"] = [copy.copy(layer) if isinstance(layer, dict) else layer for layer in layers]
         for layer in layers:
             if isinstance(layer, dict):
                 for old, new in (("units", "size"), ("W", "weights"), ("b", "biases"), ("use_bias", "bias")):
@@ -56,7 +59,11 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: upgrade_0_
 
 
 def upgrade(doc: Any) -> tuple[Any, list[Problem]]:
-    """The document brought to the current version, or the problems that stop that."""
+    """The document brought to the current version, or the problems that stop that (a document nested deeper
+    than ``MAX_NESTING`` is refused first, before any step sees it)."""
+    too_deep = nesting_problem(doc)
+    if too_deep is not None:
+        return doc, [too_deep]
     if not isinstance(doc, dict) or "version" not in doc:
         return doc, []  # the validator says what is missing
     version = doc["version"]
