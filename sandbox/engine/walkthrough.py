@@ -10,6 +10,7 @@ written ``∂A/∂B``, products of numbers as ``(a)(b)(c)``, a true minus sign `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,6 +31,9 @@ Array = NDArray[np.float64]
 MAX_CHAIN = 4
 #: sums with more terms than this are written with an ellipsis
 MAX_TERMS = 6
+#: each layer writes out at most this many steps of each kind (neurons, gradients, updates); one summary
+#: step stands for the rest, so that a network of 500,000 weights gives a walkthrough of a few thousand steps
+DETAILED_STEPS = 32
 
 PHASES = ("forward", "loss", "backward", "update")
 
@@ -50,6 +54,9 @@ class Step:
     terms: tuple[tuple[str, float], ...] = ()
     old: float | None = None
     lines: tuple[str, ...] = ()
+    #: a summary step (kind ``summary``): the kind of the steps it stands for, and how many
+    covers: str = ""
+    count: int = 0
 
     @property
     def delta(self) -> float | None:
@@ -66,6 +73,8 @@ class Step:
             d["source"] = self.source
         if self.old is not None:
             d["old"] = self.old
+        if self.covers:
+            d["covers"], d["count"] = self.covers, self.count
         return d
 
 
@@ -162,6 +171,34 @@ def _sum_text(parts: list[str]) -> str:
     return " + ".join(parts)
 
 
+def _shown(n: int) -> list[int]:
+    """The indices of the terms of an n-term sum that ``_sum_text`` writes (so that only those are formatted)."""
+    return list(range(n)) if n <= MAX_TERMS else [0, 1, 2, n - 1]
+
+
+def _joined(parts: list[str], n: int) -> str:
+    """``_sum_text`` of an n-term sum given only the parts it writes (``_shown(n)``)."""
+    if n > MAX_TERMS:
+        return " + ".join(parts[:3]) + " + … + " + parts[-1]
+    return " + ".join(parts)
+
+
+def _sum_of(n: int, term: Callable[[int], str]) -> str:
+    """``_sum_text`` of the n terms ``term(i)``, formatting only the ones it writes."""
+    return _joined([term(i) for i in _shown(n)], n)
+
+
+def _largest(values: Array) -> float:
+    """The value of largest magnitude (NaN first, so that a NaN is never hidden)."""
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    if not flat.size:
+        return 0.0
+    nan = np.isnan(flat)
+    if nan.any():
+        return float("nan")
+    return float(flat[int(np.argmax(np.abs(flat)))])
+
+
 def _product(chain: list[Factor]) -> tuple[str, str, str]:
     return (
         " · ".join(f.derivative for f in chain),
@@ -215,31 +252,84 @@ class WalkthroughBuilder:
     # steps ---------------------------------------------------------------------------------
     def build(self) -> list[Step]:
         steps: list[Step] = []
+        cap = DETAILED_STEPS
         for l in range(1, self.net.depth + 1):
-            for j in range(self.net.layers[l - 1].size):
+            size = self.net.layers[l - 1].size
+            for j in range(min(size, cap)):
                 steps.extend(self.forward_steps(l, j))
+            if size > cap:
+                steps.append(self.summary("forward", "neuron", l, size - cap))
         steps.append(self.loss_step())
         for l in range(self.net.depth, 0, -1):
             layer = self.net.layers[l - 1]
-            for j in range(layer.size):
+            shown = min(layer.size, cap)
+            for j in range(shown):
                 steps.append(self.output_grad_step(l, j))
+            if layer.size > cap:
+                steps.append(self.summary("backward", "output_gradient", l, layer.size - cap))
             if layer.activation != "identity":
-                for j in range(layer.size):
+                for j in range(shown):
                     steps.append(self.preactivation_grad_step(l, j))
-            for j in range(layer.size):
-                for k in range(layer.fan_in):
-                    steps.append(self.weight_grad_step(l, j, k))
+                if layer.size > cap:
+                    steps.append(self.summary("backward", "preactivation_gradient", l, layer.size - cap))
+            weights = layer.size * layer.fan_in
+            for n in range(min(weights, cap)):
+                steps.append(self.weight_grad_step(l, *divmod(n, layer.fan_in)))
+            if weights > cap:
+                steps.append(self.summary("backward", "weight_gradient", l, weights - cap))
             if layer.has_bias:
-                for j in range(layer.size):
+                for j in range(shown):
                     steps.append(self.bias_grad_step(l, j))
+                if layer.size > cap:
+                    steps.append(self.summary("backward", "bias_gradient", l, layer.size - cap))
         for l in range(1, self.net.depth + 1):
             layer = self.net.layers[l - 1]
+            sources: list[int | None] = [*range(layer.fan_in), *([None] if layer.has_bias else [])]
+            written = 0
             for j in range(layer.size):
-                for k in range(layer.fan_in):
+                for k in sources:
+                    if written == cap:
+                        break
                     steps.append(self.update_step(l, j, k))
-                if layer.has_bias:
-                    steps.append(self.update_step(l, j, None))
+                    written += 1
+            total = layer.size * len(sources)
+            if total > cap:
+                steps.append(self.summary("update", "update", l, total - cap))
         return steps
+
+    def summary(self, phase: str, covers: str, l: int, count: int) -> Step:
+        """One step for the ``count`` steps of kind ``covers`` of layer ``l`` that are not written out: what each
+        is, and the one of largest magnitude (its ``value``)."""
+        layer = self.net.layers[l - 1]
+        s, cap = self.s, DETAILED_STEPS
+        first_neuron = layer.labels[cap] if cap < layer.size else layer.labels[-1]
+        if phase == "forward":
+            values = self.w.forward.outputs[l][s, cap:]
+            what = f"neurons of layer {l} ({first_neuron} to {layer.labels[-1]}), each computed as above"
+        elif covers == "output_gradient":
+            values = _known(self.w.backprop.output_grads[l - 1])[s, cap:]
+            what = f"∂E/∂(output) of layer {l} ({first_neuron} to {layer.labels[-1]}), each as above"
+        elif covers == "preactivation_gradient":
+            values = self.w.backprop.preactivation_grads[l - 1][s, cap:]
+            what = f"∂E/∂(weighted sum) of layer {l}, each as above"
+        elif covers == "weight_gradient":
+            values = self.w.weight_grads[l - 1].ravel()[cap:]
+            what = f"weight gradients of layer {l}, each ∂E/∂w = ∂E/∂(weighted sum) · (its input)"
+        elif covers == "bias_gradient":
+            values = _known(self.w.bias_grads[l - 1])[cap:]
+            what = f"bias gradients of layer {l}, each ∂E/∂b = ∂E/∂(weighted sum)"
+        else:
+            after = [self.w.weights_after[l - 1]]
+            before = [self.w.weights_before[l - 1]]
+            if layer.has_bias:
+                after.append(_known(self.w.biases_after[l - 1])[:, None])
+                before.append(_known(self.w.biases_before[l - 1])[:, None])
+            values = (np.hstack(after) - np.hstack(before)).ravel()[cap:]
+            what = f"updates of layer {l}'s weights and biases, each by the same rule as above"
+        largest = _largest(values)
+        formula = f"… and {count:,} more {what}: the largest change is {fmt(largest)}" if phase == "update" else \
+            f"… and {count:,} more {what}: the largest is {fmt(largest)}"
+        return Step(phase, "summary", f"layer {l}", formula, largest, l, covers=covers, count=count)
 
     def forward_steps(self, l: int, j: int) -> list[Step]:
         layer = self.net.layers[l - 1]
@@ -247,19 +337,19 @@ class WalkthroughBuilder:
         src = self.net.neuron_labels(l - 1)
         a_prev = self.w.forward.outputs[l - 1][s]
         w = layer.weights[j]
-        sym = [f"{src[k]}·{layer.weight_labels[j][k]}" for k in range(layer.fan_in)]
-        num = [f"{paren(a_prev[k])}·{paren(w[k])}" for k in range(layer.fan_in)]
         terms = [(layer.weight_labels[j][k], float(a_prev[k] * w[k])) for k in range(layer.fan_in)]
+        n = layer.fan_in + (1 if layer.has_bias else 0)
+        sym = [f"{src[k]}·{layer.weight_labels[j][k]}" if k < layer.fan_in else _known(layer.bias_labels)[j]
+               for k in _shown(n)]
+        num = [f"{paren(a_prev[k])}·{paren(w[k])}" if k < layer.fan_in else paren(_known(layer.biases)[j])
+               for k in _shown(n)]
         if layer.has_bias:
-            bias_label, bias = _known(layer.bias_labels)[j], _known(layer.biases)[j]
-            sym.append(bias_label)
-            num.append(paren(bias))
-            terms.append((bias_label, float(bias)))
+            terms.append((_known(layer.bias_labels)[j], float(_known(layer.biases)[j])))
         z = float(self.w.forward.preactivations[l - 1][s, j])
         a = self.output_value(l, j)
         pre = self.pre(l, j)
-        symbolic = f"{pre} = {_sum_text(sym)}"
-        pre_formula = f"{symbolic} = {_sum_text(num)} = {fmt(z)}"
+        symbolic = f"{pre} = {_joined(sym, n)}"
+        pre_formula = f"{symbolic} = {_joined(num, n)} = {fmt(z)}"
         if layer.activation == "identity":
             return [Step("forward", "neuron", pre, pre_formula + self.sample_note(), z, l, j,
                          symbolic=symbolic, terms=tuple(terms))]
@@ -332,9 +422,9 @@ class WalkthroughBuilder:
                     formula = f"{d} = {symbolic} = {expr} = {nums} = {fmt(value)}"
             else:
                 dz = self.w.backprop.preactivation_grads[l][s]
-                sym = [f"∂E/∂{self.pre(l + 1, i)} · {above.weight_labels[i][j]}" for i in range(above.size)]
-                num = [f"{factor(dz[i])}{factor(above.weights[i, j])}" for i in range(above.size)]
-                formula = f"{d} = {_sum_text(sym)} = {_sum_text(num)} = {fmt(value)}"
+                sym = _sum_of(above.size, lambda i: f"∂E/∂{self.pre(l + 1, i)} · {above.weight_labels[i][j]}")
+                num = _sum_of(above.size, lambda i: f"{factor(dz[i])}{factor(above.weights[i, j])}")
+                formula = f"{d} = {sym} = {num} = {fmt(value)}"
                 chain = [Factor(d, d, value)]
         self.out_chain[(l, j)] = chain
         if self.net.layers[l - 1].activation == "identity":
@@ -411,7 +501,7 @@ class WalkthroughBuilder:
             formula = f"{d} = {symbolic}{reg_sym} = {expr}{reg_sym} = {nums}{reg_num} = {fmt(value)}"
         else:
             how = f"(1/{self.batch}) Σₛ" if self.w.reduction == "mean" else "Σₛ"
-            sample_terms = _sum_text([factor(v) for v in per_sample])
+            sample_terms = _sum_of(len(per_sample), lambda i: factor(per_sample[i]))
             formula = (f"{d} = {how} {symbolic}{reg_sym} = {how} {expr}{reg_sym} = "
                        f"{how} [{sample_terms}]{reg_num} = {fmt(value)}; "
                        f"sample {self.s}: {nums} = {fmt(per_sample[self.s])}")

@@ -132,3 +132,36 @@ class DisplayState:
         elif kind == "bias_update":
             self.bias_old[l][j] = step.old
             self.biases[l][j] = v
+        elif kind == "summary":
+            self.apply_summary(step)
+
+    def apply_summary(self, step: Step) -> None:
+        """A summary step stands for the rest of a layer's steps of one kind: their values, all at once, taken
+        from the walkthrough's arrays."""
+        w, l = self.walkthrough, step.layer
+        if w is None or l is None:
+            return
+        s, i = w.sample, l - 1
+        if step.covers == "neuron":
+            self.values[l] = w.forward.outputs[l][s].copy()
+            self.preactivations[l] = w.forward.preactivations[i][s].copy()
+        elif step.covers == "output_gradient":
+            grads = w.backprop.output_grads[i]
+            if grads is not None:
+                self.grads[l] = grads[s].copy()
+            if self.network.layers[i].activation == "identity":
+                self.pre_grads[l] = w.backprop.preactivation_grads[i][s].copy()
+        elif step.covers == "preactivation_gradient":
+            self.pre_grads[l] = w.backprop.preactivation_grads[i][s].copy()
+        elif step.covers == "weight_gradient":
+            self.weight_grads[l] = w.weight_grads[i].copy()
+        elif step.covers == "bias_gradient":
+            grads = w.bias_grads[i]
+            self.bias_grads[l] = None if grads is None else grads.copy()
+        elif step.covers == "update":
+            self.weight_old[l] = w.weights_before[i].copy()
+            self.weights[l] = w.weights_after[i].copy()
+            before, after = w.biases_before[i], w.biases_after[i]
+            if before is not None and after is not None:
+                self.bias_old[l] = before.copy()
+                self.biases[l] = after.copy()
