@@ -1,14 +1,17 @@
 """Round trips: a saved network loads back identical, and saving again gives the same bytes (hypothesis)."""
 
+import itertools
 import json
 import math
+import tempfile
+from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sandbox.engine import ACTIVATIONS, Trainer
-from sandbox.files import dumps_experiment, experiment_to_dict, loads_experiment
+from sandbox.files import dumps_experiment, experiment_to_dict, load_experiment, loads_experiment, save_experiment
 
 FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64)
 SMALL = st.floats(min_value=-10, max_value=10, allow_nan=False)
@@ -187,3 +190,37 @@ def test_floats_keep_every_bit():
         "data": {"inputs": [[1.0] * len(values)], "targets": [[0.0]]}}))))
     got = doc["layers"][1]["weights"][0]
     assert all(math.copysign(1, a) == math.copysign(1, b) and a == b for a, b in zip(got, values))
+
+
+#: any label the rule for text allows: no control characters, lone surrogates or whitespace
+UNICODE_LABEL = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zs", "Zl", "Zp")).filter(
+    lambda ch: not ch.isspace()), min_size=1, max_size=20)
+
+
+@given(documents(), st.data())
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_what_save_writes_load_reads_back(doc, data):
+    """Names, descriptions and labels of arbitrary valid Unicode: the saved file opens to the same network."""
+    exp = loads_experiment(json.dumps(doc))
+    numbers = itertools.count()
+
+    def fresh(_old: str) -> str:
+        return f"{next(numbers)}_{data.draw(UNICODE_LABEL)}"  # distinct: the number before "_" is
+
+    net = exp.network
+    net.input_labels[:] = map(fresh, net.input_labels)
+    for layer in net.layers:
+        layer.labels[:] = map(fresh, layer.labels)
+        layer.weight_labels[:] = [list(map(fresh, row)) for row in layer.weight_labels]
+        if layer.bias_labels is not None:
+            layer.bias_labels[:] = map(fresh, layer.bias_labels)
+        layer.preactivation_labels[:] = map(fresh, layer.preactivation_labels)
+    exp.name = data.draw(st.text(TEXT, max_size=40))
+    exp.description = data.draw(st.text(st.one_of(TEXT, st.sampled_from("\n\t")), max_size=60))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "net.json"
+        save_experiment(exp, path)
+        back = load_experiment(path)
+        assert sorted(p.name for p in Path(folder).iterdir()) == ["net.json"]
+    assert _same_network(exp, back)
+    assert (back.name, back.description) == (exp.name, exp.description)

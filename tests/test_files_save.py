@@ -183,3 +183,62 @@ def test_saving_below_a_file_says_it_is_not_a_folder(tmp_path):
     assert str(info.value) == (f"{target}: file: could not be saved: {blocker} is a file, not a folder; "
                                f"nothing was written")
     assert blocker.read_text() == "a file where a folder should be"
+
+
+# ---- what is saved can be opened again ---------------------------------------------------------
+
+def _refused(exp, path):
+    with pytest.raises(NetworkFileError) as info:
+        save_experiment(exp, path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_lone_surrogate_never_reaches_the_encoder(saved):
+    path, exp = saved
+    before = path.read_bytes()
+    exp.name = "net\ud800"
+    assert _refused(exp, path) == ["name: holds U+D800 (a lone surrogate) at character 4: text must be valid "
+                                   "Unicode (UTF-8)"]
+    assert path.read_bytes() == before and _leftovers(path.parent) == []
+
+
+def test_every_label_is_checked_at_its_place_before_writing(saved):
+    path, exp = saved
+    before = path.read_bytes()
+    exp.network.layers[0].labels[0] = "a b"
+    exp.network.layers[1].weight_labels[0][1] = "w\x00"
+    exp.description = "ok\nwith a tab\t and an escape \x1b"
+    assert _refused(exp, path) == [
+        "description: holds the control character U+001B (escape) at character 30: not allowed in a description",
+        'layers[1].labels[0]: "a b" holds a space (U+0020) at character 2: labels have no spaces',
+        'layers[2].weight_labels[0][1]: "w\\x00" holds the control character U+0000 (NUL) at character 2: not '
+        "allowed in a label"]
+    assert path.read_bytes() == before
+
+
+def test_a_file_over_the_size_limit_is_not_written(tmp_path, monkeypatch):
+    from sandbox.engine import Dataset
+    from sandbox.files import save as save_module
+
+    exp = load_experiment(LECTURE)
+    exp.data = Dataset(np.full((40_000, 2), 0.123456789), np.full((40_000, 1), 0.5))
+    monkeypatch.setattr(save_module, "MAX_FILE_BYTES", 2**20)
+    size = len(dumps_experiment(exp, tmp_path).encode("utf-8")) / 2**20
+    assert _refused(exp, tmp_path / "big.json") == [
+        f"file: the file would be {size:.1f} MB; files over 1 MB cannot be opened again, so it is not written"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_next_save_removes_what_an_interrupted_save_of_that_file_left(saved):
+    path, exp = saved
+    folder = path.parent
+    stale = [".net.json.abcd1234.tmp", ".net.json.x_y_z_09.tmp"]
+    kept = [".net.json.ABCD1234.tmp", ".net.json.abc.tmp", ".other.json.abcd1234.tmp", "net.json.abcd1234.tmp",
+            ".net.json.abcd1234.tmp.bak"]
+    for name in stale + kept:
+        (folder / name).write_text("partial", encoding="utf-8")
+    (folder / ".net.json.link0000.tmp").symlink_to(folder / "net.json")
+    (folder / ".net.json.dir00000.tmp").mkdir()
+    save_experiment(exp, path)
+    assert _leftovers(folder) == sorted(kept + [".net.json.link0000.tmp", ".net.json.dir00000.tmp"])
+    assert load_experiment(path).name == exp.name

@@ -82,15 +82,15 @@ def read_csv(c: Checker, path: Path, path_text: str) -> CsvTable | None:
         c.add("data.csv", f"cannot read {named}: {why[len(cannot):]}" if why.startswith(cannot)
               else f"{named} {why}")
         return None
+    if b"\x00" in data:
+        c.add("data.csv", f"{named} is not a CSV file: it holds NUL characters (a binary file?)")
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         c.add("data.csv", f"{named} is not UTF-8 text (byte {e.start + 1} cannot be decoded)")
         return None
     del data
-    if "\x00" in text:
-        c.add("data.csv", f"{named} is not a CSV file: it holds NUL characters (a binary file?)")
-        return None
     reader = _Rows(c, text, path_text)
     try:
         return reader.read()
