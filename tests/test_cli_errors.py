@@ -453,3 +453,18 @@ def test_running_out_of_memory_anywhere_is_said_as_such(monkeypatch, capsys):
     assert cli.main(["explain", str(LECTURE)]) == 1
     assert errors_of(capsys.readouterr().err) == [
         f"error: {LECTURE}: file: not enough memory for explaining the update"]
+
+
+def test_an_export_error_is_said_of_the_network_file(tmp_path, monkeypatch, capsys):
+    import sandbox.export.pytorch_script as pytorch_module
+    from sandbox.export.errors import export_error
+
+    def refuse(*args, **kwargs):
+        raise export_error("<script>", "layers[1].labels[0]", "would not compile as Python")
+
+    monkeypatch.setattr(pytorch_module, "pytorch_script", refuse)
+    out = tmp_path / "net.py"
+    assert cli.main(["export", str(LECTURE), "--to", "pytorch", "--out", str(out)]) == 1
+    assert errors_of(capsys.readouterr().err) == [
+        f"error: {LECTURE}: layers[1].labels[0]: would not compile as Python"]
+    assert not out.exists()
