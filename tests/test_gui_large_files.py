@@ -279,3 +279,15 @@ def test_the_export_dialog_suggests_the_safe_name(window, monkeypatch, tmp_path)
 
     suggested = Path(asked[0])
     assert suggested.parent.exists() and suggested.name == "x.md"
+
+
+def test_sets_too_large_to_evaluate_at_once_are_left_out_and_the_tooltip_says_why(window, tmp_path, monkeypatch):
+    from sandbox.gui.model import evaluation
+
+    monkeypatch.setattr(evaluation, "MAX_EVALUATED_NUMBERS", 1000)  # (2,000,000 samples × 700 neurons, scaled)
+    assert window.open_file(network_file(tmp_path, {"generator": "xor", "samples": 300}, sizes=(2, 8, 1)))
+    train = window.training.train_loss_label
+    assert train.text() == "Train loss <b>—</b>" and "2,400 numbers" in train.toolTip()
+    monkeypatch.setattr(evaluation, "MAX_EVALUATED_NUMBERS", 10_000)
+    window.document.edit_value(("weight", 1, 0, 0), 0.25)
+    assert "—" not in train.text() and train.toolTip() == ""  # evaluated again once it may be

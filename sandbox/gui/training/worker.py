@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from sandbox.engine import DivergenceError, History, Trainer
 from sandbox.engine.edits import ChangeSettings, Edit, SetLearningRate, SetValue
+from sandbox.gui.model.evaluation import can_evaluate
 from sandbox.gui.threads import Inbox
 from sandbox.gui.training.grid import GRID_SIZE, HIDDEN_GRID_SIZE, HIDDEN_MAPS_HZ, GridOutput, extent_for, grid_output
 
@@ -382,7 +383,8 @@ class TrainingWorker(QObject):
         evaluation = None
         grid = None
         try:  # a broken network (e.g. a bad edit) still gets its counters and weights reported
-            if self.evaluate_every_report and (not self._running or self._restart or now >= self._evaluate_after):
+            if self.evaluate_every_report and can_evaluate(trainer.experiment) and (
+                    not self._running or self._restart or now >= self._evaluate_after):
                 started = time.perf_counter()
                 train, test = trainer.evaluate()
                 evaluation = (trainer.iteration, float(train), float("nan") if test is None else float(test))

@@ -27,6 +27,7 @@ from sandbox.files import NetworkFileError, load_experiment, save_experiment
 from sandbox.gui.common.docks import add_dock
 from sandbox.gui.common.formatting import short
 from sandbox.gui.common.icons import icon, resource_file
+from sandbox.gui.model import evaluation
 from sandbox.gui.model.document import Document
 from sandbox.gui.network_view import NetworkView
 from sandbox.gui.stepping.explanation_panel import ExplanationPane
@@ -414,6 +415,14 @@ class MainWindow(QMainWindow):
         key = self._set_losses_key()
         if key == self._set_losses_shown:  # (a file opened tells three times: evaluated once)
             return
+        if not evaluation.can_evaluate(self.document.experiment):
+            self._set_losses_shown = key
+            why = evaluation.why_not_evaluated(self.document.experiment)
+            for label, text in ((train_label, "Train loss <b>—</b>"), (test_label, "Test loss <b>—</b>")):
+                label.setText(text)
+                label.setToolTip(why)
+            return
+        train_label.setToolTip("")
         train, test = self.document.trainer.evaluate()
         self._set_losses_shown = key
         train_label.setText(f"Train loss <b>{_loss_text(train)}</b>")
