@@ -260,8 +260,9 @@ def text_problems(exp: Experiment) -> list[Problem]:
         texts += [(f"{where}.weight_labels[{j}][{k}]", label, "label")
                   for j, row in enumerate(layer.weight_labels) for k, label in enumerate(row)]
         texts += [(f"{where}.bias_labels[{k}]", label, "label") for k, label in enumerate(layer.bias_labels or [])]
-        texts += [(f"{where}.preactivation_labels[{k}]", label, "label")
-                  for k, label in enumerate(layer.preactivation_labels)]
+        if list(layer.preactivation_labels) != [f"net_{label}" for label in layer.labels]:  # written (not generated)
+            texts += [(f"{where}.preactivation_labels[{k}]", label, "label")
+                      for k, label in enumerate(layer.preactivation_labels)]
     csv_path = (exp.data_source or {}).get("csv")
     if isinstance(csv_path, str):
         texts.append(("data.csv", csv_path, "path"))
