@@ -140,11 +140,21 @@ def test_svg_text_from_names_is_xml_escaped(qtbot, tmp_path):
     assert b"&lt;img src=x onerror=alert(1)&gt; &amp; ]]&gt;" in data
 
 
-@pytest.mark.xfail(strict=True, reason="Qt writes control characters into SVG as they are (not XML); "
-                                       "save_scene_svg must pass its title and description through "
-                                       "sandbox.explain.escape.for_terminal (a GUI change)")
 def test_svg_with_a_control_character_in_a_name_is_still_xml(qtbot, tmp_path):
-    ET.fromstring(hostile_svg(tmp_path, "esc\x1b[31m bel\x07 nul\x00"))
+    """Title and description are escaped; a control character drawn in the scene is written visibly."""
+    root = ET.fromstring(hostile_svg(tmp_path, "esc\x1b[31m bel\x07 nul\x00 tab\t line\nend"))
+    assert root.find(f"{SVG}title").text == "esc\\x1b[31m bel\\x07 nul\\x00 tab\\t line\\nend"
+    assert root.find(f"{SVG}desc").text == "esc\\x1b[31m bel\\x07 nul\\x00 tab\t line\nend"
+    drawn = " ".join("".join(el.itertext()) for el in root.iter(f"{SVG}text"))
+    assert "esc\\x1b[31m bel\\x07 nul\\x00" in drawn
+
+
+def test_svg_is_written_in_place_of_an_old_file(qtbot, tmp_path):
+    path = tmp_path / "picture.svg"
+    path.write_text("old", encoding="utf-8")
+    save_scene_svg(simple_scene(), path, title="new")
+    assert ET.parse(path).getroot().find(f"{SVG}title").text == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["picture.svg"]  # no temporary file left
 
 
 def test_network_view_of_hostile_labels_is_valid_svg(qtbot, tmp_path):

@@ -6,18 +6,25 @@ edited); PNG renders the scene at ``scale`` × its size on white. Plots use pyqt
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
+from sandbox.explain.escape import for_terminal, for_text_block, visible
+from sandbox.files.save import write_atomically
+
 MARGIN = 16.0
+
+#: characters XML 1.0 does not allow, even as references (Qt writes them as they are)
+_NOT_XML = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]")
 
 
 @contextmanager
@@ -73,16 +80,23 @@ def save_scene_png(source: QGraphicsScene | QGraphicsView, path: str | Path, sca
 
 def save_scene_svg(source: QGraphicsScene | QGraphicsView, path: str | Path, title: str = "network",
                    description: str = "Exported from Backprop Sandbox") -> Path:
-    """The whole scene as an SVG file (vector graphics, text kept as text)."""
+    """The whole scene as an SVG file (vector graphics, text kept as text), written atomically.
+
+    Qt writes control characters into the XML as they are, and a network built in code or in the window
+    is not validated: the title and description are escaped (``for_terminal``, ``for_text_block``) and any
+    character XML forbids that is left (in a text drawn in the scene) is written as a visible escape."""
     scene = _scene_of(source)
     rect = _source_rect(scene)
     path = Path(path)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(str(path))
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(round(rect.width()), round(rect.height())))
     generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-    generator.setTitle(title)
-    generator.setDescription(description)
+    generator.setTitle(for_terminal(title))
+    generator.setDescription(for_text_block(description))
     painter = QPainter()
     if not painter.begin(generator):
         raise OSError(f"could not write {path}")
@@ -91,6 +105,9 @@ def save_scene_svg(source: QGraphicsScene | QGraphicsView, path: str | Path, tit
     with _vector_paint(scene):
         scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
+    buffer.close()
+    svg = bytes(data.data()).decode("utf-8", errors="replace")
+    write_atomically(path, _NOT_XML.sub(lambda m: visible(m.group()), svg).encode("utf-8"))
     return path
 
 
