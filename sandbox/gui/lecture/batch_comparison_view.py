@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from sandbox.engine import Experiment
 from sandbox.engine.comparison import MODE_TITLES, BatchRun, compare_batch_modes, default_minibatch_size
+from sandbox.explain.escape import for_terminal
 from sandbox.explain.markup import to_html
 from sandbox.gui.common.formatting import short
 from sandbox.gui.lecture.background import Background
@@ -112,11 +113,15 @@ class BatchComparisonView(QWidget):
         controls.addWidget(self.stop_button)
         controls.addWidget(save_picture_button(self, self.save_picture, "gd-sgd-minibatch"))
 
-        intro = QLabel(
-            f"<b>Gradient descent, SGD and mini-batches</b> on <i>{self.experiment.name}</i> "
+        # the name is the user's text (a network built in code or edited in the window is not validated)
+        name = html.escape(for_terminal(self.experiment.name))
+        self.intro = intro = QLabel(
+            f"<b>Gradient descent, SGD and mini-batches</b> on <i>{name}</i> "
             f"({n} training sample{'' if n == 1 else 's'}, {_optimizer_text(self.experiment)}, η as below). "
             "All three start from the same weights and see the same samples; an <i>iteration</i> is one "
             "update on one batch, an <i>epoch</i> one pass over the training set (n/n₀ iterations).")
+        intro.setObjectName("comparisonIntro")
+        intro.setTextFormat(Qt.TextFormat.RichText)
         intro.setWordWrap(True)
         intro.setFont(font(10.5))
         intro.setStyleSheet(f"color: {INK};")
@@ -158,6 +163,8 @@ class BatchComparisonView(QWidget):
         self.table.setTextFormat(Qt.TextFormat.RichText)
         self.table.setFont(font(10))
         self.status = QLabel()
+        self.status.setObjectName("comparisonStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it may show an error message
         self.status.setStyleSheet(f"color: {MUTED};")
 
         self.plots = QWidget()
@@ -237,7 +244,7 @@ class BatchComparisonView(QWidget):
     def _on_failed(self, _job: int, message: str) -> None:
         self.error = message
         self._set_running(False)
-        self.status.setText("The comparison failed: " + message.splitlines()[0])
+        self.status.setText("The comparison failed: " + for_terminal((message.splitlines() or [""])[0]))
 
     def _on_result(self, job: int, runs: list[BatchRun]) -> None:
         if job != self._job:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from sandbox.engine import Walkthrough
-from sandbox.explain.escape import for_file_name
+from sandbox.explain.escape import for_file_name, for_terminal
 from sandbox.export.markdown import save_markdown, walkthrough_markdown
 from sandbox.export.pytorch_script import save_pytorch_script
 from sandbox.gui.lecture.image_export import save_plot_picture, save_scene_png, save_scene_svg
@@ -154,7 +154,7 @@ class LectureViews(QObject):
         return self._show("batch", lambda: self._titled(BatchComparisonView(exp)), replace=True)
 
     def _titled(self, view: QWidget) -> QWidget:
-        view.setWindowTitle(f"{view.windowTitle()} — {self.experiment.name}")
+        view.setWindowTitle(f"{view.windowTitle()} — {for_terminal(self.experiment.name)}")
         return view
 
     def show_view(self, name: str) -> QWidget | None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sandbox.engine import ACTIVATIONS, LECTURE_TABLE
+from sandbox.explain.escape import for_terminal
 from sandbox.files import settings_table as T
 from sandbox.gui.model.settings_commands import with_bias, with_layer_sizes
 from sandbox.gui.settings.base import SECTION_INDENT, SettingsSection, hint
@@ -117,6 +118,7 @@ class ArchitectureSection(SettingsSection):
         super().__init__(panel)
         self.inputs = hint()
         self.inputs.setObjectName("architectureInputs")
+        self.inputs.setTextFormat(Qt.TextFormat.PlainText)
         self.rows_widget = QWidget()
         self.grid = QGridLayout(self.rows_widget)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -161,7 +163,9 @@ class ArchitectureSection(SettingsSection):
             self._build_rows(net.depth)
         for row, layer in zip(self.rows, net.layers):
             row.show(layer)
-        labels = ", ".join(net.input_labels[:6]) + (", …" if net.input_size > 6 else "")
+        # plain text: the labels are the user's (a network built in code or edited in the window is not validated)
+        shown = [for_terminal(label) for label in net.input_labels[:6]]
+        labels = ", ".join(shown) + (", …" if net.input_size > 6 else "")
         self.inputs.setText(f"Inputs: {net.input_size} ({labels}), set by the data")
         hidden = net.depth - 1
         self.add_button.setEnabled(hidden < MAX_HIDDEN_LAYERS)
