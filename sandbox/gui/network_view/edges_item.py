@@ -8,6 +8,10 @@ only when the weights, the dimming or the zoom change. Labels are drawn only whe
 small (or for the edge under the mouse); pulses travel along the active edges while a step animates.
 The labels of the current step and of the edge under the mouse are drawn last, above the neurons
 (``top_labels_item``); on a crowded network the others are compact (one line: name = value).
+
+A dense network keeps its lines as numpy arrays, never as one Python object per edge: its buckets are
+arrays of end points (``line_cache.draw_buckets`` hands them to Qt as one block), and a layer pair with
+more than ``MAX_DRAWN_PER_LAYER`` edges draws only its strongest ones (the view says so in a caption).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from sandbox.gui.common import palette
 from sandbox.gui.network_view.animation import Pulse
 from sandbox.gui.network_view.layout import Layout
-from sandbox.gui.network_view.line_cache import LineCache
+from sandbox.gui.network_view.line_cache import Buckets, LineCache, draw_buckets
 from sandbox.gui.network_view.static_text import draw_text, text_size
 from sandbox.gui.network_view.texts import to_html, weight_texts
 from sandbox.gui.stepping.view_state import DisplayState
@@ -33,6 +37,8 @@ MIN_WIDTH, MAX_WIDTH = 0.7, 7.0
 ASYNC_EDGES = 6000
 #: on a crowded network, at most this many labels of the current step are written in full
 MAX_FULL_ACTIVE = 4
+#: a layer pair with more edges than this draws only this many, the strongest (largest |w|)
+MAX_DRAWN_PER_LAYER = 20_000
 
 
 def _faded(colour: QColor, amount: float) -> QColor:
@@ -47,23 +53,22 @@ class EdgeLinesItem(QGraphicsItem):
     """Every edge's line, bucketed by pen (sign × width class). A small network's lines are cached
     by Qt in device coordinates; a dense network's are drawn off the GUI thread (``LineCache``)."""
 
-    def __init__(self, layout: Layout, lines: list[QLineF]):
+    def __init__(self, layout: Layout):
         super().__init__()
-        self._lines = lines
-        self._buckets: list[tuple[QPen, list[QLineF]]] = []
+        self._buckets: Buckets = []
         self._version = 0
-        self._antialias = len(lines) <= ASYNC_EDGES
+        self._antialias = layout.edge_count <= ASYNC_EDGES
         left, top, right, bottom = layout.scene_bounds()
         self._bounds = QRectF(left, top, right - left, bottom - top)
         self.cache: LineCache | None = None
-        if len(lines) > ASYNC_EDGES:
+        if layout.edge_count > ASYNC_EDGES:
             self.cache = LineCache(self._antialias)
             self.cache.ready.connect(self._on_ready)
         else:
             self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(0)
 
-    def set_buckets(self, buckets: list[tuple[QPen, list[QLineF]]]) -> None:
+    def set_buckets(self, buckets: Buckets) -> None:
         self._buckets = buckets
         self._version += 1
         self.update()
@@ -74,9 +79,7 @@ class EdgeLinesItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if self.cache is None or widget is None:  # small network, or a picture being exported: draw
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
-            for pen, lines in self._buckets:
-                painter.setPen(pen)
-                painter.drawLines(lines)
+            draw_buckets(painter, self._buckets)
             return
         transform = painter.worldTransform()
         rect = transform.mapRect(self._bounds).toAlignedRect().intersected(widget.rect())
@@ -139,8 +142,12 @@ class EdgesItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setAcceptHoverEvents(False)
         self._layout = layout
-        self._lines = [QLineF(*row) for row in layout.edges.tolist()]
-        self.lines_item = EdgeLinesItem(layout, self._lines)
+        self._dense = layout.edge_count > ASYNC_EDGES
+        #: a small network's lines as QLineF objects (its buckets hold them); a dense one has none
+        self._lines = [] if self._dense else [QLineF(*row) for row in layout.edges.tolist()]
+        #: the edges drawn (None: all of them; a dense network's strongest per layer pair otherwise)
+        self.drawn: np.ndarray | None = None
+        self.lines_item = EdgeLinesItem(layout)
         self._bucket_key = None
         self._state: DisplayState | None = None
         self._active: dict[int, str] = {}     # edge -> "forward" | "backward" | "update"
@@ -157,14 +164,16 @@ class EdgesItem(QGraphicsItem):
     def set_state(self, state: DisplayState, active_edges: dict[int, str]) -> None:
         self._state = state
         self._active = active_edges
-        weights = np.concatenate([w.ravel() for w in state.weights[1:]]) if self._lines else np.zeros(0)
+        weights = (np.concatenate([w.ravel() for w in state.weights[1:]]) if self._layout.edge_count
+                   else np.zeros(0))
         finite = np.abs(weights[np.isfinite(weights)])  # a diverged update leaves inf or NaN weights
         self._scale_max = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
         dim = bool(active_edges)
         key = (weights.tobytes(), dim)
         if key != self._bucket_key:  # the lines change only when the weights or the dimming do
             self._bucket_key = key
-            self.lines_item.set_buckets(self._bucket(weights, dim))
+            self.lines_item.set_buckets(self._dense_buckets(weights, dim) if self._dense
+                                        else self._bucket(weights, dim))
         self.update()
         self.top_labels_item.update()
 
@@ -189,27 +198,69 @@ class EdgesItem(QGraphicsItem):
     def _width_for(self, magnitude: np.ndarray) -> np.ndarray:
         return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * np.sqrt(self._relative(magnitude))
 
-    def _bucket(self, weights: np.ndarray, dim: bool) -> list[tuple[QPen, list[QLineF]]]:
+    def _pen(self, width_class: int, negative: bool, dim: bool) -> QPen:
+        """The pen of a bucket: the sign's colour, faded by the dimming (and, on a dense network, by
+        weakness, so that the strong edges stand out), and the width class's width."""
+        dense = not self._layout.detailed
+        strength = 0.3 if dim else (0.2 + 0.7 * (width_class + 1) / WIDTH_CLASSES if dense else 0.85)
+        colour = _faded(palette.NEGATIVE if negative else palette.POSITIVE, strength)
+        pen = QPen(colour, MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (width_class + 0.5) / WIDTH_CLASSES)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        return pen
+
+    def _classes(self, weights: np.ndarray) -> np.ndarray:
+        return np.minimum((np.sqrt(self._relative(weights)) * WIDTH_CLASSES).astype(int), WIDTH_CLASSES - 1)
+
+    def _bucket(self, weights: np.ndarray, dim: bool) -> Buckets:
         if weights.size == 0:
             return []
-        classes = np.minimum((np.sqrt(self._relative(weights)) * WIDTH_CLASSES).astype(int), WIDTH_CLASSES - 1)
+        classes = self._classes(weights)
         negative = weights < 0
-        buckets = []
+        buckets: Buckets = []
         lines = self._lines
-        dense = not self._layout.detailed
         for c in range(WIDTH_CLASSES):  # thin first: the strongest edges end up on top, whatever their sign
-            # on a dense network weak edges fade into the background, so that the strong ones stand out
-            strength = 0.3 if dim else (0.2 + 0.7 * (c + 1) / WIDTH_CLASSES if dense else 0.85)
             for neg in (False, True):
                 idx = np.flatnonzero((classes == c) & (negative == neg))
                 if idx.size == 0:
                     continue
-                colour = _faded(palette.NEGATIVE if neg else palette.POSITIVE, strength)
-                width = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (c + 0.5) / WIDTH_CLASSES
-                pen = QPen(colour, width)
-                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                buckets.append((pen, [lines[i] for i in idx.tolist()]))
+                buckets.append((self._pen(c, neg, dim), [lines[i] for i in idx.tolist()]))
         return buckets
+
+    def strongest(self, weights: np.ndarray) -> np.ndarray | None:
+        """The edges a dense network draws: of each layer pair with more than ``MAX_DRAWN_PER_LAYER``
+        edges, the ``MAX_DRAWN_PER_LAYER`` of largest |w| (an infinite one counts as the largest, a NaN
+        one as zero); every edge of the others. None when that is every edge."""
+        offsets = self._layout.edge_offsets[1:] + [self._layout.edge_count]
+        if max(b - a for a, b in zip(offsets[:-1], offsets[1:])) <= MAX_DRAWN_PER_LAYER:
+            return None
+        magnitude = self._relative(weights)
+        parts = []
+        for start, end in zip(offsets[:-1], offsets[1:]):
+            if end - start <= MAX_DRAWN_PER_LAYER:
+                parts.append(np.arange(start, end))
+            else:
+                top = np.argpartition(magnitude[start:end], end - start - MAX_DRAWN_PER_LAYER)
+                parts.append(np.sort(top[end - start - MAX_DRAWN_PER_LAYER:]) + start)
+        return np.concatenate(parts)
+
+    def _dense_buckets(self, weights: np.ndarray, dim: bool) -> Buckets:
+        """The buckets of a dense network, with numpy only: arrays of end points, thin first."""
+        self.drawn = self.strongest(weights)
+        drawn = np.arange(weights.size) if self.drawn is None else self.drawn
+        w = weights[drawn]
+        key = self._classes(w) * 2 + (w < 0)
+        order = np.argsort(key, kind="stable")
+        bounds = np.searchsorted(key[order], np.arange(2 * WIDTH_CLASSES + 1))
+        points = self._layout.edges[drawn[order]]
+        buckets: Buckets = []
+        for b in range(2 * WIDTH_CLASSES):
+            if bounds[b + 1] > bounds[b]:
+                buckets.append((self._pen(b // 2, bool(b % 2), dim), points[bounds[b]:bounds[b + 1]]))
+        return buckets
+
+    def line(self, e: int) -> QLineF:
+        """The line of edge ``e``."""
+        return self._lines[e] if self._lines else QLineF(*self._layout.edges[e].tolist())
 
     def set_animation(self, pulses: list[Pulse], progress: float) -> None:
         self._pulses = pulses
@@ -241,17 +292,17 @@ class EdgesItem(QGraphicsItem):
         if self._layout.detailed:
             on_top = set(self.top_labels())
             full = not self._layout.crowded
-            for e in range(len(self._lines)):
+            for e in range(self._layout.edge_count):
                 if e not in on_top:
                     self.paint_label(painter, e, full)
         if self._hovered is not None:  # a dark outline keeps it visible among thousands of lines
             scale = 1.0 / max(lod, 1e-3)
             if not self._layout.detailed:
                 painter.setPen(QPen(palette.INK, 5.0 * scale, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-                painter.drawLine(self._lines[self._hovered])
+                painter.drawLine(self.line(self._hovered))
             width = (3.0 if not self._layout.detailed else 2.0) * scale
             painter.setPen(QPen(palette.HIGHLIGHT, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            painter.drawLine(self._lines[self._hovered])
+            painter.drawLine(self.line(self._hovered))
 
     def _paint_active(self, painter: QPainter) -> None:
         if not self._layout.detailed:
@@ -270,9 +321,9 @@ class EdgesItem(QGraphicsItem):
                     old_width = float(self._width_for(np.array([abs(old)]))[0])
                     width = old_width + (width - old_width) * self._progress
             painter.setPen(QPen(glow, width + 8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            painter.drawLine(self._lines[e])
+            painter.drawLine(self.line(e))
             painter.setPen(QPen(palette.sign_color(w), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-            painter.drawLine(self._lines[e])
+            painter.drawLine(self.line(e))
 
     def _paint_active_batched(self, painter: QPainter) -> None:
         """Many highlighted edges: a glow and the sign colours, three drawLines calls in all."""
@@ -280,7 +331,7 @@ class EdgesItem(QGraphicsItem):
         positive, negative = [], []
         for e in self._active:
             l, j, k = int(layout.edge_layer[e]), int(layout.edge_j[e]), int(layout.edge_k[e])
-            (negative if state.weights[l][j, k] < 0 else positive).append(self._lines[e])
+            (negative if state.weights[l][j, k] < 0 else positive).append(self.line(e))
         glow = QPen(_faded(palette.HIGHLIGHT, 0.6), 6.0)
         glow.setCosmetic(True)
         painter.setPen(glow)

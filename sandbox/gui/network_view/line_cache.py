@@ -15,12 +15,28 @@ from __future__ import annotations
 import threading
 import weakref
 
+import numpy as np
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QLineF, QObject, QRect, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPainter, QPen, QTransform
 
 from sandbox.gui.threads import QueueWorker, WorkerThread
 
-Buckets = list[tuple[QPen, list[QLineF]]]
+#: a pen and its lines: QLineF objects (a small network) or an (n, 4) float64 array x1, y1, x2, y2
+Buckets = list[tuple[QPen, "list[QLineF] | np.ndarray"]]
+
+
+def draw_buckets(painter: QPainter, buckets: Buckets) -> None:
+    """Each bucket's lines with its pen; an array's lines go to Qt as one block of memory (no
+    per-line Python object: QLineF is four doubles, as are the array's rows)."""
+    for pen, lines in buckets:
+        painter.setPen(pen)
+        if isinstance(lines, np.ndarray):
+            block = np.ascontiguousarray(lines, dtype=np.float64)
+            if len(block):
+                painter.drawLines(shiboken6.wrapInstance(block.ctypes.data, QLineF), len(block))
+        else:
+            painter.drawLines(lines)
 
 
 def render_lines(buckets: Buckets, transform: QTransform, rect: QRect, antialias: bool) -> QImage:
@@ -30,9 +46,7 @@ def render_lines(buckets: Buckets, transform: QTransform, rect: QRect, antialias
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
     painter.setTransform(transform * QTransform.fromTranslate(-rect.x(), -rect.y()))
-    for pen, lines in buckets:
-        painter.setPen(pen)
-        painter.drawLines(lines)
+    draw_buckets(painter, buckets)
     painter.end()
     return image
 

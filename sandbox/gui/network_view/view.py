@@ -248,15 +248,18 @@ class NetworkView(QGraphicsView):
                 lx, ly = layout.label_point(e)
                 if abs(lx - x) <= 48 and abs(ly - y) <= 14:
                     return e
-        p = layout.edges
+        drawn = self._edges.drawn if self._edges is not None else None  # only what is drawn can be picked
+        p = layout.edges if drawn is None else layout.edges[drawn]
         x1, y1, x2, y2 = p[:, 0], p[:, 1], p[:, 2], p[:, 3]
         dx, dy = x2 - x1, y2 - y1
         length2 = dx * dx + dy * dy
         t = np.clip(((x - x1) * dx + (y - y1) * dy) / np.where(length2 == 0, 1, length2), 0, 1)
         dist = np.hypot(x1 + t * dx - x, y1 + t * dy - y)
-        e = int(np.argmin(dist))
+        i = int(np.argmin(dist))
         tolerance = EDGE_PICK_PIXELS / max(self.transform().m11(), 1e-6)
-        return e if dist[e] <= tolerance else None
+        if dist[i] > tolerance:
+            return None
+        return i if drawn is None else int(drawn[i])
 
     def editable_place(self, place: tuple | None) -> tuple | None:
         """The document place (for ``Document.edit_value``) of a drawn thing, if it can be edited."""
@@ -518,10 +521,26 @@ class NetworkView(QGraphicsView):
         top = min(top_row_y, hint[2] if hint else top_row_y) - 14
         return placed, hint, top
 
+    def caption_text(self) -> str:
+        """What the lines leave out, when a layer pair has too many to draw ('' when every edge is drawn):
+        "showing the 21,400 strongest of 492,100 connections"."""
+        drawn = self._edges.drawn if self._edges is not None else None
+        if drawn is None or self.layout_ is None:
+            return ""
+        return f"showing the {drawn.size:,} strongest of {self.layout_.edge_count:,} connections"
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        caption = self.caption_text()
+        if caption:  # top left, on a band that keeps it readable over the lines
+            w, h = text_size(caption, 12)
+            band = QColor(palette.BACKGROUND)
+            band.setAlpha(225)
+            painter.fillRect(QRectF(8, 6, w + 12, h + 6), band)
+            painter.setPen(palette.MUTED)
+            draw_text(painter, caption, 14, 9 + h / 2, 12, align="left")
         placed, hint, top = self.legend_layout()
         width = float(self.viewport().width())
         band = QColor(palette.BACKGROUND)
