@@ -124,14 +124,18 @@ def _nested(depth: int, version: int = 1) -> dict[str, Any]:
     return doc
 
 
-def _csv(name: str, csv_text: str | bytes, csv_name: str = "", **entry: Any) -> Callable[[Path], Path]:
-    """The network file ``name`` whose data is a CSV file of ``csv_text`` (named after the case unless given)."""
+def _csv(name: str, csv_text: str | bytes, csv_name: str = "", layers: list[Any] | None = None,
+         **entry: Any) -> Callable[[Path], Path]:
+    """The network file ``name`` whose data is a CSV file of ``csv_text`` (named after the case unless given),
+    with the lecture's layers unless given."""
     csv_name = csv_name or name.replace(".json", ".csv")
 
     def make(folder: Path) -> Path:
         (folder / csv_name).write_bytes(csv_text if isinstance(csv_text, bytes) else csv_text.encode("utf-8"))
         doc = base()
         doc["data"] = {"csv": csv_name, "target_columns": ["y"], **entry}
+        if layers is not None:
+            doc["layers"] = layers
         return _write(name, doc)(folder)
     return make
 
@@ -399,6 +403,13 @@ def cases() -> list[Case]:
     add("generator-unknown", _generator(generator="moons"), R("data.generator", "unknown"))
     add("generator-samples-limit", _generator(samples=L.MAX_SAMPLES), OK, window=False)
     add("generator-samples-over", _generator(samples=L.MAX_SAMPLES + 1), R("data.samples", "at most"))
+    add("activations-limit", {**_generator(samples=L.MAX_SAMPLES), "layers": _net([2, 16, 1])["layers"]}, OK,
+        window=False)
+    add("activations-over", {**_generator(samples=L.MAX_SAMPLES), "layers": _net([2, 17, 1])["layers"]},
+        R("data", "at most 16,000,000"))
+    add("activations-csv-over", _csv("activations-csv-over.json", "a,b,y\n" + "1,2,3\n" * 4000,
+                                     layers=_net([2, L.MAX_LAYER_SIZE, 1])["layers"]),
+        R("data", "16,384,000 values"))
     add("generator-noise-10", _generator(noise=10), OK)
     add("generator-noise-1e308", _generator(noise=1e308), R("data.noise", ""))
     add("generator-noise-negative", _generator(noise=-1), R("data.noise", ""))

@@ -71,7 +71,35 @@ def check_document(doc: Any, base_dir: str | os.PathLike[str] | None = None) -> 
     csv_data = None
     if "data" in top:
         csv_data = check_data(c, top["data"], layers, base_dir)
+        check_activations(c, top["data"], layers, csv_data)
     return c.problems, csv_data
+
+
+def check_activations(c: Checker, data: Any, layers: list[_LayerInfo] | None, csv_data: CsvData | None) -> None:
+    """One pass over the whole data set holds samples × (neurons of the widest layer) numbers per layer."""
+    sizes = [layer.size for layer in (layers or [])[1:] if layer.size is not None]
+    samples = _sample_count(data, csv_data)
+    if not sizes or samples is None:
+        return
+    widest = max(sizes)
+    if samples * widest > L.MAX_ACTIVATIONS:
+        c.add("data", f"its {samples:,} samples times the {widest:,} neurons of the widest layer make "
+                      f"{samples * widest:,} values in one pass over the data; at most {L.MAX_ACTIVATIONS:,} are "
+                      f"supported: use fewer samples or narrower layers")
+
+
+def _sample_count(data: Any, csv_data: CsvData | None) -> int | None:
+    if csv_data is not None:
+        return int(csv_data.inputs.shape[0])
+    if not isinstance(data, dict):
+        return None
+    if "generator" in data:
+        if data["generator"] == "lecture":
+            return 1  # the lecture's one sample, whatever ``samples`` says
+        samples = data.get("samples", T.GENERATOR.defaults(None).get("samples"))
+        return samples if isinstance(samples, int) and not isinstance(samples, bool) else None
+    rows = [data.get(key) for key in ("inputs", "test_inputs")]
+    return sum(len(x) for x in rows if isinstance(x, list)) or None
 
 
 def _alternatives(names: Sequence[str]) -> str:
