@@ -38,11 +38,10 @@ import numpy as np
 from ..engine import Dataset, Experiment, Init
 from . import schema as S
 from . import settings_table as T
-from .checker import quoted
 from .errors import NetworkFileError, Problem
+from .experiment_limits import saving_problems
 from .limits import MAX_FILE_BYTES
 from .load import build_data
-from .text_rules import TextKind, text_problem
 from .validate import Checker, check_csv
 
 
@@ -216,7 +215,7 @@ def _dump(value: Any, indent: int, where: str) -> str:
     return _scalar(value, where)
 
 
-def _float_matrix(rows: list[Any], inner: str) -> str | None:
+def _float_matrix(rows: list[Any] | tuple[Any, ...], inner: str) -> str | None:
     """Rows of finite floats of one length as the file writes them, one indented row a line (what ``_dump``
     writes for them, without a call per number), or None for anything else."""
     if not all(type(row) is list for row in rows):
@@ -247,10 +246,10 @@ def dumps_experiment(exp: Experiment, folder: str | os.PathLike[str] | None = No
 
 def save_experiment(exp: Experiment, path: str | os.PathLike[str]) -> None:
     """Write the experiment to ``path`` atomically: the old file stays intact if anything fails. Nothing is
-    written that could not be opened again: text that breaks the rule for text (``text_rules``) and a file
-    over ``MAX_FILE_BYTES`` are refused first, with the reason."""
+    written that could not be opened again: an experiment beyond the limits, text that breaks the rule for text
+    (``experiment_limits.saving_problems``) and a file over ``MAX_FILE_BYTES`` are refused first, with the reason."""
     path = Path(path)
-    problems = text_problems(exp)
+    problems = saving_problems(exp)
     if problems:
         raise NetworkFileError(path, problems)
     try:
@@ -265,33 +264,6 @@ def save_experiment(exp: Experiment, path: str | os.PathLike[str]) -> None:
                                                       f"{MAX_FILE_BYTES // 2**20} MB cannot be opened again, so "
                                                       f"it is not written")])
     write_atomically(path, data)
-
-
-def text_problems(exp: Experiment) -> list[Problem]:
-    """Every text of the experiment that breaks the rule for text, at its place in the file that would be
-    written (``layers[1].labels[0]: …``)."""
-    net = exp.network
-    texts: list[tuple[str, str, TextKind]] = [("name", exp.name, "name"),
-                                              ("description", exp.description, "description")]
-    texts += [(f"layers[0].labels[{k}]", label, "label") for k, label in enumerate(net.input_labels)]
-    for i, layer in enumerate(net.layers, start=1):
-        where = f"layers[{i}]"
-        texts += [(f"{where}.labels[{k}]", label, "label") for k, label in enumerate(layer.labels)]
-        texts += [(f"{where}.weight_labels[{j}][{k}]", label, "label")
-                  for j, row in enumerate(layer.weight_labels) for k, label in enumerate(row)]
-        texts += [(f"{where}.bias_labels[{k}]", label, "label") for k, label in enumerate(layer.bias_labels or [])]
-        if list(layer.preactivation_labels) != [f"net_{label}" for label in layer.labels]:  # written (not generated)
-            texts += [(f"{where}.preactivation_labels[{k}]", label, "label")
-                      for k, label in enumerate(layer.preactivation_labels)]
-    csv_path = (exp.data_source or {}).get("csv")
-    if isinstance(csv_path, str):
-        texts.append(("data.csv", csv_path, "path"))
-    problems = []
-    for where, value, kind in texts:
-        problem = text_problem(value, kind) if isinstance(value, str) else f"expected text, got {type(value).__name__}"
-        if problem is not None:
-            problems.append(Problem(where, f"{quoted(value)} {problem}" if kind == "label" else problem))
-    return problems
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:

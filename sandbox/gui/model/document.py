@@ -251,6 +251,10 @@ class Document(QObject):
         self.valuesChanged.emit()  # forward values (activations) may differ
         self.edited.emit(change)
 
+    def refuse(self, title: str, text: str) -> None:
+        """Tell the views that an edit was not made, and why (``problem``); nothing changes."""
+        self.problem.emit(title, text)
+
     def swap(self, experiment: Experiment, trainer: Trainer) -> None:
         """Show ``experiment`` trained by ``trainer`` (``ExperimentCommand`` calls this: another
         architecture, data set or initialization; the undo stack stays)."""

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QSize, Qt, Slot
 from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from sandbox.engine import Experiment
+from sandbox.files.experiment_limits import limit_problems
 from sandbox.gui.model.settings_commands import ExperimentCommand, SettingCommand, changes_anything
 from sandbox.gui.settings.architecture_section import ArchitectureSection
 from sandbox.gui.settings.base import SettingsSection
@@ -139,6 +140,13 @@ class SettingsPanel(QWidget):
 
     def replace_experiment(self, text: str, experiment: Experiment, merge_key: str | None = None,
                            restart: bool = False) -> None:
-        """One undoable replacement of the experiment (new shape, data or weights)."""
+        """One undoable replacement of the experiment (new shape, data or weights); refused, with the reason,
+        when a network file could not hold the result (``limits``): the widgets show the document again."""
+        problems = limit_problems(experiment)
+        if problems:
+            reasons = "; ".join(p.what for p in problems)
+            self.document.refuse("Change not made", f"{text}: not made, a network file could not hold it: {reasons}")
+            self.refresh()
+            return
         self.document.undo_stack.push(ExperimentCommand(self.document, text, experiment, merge_key=merge_key,
                                                         restart=restart))
