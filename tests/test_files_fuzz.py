@@ -1,6 +1,8 @@
 """Mutated files (keys deleted, types changed, text truncated, huge or non-finite numbers): loading either
 works or raises ``NetworkFileError``: never any other exception."""
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -93,3 +95,37 @@ def test_truncated_or_spliced_text_only_ever_raises_network_file_error(name, dat
         at = data.draw(st.integers(0, len(text)))
         text = text[:at] + data.draw(st.text(min_size=1, max_size=3)) + text[at:]
     _load(text)
+
+
+def _run(argv: list[str]) -> tuple[int, str, str]:
+    """A command run in this process, its stdout and stderr captured."""
+    from sandbox.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(argv)
+        except SystemExit as e:
+            status = e.code if isinstance(e.code, int) else 1
+    return status, out.getvalue(), err.getvalue()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(SOURCES)), st.integers(1, 3), st.data())
+def test_mutated_files_through_every_command_work_or_end_with_error_lines(tmp_path, name, count, data):
+    doc = json.loads(SOURCES[name])
+    for _ in range(count):
+        if not isinstance(doc, dict) or not doc:
+            break
+        _mutate(doc, data)
+    path = tmp_path / "mutated.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    for argv in (["validate", str(path)], ["explain", str(path), "--format", "text"],
+                 ["explain", str(path), "--format", "markdown"], ["explain", str(path), "--format", "json"],
+                 ["train", str(path), "--iterations", "3", "--out", str(tmp_path / "out.json")]):
+        status, out, err = _run(argv)
+        assert status in (0, 1), (argv, status, err)
+        assert "Traceback" not in err and "internal error" not in err, (argv, err)
+        errors = [line for line in err.splitlines() if line.startswith("error: ")]
+        assert status == 0 or errors, (argv, err)
+        assert all(line.startswith(f"error: {path}: ") or line.startswith(f"error: {tmp_path}") for line in errors)
