@@ -100,3 +100,13 @@ def test_lecture_view_title_shows_the_name_with_visible_escapes(qtbot):
     qtbot.addWidget(view)
     view.setWindowTitle("Loss landscape")
     assert views._titled(view).windowTitle() == "Loss landscape — <b>x</b> \\x1b[31mred\\u202e"
+
+
+def test_the_window_title_shows_a_hostile_name_with_visible_escapes(qtbot):
+    from sandbox.gui import MainWindow
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.document.replace(experiment("evil\x1b[31m [*] name"), None)
+    assert window.windowTitle().startswith("evil\\x1b[31m [*\u200b] name")
+    assert "\x1b" not in window.windowTitle() and not window.isWindowModified()
+    window.close()

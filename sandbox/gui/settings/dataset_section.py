@@ -7,11 +7,13 @@ file will say; stepping one parameter with the arrows merges into one command.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QInputDialog, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from sandbox.explain.escape import for_terminal
 from sandbox.files import settings_table as T
 from sandbox.gui.model.settings_commands import with_data
 from sandbox.gui.settings import data_sources as ds
@@ -108,8 +110,8 @@ class DatasetSection(SettingsSection):
                f"<b>{data.n_test:,}</b> test · {n_in} input{'s' if n_in != 1 else ''}, " \
                f"{n_out} target{'s' if n_out != 1 else ''}"
         if kind == "csv":
-            text += f"<br>from {Path(source['csv']).name}, targets: " \
-                    f"{', '.join(str(c) for c in source.get('target_columns', []))}"
+            columns = ", ".join(str(c) for c in source.get("target_columns", []))
+            text += f"<br>from {_shown(Path(source['csv']).name)}, targets: {_shown(columns)}"
         elif kind == "inline":
             text += "<br>The numbers are written in the file; choose a generator or import a CSV to replace them."
         self.counts.setText(text)
@@ -204,3 +206,9 @@ class DatasetSection(SettingsSection):
         source = {"csv": str(Path(path).resolve()), "target_columns": columns,
                   "test_fraction": float(self.test_fraction.value()), "seed": int(self.seed.value())}
         return self._replace(source, f"Import data from {Path(path).name}", None)
+
+
+def _shown(text: str) -> str:
+    """Text from a file (a CSV's name, its header's column names) for rich text: escaped, control characters
+    visible."""
+    return html.escape(for_terminal(text))

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from sandbox.engine import Step
+from sandbox.explain.escape import for_terminal
 from sandbox.explain.markup import to_html
 from sandbox.gui.common import palette
 from sandbox.gui.common.formatting import short
@@ -192,7 +193,7 @@ class ExplanationPanel(QTextBrowser):
                 "<td nowrap valign='top' style='background:#475569' class='chip'>"
                 f"&nbsp;Ready&nbsp;</td><td class='counter'>&nbsp;next: update {t.iteration + 1} (batch "
                 f"{t.batch_in_epoch + 1} of epoch {t.epoch + 1})</td></tr></table>"
-                f"<div class='symbolic'>{html.escape(doc.experiment.name)}</div>"
+                f"<div class='symbolic'>{html.escape(for_terminal(doc.experiment.name))}</div>"
                 f"<p class='note'>For sample {doc.sample_index + 1} the network gives {outs} "
                 f"(target {targets}).</p>"
                 f"<p class='note'>Press <b>Step</b> (Space or →) to follow one gradient-descent update: "

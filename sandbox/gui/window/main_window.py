@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from sandbox.engine import Experiment
+from sandbox.explain.escape import for_terminal
 from sandbox.files import NetworkFileError, load_experiment, save_experiment
 from sandbox.gui.common.docks import add_dock
 from sandbox.gui.common.formatting import short
@@ -372,7 +373,9 @@ class MainWindow(QMainWindow):
 
     # ---- state shown in the chrome ----------------------------------------------------------------
     def _on_path_changed(self, *_args) -> None:
-        self.setWindowTitle(f"{self.document.display_name}[*] — {APP_TITLE}")
+        # control characters shown as escapes; "[*]" is Qt's marker of unsaved changes, so a name's own is not
+        name = for_terminal(self.document.display_name).replace("[*]", "[*\u200b]")
+        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
         self.setWindowModified(self.document.is_modified)
 
     def _on_history_changed(self) -> None:
