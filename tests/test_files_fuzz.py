@@ -2,6 +2,7 @@
 works or raises ``NetworkFileError``: never any other exception."""
 
 import contextlib
+import copy
 import io
 import json
 from pathlib import Path
@@ -47,7 +48,7 @@ def _mutate(doc, data):
     if action == "delete":
         del parent[key]
     elif action == "replace":
-        parent[key] = data.draw(ODD_VALUES)
+        parent[key] = copy.deepcopy(data.draw(ODD_VALUES))  # never the strategy's own [] or {}: it would grow
     elif action == "duplicate" and isinstance(parent, list):
         parent.insert(key, parent[key])
     else:
