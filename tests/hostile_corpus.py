@@ -340,6 +340,9 @@ def cases() -> list[Case]:
     add("label-html", _layer(1, labels=["<b>h1</b>", "h2&amp;"]), OK)
     add("label-python", _layer(1, labels=['h1"""', "h2'#"]), OK)
     add("weight-labels-wrong", _layer(1, weight_labels=[["a", "b"]]), R("layers[1].weight_labels", "expected 2"))
+    add("weight-labels-numbers", _layer(1, weight_labels=[[1, 2], [3, 4]]),
+        R("layers[1].weight_labels[0][0]", "expected a label"))
+    add("labels-numbers", _layer(1, labels=[1, 2]), R("layers[1].labels[0]", "expected a label"))
     add("trainable-bad", _layer(1, trainable={"weights": "yes"}), R("layers[1].trainable.weights", "true or false"))
     add("init-uniform-reversed", _layer(1, weights=_DELETE, init={"scheme": "uniform", "low": 1, "high": 0}),
         R("layers[1].init", "less than"))

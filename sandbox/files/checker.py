@@ -241,8 +241,6 @@ class Checker:
         if not isinstance(value, list):
             self.add(where, f"expected a list of rows of labels, got {describe(value)}")
             return None
-        if value and (rows is None or len(value) == rows) and _finite_numbers(value, 2, cols):
-            return value
         ok = True
         if rows is not None and len(value) != rows:
             self.add(where, f"expected {rows} row{'s' if rows != 1 else ''} (one per neuron), got {len(value)}")
