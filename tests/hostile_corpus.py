@@ -368,7 +368,9 @@ def cases() -> list[Case]:
         R("schedule.gamma", ""))
     add("gamma-1", _patched(schedule={"name": "exponential", "gamma": 1}), OK)
     add("gamma-tiny", _patched(schedule={"name": "exponential", "gamma": 5e-324}), OK)
-    add("cosine-huge", _patched(schedule={"name": "cosine", "epochs": 10**30, "min_lr": 1e308}), OK, overflows=True)
+    add("cosine-huge", _patched(schedule={"name": "cosine", "epochs": 10**30, "min_lr": 0.01}), OK)
+    add("cosine-floor-above", _patched(schedule={"name": "cosine", "epochs": 1, "min_lr": 1e300}),
+        R("schedule.min_lr", "must be at most η"))
     add("schedule-unknown", _patched(schedule={"name": "warmup"}), R("schedule.name", "unknown"))
     add("l2-huge", _patched(regularization={"kind": "l2", "strength": 1e308}), OK, overflows=True)
     add("regularization-negative", _patched(regularization={"kind": "l1", "strength": -1}),
@@ -406,13 +408,15 @@ def cases() -> list[Case]:
     add("generator-unknown", _generator(generator="moons"), R("data.generator", "unknown"))
     add("generator-samples-limit", _generator(samples=L.MAX_SAMPLES), OK, window=False)
     add("generator-samples-over", _generator(samples=L.MAX_SAMPLES + 1), R("data.samples", "at most"))
-    add("activations-limit", {**_generator(samples=L.MAX_SAMPLES), "layers": _net([2, 16, 1])["layers"]}, OK,
+    add("activations-limit", {**_generator(samples=L.MAX_SAMPLES), "layers": _net([2, 15, 1])["layers"]}, OK,
         window=False)
-    add("activations-over", {**_generator(samples=L.MAX_SAMPLES), "layers": _net([2, 17, 1])["layers"]},
+    add("activations-over", {**_generator(samples=L.MAX_SAMPLES), "layers": _net([2, 16, 1])["layers"]},
         R("data", "at most 16,000,000"))
     add("activations-csv-over", _csv("activations-csv-over.json", "a,b,y\n" + "1,2,3\n" * 4000,
                                      layers=_net([2, L.MAX_LAYER_SIZE, 1])["layers"]),
-        R("data", "16,384,000 values"))
+        R("data", "16,388,000 values"))
+    add("activations-deep", {**_generator(samples=3906), "layers": _net([2] + [4096, 1] * 30 + [1])["layers"]},
+        R("data", "at most 16,000,000"))
     add("generator-noise-10", _generator(noise=10), OK)
     add("generator-noise-1e308", _generator(noise=1e308), R("data.noise", ""))
     add("generator-noise-negative", _generator(noise=-1), R("data.noise", ""))

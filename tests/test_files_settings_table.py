@@ -146,6 +146,8 @@ def _cases():
                     d = {group.selector.key: variant.name, **group.starts(variant.name), setting.key: value}
                     doc = json.loads(json.dumps(BASE))
                     doc[group.key] = d
+                    if group is T.SCHEDULE and setting.key == "min_lr":  # η_min is at most η
+                        doc["optimizer"] = {"name": "sgd", "learning_rate": T.LARGEST_NUMBER}
                     if group is T.LOSS:  # an output layer the loss fits
                         doc["layers"][2]["activation"] = {"mse": "identity", "bce": "sigmoid",
                                                           "cross_entropy": "softmax"}[variant.name]

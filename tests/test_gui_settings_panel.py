@@ -922,22 +922,22 @@ def test_number_boxes_report_only_the_user_s_changes(qtbot):
 
 # ---- limits: what the window builds, a file can hold ----------------------------------------------
 
-def test_a_million_samples_with_a_wide_layer_is_refused_and_nothing_changes(qtbot, panel):
+def test_many_samples_with_many_neurons_are_refused_and_nothing_changes(qtbot, panel):
     """An edit that would make a network no file can hold is refused with the reason; nothing changes (the
     document, its undo stack, the widgets), so that whatever the window builds saves and opens again."""
     doc = panel.document
     problems: list[tuple[str, str]] = []
     doc.problem.connect(lambda title, text: problems.append((title, text)))
-    _type(qtbot, panel.dataset.samples, "1000000")  # 2-8-8-1: 8,000,000 values a pass, allowed
-    assert doc.experiment.data_source["samples"] == 1_000_000 and not problems
+    _type(qtbot, panel.dataset.samples, "500000")  # 2-8-8-1: 17 neurons, 8,500,000 values a pass, allowed
+    assert doc.experiment.data_source["samples"] == 500_000 and not problems
     experiment, count = doc.experiment, doc.undo_stack.count()
     row = panel.architecture.rows[0]
-    _type(qtbot, row.size, "17")  # 17,000,000 values a pass: more than a file may hold
+    _type(qtbot, row.size, "24")  # 33 neurons, 16,500,000 values a pass: more than a file may hold
     assert doc.experiment is experiment and doc.undo_stack.count() == count
     assert row.size.value() == 8
     assert problems == [("Change not made", "Set neurons of hidden layer 1: not made, a network file could not "
-                                            "hold it: 1,000,000 samples times the 17 neurons of the widest layer "
-                                            "make 17,000,000 values in one pass over the data; at most 16,000,000 "
+                                            "hold it: 500,000 samples times the 33 neurons after the input "
+                                            "make 16,500,000 values in one pass over the data; at most 16,000,000 "
                                             "are supported")]
-    _type(qtbot, row.size, "16")  # exactly the limit: made
-    assert doc.experiment.network.layers[0].size == 16 and doc.undo_stack.count() == count + 1
+    _type(qtbot, row.size, "23")  # exactly the limit: made
+    assert doc.experiment.network.layers[0].size == 23 and doc.undo_stack.count() == count + 1

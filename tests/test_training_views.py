@@ -289,3 +289,18 @@ def test_reports_only_fill_the_plots_buffers_and_the_plot_clock_draws_them(qtbot
     assert loss.updates == drawn[0] + 2 and grads.updates == drawn[1] + 2
     assert w.loss_plot.curve.xData[-1] == 100.0 and loss.train_curve.xData[-1] == 100.0
     assert not training.plot_clock.isActive()
+
+
+def test_the_grid_of_a_network_of_many_neurons_is_computed_in_bounded_chunks_without_hidden_maps():
+    from sandbox.engine import Layer, Network
+    from sandbox.gui.training import grid as G
+    rng = np.random.default_rng(3)
+    wide = Network(2, [Layer(rng.normal(size=(3000, 2)), "tanh", np.zeros(3000)),
+                       Layer(rng.normal(size=(1, 3000)) / 50, "sigmoid", np.zeros(1))])
+    out = G.grid_output(wide, size=G.GRID_SIZE, extent=(-1.0, 1.0, -1.0, 1.0))
+    assert out is not None and out.hidden == [] and out.output.shape == (G.GRID_SIZE, G.GRID_SIZE)
+    points = G.grid_points(G.GRID_SIZE, (-1.0, 1.0, -1.0, 1.0))
+    np.testing.assert_allclose(out.output.ravel(), wide.forward(points).prediction[:, 0], rtol=0, atol=1e-12)
+    small = G.grid_output(Network(2, [Layer(rng.normal(size=(4, 2)), "tanh"), Layer(rng.normal(size=(1, 4)),
+                                                                                       "sigmoid")]))
+    assert small is not None and len(small.hidden) == 1 and small.hidden[0].shape == (4, 32, 32)

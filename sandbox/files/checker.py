@@ -185,11 +185,11 @@ class Checker:
             return None
         if (n is None or len(value) == n) and _finite_numbers(value, 1):
             return value
-        ok = True
-        if n is not None and len(value) != n:
+        if n is not None and len(value) != n:  # its elements are not looked at one by one (there may be millions)
             noun = what if n != 1 else what.replace("numbers", "number", 1)
-            self.add(where, f"expected {n} {noun}, got {len(value)}")
-            ok = False
+            self.add(where, f"expected {n} {noun}, got {len(value):,}")
+            return None
+        ok = True
         for k, x in enumerate(value):
             if self.number(x, join(where, k)) is None:
                 ok = False
@@ -203,10 +203,10 @@ class Checker:
             return None
         if value and (rows is None or len(value) == rows) and _finite_numbers(value, 2, cols):
             return value
+        if rows is not None and len(value) != rows:  # its rows are not looked at one by one (there may be millions)
+            self.add(where, f"expected {rows} row{'s' if rows != 1 else ''}{row_what}, got {len(value):,}")
+            return None
         ok = True
-        if rows is not None and len(value) != rows:
-            self.add(where, f"expected {rows} row{'s' if rows != 1 else ''}{row_what}, got {len(value)}")
-            ok = False
         if rows is None and not value:
             self.add(where, "expected at least one row, got none")
             ok = False
@@ -228,10 +228,10 @@ class Checker:
         if not isinstance(value, list):
             self.add(where, f"expected a list of labels, got {describe(value)}")
             return None
-        ok = True
         if n is not None and len(value) != n:
-            self.add(where, f"expected {n} label{'s' if n != 1 else ''}, got {len(value)}")
-            ok = False
+            self.add(where, f"expected {n} label{'s' if n != 1 else ''}, got {len(value):,}")
+            return None
+        ok = True
         for k, x in enumerate(value):
             if self.label(x, join(where, k)) is None:
                 ok = False
@@ -241,10 +241,10 @@ class Checker:
         if not isinstance(value, list):
             self.add(where, f"expected a list of rows of labels, got {describe(value)}")
             return None
-        ok = True
         if rows is not None and len(value) != rows:
-            self.add(where, f"expected {rows} row{'s' if rows != 1 else ''} (one per neuron), got {len(value)}")
-            ok = False
+            self.add(where, f"expected {rows} row{'s' if rows != 1 else ''} (one per neuron), got {len(value):,}")
+            return None
+        ok = True
         for j, row in enumerate(value):
             if self.labels(row, join(where, j), cols) is None:
                 ok = False

@@ -18,6 +18,15 @@ class Problem:
         return f"{self.where}: {self.what}"
 
 
+def visible(text: str) -> str:
+    """``text`` with every unprintable character (escape, bell, NUL, a line break, a lone surrogate) written as
+    a visible escape (``\\x1b``), so that a message quoting a file never drives the terminal it is printed on."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+                   for ch in text)
+
+
 class NetworkFileError(Exception):
     """A network file could not be read, understood or written; ``problems`` lists every reason."""
 
@@ -28,7 +37,7 @@ class NetworkFileError(Exception):
 
     def lines(self) -> list[str]:
         """``FILE: where: what``, one line per problem."""
-        return [f"{self.path}: {p.where}: {p.what}" for p in self.problems]
+        return [visible(f"{self.path}: {p.where}: {p.what}") for p in self.problems]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())

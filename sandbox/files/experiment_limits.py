@@ -45,10 +45,10 @@ def limit_problems(exp: Experiment) -> list[Problem]:
         problems.append(Problem("data", f"{numbers:,} numbers; at most {L.MAX_DATA_NUMBERS:,} are supported"))
     if any(a.size and not np.all(np.abs(a) <= L.MAX_DATA_MAGNITUDE) for a in arrays):
         problems.append(Problem("data", "a value is not finite or larger than 10¹⁵ in magnitude"))
-    widest = max(net.sizes[1:])
-    if samples * widest > L.MAX_ACTIVATIONS:
-        problems.append(Problem("data", f"{samples:,} samples times the {widest:,} neurons of the widest layer "
-                                        f"make {samples * widest:,} values in one pass over the data; at most "
+    neurons = sum(net.sizes[1:])
+    if samples * neurons > L.MAX_ACTIVATIONS:
+        problems.append(Problem("data", f"{samples:,} samples times the {neurons:,} neurons after the input "
+                                        f"make {samples * neurons:,} values in one pass over the data; at most "
                                         f"{L.MAX_ACTIVATIONS:,} are supported"))
     return problems
 

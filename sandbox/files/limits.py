@@ -24,8 +24,8 @@ MAX_PARAMETERS = 500_000
 MAX_SAMPLES = 1_000_000
 #: numbers of a data set: inputs and targets of every sample, training and test together
 MAX_DATA_NUMBERS = 4_000_000
-#: samples × neurons of the widest layer after the input: the numbers one pass over the whole data set holds
-#: per layer (a full batch, the losses of the whole set)
+#: samples × neurons of every layer after the input: the numbers one pass over the whole data set holds (a
+#: full batch, the losses of the whole set)
 MAX_ACTIVATIONS = 16_000_000
 #: data values (inputs and targets) are at most this large in magnitude, so that every sum, square and
 #: plot range of them stays a finite float64
@@ -63,8 +63,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit("samples (training and test)", f"{MAX_SAMPLES:,}", "generated, inline or CSV rows"),
     Limit("numbers of the data (inputs and targets of every sample)", f"{MAX_DATA_NUMBERS:,}",
           "inline or CSV"),
-    Limit("samples × neurons of the widest layer (after the input)", f"{MAX_ACTIVATIONS:,}",
-          "the values one pass over the whole data set holds per layer"),
+    Limit("samples × neurons (of every layer after the input)", f"{MAX_ACTIVATIONS:,}",
+          "the values one pass over the whole data set holds"),
     Limit("magnitude of a data value", "10¹⁵", "sums, squares and plot ranges stay finite"),
     Limit("`name`", f"{MAX_NAME_CHARS} characters", "one line of text"),
     Limit("`description`", f"{MAX_DESCRIPTION_CHARS:,} characters", "line breaks and tabs allowed"),

@@ -68,6 +68,7 @@ def check_document(doc: Any, base_dir: str | os.PathLike[str] | None = None) -> 
     for group in (T.OPTIMIZER, T.SCHEDULE, T.REGULARIZATION, T.BATCH):
         if group.key in top:
             check_group(c, group, top[group.key], group.key)
+    check_cosine_floor(c, top.get("optimizer"), top.get("schedule"))
     csv_data = None
     if "data" in top:
         csv_data = check_data(c, top["data"], layers, base_dir)
@@ -75,17 +76,31 @@ def check_document(doc: Any, base_dir: str | os.PathLike[str] | None = None) -> 
     return c.problems, csv_data
 
 
+def check_cosine_floor(c: Checker, optimizer: Any, schedule: Any) -> None:
+    """Cosine annealing goes from η down to η_min: an η_min above η would raise the rate instead."""
+    if not isinstance(schedule, dict) or schedule.get("name") != "cosine" or not is_number(schedule.get("min_lr")):
+        return
+    name = optimizer.get("name", "sgd") if isinstance(optimizer, dict) else "sgd"
+    if name not in T.OPTIMIZER.names():
+        return
+    lr = optimizer.get("learning_rate") if isinstance(optimizer, dict) and "learning_rate" in optimizer else \
+        T.OPTIMIZER.defaults(name).get("learning_rate")
+    if is_number(lr) and schedule["min_lr"] > lr:
+        c.add("schedule.min_lr", f"{schedule['min_lr']!r} is above the learning rate ({lr!r}): cosine annealing "
+                                 f"goes from η down to η_min, so η_min must be at most η")
+
+
 def check_activations(c: Checker, data: Any, layers: list[_LayerInfo] | None, csv_data: CsvData | None) -> None:
-    """One pass over the whole data set holds samples × (neurons of the widest layer) numbers per layer."""
+    """One pass over the whole data set holds samples × (neurons of every layer after the input) numbers."""
     sizes = [layer.size for layer in (layers or [])[1:] if layer.size is not None]
     samples = _sample_count(data, csv_data)
     if not sizes or samples is None:
         return
-    widest = max(sizes)
-    if samples * widest > L.MAX_ACTIVATIONS:
-        c.add("data", f"its {samples:,} samples times the {widest:,} neurons of the widest layer make "
-                      f"{samples * widest:,} values in one pass over the data; at most {L.MAX_ACTIVATIONS:,} are "
-                      f"supported: use fewer samples or narrower layers")
+    neurons = sum(sizes)
+    if samples * neurons > L.MAX_ACTIVATIONS:
+        c.add("data", f"its {samples:,} samples times the {neurons:,} neurons after the input make "
+                      f"{samples * neurons:,} values in one pass over the data; at most {L.MAX_ACTIVATIONS:,} are "
+                      f"supported: use fewer samples or fewer neurons")
 
 
 def _sample_count(data: Any, csv_data: CsvData | None) -> int | None:

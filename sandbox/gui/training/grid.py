@@ -25,6 +25,10 @@ GRID_MARGIN = 1.15  # a sample at the largest coordinate stays a whole dot insid
 #: the largest plane drawn (the files allow data up to 1e15; a range of ±1e300 still plots)
 GRID_EXTENT_MAX = 1e300
 
+#: the most numbers one forward pass over grid points may hold (points × neurons): beyond it the hidden maps are
+#: left out and the output map is computed in chunks (a network of 120,000 neurons would need 5 GB at once)
+MAX_GRID_VALUES = 4_000_000
+
 _points_cache: dict[tuple[int, tuple], Array] = {}
 
 
@@ -70,7 +74,12 @@ def grid_output(network: Network, size: int = GRID_SIZE,
         return None
     extent = extent or extent_for(None)
     n = size * size
+    neurons = sum(network.sizes[1:])
+    if hidden_size > 0 and (n + hidden_size ** 2) * neurons > MAX_GRID_VALUES:
+        hidden_size = 0  # thousands of neurons: no small maps (too many to draw, too much to hold)
     points = grid_points(size, extent)
+    if hidden_size == 0 and n * neurons > MAX_GRID_VALUES:
+        return GridOutput(extent, _output_in_chunks(network, points, size, neurons))
     if hidden_size > 0 and hidden_size != size:
         points = np.vstack([points, grid_points(hidden_size, extent)])
     with np.errstate(all="ignore"):  # outputs that overflow are ∞ on the map (drawn as its extreme), no warning
@@ -81,3 +90,11 @@ def grid_output(network: Network, size: int = GRID_SIZE,
         rows = slice(0, n) if hidden_size == size else slice(n, None)
         hidden = [a[rows].T.reshape(-1, hidden_size, hidden_size).copy() for a in fp.outputs[1:-1]]
     return GridOutput(extent, output, hidden)
+
+
+def _output_in_chunks(network: Network, points: Array, size: int, neurons: int) -> Array:
+    """The first output over the grid, a few rows of points at a time (each pass within ``MAX_GRID_VALUES``)."""
+    chunk = max(1, MAX_GRID_VALUES // neurons)
+    with np.errstate(all="ignore"):
+        parts = [network.forward(points[i:i + chunk]).prediction[:, 0] for i in range(0, len(points), chunk)]
+    return np.concatenate(parts).reshape(size, size)
