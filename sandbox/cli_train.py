@@ -114,6 +114,10 @@ def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None) -> 
         raise CommandFailed([], INTERRUPTED_STATUS) from None
     except DivergenceError as e:
         progress.finish()
+        if e.iteration == 0:  # the starting weights' loss: no learning rate was used yet
+            raise failed(args.file, "training", f"the loss is {e.loss} before any update: the starting weights or "
+                                                f"the data are too large for float64 numbers; try smaller ones. "
+                                                f"{nothing}") from None
         raise failed(args.file, "training", f"diverged at iteration {e.iteration}: the loss became {e.loss}; the "
                                             f"learning rate ({e.learning_rate:g}) is probably too high: try a lower "
                                             f"one. {nothing}") from None

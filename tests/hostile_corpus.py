@@ -447,6 +447,9 @@ def cases() -> list[Case]:
     add("csv-bad-cell", _csv("csv-bad-cell.json", "a,b,y\n2,x" + "y" * 5000 + ",1\n"), R("data.csv", "line 2"))
     add("csv-nan-cell", _csv("csv-nan-cell.json", "a,b,y\n2,nan,1\n"), R("data.csv", "finite"))
     add("csv-huge-cell", _csv("csv-huge-cell.json", "a,b,y\n2,1e300,1\n"), R("data.csv", "10¹⁵"))
+    add("csv-quoted-line-break", _csv("csv-quoted-line-break.json", 'a,b,y\n0,0,0\n"1\n2",1,1\n'),
+        R("data.csv", "expected a finite number"))
+    add("csv-quoted-good", _csv("csv-quoted-good.json", 'a,b,y\n"0",0,0\n"1.5",1,1\n'), OK)
     add("csv-ragged", _csv("csv-ragged.json", "a,b,y\n2,3\n"), R("data.csv", "columns"))
     add("csv-no-target", _csv("csv-no-target.json", good_csv, target_columns=["z"]),
         R("data.target_columns[0]", "no column"))

@@ -468,3 +468,13 @@ def test_an_export_error_is_said_of_the_network_file(tmp_path, monkeypatch, caps
     assert errors_of(capsys.readouterr().err) == [
         f"error: {LECTURE}: layers[1].labels[0]: would not compile as Python"]
     assert not out.exists()
+
+
+def test_a_loss_that_is_not_finite_before_any_update_blames_the_numbers_not_the_learning_rate(tmp_path, capsys):
+    path = overflowing(tmp_path)
+    out = tmp_path / "out.json"
+    assert cli.main(["train", str(path), "--iterations", "2", "--out", str(out)]) == 1
+    assert errors_of(capsys.readouterr().err) == [
+        f"error: {path}: training: the loss is inf before any update: the starting weights or the data are too "
+        f"large for float64 numbers; try smaller ones. Nothing was written to {out}."]
+    assert not out.exists()

@@ -239,6 +239,8 @@ class _Rows:
         """The rows after the first, read at once in C (``numpy.loadtxt``) when every one is ``width`` good
         numbers; None otherwise (the rows are then read one by one, which says what is wrong and where).
         A file with more rows than allowed is refused at the first row too many."""
+        if '"' in self.lines.text:
+            return None  # a quoted cell may span lines, which the line batches below would join: read row by row
         most = self.most_rows(width) - count
         text = chain.from_iterable(_line_batches(self.lines.text, self.lines.start))
         with warnings.catch_warnings():
