@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 CASES: dict[str, str] = {
-    "a": "2-8-8-1 tanh, xor generator, 1,000,000 samples",
+    "a": "2-8-7-1 tanh, xor generator, 1,000,000 samples (16,000,000 values a pass: the limit)",
     "b": "2-700-700-1 (493,501 parameters), weights and labels saved, xor 10,000 samples",
-    "c": "64 layers: 2-32×62-1, xor 10,000 samples",
+    "c": "64 layers: 2-32×62-1, xor 8,000 samples",
     "d": "4096-100-10 (410,710 parameters), 3 inline samples",
     "e1": "2-8-1, inline data 1,000,000 × 3 numbers",
     "e2": "39-16-1, inline data 100,000 × 40 numbers",
@@ -64,9 +64,9 @@ def make(case: str, folder: Path) -> Path:
     path = folder / f"case_{case}.json"
     xor = {"generator": "xor", "samples": 10_000}
     makers: dict[str, Callable[[], None]] = {
-        "a": lambda: _write_json(path, _doc([2, 8, 8, 1], {"generator": "xor", "samples": 1_000_000})),
+        "a": lambda: _write_json(path, _doc([2, 8, 7, 1], {"generator": "xor", "samples": 1_000_000})),
         "b": lambda: _saved(path, _doc([2, 700, 700, 1], xor)),
-        "c": lambda: _write_json(path, _doc([2] + [32] * 62 + [1], xor)),
+        "c": lambda: _write_json(path, _doc([2] + [32] * 62 + [1], {"generator": "xor", "samples": 8_000})),
         "d": lambda: _write_json(path, _doc([4096, 100, 10], _inline(3, 4096, 10))),
         "e1": lambda: _write_json(path, _doc([2, 8, 1], _inline(1_000_000, 2, 1))),
         "e2": lambda: _write_json(path, _doc([39, 16, 1], _inline(100_000, 39, 1))),
