@@ -242,3 +242,17 @@ def test_the_next_save_removes_what_an_interrupted_save_of_that_file_left(saved)
     save_experiment(exp, path)
     assert _leftovers(folder) == sorted(kept + [".net.json.link0000.tmp", ".net.json.dir00000.tmp"])
     assert load_experiment(path).name == exp.name
+
+
+def test_a_cosine_floor_above_the_learning_rate_is_not_saved(tmp_path):
+    """The window can set η_min above η; the file would be refused when opened, so save refuses it first."""
+    from sandbox.engine import Schedule
+    from sandbox.files import NetworkFileError, load_experiment, save_experiment
+    from sandbox.resources import resource_path
+    exp = load_experiment(resource_path("networks", "lecture17-linear.json"))
+    exp.schedule = Schedule("cosine", epochs=10, min_lr=0.5)
+    with pytest.raises(NetworkFileError) as caught:
+        save_experiment(exp, tmp_path / "cosine.json")
+    assert caught.value.lines() == [f"{tmp_path / 'cosine.json'}: schedule.min_lr: 0.5 is above the learning rate "
+                                    f"(0.05): cosine annealing goes from η down to η_min, so η_min must be at most η"]
+    assert not (tmp_path / "cosine.json").exists()

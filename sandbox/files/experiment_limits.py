@@ -50,6 +50,11 @@ def limit_problems(exp: Experiment) -> list[Problem]:
         problems.append(Problem("data", f"{samples:,} samples times the {neurons:,} neurons after the input "
                                         f"make {samples * neurons:,} values in one pass over the data; at most "
                                         f"{L.MAX_ACTIVATIONS:,} are supported"))
+    schedule = exp.schedule
+    if schedule is not None and schedule.name == "cosine" and schedule.min_lr > exp.optimizer.learning_rate:
+        problems.append(Problem("schedule.min_lr", f"{schedule.min_lr!r} is above the learning rate "
+                                                   f"({exp.optimizer.learning_rate!r}): cosine annealing goes from η "
+                                                   f"down to η_min, so η_min must be at most η"))
     return problems
 
 
