@@ -20,3 +20,17 @@ def test_the_state_after_the_last_step_holds_every_summarised_value():
     middle = DisplayState.at(w, w.phase_start("backward") - 1)  # forward done, nothing backward yet
     np.testing.assert_array_equal(middle.values[1], w.forward.outputs[1][s])
     assert np.isnan(middle.weight_grads[1]).all()
+
+
+def test_the_list_of_steps_names_a_summary_by_how_many_it_stands_for(qtbot):
+    from sandbox.gui.model.document import Document
+    from sandbox.gui.stepping.explanation_panel import ExplanationPanel
+
+    trainer = _wide()
+    doc = Document(trainer.experiment)
+    panel = ExplanationPanel(doc)
+    qtbot.addWidget(panel)
+    w = doc.trainer.walkthrough()
+    at = next(i for i, s in enumerate(w.steps) if s.kind == "summary")
+    html = panel._list_html(w.steps, at, at)
+    assert f"{at + 1}.&nbsp;&nbsp;… 18 more in layer 1, the largest " in html

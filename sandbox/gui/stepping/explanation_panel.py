@@ -174,9 +174,13 @@ class ExplanationPanel(QTextBrowser):
                 phase = step.phase
                 colour = palette.PHASE_COLORS[phase].name()
                 out.append(f"<div class='heading' style='color:{colour}'>{palette.PHASE_TITLES[phase]}</div>")
+            cls = " class='current'" if i >= start else ""
+            if step.kind == "summary":  # the rest of a layer's steps of one kind, at once
+                out.append(f"<div{cls}><a href='step:{i}'>{i + 1}.&nbsp;&nbsp;… {step.count:,} more in "
+                           f"{html.escape(step.target)}, the largest {html.escape(short(step.value))}</a></div>")
+                continue
             name = "E" if step.kind == "loss" else (
                 f"∂E/∂{step.target}" if step.phase == "backward" else step.target)
-            cls = " class='current'" if i >= start else ""
             out.append(f"<div{cls}><a href='step:{i}'>{i + 1}.&nbsp;&nbsp;{to_html(name)} = "
                        f"{html.escape(short(step.value))}</a></div>")
         return "".join(out)
