@@ -10,7 +10,7 @@ import pytest
 from sandbox.engine import Batching, OptimizerSpec, Trainer
 from sandbox.engine.edits import SetValue
 from sandbox.gui.training import TrainingController
-from sandbox.gui.training.worker import TrainEpoch
+from sandbox.gui.training.worker import Load, TrainEpoch, trainer_copy
 
 from training_support import diverging_experiment, spiral_experiment
 
@@ -327,10 +327,13 @@ def test_a_run_to_the_end_of_an_epoch_reloaded_stops_at_the_end_of_the_new_train
     new trainer's epoch, not at the epoch number the old one was aiming at."""
     late = Trainer(spiral_experiment(batching=Batching("minibatch", size=40)))  # 4 batches an epoch
     late.run(epochs=5)
-    controller.load(late, then=TrainEpoch())  # aiming at epoch 6
-    controller.load(Trainer(spiral_experiment(batching=Batching("minibatch", size=40))))  # an undo: epoch 0
-    with qtbot.waitSignal(controller.reportReady, timeout=5000, check_params_cb=lambda r: not r.running):
-        pass
+    controller.load(late)
+    # the run (aiming at epoch 6) and the reload (an undo: epoch 0) reach the worker together, so that the run
+    # cannot end before the reload on a slow machine (the controller's load would post them one by one)
+    controller.generation += 1
+    fresh = Trainer(spiral_experiment(batching=Batching("minibatch", size=40)))
+    with qtbot.waitSignal(controller.reportReady, timeout=10000, check_params_cb=lambda r: not r.running):
+        controller._post(TrainEpoch(), Load(trainer_copy(fresh), controller.generation))
     assert (controller.latest.epoch, controller.latest.iteration) == (1, 4)
 
 
