@@ -136,6 +136,15 @@ class Walkthrough:
                     out[label] = float(g)
         return out
 
+    def input_gradients(self) -> Array:
+        """∂E/∂x of the shown sample's inputs (its own loss, as ∂E/∂a of every neuron): ∂E/∂x_k = Σ_j ∂E/∂z_j · w_jk
+        over the first layer, the gradient the lecture backpropagates "w.r.t. input"."""
+        return np.asarray(self.backprop.preactivation_grads[0][self.sample] @ self.weights_before[0], dtype=np.float64)
+
+    def delta(self) -> Array:
+        """The output error Δ = y − y* of the shown sample, one number per output (the lecture's Δ)."""
+        return np.asarray(self.forward.prediction[self.sample] - self.targets[self.sample], dtype=np.float64)
+
     def values(self) -> dict[str, float]:
         """Every neuron's output for the shown sample, inputs included, by label."""
         s = self.sample

@@ -79,7 +79,9 @@ def to_json(w: Walkthrough) -> dict[str, Any]:
             "weights": _per_layer(w.weight_grads),
             "biases": _per_layer(w.bias_grads),
             "by_label": w.by_label(),
+            "inputs": w.input_gradients(),
         },
+        "delta": w.delta(),
         "before": {
             "weights": _per_layer(w.weights_before),
             "biases": _per_layer(w.biases_before),
