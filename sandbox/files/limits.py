@@ -1,9 +1,10 @@
 """The limits of a network file, declared once: reading enforces them, saving checks them, the docs show them.
 
 Every limit is chosen so that whatever ``validate`` accepts opens in the window within seconds and
-within bounded memory, and so that whatever the app lets you build saves to a file that reads back
-(a saved network of ``MAX_PARAMETERS`` with every label at its longest, plus ``MAX_DATA_NUMBERS``
-inline numbers, stays under ``MAX_FILE_BYTES``).
+within bounded memory, and so that what the app builds saves to a file that reads back: a network of
+``MAX_PARAMETERS`` with every label at its longest saves to about 45 MB, and ``MAX_DATA_NUMBERS`` inline
+numbers at full precision to about 100 MB, each under ``MAX_FILE_BYTES``. Both at once could pass it; save
+then refuses, with the reason, before writing (``experiment_limits``, ``save``).
 """
 
 from __future__ import annotations
