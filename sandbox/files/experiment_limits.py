@@ -45,17 +45,31 @@ def limit_problems(exp: Experiment) -> list[Problem]:
         problems.append(Problem("data", f"{numbers:,} numbers; at most {L.MAX_DATA_NUMBERS:,} are supported"))
     if any(a.size and not np.all(np.abs(a) <= L.MAX_DATA_MAGNITUDE) for a in arrays):
         problems.append(Problem("data", "a value is not finite or larger than 10¹⁵ in magnitude"))
-    neurons = sum(net.sizes[1:])
-    if samples * neurons > L.MAX_ACTIVATIONS:
-        problems.append(Problem("data", f"{samples:,} samples times the {neurons:,} neurons after the input "
-                                        f"make {samples * neurons:,} values in one pass over the data; at most "
-                                        f"{L.MAX_ACTIVATIONS:,} are supported"))
+    one_pass = one_pass_problem(samples, sum(net.sizes[1:]))
+    if one_pass is not None:
+        problems.append(Problem("data", one_pass))
     schedule = exp.schedule
-    if schedule is not None and schedule.name == "cosine" and schedule.min_lr > exp.optimizer.learning_rate:
-        problems.append(Problem("schedule.min_lr", f"{schedule.min_lr!r} is above the learning rate "
-                                                   f"({exp.optimizer.learning_rate!r}): cosine annealing goes from η "
-                                                   f"down to η_min, so η_min must be at most η"))
+    floor = None if schedule is None or schedule.name != "cosine" else \
+        cosine_floor_problem(schedule.min_lr, exp.optimizer.learning_rate)
+    if floor is not None:
+        problems.append(Problem("schedule.min_lr", floor))
     return problems
+
+
+def one_pass_problem(samples: int, neurons: int) -> str | None:
+    """What is wrong when one pass over ``samples`` through ``neurons`` (after the input) holds too many values."""
+    if samples * neurons <= L.MAX_ACTIVATIONS:
+        return None
+    return (f"{samples:,} samples times the {neurons:,} neurons after the input make {samples * neurons:,} values "
+            f"in one pass over the data; at most {L.MAX_ACTIVATIONS:,} are supported")
+
+
+def cosine_floor_problem(min_lr: float, learning_rate: float) -> str | None:
+    """Cosine annealing goes from η down to η_min: an η_min above η would raise the rate instead."""
+    if min_lr <= learning_rate:
+        return None
+    return (f"{min_lr!r} is above the learning rate ({learning_rate!r}): cosine annealing goes from η down to "
+            f"η_min, so η_min must be at most η")
 
 
 def text_problems(exp: Experiment) -> list[Problem]:

@@ -27,6 +27,7 @@ from . import settings_table as T
 from .checker import Checker, CsvData, describe, is_number, join
 from .csv_data import check_csv
 from .errors import Problem
+from .experiment_limits import cosine_floor_problem, one_pass_problem
 
 __all__ = ["Checker", "CsvData", "check_csv", "check_document", "check_group", "describe", "is_number"]
 
@@ -83,11 +84,11 @@ def check_cosine_floor(c: Checker, optimizer: Any, schedule: Any) -> None:
     name = optimizer.get("name", "sgd") if isinstance(optimizer, dict) else "sgd"
     if name not in T.OPTIMIZER.names():
         return
-    lr = optimizer.get("learning_rate") if isinstance(optimizer, dict) and "learning_rate" in optimizer else \
+    lr: Any = optimizer.get("learning_rate") if isinstance(optimizer, dict) and "learning_rate" in optimizer else \
         T.OPTIMIZER.defaults(name).get("learning_rate")
-    if is_number(lr) and schedule["min_lr"] > lr:
-        c.add("schedule.min_lr", f"{schedule['min_lr']!r} is above the learning rate ({lr!r}): cosine annealing "
-                                 f"goes from η down to η_min, so η_min must be at most η")
+    floor = cosine_floor_problem(schedule["min_lr"], lr) if is_number(lr) else None
+    if floor is not None:
+        c.add("schedule.min_lr", floor)
 
 
 def check_activations(c: Checker, data: Any, layers: list[_LayerInfo] | None, csv_data: CsvData | None) -> None:
@@ -96,11 +97,9 @@ def check_activations(c: Checker, data: Any, layers: list[_LayerInfo] | None, cs
     samples = _sample_count(data, csv_data)
     if not sizes or samples is None:
         return
-    neurons = sum(sizes)
-    if samples * neurons > L.MAX_ACTIVATIONS:
-        c.add("data", f"its {samples:,} samples times the {neurons:,} neurons after the input make "
-                      f"{samples * neurons:,} values in one pass over the data; at most {L.MAX_ACTIVATIONS:,} are "
-                      f"supported: use fewer samples or fewer neurons")
+    one_pass = one_pass_problem(samples, sum(sizes))
+    if one_pass is not None:
+        c.add("data", one_pass)
 
 
 def _sample_count(data: Any, csv_data: CsvData | None) -> int | None:

@@ -165,6 +165,10 @@ class Document(QObject):
 
     def _tell_everything(self) -> None:
         self.pathChanged.emit(self.path)
+        self._tell_contents()
+
+    def _tell_contents(self) -> None:
+        """Every view redraws: another experiment, trainer or walkthrough is shown."""
         self.structureChanged.emit()
         self.settingsChanged.emit()
         self.valuesChanged.emit()
@@ -262,12 +266,7 @@ class Document(QObject):
         self.trainer = trainer
         self.latest_report = None
         self._forget_walkthrough()
-        self.structureChanged.emit()
-        self.settingsChanged.emit()
-        self.valuesChanged.emit()
-        self.historyChanged.emit()
-        self.walkthroughChanged.emit()
-        self.edited.emit(ReplaceState())
+        self._tell_contents()
 
     # ---- the trainer's whole state: snapshots for undo -----------------------------------------
     def snapshot(self) -> TrainerSnapshot:
