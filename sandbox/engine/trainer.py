@@ -41,25 +41,32 @@ class DivergenceError(ArithmeticError):
 
 
 class History:
-    """Per-iteration metrics in growing float64 buffers: batch loss and per-layer gradient norms."""
+    """Per-iteration metrics in growing float64 buffers: the batch's data loss L, its objective
+    E = L + λR(θ) (R of the weights the update started from; equal to L without regularization) and
+    per-layer gradient norms."""
 
     def __init__(self, layers: int):
         self.layers = layers
         self.count = 0
         self._loss = np.empty(1024)
+        self._objective = np.empty(1024)
         # columns: weight-gradient norm of each layer, then bias-gradient norm of each layer
         self._grad = np.full((1024, 2 * layers), np.nan)
         self._starts: dict[tuple[int, ...], Indices | None] = {}  # where each array starts, by sizes
 
     def _grow(self) -> None:
         self._loss = np.concatenate([self._loss, np.empty_like(self._loss)])
+        self._objective = np.concatenate([self._objective, np.empty_like(self._objective)])
         self._grad = np.concatenate([self._grad, np.full_like(self._grad, np.nan)])
 
-    def add(self, loss: float, weight_grads: list[Array], bias_grads: list[Array | None]) -> None:
+    def add(self, loss: float, weight_grads: list[Array], bias_grads: list[Array | None],
+            objective: float | None = None) -> None:
+        """One iteration: its batch loss, its objective (None: the loss, no penalty) and gradients."""
         if self.count == self._loss.shape[0]:
             self._grow()
         i = self.count
         self._loss[i] = loss
+        self._objective[i] = loss if objective is None else objective
         row = self._grad[i]
         n = self.layers
         arrays = list(weight_grads) + [b for b in bias_grads if b is not None]
@@ -94,13 +101,15 @@ class History:
         self.count = i + 1
 
     def add_flat(self, loss: float, layout: FlatLayout) -> None:
-        """As ``add``, with the gradients in a ``FlatLayout``'s buffer (the same numbers, fewer calls)."""
+        """As ``add`` without a penalty, with the gradients in a ``FlatLayout``'s buffer (the same numbers,
+        fewer calls)."""
         sizes = layout.sizes
         if len(sizes) > 4 and layout.gradients_buffer.shape[0] <= 8192:
             if self.count == self._loss.shape[0]:
                 self._grow()
             i = self.count
             self._loss[i] = loss
+            self._objective[i] = loss
             g = layout.gradients_buffer
             self._grad[i, layout.history_columns] = np.sqrt(np.add.reduceat(g * g, layout.starts))
             self.count = i + 1
@@ -109,7 +118,13 @@ class History:
 
     @property
     def loss(self) -> Array:
+        """The batch's data loss L of each iteration."""
         return self._loss[: self.count]
+
+    @property
+    def objective(self) -> Array:
+        """The batch's objective E = L + λR(θ) of each iteration (the loss itself without regularization)."""
+        return self._objective[: self.count]
 
     @property
     def weight_grad_norms(self) -> Array:
@@ -120,14 +135,15 @@ class History:
     def bias_grad_norms(self) -> Array:
         return self._grad[: self.count, self.layers:]
 
-    def extend(self, losses: Array, weight_grad_norms: Array) -> None:
-        """Append the rows of other iterations (batch losses and weight-gradient norms; their bias
-        norms are unknown, nan)."""
+    def extend(self, losses: Array, weight_grad_norms: Array, objectives: Array | None = None) -> None:
+        """Append the rows of other iterations (batch losses, weight-gradient norms and objectives, None:
+        the losses; their bias norms are unknown, nan)."""
         n = len(losses)
         while self._loss.shape[0] < self.count + n:
             self._grow()
         i = self.count
         self._loss[i:i + n] = losses
+        self._objective[i:i + n] = losses if objectives is None else objectives
         self._grad[i:i + n, : self.layers] = weight_grad_norms
         self.count = i + n
 
@@ -138,6 +154,7 @@ class History:
         while fresh._loss.shape[0] < keep:
             fresh._grow()
         fresh._loss[:keep] = self._loss[self.count - keep:self.count]
+        fresh._objective[:keep] = self._objective[self.count - keep:self.count]
         fresh._grad[:keep] = self._grad[self.count - keep:self.count]
         fresh.count = keep
         return fresh
@@ -157,6 +174,13 @@ class EpochReport:
     train_loss: float
     test_loss: float | None
     learning_rate: float
+    #: λR(θ) of the weights after the epoch (0.0 without regularization)
+    penalty: float = 0.0
+
+    @property
+    def train_objective(self) -> float:
+        """The whole training set's objective E = L + λR(θ)."""
+        return self.train_loss + self.penalty
 
 
 class Trainer:
@@ -340,10 +364,11 @@ class Trainer:
                 self._keep_snapshot()
             lr = self.learning_rate
             if self.experiment.regularization.active:  # weight gradients + penalty: separate arrays
+                objective = loss + self.penalty()  # (of the weights before this update)
                 params, grads, trainable, w_grads, b_grads = self._gradients(bp)
                 self.optimizer.step(params, grads, trainable, lr)
                 if self.record_gradients:
-                    self.history.add(loss, w_grads, b_grads)
+                    self.history.add(loss, w_grads, b_grads, objective)
             else:
                 trainable = layout.trainable()
                 if not (all(trainable) and self.optimizer.step_flat(
@@ -413,6 +438,11 @@ class Trainer:
         return done
 
     # ---- evaluation ------------------------------------------------------------------------
+    def penalty(self) -> float:
+        """λR(θ) of the network's weights now (0.0 without regularization): E = L + λR(θ)."""
+        reg = self.experiment.regularization
+        return reg.penalty([layer.weights for layer in self.network.layers]) if reg.active else 0.0
+
     def evaluate(self) -> tuple[float, float | None]:
         """Loss on the whole training set and on the test set (None without one)."""
         data = self.experiment.data
@@ -425,7 +455,7 @@ class Trainer:
 
     def epoch_report(self) -> EpochReport:
         train, test = self.evaluate()
-        return EpochReport(self.epoch, self.iteration, train, test, self.learning_rate)
+        return EpochReport(self.epoch, self.iteration, train, test, self.learning_rate, self.penalty())
 
     # ---- the recorded path -----------------------------------------------------------------
     def walkthrough(self, batch: int | None = None, sample: int = 0) -> Walkthrough:
@@ -505,7 +535,9 @@ class Trainer:
         self.optimizer.state = copy.deepcopy(w.optimizer_state_after)
         self.optimizer.steps_taken = w.optimizer_steps_after
         if self.record_gradients:
-            self.history.add(w.loss, w.weight_grads, w.bias_grads)
+            reg = self.experiment.regularization
+            penalty = reg.penalty(w.weights_before) if reg.active else 0.0
+            self.history.add(w.loss, w.weight_grads, w.bias_grads, w.loss + penalty)
         self._advance()
 
 
