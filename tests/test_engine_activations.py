@@ -131,3 +131,39 @@ def test_softmax_is_stable_sums_to_one_and_its_jacobian_matches_differences():
 def test_unknown_activation_is_refused():
     with pytest.raises(ValueError, match="unknown activation 'swish'"):
         get_activation("swish")
+
+
+KNOWN_LARGEST = [  # (name, α, sup f′, reached?)
+    ("identity", None, 1.0, True), ("binary_step", None, 0.0, True), ("sigmoid", None, 0.25, True),
+    ("tanh", None, 1.0, True), ("arctan", None, 1.0, True), ("relu", None, 1.0, True),
+    ("softplus", None, 1.0, False),
+    ("prelu", 0.25, 1.0, True), ("prelu", 0.0, 1.0, True), ("prelu", 1.5, 1.5, True),
+    ("elu", 1.0, 1.0, True), ("elu", 0.5, 1.0, True), ("elu", 2.0, 2.0, False), ("elu", 3.0, 3.0, False),
+]
+
+
+@pytest.mark.parametrize("name, alpha, value, reached", KNOWN_LARGEST)
+def test_largest_derivative_is_exact_and_no_grid_point_exceeds_it(name, alpha, value, reached):
+    act = get_activation(name)
+    largest = act.largest_derivative(alpha)
+    assert largest.value == act.max_derivative(alpha) == value
+    assert largest.attained is reached
+    z = np.concatenate([np.linspace(-40.0, 40.0, 400_001), -np.logspace(-12, 0, 200), np.logspace(-12, 0, 200)])
+    df = act.der(z, act(z, alpha), alpha)
+    assert df.max() <= value  # never above the supremum …
+    assert df.max() > value - 1e-9  # … and as close to it as we like
+    if reached:  # reached where it says
+        at = np.array([largest.at])
+        assert act.der(at, act(at, alpha), alpha)[0] == value
+    else:  # approached as the limit says, never reached (σ(z) rounds to 1 beyond |z| ≈ 37)
+        assert (df[np.abs(z) <= 30.0] < value).all()
+        assert largest.limit in ("x → ∞", "x → 0⁻")
+
+
+def test_elu_largest_derivative_is_alpha_approached_from_the_left():
+    act = get_activation("elu")
+    largest = act.largest_derivative(2.0)
+    assert (largest.value, largest.at, largest.limit) == (2.0, 0.0, "x → 0⁻")
+    z = -np.logspace(-1, -15, 15)
+    np.testing.assert_allclose(act.der(z, act(z, 2.0), 2.0), 2.0 * np.exp(z), rtol=1e-15)
+    assert act.der(np.array([0.0]), np.array([0.0]), 2.0)[0] == 1.0  # at 0 itself f′ = 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from sandbox.engine.activations import ACTIVATIONS, LECTURE_TABLE
 from sandbox.engine.curves import activation_curve, chain_bound
@@ -84,3 +85,27 @@ def test_usable_on_a_1280x720_screen(qtbot):
     top_px = box.mapViewToDevice(pg.QtCore.QPointF(0, box.viewRange()[1][1])).y()
     marker_px = box.mapViewToDevice(pg.QtCore.QPointF(0, 1.0)).y()
     assert marker_px - top_px >= 30
+
+
+def test_elu_with_alpha_two_marks_alpha_approached_from_the_left(view, qtbot):
+    card = view.cards["elu"]
+    card.set_alpha(2.0)
+    xs, ys = card.marker.getData()
+    assert (xs[0], ys[0]) == (0.0, 2.0)  # exact: a grid would say 1.975
+    assert card.marker_label.textItem.toPlainText() == "f′ → 2 as x → 0⁻"
+    assert "(2)<sup>10</sup> = <b>1024</b>" in card.bound_label.text()
+    card.set_alpha(0.5)
+    assert card.marker.getData()[1][0] == 1.0
+    assert card.marker_label.textItem.toPlainText() == "max f′ = 1"
+
+
+def test_tanh_card_and_header_say_tanh_vanishes_too(view):
+    tanh = view.cards["tanh"].bound_label.text()
+    assert "(1)<sup>10</sup> = <b>1</b>" in tanh
+    assert "|z| ≥ 1: ≤ <b>0.0001707</b>" in tanh  # (1 − tanh²(1))¹⁰
+    assert (1 - np.tanh(1.0) ** 2) ** 10 == pytest.approx(0.0001707, rel=1e-3)
+    assert "only at z = 0" in view.cards["tanh"].bound_label.toolTip()
+    assert "|z| ≥ 1" in view.cards["sigmoid"].bound_label.text()
+    assert "|z|" not in view.cards["relu"].bound_label.text()
+    header = view.findChild(QLabel).text()
+    assert "logistic" in header and "Same problem for tanh" in header and "0.42 at |z| = 1" in header

@@ -3,6 +3,7 @@ how small a product of such factors over many layers can get (the vanishing-grad
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,8 +13,8 @@ from .activations import get_activation
 
 Array = NDArray[np.float64]
 
-#: where "as x → ±∞" is looked at to find a supremum that the plotted range does not reach
-FAR = 1.0e3
+#: how far from 0 a pre-activation is "away from 0" for the peaked activations' second bound
+AWAY = 1.0
 
 
 @dataclass
@@ -24,11 +25,17 @@ class ActivationCurve:
     x: Array
     f: Array
     df: Array
-    #: the largest f′: on the plotted range when ``attained``, else its limit as x → ±∞
+    #: the largest f′ over every x (exact, from the activation's own ``largest_derivative``)
     max_df: float
-    #: where the plotted f′ is largest (the point nearest 0 when it is flat there)
+    #: where the largest f′ is reached, or the limit point it is approached at (the plot's edge for ±∞)
     argmax_x: float
     attained: bool
+    #: how the largest f′ is approached when no x reaches it ("x → ∞", "x → 0⁻"); "" when reached
+    limit: str
+    #: the height to mark: the largest f′, or where the plotted f′ ends when that is approached at ±∞
+    marker_y: float
+    #: for an activation whose f′ peaks at 0 only: the largest f′ once |x| ≥ ``AWAY`` (else None)
+    away_df: float | None
 
 
 def activation_curve(name: str, alpha: float | None = None, x_range: tuple[float, float] = (-5.0, 5.0),
@@ -41,13 +48,25 @@ def activation_curve(name: str, alpha: float | None = None, x_range: tuple[float
         x[points // 2] = 0.0
     f = act.function(x, a)
     df = act.derivative(x, f, a)
-    top = float(np.max(df))
-    candidates = np.flatnonzero(df == top)
-    idx = int(candidates[np.argmin(np.abs(x[candidates]))])
-    far = np.array([-FAR, FAR])
-    far_df = act.derivative(far, act.function(far, a), a)
-    sup = max(top, float(np.max(far_df)))
-    return ActivationCurve(name, act.title, a, x, f, df, sup, float(x[idx]), top >= sup)
+    largest = act.largest_derivative(a)
+    at, marker_y = largest.at, largest.value
+    if math.isinf(at):  # approached far away: marked where the plot ends, at the plotted height
+        edge = -1 if at > 0 else 0
+        at, marker_y = float(x[edge]), float(df[edge])
+    away_df = None
+    if act.peaked:  # f′ falls off on both sides of 0: its largest value for |x| ≥ AWAY is at ±AWAY
+        ends = np.array([-AWAY, AWAY])
+        away_df = float(np.max(act.derivative(ends, act.function(ends, a), a)))
+    return ActivationCurve(name, act.title, a, x, f, df, largest.value, float(at), largest.attained,
+                           largest.limit, marker_y, away_df)
+
+
+def derivative_at(name: str, x: float, alpha: float | None = None) -> float:
+    """f′(x) of activation ``name`` at one point."""
+    act = get_activation(name)
+    a = act.alpha_or_default(alpha)
+    z = np.array([float(x)])
+    return float(act.derivative(z, act.function(z, a), a)[0])
 
 
 def chain_bound(max_derivative: float, layers: int) -> float:

@@ -1,8 +1,9 @@
 """f and f′ of every activation in the lecture's table, side by side, with the largest f′ marked.
 
 Backpropagation multiplies one f′ per layer, so the largest f′ says how fast a gradient can shrink:
-at most ¼ per logistic layer, (¼)^L after L layers. A spin box sets L; each card shows the bound.
-Curves, maxima and bounds all come from ``sandbox.engine.curves`` (the engine's own functions).
+at most ¼ per logistic layer, (¼)^L after L layers; tanh's f′ is 1 only at z = 0, so its cards also show
+the bound once every |z| ≥ 1. A spin box sets L; each card shows the bounds. Curves, the exact maxima
+(``Activation.largest_derivative``) and bounds all come from ``sandbox.engine.curves``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sandbox.engine.activations import ACTIVATIONS, LECTURE_TABLE
-from sandbox.engine.curves import ActivationCurve, activation_curve, chain_bound
+from sandbox.engine.curves import AWAY, ActivationCurve, activation_curve, chain_bound, derivative_at
 from sandbox.explain.markup import to_html
 from sandbox.gui.common.formatting import short
 from sandbox.gui.lecture.image_export import save_widget_png
@@ -126,6 +127,7 @@ class ActivationCard(QFrame):
         self.bound_label = QLabel()
         self.bound_label.setFont(font(9.5))
         self.bound_label.setStyleSheet(f"color: {MUTED};")
+        self.bound_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # as the formulas
         box.addWidget(self.bound_label)
         self.curve: ActivationCurve | None = None
         self._marker_y = 0.0
@@ -153,14 +155,17 @@ class ActivationCard(QFrame):
         self.curve = c
         self.curve_f.setData(c.x, c.f)
         self.curve_df.setData(c.x, c.df)
-        y = c.max_df if c.attained else float(c.df[-1] if c.argmax_x > 0 else c.df[0])
+        y = c.marker_y
         self.marker.setData([c.argmax_x], [y])
+        # filled where some x reaches the largest f′; open where it is only approached (ELU's α as x → 0⁻)
+        self.marker.setBrush(pg.mkBrush(MAX_COLOR if c.attained else "w"))
+        self.marker.setPen(pg.mkPen("w" if c.attained else MAX_COLOR, width=1.5 if c.attained else 2.0))
         if c.max_df == 0.0:
             self.marker_label.setText("f′ = 0 everywhere")
         elif c.attained:
             self.marker_label.setText(f"max f′ = {nice(c.max_df)}")
         else:
-            self.marker_label.setText(f"f′ → {short(c.max_df)} as x → ∞")
+            self.marker_label.setText(f"f′ → {nice(c.max_df)} as {c.limit}")
         # keep the label inside the plot near the edges
         x_anchor = 0.5 if abs(c.argmax_x) < 3.5 else (1.0 if c.argmax_x > 0 else 0.0)
         self.marker_label.setAnchor((x_anchor, 1.25))
@@ -190,9 +195,16 @@ class ActivationCard(QFrame):
         c = self.curve
         if c is None:
             return
-        bound = chain_bound(c.max_df, self.layers)
-        self.bound_label.setText(f"{self.layers} layers: ∏ f′ ≤ ({nice(c.max_df)})<sup>{self.layers}</sup> = "
-                                 f"<b>{to_html(short(bound))}</b>")
+        n = self.layers
+        text = (f"{n} layers: ∏ f′ ≤ ({nice(c.max_df)})<sup>{n}</sup> = "
+                f"<b>{to_html(short(chain_bound(c.max_df, n)))}</b>")
+        if c.away_df is not None:  # the largest f′ is at z = 0 only: away from 0 the product shrinks faster
+            text += f"; |z| ≥ {short(AWAY)}: ≤ <b>{to_html(short(chain_bound(c.away_df, n)))}</b>"
+        self.bound_label.setText(text)
+        self.bound_label.setToolTip(
+            f"f′ reaches {nice(c.max_df)} only at z = 0. Where a layer's z is {short(AWAY)} or more away from 0 "
+            f"its factor is at most {short(c.away_df)}, and {n} such factors at most "
+            f"({short(c.away_df)})^{n} = {short(chain_bound(c.away_df, n))}" if c.away_df is not None else "")
 
 
 class ActivationView(QWidget):
@@ -207,8 +219,10 @@ class ActivationView(QWidget):
         header = QHBoxLayout()
         text = QLabel(
             "<b>Derivatives of activation functions.</b> Backpropagation multiplies one f′ per layer: "
-            "with the logistic every factor is at most ¼, so the gradient can shrink like (¼)<sup>L</sup> "
-            "— the <i>vanishing gradient</i>. ReLU's f′ is 0 or 1. "
+            "the logistic's is at most ¼, so the gradient can shrink like (¼)<sup>L</sup> — the <i>vanishing "
+            "gradient</i>. Same problem for tanh: its f′ is 1 only at z = 0 "
+            f"({derivative_at('tanh', 1.0):.2f} at |z| = 1). "
+            "ReLU's f′ is 0 or 1. "
             f"<span style='color:{F_COLOR}'>━ f(x)</span> &nbsp; <span style='color:{DF_COLOR}'>┅ f′(x)</span>"
             f" &nbsp; <span style='color:{MAX_COLOR}'>● largest f′</span>")
         text.setWordWrap(True)
