@@ -25,7 +25,10 @@ class Progress:
         self.width = 0
         self.broken = False
 
-    def update(self, done: int, epoch: int, iteration: int, loss: float | None, final: bool = False) -> None:
+    def update(self, done: int, epoch: int, iteration: int, loss: float | None, final: bool = False,
+               objective: float | None = None) -> None:
+        """Show the progress; ``loss`` is the training set's data loss, ``objective`` (with regularization)
+        its E = L + λR(θ)."""
         now = time.monotonic()
         if self.tty:
             if not final and now - self.last_draw < 0.1:
@@ -35,6 +38,8 @@ class Progress:
         self.last_draw = now
         rate = (iteration - self.first_iteration) / max(now - self.start, 1e-9)
         loss_text = "…" if loss is None else f"{loss:.6g}"
+        if objective is not None:
+            loss_text += f" (objective E {objective:.6g})"
         if self.tty:
             filled = int(self.WIDTH * min(done, self.total) / max(self.total, 1))
             bar = "█" * filled + "·" * (self.WIDTH - filled)

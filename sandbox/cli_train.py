@@ -45,8 +45,17 @@ def cmd_train(args: argparse.Namespace, out: Output) -> int:
     train_loss, test_loss = trainer.evaluate()
     out.line(f"trained {iterations} iteration{'s' if iterations != 1 else ''} "
              f"({trainer.epoch} epoch{'s' if trainer.epoch != 1 else ''} completed) in {seconds:.2f} s")
-    out.line(f"train loss: {train_loss:.10g}")
-    out.line(f"test loss: {'none (no test data)' if test_loss is None else f'{test_loss:.10g}'}")
+    # full precision (the shortest text that reads back as the same float): the exported PyTorch script's
+    # last line, ``loss <value>``, is the same training-set data loss
+    out.line(f"train loss: {float(train_loss)!r}")
+    out.line(f"test loss: {'none (no test data)' if test_loss is None else repr(float(test_loss))}")
+    reg = exp.regularization
+    if reg.active:
+        penalty = trainer.penalty()
+        out.line(f"penalty: {penalty!r} (λR(θ) of the trained weights, {reg.kind.upper()} with λ = {reg.strength:g}; "
+                 f"the losses above leave it out)")
+        out.line(f"train objective: {float(train_loss) + penalty!r} (E = L + λR(θ) = train loss + penalty, "
+                 f"what training minimises)")
     if args.out:
         _save(exp, args.out)
         out.line(f"wrote {args.out}")
@@ -67,31 +76,38 @@ def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None) -> 
     unit, total = ("epoch", args.epochs) if args.epochs else ("iteration", args.iterations)
     progress = Progress(sys.stderr, total, unit)
     progress.first_iteration = trainer.iteration
-    state: dict[str, Any] = {"stop": False, "epoch_start": 0, "loss": None}
+    state: dict[str, Any] = {"stop": False, "epoch_start": 0, "loss": None, "objective": None}
     start_epoch, start_iteration = trainer.epoch, trainer.iteration
     nothing = f"Nothing was written{' to ' + args.out if args.out else ''}."
 
     def done() -> int:
         return trainer.epoch - start_epoch if unit == "epoch" else trainer.iteration - start_iteration
 
+    regularized = trainer.experiment.regularization.active
+
     def on_epoch(r: Any) -> None:
         state["loss"] = r.train_loss
+        state["objective"] = r.train_objective if regularized else None
         if log is not None and log.stream is not None:
             w_rows = trainer.history.weight_grad_norms[state["epoch_start"]:]
             b_rows = trainer.history.bias_grad_norms[state["epoch_start"]:]
-            log.write({
+            record = {
                 "epoch": r.epoch, "iteration": r.iteration, "train_loss": finite_or_none(r.train_loss),
                 "test_loss": finite_or_none(r.test_loss),
                 "learning_rate": finite_or_none(trainer.learning_rate_at(r.epoch - 1)),
                 "weight_grad_norms": _norms(w_rows), "bias_grad_norms": _norms(b_rows),
-            })
+            }
+            if regularized:  # the objective E = L + λR(θ) beside the data losses
+                record["penalty"] = finite_or_none(r.penalty)
+                record["train_objective"] = finite_or_none(r.train_objective)
+            log.write(record)
         state["epoch_start"] = trainer.history.count
-        progress.update(done(), trainer.epoch, trainer.iteration, r.train_loss)
+        progress.update(done(), trainer.epoch, trainer.iteration, r.train_loss, objective=state["objective"])
 
     def should_stop() -> bool:
         if state["stop"]:
             return True
-        progress.update(done(), trainer.epoch, trainer.iteration, state["loss"])
+        progress.update(done(), trainer.epoch, trainer.iteration, state["loss"], objective=state["objective"])
         return False
 
     def on_sigint(signum: int, frame: object) -> None:
@@ -118,7 +134,7 @@ def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None) -> 
             raise failed(args.file, "training", f"the loss is {e.loss} before any update: the starting weights or "
                                                 f"the data are too large for float64 numbers; try smaller ones. "
                                                 f"{nothing}") from None
-        raise failed(args.file, "training", f"diverged at iteration {e.iteration}: the loss became {e.loss}; the "
+        raise failed(args.file, "training", f"diverged at iteration {e.iteration + 1}: the loss became {e.loss}; the "
                                             f"learning rate ({e.learning_rate:g}) is probably too high: try a lower "
                                             f"one. {nothing}") from None
     except MemoryError:
@@ -133,7 +149,7 @@ def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None) -> 
         _restore_sigint(previous)
     seconds = time.monotonic() - started
     iterations = trainer.iteration - start_iteration
-    progress.update(done(), trainer.epoch, trainer.iteration, state["loss"], final=True)
+    progress.update(done(), trainer.epoch, trainer.iteration, state["loss"], final=True, objective=state["objective"])
     progress.finish()
     if state["stop"]:
         say(f"interrupted (Ctrl-C) after {iterations} iterations; keeping what was trained so far")

@@ -28,14 +28,15 @@ Array = NDArray[np.float64]
 
 
 class DivergenceError(ArithmeticError):
-    """The loss became NaN or infinite; the weights have been put back to the last finite state."""
+    """The loss became NaN or infinite; the weights have been put back to the last finite state. ``iteration``
+    counts the updates done before (0: the first update's loss); the message counts from 1."""
 
     def __init__(self, iteration: int, loss: float, learning_rate: float):
         self.iteration = iteration
         self.loss = loss
         self.learning_rate = learning_rate
         super().__init__(
-            f"training diverged at iteration {iteration}: the loss became {loss}; the weights were put back "
+            f"training diverged at iteration {iteration + 1}: the loss became {loss}; the weights were put back "
             f"to the last finite state. The learning rate ({learning_rate:g}) is probably too high: try a lower one."
         )
 

@@ -180,7 +180,7 @@ class TrainingSession(QObject):
         self.last_divergence = info
         self.messageRaised.emit(
             "Training diverged",
-            f"The loss became {info.loss} at iteration {info.iteration}. Training has been paused and the "
+            f"The loss became {info.loss} in iteration {info.iteration + 1}. Training has been paused and the "
             f"weights put back to their last finite values. The learning rate ({info.learning_rate:g}) is "
             f"probably too high: try a lower one.")
 
