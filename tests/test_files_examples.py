@@ -1,5 +1,6 @@
 """Every shipped example loads, validates, saves back to its own bytes, and does what its description says."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,8 @@ from sandbox.resources import resource_path
 
 NETWORKS = Path(__file__).resolve().parents[1] / "resources" / "networks"
 EXAMPLES = ["lecture17-linear.json", "lecture17-logistic.json", "xor.json", "spiral.json", "circle.json",
-            "regression-plane.json", "vanishing-sigmoid.json", "vanishing-relu.json", "momentum.json"]
+            "regression-plane.json", "vanishing-sigmoid.json", "vanishing-tanh.json", "vanishing-relu.json",
+            "momentum.json"]
 
 
 def test_every_example_is_shipped():
@@ -65,20 +67,39 @@ def test_the_logistic_example_is_the_lecture_s_network():
     assert w.loss_after < w.loss
 
 
-def test_vanishing_gradients_with_sigmoid_and_not_with_relu():
+def test_vanishing_gradients_with_sigmoid_milder_with_tanh_and_not_with_relu():
     first_over_last = {}
-    for act in ("sigmoid", "relu"):
+    for act in ("sigmoid", "tanh", "relu"):
         exp = load_experiment(NETWORKS / f"vanishing-{act}.json")
         assert exp.network.depth == 11 and all(l.activation == act for l in exp.network.layers[:-1])
+        assert exp.network.layers[-1].activation == "sigmoid"
         trainer = Trainer(exp)
         trainer.run(epochs=1)
         norms = trainer.history.weight_grad_norms.mean(axis=0)
         first_over_last[act] = norms[0] / norms[-1]
-    sig, relu = (load_experiment(NETWORKS / f"vanishing-{a}.json").network for a in ("sigmoid", "relu"))
-    assert all((a.weights == b.weights).all() for a, b in zip(sig.layers, relu.layers))
+    files = {a: json.loads((NETWORKS / f"vanishing-{a}.json").read_text(encoding="utf-8"))
+             for a in ("sigmoid", "tanh", "relu")}
+    for a, file in files.items():  # the same network, data and settings: only the hidden activation differs
+        for layer in file["layers"][1:-1]:
+            assert layer.pop("activation") == a
+        del file["name"], file["description"]
+    assert files["sigmoid"] == files["tanh"] == files["relu"]
     assert first_over_last["sigmoid"] < 1e-4
     assert first_over_last["relu"] > 0.1
     assert first_over_last["relu"] / first_over_last["sigmoid"] > 1e3
+    # tanh: "about 10 times smaller in the first epoch" (its description), far from the sigmoid's 100 000
+    assert 0.03 < first_over_last["tanh"] < 0.3
+    assert first_over_last["tanh"] / first_over_last["sigmoid"] > 1e3
+
+
+def test_the_tanh_network_vanishes_by_one_to_two_orders_of_magnitude_and_learns():
+    exp = load_experiment(NETWORKS / "vanishing-tanh.json")
+    trainer = Trainer(exp)
+    trainer.run(epochs=4)
+    g = trainer.history.weight_grad_norms
+    later = g[len(g) // 4:].mean(axis=0)  # after the first epoch: "about 60 times"
+    assert 1e-2 < later[0] / later[-1] < 1e-1
+    assert _accuracy(exp) >= 0.95
 
 
 def _steep_flips_and_loss(exp, iterations=100):

@@ -19,10 +19,11 @@ def tour(qtbot):
 def test_steps_are_example_files_that_load():
     from sandbox.files import load_experiment
 
-    assert 5 <= len(TOUR) <= 7
+    assert 5 <= len(TOUR) <= 8
     assert TOUR[0].file == "lecture17-linear.json"
     files = [s.file for s in TOUR]
-    for name in ("lecture17-logistic.json", "vanishing-sigmoid.json", "vanishing-relu.json", "momentum.json"):
+    for name in ("lecture17-logistic.json", "vanishing-sigmoid.json", "vanishing-tanh.json", "vanishing-relu.json",
+                 "momentum.json"):
         assert name in files
     assert files.index("vanishing-sigmoid.json") < files.index("momentum.json")
     for step in TOUR:

@@ -66,6 +66,13 @@ TOUR: list[TourStep] = [
         "Train for a few epochs and look at the per-layer gradient plot: the lines fan out by orders "
         "of magnitude."),
     TourStep(
+        "The same network with tanh", "vanishing-tanh.json",
+        "The lecture says “same problem for tanh”: its f′ is 1 only at z = 0 (0.42 at |z| = 1), so every "
+        "layer still shrinks the gradient — here by one to two orders of magnitude from the last layer to "
+        "the first, against the sigmoid's five (its f′ is never above ¼).",
+        "Train it and compare the per-layer gradient plot with the sigmoid network's: the lines spread "
+        "less, and this network learns."),
+    TourStep(
         "The same network with ReLU", "vanishing-relu.json",
         "The same weights with ReLU instead of the sigmoid. Where a ReLU is active its f′ is 1, so "
         "gradients reach the first layers undiminished (some neurons never activate: “dead” ReLUs).",
