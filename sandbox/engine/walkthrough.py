@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -39,28 +40,81 @@ PHASES = ("forward", "loss", "backward", "update")
 
 
 @dataclass(frozen=True)
+class StepText:
+    """A step's words: its formula with numbers, the formula in symbols, and an update's lines (one per formula
+    of the optimizer)."""
+
+    formula: str
+    symbolic: str = ""
+    lines: tuple[str, ...] = ()
+
+
+Terms = tuple[tuple[str, float], ...]
+
+
+def _no_text() -> StepText:
+    return StepText("")
+
+
+def _no_terms() -> Terms:
+    return ()
+
+
+@dataclass(frozen=True, eq=False)
 class Step:
-    """One quantity of the update: where it is, its formula with numbers, its value."""
+    """One quantity of the update: where it is, its value, and its formula with numbers, written when it is
+    first asked for (``write`` makes the text; a big network's walkthrough is ready before any is written).
+    A weighted sum's terms (label, number), which the network view animates, come apart from its text."""
 
     phase: str
     kind: str
     target: str
-    formula: str
     value: float
     layer: int | None = None
     neuron: int | None = None
     source: int | None = None
-    symbolic: str = ""
-    terms: tuple[tuple[str, float], ...] = ()
     old: float | None = None
-    lines: tuple[str, ...] = ()
     #: a summary step (kind ``summary``): the kind of the steps it stands for, and how many
     covers: str = ""
     count: int = 0
+    write: Callable[[], StepText] = field(default=_no_text, repr=False)
+    weigh: Callable[[], Terms] = field(default=_no_terms, repr=False)
+
+    @cached_property
+    def text(self) -> StepText:
+        return self.write()
+
+    @cached_property
+    def terms(self) -> Terms:
+        return self.weigh()
+
+    @property
+    def formula(self) -> str:
+        return self.text.formula
+
+    @property
+    def symbolic(self) -> str:
+        return self.text.symbolic
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return self.text.lines
 
     @property
     def delta(self) -> float | None:
         return None if self.old is None else self.value - self.old
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.phase, self.kind, self.target, self.value, self.layer, self.neuron, self.source, self.old,
+                self.covers, self.count)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Step):
+            return NotImplemented
+        return self._fields() == other._fields() and self.text == other.text and self.terms == other.terms
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"phase": self.phase, "kind": self.kind, "target": self.target,
@@ -227,7 +281,8 @@ def _known(value: _T | None) -> _T:
 
 
 class WalkthroughBuilder:
-    """Writes the steps of a walkthrough from the numbers the trainer computed."""
+    """Makes the steps of a walkthrough from the numbers the trainer computed: each step's value at once, its
+    text when it is first asked for (any step, in any order, gives the same text)."""
 
     def __init__(self, w: Walkthrough, loss: Loss, regularization: Regularization, optimizer: Optimizer,
                  trainable: list[tuple[bool, bool]], optimizer_state_before: list[dict[str, Array]]):
@@ -240,8 +295,8 @@ class WalkthroughBuilder:
         self.state_before = optimizer_state_before
         self.s = w.sample
         self.batch = w.inputs.shape[0]
-        self.out_chain: dict[tuple[int, int], list[Factor]] = {}
-        self.pre_chain: dict[tuple[int, int], list[Factor]] = {}
+        self._out_chains: dict[tuple[int, int], list[Factor]] = {}
+        self._pre_chains: dict[tuple[int, int], list[Factor]] = {}
 
     # names ---------------------------------------------------------------------------------
     def neuron(self, l: int, j: int) -> str:
@@ -311,22 +366,16 @@ class WalkthroughBuilder:
         is, and the one of largest magnitude (its ``value``)."""
         layer = self.net.layers[l - 1]
         s, cap = self.s, DETAILED_STEPS
-        first_neuron = layer.labels[cap] if cap < layer.size else layer.labels[-1]
         if phase == "forward":
             values = self.w.forward.outputs[l][s, cap:]
-            what = f"neurons of layer {l} ({first_neuron} to {layer.labels[-1]}), each computed as above"
         elif covers == "output_gradient":
             values = _known(self.w.backprop.output_grads[l - 1])[s, cap:]
-            what = f"∂E/∂(output) of layer {l} ({first_neuron} to {layer.labels[-1]}), each as above"
         elif covers == "preactivation_gradient":
             values = self.w.backprop.preactivation_grads[l - 1][s, cap:]
-            what = f"∂E/∂(weighted sum) of layer {l}, each as above"
         elif covers == "weight_gradient":
             values = self.w.weight_grads[l - 1].ravel()[cap:]
-            what = f"weight gradients of layer {l}, each ∂E/∂w = ∂E/∂(weighted sum) · (its input)"
         elif covers == "bias_gradient":
             values = _known(self.w.bias_grads[l - 1])[cap:]
-            what = f"bias gradients of layer {l}, each ∂E/∂b = ∂E/∂(weighted sum)"
         else:
             after = [self.w.weights_after[l - 1]]
             before = [self.w.weights_before[l - 1]]
@@ -334,47 +383,84 @@ class WalkthroughBuilder:
                 after.append(_known(self.w.biases_after[l - 1])[:, None])
                 before.append(_known(self.w.biases_before[l - 1])[:, None])
             values = (np.hstack(after) - np.hstack(before)).ravel()[cap:]
-            what = f"updates of layer {l}'s weights and biases, each by the same rule as above"
         largest = _largest(values)
+        return Step(phase, "summary", f"layer {l}", largest, l, covers=covers, count=count,
+                    write=partial(self.summary_text, phase, covers, l, count, largest))
+
+    def summary_text(self, phase: str, covers: str, l: int, count: int, largest: float) -> StepText:
+        layer = self.net.layers[l - 1]
+        cap = DETAILED_STEPS
+        first_neuron = layer.labels[cap] if cap < layer.size else layer.labels[-1]
+        if phase == "forward":
+            what = f"neurons of layer {l} ({first_neuron} to {layer.labels[-1]}), each computed as above"
+        elif covers == "output_gradient":
+            what = f"∂E/∂(output) of layer {l} ({first_neuron} to {layer.labels[-1]}), each as above"
+        elif covers == "preactivation_gradient":
+            what = f"∂E/∂(weighted sum) of layer {l}, each as above"
+        elif covers == "weight_gradient":
+            what = f"weight gradients of layer {l}, each ∂E/∂w = ∂E/∂(weighted sum) · (its input)"
+        elif covers == "bias_gradient":
+            what = f"bias gradients of layer {l}, each ∂E/∂b = ∂E/∂(weighted sum)"
+        else:
+            what = f"updates of layer {l}'s weights and biases, each by the same rule as above"
         formula = f"… and {count:,} more {what}: the largest change is {fmt(largest)}" if phase == "update" else \
             f"… and {count:,} more {what}: the largest is {fmt(largest)}"
-        return Step(phase, "summary", f"layer {l}", formula, largest, l, covers=covers, count=count)
+        return StepText(formula)
 
     def forward_steps(self, l: int, j: int) -> list[Step]:
+        layer = self.net.layers[l - 1]
+        z = float(self.w.forward.preactivations[l - 1][self.s, j])
+        pre = self.pre(l, j)
+        write, weigh = partial(self.weighted_sum_text, l, j), partial(self.weighted_sum_terms, l, j)
+        if layer.activation == "identity":
+            return [Step("forward", "neuron", pre, z, l, j, write=write, weigh=weigh)]
+        label = layer.labels[j]
+        return [
+            Step("forward", "preactivation", pre, z, l, j, write=write, weigh=weigh),
+            Step("forward", "activation", label, self.output_value(l, j), l, j,
+                 write=partial(self.activation_text, l, j)),
+        ]
+
+    def weighted_sum_terms(self, l: int, j: int) -> Terms:
+        """The terms of neuron j's weighted sum: each weight's product with its input, then the bias."""
+        layer = self.net.layers[l - 1]
+        products = self.w.forward.outputs[l - 1][self.s] * layer.weights[j]
+        terms = list(zip(layer.weight_labels[j], products.tolist()))
+        if layer.has_bias:
+            terms.append((_known(layer.bias_labels)[j], float(_known(layer.biases)[j])))
+        return tuple(terms)
+
+    def weighted_sum_text(self, l: int, j: int) -> StepText:
         layer = self.net.layers[l - 1]
         s = self.s
         src = self.net.neuron_labels(l - 1)
         a_prev = self.w.forward.outputs[l - 1][s]
         w = layer.weights[j]
-        terms = [(layer.weight_labels[j][k], float(a_prev[k] * w[k])) for k in range(layer.fan_in)]
         n = layer.fan_in + (1 if layer.has_bias else 0)
         sym = [f"{src[k]}·{layer.weight_labels[j][k]}" if k < layer.fan_in else _known(layer.bias_labels)[j]
                for k in _shown(n)]
         num = [f"{paren(a_prev[k])}·{paren(w[k])}" if k < layer.fan_in else paren(_known(layer.biases)[j])
                for k in _shown(n)]
-        if layer.has_bias:
-            terms.append((_known(layer.bias_labels)[j], float(_known(layer.biases)[j])))
         z = float(self.w.forward.preactivations[l - 1][s, j])
+        symbolic = f"{self.pre(l, j)} = {_joined(sym, n)}"
+        formula = f"{symbolic} = {_joined(num, n)} = {fmt(z)}"
+        return StepText(formula + self.sample_note(), symbolic)
+
+    def activation_text(self, l: int, j: int) -> StepText:
+        layer = self.net.layers[l - 1]
+        z = float(self.w.forward.preactivations[l - 1][self.s, j])
         a = self.output_value(l, j)
-        pre = self.pre(l, j)
-        symbolic = f"{pre} = {_joined(sym, n)}"
-        pre_formula = f"{symbolic} = {_joined(num, n)} = {fmt(z)}"
-        if layer.activation == "identity":
-            return [Step("forward", "neuron", pre, pre_formula + self.sample_note(), z, l, j,
-                         symbolic=symbolic, terms=tuple(terms))]
         label = layer.labels[j]
-        fn = _function_text(layer.activation, pre, j, layer.alpha_value)
+        fn = _function_text(layer.activation, self.pre(l, j), j, layer.alpha_value)
         # a function's own parentheses hold its argument: σ(−0.1), not σ((−0.1)); e^(−0.1) keeps them
         arg = paren(z) if layer.activation == "softplus" else fmt(z)
         fn_num = _function_text(layer.activation, arg, j, layer.alpha_value)
-        return [
-            Step("forward", "preactivation", pre, pre_formula + self.sample_note(), z, l, j,
-                 symbolic=symbolic, terms=tuple(terms)),
-            Step("forward", "activation", label, f"{label} = {fn} = {fn_num} = {fmt(a)}", a, l, j,
-                 symbolic=f"{label} = {fn}"),
-        ]
+        return StepText(f"{label} = {fn} = {fn_num} = {fmt(a)}", f"{label} = {fn}")
 
     def loss_step(self) -> Step:
+        return Step("loss", "loss", "E", self.w.loss, self.net.depth, None, write=self.loss_text)
+
+    def loss_text(self) -> StepText:
         s = self.s
         out_labels = self.net.layers[-1].labels
         y = self.w.forward.prediction[s]
@@ -403,104 +489,155 @@ class WalkthroughBuilder:
             how = f"(1/{self.batch}) Σₛ Eₛ" if self.w.reduction == "mean" else "Σₛ Eₛ"
             formula = (f"E_{s} = {symbolic} = {numbers} = {fmt(sample_loss)}; "
                        f"E = {how} = {fmt(self.w.loss)}")
-        return Step("loss", "loss", "E", formula, self.w.loss, self.net.depth, None, symbolic=f"E = {symbolic}")
+        return StepText(formula, f"E = {symbolic}")
+
+    # the chain rule's products, each made once when a step's text first needs it -----------------------
+    def out_chain(self, l: int, j: int) -> list[Factor]:
+        """The factors of ∂E/∂a for neuron j of layer l (one factor, ∂E/∂a itself, where the product would
+        be longer than ``MAX_CHAIN`` or the layer above has several neurons)."""
+        key = (l, j)
+        if key not in self._out_chains:
+            label = self.neuron(l, j)
+            value = float(_known(self.w.backprop.output_grads[l - 1])[self.s, j])
+            d = f"∂E/∂{label}"
+            if l == self.net.depth:
+                y = float(self.w.forward.prediction[self.s, j])
+                t = float(self.w.targets[self.s, j])
+                chain = [Factor(d, _loss_gradient_text(self.loss.name, label, y, t)[0], value)]
+            elif self.net.layers[l].size == 1:
+                above = self.net.layers[l]
+                if (l + 1, 0) not in self._pre_chains:
+                    self._warm(l + 1)
+                chain = self.pre_chain(l + 1, 0) + [
+                    Factor(f"∂{self.pre(l + 1, 0)}/∂{label}", above.weight_labels[0][j], float(above.weights[0, j]))]
+                chain = self.fit(chain, d, value)
+            else:
+                chain = [Factor(d, d, value)]
+            self._out_chains[key] = chain
+        return self._out_chains[key]
+
+    def pre_chain(self, l: int, j: int) -> list[Factor]:
+        """The factors of ∂E/∂z for neuron j of layer l."""
+        key = (l, j)
+        if key not in self._pre_chains:
+            layer = self.net.layers[l - 1]
+            if layer.activation == "identity":
+                chain = self.out_chain(l, j)
+            else:
+                value = float(self.w.backprop.preactivation_grads[l - 1][self.s, j])
+                d = f"∂E/∂{layer.preactivation_labels[j]}"
+                if layer.activation == "softmax":
+                    chain = [Factor(d, d, value)]
+                else:
+                    label, pre = layer.labels[j], layer.preactivation_labels[j]
+                    z = float(self.w.forward.preactivations[l - 1][self.s, j])
+                    local = float(layer_derivative(layer, z, self.output_value(l, j)))
+                    local_expr = layer_derivative_text(layer.activation, label, pre)
+                    chain = self.fit(self.out_chain(l, j) + [Factor(f"∂{label}/∂{pre}", local_expr, local)], d, value)
+            self._pre_chains[key] = chain
+        return self._pre_chains[key]
+
+    def _warm(self, l: int) -> None:
+        """Make the chains of the single neurons from the output down to layer ``l`` top down, so that a long
+        column of one-neuron layers never recurses deeply."""
+        for m in range(self.net.depth, l - 1, -1):
+            if self.net.layers[m - 1].size == 1 and (m, 0) not in self._pre_chains:
+                self.pre_chain(m, 0)
 
     def output_grad_step(self, l: int, j: int) -> Step:
         """∂E/∂a for neuron j of layer l: from the loss, or summed over the layer above."""
+        value = float(_known(self.w.backprop.output_grads[l - 1])[self.s, j])
+        return Step("backward", "output_gradient", self.neuron(l, j), value, l, j,
+                    write=partial(self.output_grad_text, l, j, value))
+
+    def output_grad_text(self, l: int, j: int, value: float) -> StepText:
         label = self.neuron(l, j)
         s = self.s
-        value = float(_known(self.w.backprop.output_grads[l - 1])[s, j])
         d = f"∂E/∂{label}"
         if l == self.net.depth:
             y = float(self.w.forward.prediction[s, j])
             t = float(self.w.targets[s, j])
             expr, nums = _loss_gradient_text(self.loss.name, label, y, t)
-            chain = [Factor(d, expr, value)]
             formula = f"{d} = {expr} = {nums} = {fmt(value)}"
+        elif self.net.layers[l].size == 1:
+            chain = self.out_chain(l, j)
+            symbolic, expr, nums = _product(chain)
+            if len(chain) == 1:
+                formula = f"{d} = {fmt(value)}"
+            else:
+                formula = f"{d} = {symbolic} = {expr} = {nums} = {fmt(value)}"
         else:
             above = self.net.layers[l]
-            if above.size == 1:
-                up = self.pre_chain[(l + 1, 0)]
-                w_label = above.weight_labels[0][j]
-                chain = up + [Factor(f"∂{self.pre(l + 1, 0)}/∂{label}", w_label, float(above.weights[0, j]))]
-                chain = self.fit(chain, d, value)
-                symbolic, expr, nums = _product(chain)
-                if len(chain) == 1:
-                    formula = f"{d} = {fmt(value)}"
-                else:
-                    formula = f"{d} = {symbolic} = {expr} = {nums} = {fmt(value)}"
-            else:
-                dz = self.w.backprop.preactivation_grads[l][s]
-                sym = _sum_of(above.size, lambda i: f"∂E/∂{self.pre(l + 1, i)} · {above.weight_labels[i][j]}")
-                num = _sum_of(above.size, lambda i: f"{factor(dz[i])}{factor(above.weights[i, j])}")
-                formula = f"{d} = {sym} = {num} = {fmt(value)}"
-                chain = [Factor(d, d, value)]
-        self.out_chain[(l, j)] = chain
-        if self.net.layers[l - 1].activation == "identity":
-            self.pre_chain[(l, j)] = chain
-        return Step("backward", "output_gradient", label, formula + self.sample_note(), value, l, j,
-                    symbolic=d)
+            dz = self.w.backprop.preactivation_grads[l][s]
+            sym = _sum_of(above.size, lambda i: f"∂E/∂{self.pre(l + 1, i)} · {above.weight_labels[i][j]}")
+            num = _sum_of(above.size, lambda i: f"{factor(dz[i])}{factor(above.weights[i, j])}")
+            formula = f"{d} = {sym} = {num} = {fmt(value)}"
+        return StepText(formula + self.sample_note(), d)
 
     def preactivation_grad_step(self, l: int, j: int) -> Step:
         layer = self.net.layers[l - 1]
+        value = float(self.w.backprop.preactivation_grads[l - 1][self.s, j])
+        return Step("backward", "preactivation_gradient", layer.preactivation_labels[j], value, l, j,
+                    write=partial(self.preactivation_grad_text, l, j, value))
+
+    def preactivation_grad_text(self, l: int, j: int, value: float) -> StepText:
+        layer = self.net.layers[l - 1]
         label, pre = layer.labels[j], layer.preactivation_labels[j]
-        s = self.s
-        value = float(self.w.backprop.preactivation_grads[l - 1][s, j])
         d = f"∂E/∂{pre}"
-        a = self.output_value(l, j)
-        z = float(self.w.forward.preactivations[l - 1][s, j])
         combined = l == self.net.depth and self.loss.preactivation_gradient is not None and (
             (self.loss.name == "bce" and layer.activation == "sigmoid")
             or (self.loss.name == "cross_entropy" and layer.activation == "softmax"))
         if layer.activation == "softmax":
-            t = float(self.w.targets[s, j])
             if combined:
-                expr, nums = f"{label} − {label}*", f"{fmt(a)} − {fmt(t)}"
-                formula = f"{d} = {expr} = {nums} = {fmt(value)} (softmax and cross-entropy combined)"
+                a = self.output_value(l, j)
+                t = float(self.w.targets[self.s, j])
+                formula = f"{d} = {label} − {label}* = {fmt(a)} − {fmt(t)} = {fmt(value)} " \
+                          f"(softmax and cross-entropy combined)"
             else:
-                expr = nums = ""
                 formula = f"{d} = {label}(∂E/∂{label} − Σₖ ∂E/∂yₖ · yₖ) = {fmt(value)}"
-            chain = [Factor(d, d, value)]
         else:
-            local = float(layer_derivative(layer, z, a))
-            local_expr = layer_derivative_text(layer.activation, label, pre)
-            chain = self.out_chain[(l, j)] + [Factor(f"∂{label}/∂{pre}", local_expr, local)]
-            chain = self.fit(chain, d, value)
-            symbolic, expr, nums = _product(chain)
+            symbolic, expr, nums = _product(self.pre_chain(l, j))
             formula = f"{d} = {symbolic} = {expr} = {nums} = {fmt(value)}"
             if combined:
                 formula += f" (computed stably as {label} − {label}*)"
-        self.pre_chain[(l, j)] = chain
-        return Step("backward", "preactivation_gradient", pre, formula + self.sample_note(), value, l, j,
-                    symbolic=d)
+        return StepText(formula + self.sample_note(), d)
 
     def fit(self, chain: list[Factor], derivative: str, value: float) -> list[Factor]:
         return chain if len(chain) <= MAX_CHAIN else [Factor(derivative, derivative, value)]
 
     def weight_grad_step(self, l: int, j: int, k: int) -> Step:
         layer = self.net.layers[l - 1]
+        value = float(self.w.weight_grads[l - 1][j, k])
+        return Step("backward", "weight_gradient", layer.weight_labels[j][k], value, l, j, k,
+                    write=partial(self.weight_grad_text, l, j, k, value))
+
+    def weight_grad_text(self, l: int, j: int, k: int, value: float) -> StepText:
+        layer = self.net.layers[l - 1]
         w_label = layer.weight_labels[j][k]
         src = self.net.neuron_labels(l - 1)[k]
         a = self.w.forward.outputs[l - 1][:, k]
-        chain = self.pre_chain[(l, j)] + [Factor(f"∂{self.pre(l, j)}/∂{w_label}", src, float(a[self.s]))]
+        chain = self.pre_chain(l, j) + [Factor(f"∂{self.pre(l, j)}/∂{w_label}", src, float(a[self.s]))]
         dz = self.w.backprop.preactivation_grads[l - 1][:, j]
         reg_symbol, reg = "", 0.0
         if self.reg.active:
             reg_symbol = self.reg.symbol(w_label)
             reg = float(self.reg.gradient(layer.weights[j:j + 1, k])[0])
-        value = float(self.w.weight_grads[l - 1][j, k])
-        return self.gradient_step("weight_gradient", w_label, chain, dz * a, value, reg_symbol, reg, l, j, k)
+        return self.gradient_text(w_label, chain, dz * a, value, reg_symbol, reg)
 
     def bias_grad_step(self, l: int, j: int) -> Step:
         layer = self.net.layers[l - 1]
-        b_label = _known(layer.bias_labels)[j]
-        chain = self.pre_chain[(l, j)] + [Factor(f"∂{self.pre(l, j)}/∂{b_label}", "1", 1.0)]
-        dz = self.w.backprop.preactivation_grads[l - 1][:, j]
         value = float(_known(self.w.bias_grads[l - 1])[j])
-        return self.gradient_step("bias_gradient", b_label, chain, dz, value, "", 0.0, l, j, None)
+        return Step("backward", "bias_gradient", _known(layer.bias_labels)[j], value, l, j, None,
+                    write=partial(self.bias_grad_text, l, j, value))
 
-    def gradient_step(self, kind: str, label: str, chain: list[Factor], per_sample: Array, value: float,
-                      reg_symbol: str, reg: float, l: int, j: int, k: int | None) -> Step:
+    def bias_grad_text(self, l: int, j: int, value: float) -> StepText:
+        b_label = _known(self.net.layers[l - 1].bias_labels)[j]
+        chain = self.pre_chain(l, j) + [Factor(f"∂{self.pre(l, j)}/∂{b_label}", "1", 1.0)]
+        dz = self.w.backprop.preactivation_grads[l - 1][:, j]
+        return self.gradient_text(b_label, chain, dz, value, "", 0.0)
+
+    def gradient_text(self, label: str, chain: list[Factor], per_sample: Array, value: float,
+                      reg_symbol: str, reg: float) -> StepText:
         """∂E/∂θ as the chain-rule product, over the batch when it has several samples."""
         d = f"∂E/∂{label}"
         symbolic, expr, nums = _product(chain)
@@ -514,28 +651,35 @@ class WalkthroughBuilder:
             formula = (f"{d} = {how} {symbolic}{reg_sym} = {how} {expr}{reg_sym} = "
                        f"{how} [{sample_terms}]{reg_num} = {fmt(value)}; "
                        f"sample {self.s}: {nums} = {fmt(per_sample[self.s])}")
-        return Step("backward", kind, label, formula, value, l, j, k, symbolic=f"{d} = {symbolic}{reg_sym}")
+        return StepText(formula, f"{d} = {symbolic}{reg_sym}")
 
     def update_step(self, l: int, j: int, k: int | None) -> Step:
         layer = self.net.layers[l - 1]
         i = l - 1
-        where: tuple[int, ...]
         if k is None:
             label = _known(layer.bias_labels)[j]
             old = float(_known(self.w.biases_before[i])[j])
             new = float(_known(self.w.biases_after[i])[j])
-            grad = float(_known(self.w.bias_grads[i])[j])
-            on = self.trainable[i][1]
-            param_index, where = self.param_index(i, bias=True), (j,)
             kind = "bias_update"
         else:
             label = layer.weight_labels[j][k]
             old = float(self.w.weights_before[i][j, k])
             new = float(self.w.weights_after[i][j, k])
+            kind = "weight_update"
+        return Step("update", kind, label, new, l, j, k, old=old,
+                    write=partial(self.update_text, l, j, k, label, old, new))
+
+    def update_text(self, l: int, j: int, k: int | None, label: str, old: float, new: float) -> StepText:
+        i = l - 1
+        where: tuple[int, ...]
+        if k is None:
+            grad = float(_known(self.w.bias_grads[i])[j])
+            on = self.trainable[i][1]
+            param_index, where = self.param_index(i, bias=True), (j,)
+        else:
             grad = float(self.w.weight_grads[i][j, k])
             on = self.trainable[i][0]
             param_index, where = self.param_index(i, bias=False), (j, k)
-            kind = "weight_update"
         if not on:
             lines = [f"{label} is frozen: it keeps {fmt(old)}"]
         else:
@@ -544,8 +688,7 @@ class WalkthroughBuilder:
             after = {n: float(a[where]) for n, a in self.w.optimizer_state_after[param_index].items()}
             lines = self.opt.describe(label, old, grad, new, before, after, self.w.learning_rate)
         parts = lines[-1].split(" = ")  # a frozen parameter's line has no " = "
-        return Step("update", kind, label, "; ".join(lines), new, l, j, k, old=old, lines=tuple(lines),
-                    symbolic=" = ".join(parts[:2]))
+        return StepText("; ".join(lines), " = ".join(parts[:2]), lines=tuple(lines))
 
     def param_index(self, layer_index: int, bias: bool) -> int:
         n = 0
