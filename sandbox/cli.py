@@ -82,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", metavar="FILE", nargs="+", help="network files (.json)")
 
     p = sub.add_parser("export", help="export a network without a window",
-                       description="Write the network as a PyTorch script, an ONNX model or the Markdown of its "
-                                   "next update (what the window's File > Export writes).")
+                       description="Write the network as a PyTorch script, an ONNX model, the Markdown of its "
+                                   "next update, or its picture as PNG or SVG (what the window's File > Export "
+                                   "writes; the picture is drawn by Qt offscreen in a child process).")
     p.add_argument("file", metavar="FILE", help="network file (.json)")
     p.add_argument("--to", required=True, choices=EXPORT_FORMATS, help="what to write")
     p.add_argument("--out", required=True, metavar="PATH", help="where to write it")

@@ -1,27 +1,33 @@
-"""``export FILE --to FORMAT --out PATH``: the window's text and model exports without a window (no Qt)."""
+"""``export FILE --to FORMAT --out PATH``: the window's exports without a window.
+
+This process never imports Qt. The pictures (png, svg) are the window's own Export ▸ Network Picture, drawn by
+``python -m sandbox.gui.network_picture`` in a child process on Qt's offscreen platform; the file is validated
+here first (refused as for every format), and a child's failure is one ``error:`` line of this command.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
-from .cli_errors import Output, failed, reason, say
+from .cli_errors import INTERRUPTED_STATUS, Output, failed, reason
 from .cli_explain import computed_walkthrough
 from .cli_read import read_network
 from .cli_writable import check_writable
 
 EXPORT_FORMATS = ("pytorch", "onnx", "markdown", "png", "svg")
-#: drawn by the window's Qt scene: not available to a command that never loads Qt
+#: drawn by the window's Qt scene, in a child process (``sandbox.gui.network_picture``)
 DRAWN_FORMATS = ("png", "svg")
+PICTURE_MODULE = "sandbox.gui.network_picture"
 
 
 def cmd_export(args: argparse.Namespace, out: Output) -> int:
     """Write ``args.file`` as ``args.to`` to ``args.out``; the exit status."""
-    if args.to in DRAWN_FORMATS:
-        say(f"backprop-sandbox export: error: --to {args.to}: pictures are drawn by the desktop app "
-            f"(File > Export in the window); the headless command exports pytorch, onnx and markdown")
-        return 2
     check_writable(args.out, special_ok=True)
     data = _exported(args)
     _write(args.out, data)
@@ -32,6 +38,9 @@ def cmd_export(args: argparse.Namespace, out: Output) -> int:
 def _exported(args: argparse.Namespace) -> bytes:
     """The bytes of the export; whatever the exporter refuses is one ``export:`` line."""
     path = args.file
+    if args.to in DRAWN_FORMATS:
+        read_network(path)  # a file that does not validate is refused here, as for every format
+        return _drawn(path, args.to)
     if args.to == "markdown":
         from .explain import to_markdown
 
@@ -56,6 +65,44 @@ def _exported(args: argparse.Namespace) -> bytes:
         raise failed(path, "export", f"cannot export to {args.to}: not enough memory") from None
     except (ValueError, TypeError, ArithmeticError, RecursionError) as e:  # UnicodeError too
         raise failed(path, "export", f"cannot export to {args.to}: {reason(e)}") from None
+
+
+def _drawn(path: str, to: str) -> bytes:
+    """The network picture, drawn by the window's exporter in a child process (Qt offscreen) into a
+    temporary folder; its ``error:`` lines (or how it ended) become this command's one ``export:`` line."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    here = str(Path(__file__).resolve().parent.parent)  # the child runs this very package
+    env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])])
+    with tempfile.TemporaryDirectory(prefix="backprop-sandbox-") as folder:
+        picture = os.path.join(folder, f"network.{to}")
+        command = [sys.executable, "-P", "-m", PICTURE_MODULE, "--to", to, "--out", picture, "--", path]
+        try:
+            done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False)
+        except OSError as e:  # no interpreter to start, no memory for a process
+            raise failed(path, "export", f"cannot export to {to}: the drawing process did not start: "
+                                         f"{reason(e)}") from None
+        if done.returncode != 0:
+            why = _child_failure(done.returncode, done.stderr.decode("utf-8", errors="replace"))
+            raise failed(path, "export", f"cannot export to {to}: {why}")
+        try:
+            return Path(picture).read_bytes()
+        except OSError as e:
+            raise failed(path, "export", f"cannot export to {to}: the picture was not written: {reason(e)}") from None
+
+
+def _child_failure(status: int, stderr: str) -> str:
+    """What the drawing process said went wrong: its ``error:`` lines, else its last line, else how it ended."""
+    if status == INTERRUPTED_STATUS:
+        raise KeyboardInterrupt
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    said = [line.removeprefix("error: ") for line in lines if line.startswith("error: ")]
+    if said:
+        return "; ".join(said)
+    if status < 0:
+        return f"the drawing process was stopped by signal {-status}"
+    if lines:  # e.g. the last line of a traceback: "ModuleNotFoundError: No module named 'PySide6'"
+        return lines[-1]
+    return f"the drawing process ended with status {status}"
 
 
 def _write(path: str, data: bytes) -> None:

@@ -437,12 +437,6 @@ def test_export_onto_a_full_device_is_an_error_line():
     assert result.stderr.splitlines() == ["error: /dev/full: file: could not be written: No space left on device"]
 
 
-def test_export_of_pictures_is_left_to_the_window(tmp_path, capsys):
-    assert cli.main(["export", str(LECTURE), "--to", "png", "--out", str(tmp_path / "n.png")]) == 2
-    assert "File > Export" in capsys.readouterr().err
-    assert not (tmp_path / "n.png").exists()
-
-
 def test_running_out_of_memory_anywhere_is_said_as_such(monkeypatch, capsys):
     import sandbox.explain
 
