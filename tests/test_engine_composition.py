@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sandbox.engine.activations import LECTURE_TABLE
-from sandbox.engine.composition import DEFAULT, FUNCTIONS, compose
+from sandbox.engine.composition import FUNCTIONS, compose
 
 KINKED = {"binary_step", "relu", "prelu", "elu"}  # no derivative (or a jump of f′) at 0
 
@@ -22,7 +22,7 @@ def test_the_menus_offer_the_lecture_s_table_and_simple_functions():
 
 def test_a_hand_computed_composition():
     # y = σ(tanh(3x + 1)) at x = 0.5: u₁ = 2.5, u₂ = tanh 2.5, y = σ(u₂)
-    c = compose(*DEFAULT, 0.5)
+    c = compose("sigmoid", "tanh", "affine", 0.5)
     u2 = math.tanh(2.5)
     y = 1 / (1 + math.exp(-u2))
     assert (c.u1, c.u2, c.y) == pytest.approx((2.5, u2, y), rel=1e-15)

@@ -43,8 +43,8 @@ class Function:
 
 
 def _fill(template: str, value: float) -> str:
-    """A template with a number: in parentheses when negative and multiplied or raised to (3·(−2), e^(−2))."""
-    text = paren(value) if "·{" in template or "^{" in template else fmt(value)
+    """A template with a number: in parentheses when negative and multiplied or raised to (3·(−2), e^(−2), (−2)²)."""
+    text = paren(value) if any(s in template for s in ("·{", "^{", "{}²", "{0}²")) else fmt(value)
     return template.replace("{0}", text).replace("{}", text)
 
 
@@ -74,8 +74,8 @@ _ACTIVATION_TEXTS = {
 }
 
 _SIMPLE = [
-    Function("square", "Square", "({})²", "2·{0}", lambda u: u * u, lambda u: 2.0 * u),
-    Function("affine", "3u + 1", "3·{} + 1", "3", lambda u: 3.0 * u + 1.0, lambda u: 3.0),
+    Function("square", "Square", "{}²", "2·{0}", lambda u: u * u, lambda u: 2.0 * u),
+    Function("affine", "Affine", "3·{} + 1", "3", lambda u: 3.0 * u + 1.0, lambda u: 3.0),
     Function("sin", "Sine", "sin({})", "cos({0})", math.sin, math.cos),
     Function("exp", "Exponential", "e^{}", "e^{0}", lambda u: math.exp(min(u, 700.0)),
              lambda u: math.exp(min(u, 700.0))),
@@ -86,8 +86,8 @@ FUNCTIONS: dict[str, Function] = {
     f.name: f for f in [*_SIMPLE, *(_activation(n, *_ACTIVATION_TEXTS[n]) for n in LECTURE_TABLE)]
 }
 
-#: y = σ(tanh(3x + 1)) until something else is picked
-DEFAULT = ("sigmoid", "tanh", "affine")
+#: y = σ(tanh(x²)) until something else is picked
+DEFAULT = ("sigmoid", "tanh", "square")
 
 
 @dataclass(frozen=True)
