@@ -19,6 +19,7 @@ from ..engine import Step, Walkthrough
 from ..engine.numbers import fmt
 from .escape import for_json, for_markdown, for_terminal
 from .markup import to_latex
+from .matrix import MATRIX_TITLE, matrix_markdown, matrix_text
 
 SECTIONS = (
     ("forward", "Forward pass"),
@@ -196,6 +197,8 @@ def to_text(w: Walkthrough) -> str:
                 lines = _step_lines(step)
                 out.append("  " + lines[0])
                 out += ["    " + line for line in lines[1:]]
+    out += ["", MATRIX_TITLE, "-" * len(MATRIX_TITLE)]
+    out += matrix_text(w).rstrip("\n").split("\n")
     title = "Sanity check: the new prediction"
     out += ["", title, "-" * len(title)]
     for label, before, after, target in _sanity(w):
@@ -232,6 +235,8 @@ def to_markdown(w: Walkthrough) -> str:
             out.append("")
         while out[-1] == "":
             out.pop()
+    out += ["", f"## {MATRIX_TITLE}", ""]
+    out += matrix_markdown(w).rstrip("\n").split("\n")
     out += ["", "## Sanity check: the new prediction", "", "| | before | after | target |", "|---|---|---|---|"]
     for label, before, after, target in _sanity(w):
         out.append(f"| {_math(label)} | {before} | {after} | {target} |")
