@@ -84,6 +84,14 @@ def highlights_for(steps: list[Step], layout: Layout, depth: int) -> Highlights:
         elif kind == "loss":
             h.targets = True
             h.neurons.update((depth, i) for i in range(sizes[depth]))
+        elif kind == "input_gradient":  # ∂E/∂x_k: back from every neuron of the first layer to input k
+            h.neurons.add((l, j))
+            h.new_grads.add((l, j))
+            for i in range(sizes[1]):
+                edge(1, i, j, "backward")
+        elif kind == "summary" and step.covers == "input_gradient":
+            h.neurons.update((0, k) for k in range(sizes[0]))
+            h.new_grads.update((0, k) for k in range(sizes[0]))
         elif kind == "output_gradient":
             h.neurons.add((l, j))
             h.new_grads.add((l, j))

@@ -116,6 +116,8 @@ class DisplayState:
             self.values[l][j] = v
         elif kind == "loss":
             self.loss = v
+        elif kind == "input_gradient":  # ∂E/∂x_k of the shown sample's input k (layer 0)
+            self.grads[0][j] = v
         elif kind == "output_gradient":
             self.grads[l][j] = v
             if self.network.layers[l - 1].activation == "identity":
@@ -140,6 +142,9 @@ class DisplayState:
         from the walkthrough's arrays."""
         w, l = self.walkthrough, step.layer
         if w is None or l is None:
+            return
+        if step.covers == "input_gradient":  # ∂E/∂x of the shown sample's inputs (layer 0)
+            self.grads[0] = np.asarray(w.input_gradients(), dtype=float).copy()
             return
         s, i = w.sample, l - 1
         if step.covers == "neuron":
