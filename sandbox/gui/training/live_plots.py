@@ -262,15 +262,29 @@ def _bins(plot: pg.PlotWidget) -> int:
     return max(100, int(plot.width()) // 3)
 
 
+#: what the loss plot shows: the data loss L, or (with regularization) the objective E = L + λR(θ)
+QUANTITY_LABELS = {"loss": "data loss L", "objective": "objective E = L + λR(θ)"}
+
+
 class LossCurves:
     """Batch loss per iteration, the whole training and test sets' loss, and the epochs (ticks along the
-    bottom of the plot)."""
+    bottom of the plot). With regularization the plot shows the data loss L or the objective
+    E = L + λR(θ) (``quantity``, a view setting; the plot's axis says which); without, the data loss."""
 
     def __init__(self, plot: pg.PlotWidget, cap: int = SERIES_CAP):
         self.plot = plot
         self.item = _prepare(plot, "loss")
         self.batch = Series(1, cap)
         self.evaluation = Series(2, max(16, cap // 10))
+        #: the same iterations' objectives E = L + λR(θ) (the losses themselves without regularization)
+        self.batch_objective = Series(1, cap)
+        self.evaluation_objective = Series(2, max(16, cap // 10))
+        self.regularized = False
+        #: shown while regularized: "objective" or "loss"
+        self.quantity = "objective"
+        changed = getattr(plot, "quantityChanged", None)
+        if changed is not None:  # the window's plot has the switch
+            changed.connect(self.set_quantity)
         #: x: the iteration an epoch ended after; y: the epochs done then
         self.epochs = Series(1, max(16, cap // 10))
         self.batches_per_epoch = 1
@@ -298,23 +312,60 @@ class LossCurves:
         self.updates = 0
         #: data arrived that the curves do not show yet (drawn by the next ``redraw``)
         self.dirty = False
+        self._show_label()
+
+    @property
+    def shows_objective(self) -> bool:
+        """Whether the curves are the objective E = L + λR(θ) (else the data loss L)."""
+        return self.regularized and self.quantity == "objective"
+
+    def set_regularized(self, active: bool) -> None:
+        """Regularization on or off: the switch between L and E is offered only while it is on."""
+        own = getattr(self.plot, "set_regularized", None)
+        if own is not None:
+            own(active)
+        if active != self.regularized:
+            self.regularized = active
+            self._show_label()
+            self.redraw()
+
+    def set_quantity(self, quantity: str) -> None:
+        """Show the data loss (``"loss"``) or the objective (``"objective"``) while regularized."""
+        own = getattr(self.plot, "set_quantity", None)
+        if own is not None:
+            own(quantity)
+        if quantity != self.quantity:
+            self.quantity = quantity
+            self._show_label()
+            self.redraw()
+
+    def _show_label(self) -> None:
+        self.item.setLabel("left", QUANTITY_LABELS["objective" if self.shows_objective else "loss"])
+
+    def _series(self) -> tuple[Series, ...]:
+        return (self.batch, self.evaluation, self.epochs, self.batch_objective, self.evaluation_objective)
 
     def clear(self) -> None:
-        for s in (self.batch, self.evaluation, self.epochs):
+        for s in self._series():
             s.clear()
         self.redraw()
 
     def add_report(self, report: TrainingReport) -> None:
         first = report.first_iteration
-        for s in (self.batch, self.evaluation, self.epochs):
+        for s in self._series():
             s.truncate_from(first + 1)
         n = len(report.losses)
         # the loss of update k (counted from 0) is drawn at x = k + 1, as the window's plot does
-        self.batch.append(np.arange(first + 1, first + n + 1, dtype=np.float64), report.losses)
+        x = np.arange(first + 1, first + n + 1, dtype=np.float64)
+        self.batch.append(x, report.losses)
+        objectives = getattr(report, "objectives", None)  # (a report of before regularization has none)
+        self.batch_objective.append(x, report.losses if objectives is None else objectives)
         if report.evaluation is not None:
             it, train, test = report.evaluation
-            self.evaluation.truncate_from(it)
-            self.evaluation.append([it], [[train, test]])
+            objective = getattr(report, "evaluation_objective", None) or (train, test)
+            for series, values in ((self.evaluation, (train, test)), (self.evaluation_objective, objective)):
+                series.truncate_from(it)
+                series.append([it], [list(values)])
         self.batches_per_epoch = report.batches_per_epoch
         ends, done = epoch_ends(report)
         self.epochs.append(ends, done)
@@ -325,22 +376,30 @@ class LossCurves:
         batch losses, and the whole sets' losses and epochs recorded with it while it trained."""
         history = trainer.history
         first = trainer.iteration - history.count
-        self.batch.truncate_from(first + 1)
-        for s in (self.evaluation, self.epochs):
+        for s in (self.batch, self.batch_objective):
+            s.truncate_from(first + 1)
+        for s in (self.evaluation, self.epochs, self.evaluation_objective):
             s.truncate_from(first)
-        self.batch.append(np.arange(first + 1, trainer.iteration + 1, dtype=np.float64), history.loss)
+        x = np.arange(first + 1, trainer.iteration + 1, dtype=np.float64)
+        self.batch.append(x, history.loss)
+        self.batch_objective.append(x, history.objective)
         record = record_of(history)
         if record is not None:
-            for mine, recorded in ((self.evaluation, record.evaluations), (self.epochs, record.epochs)):
-                # (a whole-set loss at x = first is that of the weights this history starts from)
-                keep = (recorded.x >= first) & (recorded.x <= trainer.iteration)
-                mine.append(recorded.x[keep], recorded.y[keep])
+            # (a whole-set loss at x = first is that of the weights this history starts from)
+            keep = (record.evaluations.x >= first) & (record.evaluations.x <= trainer.iteration)
+            x, y = record.evaluations.x[keep], record.evaluations.y[keep]
+            self.evaluation.append(x, y[:, :2])
+            # the objectives (nan where the record has none: recorded without regularization)
+            self.evaluation_objective.append(x, y[:, 2:4] if y.shape[1] >= 4 else np.full((len(x), 2), np.nan))
+            keep = (record.epochs.x >= first) & (record.epochs.x <= trainer.iteration)
+            self.epochs.append(record.epochs.x[keep], record.epochs.y[keep])
         self.batches_per_epoch = trainer.batches_per_epoch
         self.redraw()
 
     def redraw(self) -> None:
         self.dirty = False
-        b, e = self.batch, self.evaluation
+        b, e = (self.batch_objective, self.evaluation_objective) if self.shows_objective else (
+            self.batch, self.evaluation)
         empty = b.n == 0 and e.n == 0
         set_empty(self.plot, empty)
         if empty:

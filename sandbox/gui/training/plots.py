@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from sandbox.gui.common.palette import LAYER_COLORS
 
@@ -130,18 +131,56 @@ class HistoryPlot(pg.PlotWidget):
         fit_title(self)
 
 
+LOSS_TITLE = "Loss per iteration"
+#: the switch's choices while regularization is on: (text, quantity)
+QUANTITY_CHOICES = (("Objective E = L + λR(θ) per iteration", "objective"), ("Data loss L per iteration", "loss"))
+
+
 class LossPlot(HistoryPlot):
-    """Batch loss per iteration."""
+    """Batch loss per iteration. While regularization is on, a small switch in the title's place
+    (``lossQuantityCombo``) chooses the data loss L or the objective E = L + λR(θ); the left axis
+    says which is shown (set by ``live_plots.LossCurves``)."""
+
+    quantityChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("lossPlot")
-        _style(self, "Loss per iteration", "E")
+        _style(self, LOSS_TITLE, "data loss L")
         color = QColor(BATCH_LOSS_COLOR)
         self.curve = self.plot([], [], pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6,
                                symbolBrush=color, symbolPen=None, name="batch loss")
+        self.quantity_combo = QComboBox(self)
+        self.quantity_combo.setObjectName("lossQuantityCombo")
+        for text, quantity in QUANTITY_CHOICES:
+            self.quantity_combo.addItem(text, quantity)
+        self.quantity_combo.setToolTip("With regularization, gradient descent minimises the objective "
+                                       "E = L + λR(θ);\nthe data loss L leaves the penalty λR(θ) out.")
+        self.quantity_combo.setStyleSheet("QComboBox { font-size: 9pt; }")
+        self.quantity_combo.currentIndexChanged.connect(
+            lambda _i: self.quantityChanged.emit(self.quantity_combo.currentData()))
+        self.quantity_combo.move(6, 3)
+        self.quantity_combo.hide()
         set_legend_columns(self)
         set_empty(self, True)
+
+    def set_regularized(self, active: bool) -> None:
+        """The switch (in the title's place) only while regularization is on."""
+        self.quantity_combo.setVisible(active)
+        self.quantity_combo.adjustSize()
+        self.getPlotItem().setTitle(" " if active else
+                                    f"<span style='font-size:10pt; color:#1e293b'>{LOSS_TITLE}</span>",
+                                    justify="left")
+        set_legend_columns(self)
+
+    def set_quantity(self, quantity: str) -> None:
+        index = self.quantity_combo.findData(quantity)
+        if index >= 0 and index != self.quantity_combo.currentIndex():
+            self.quantity_combo.setCurrentIndex(index)
+
+    def quantity_shown(self) -> str:
+        """The left axis's text: what the curves are ("data loss L" or "objective E = L + λR(θ)")."""
+        return str(self.getPlotItem().getAxis("left").labelText)
 
     def values(self) -> np.ndarray:
         """The batch losses drawn (decimated on long runs)."""

@@ -106,6 +106,8 @@ class LiveTraining(QObject):
                                    Qt.DockWidgetArea.RightDockWidgetArea)
         for signal in (doc.structureChanged, doc.settingsChanged):  # a loss or an activation: another title
             signal.connect(lambda: self.boundary_dock.setWindowTitle(view_title(self.document.experiment)))
+        # regularization on or off: the loss plot offers the objective E = L + λR(θ) beside the data loss
+        doc.settingsChanged.connect(self._follow_regularization)
         explanation = getattr(window, "explanation_dock", None)
         if explanation is not None:
             window.splitDockWidget(explanation, self.boundary_dock, Qt.Orientation.Vertical)
@@ -241,9 +243,13 @@ class LiveTraining(QObject):
         self.boundary.refresh_from_engine()
         self._update_labels(self.document.latest_report)
 
+    def _follow_regularization(self) -> None:
+        self.loss_curves.set_regularized(self.document.experiment.regularization.active)
+
     def _rebuild(self) -> None:
         doc = self.document
         self._forget_pending()
+        self.loss_curves.set_regularized(doc.experiment.regularization.active)
         self.loss_curves.clear()
         self.gradient_curves.set_layers(layer_names(doc.experiment.network))
         self.gradient_curves.clear()

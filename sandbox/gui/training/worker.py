@@ -122,7 +122,7 @@ class TrainingReport:
     weight_grad_norms: Array  # (len(losses), layers)
     #: iterations after which an epoch ended, since the last report
     epoch_ends: list[int]
-    #: (iteration, train loss on the whole training set, test loss or nan)
+    #: (iteration, train loss on the whole training set, test loss or nan): data losses L
     evaluation: tuple[int, float, float] | None
     weights: list[Array]
     biases: list[Array | None]
@@ -140,6 +140,10 @@ class TrainingReport:
     generation: int = 0
     #: how many edits (``SetValue``, ``ChangeSettings``) of this generation the worker had applied
     edits_applied: int = 0
+    #: the batch objectives E = L + λR(θ) beside ``losses`` (None: no regularization, they are the losses)
+    objectives: Array | None = None
+    #: the whole sets' objectives E = L + λR(θ) of ``evaluation`` (train, test or nan; None: no regularization)
+    evaluation_objective: tuple[float, float] | None = None
 
 
 @dataclass
@@ -377,10 +381,13 @@ class TrainingWorker(QObject):
         epoch_rate = epochs / elapsed if elapsed > 0 and epochs > 0 else 0.0
         history = trainer.history
         losses, w_norms, _ = history.since(0)
+        regularized = trainer.experiment.regularization.active
+        objectives = history.objective.copy() if regularized else None
         first = trainer.iteration - history.count
         # the GUI keeps the history: the worker's own stays small however long it trains
         trainer.history = History(trainer.network.depth)
         evaluation = None
+        evaluation_objective = None
         grid = None
         try:  # a broken network (e.g. a bad edit) still gets its counters and weights reported
             if self.evaluate_every_report and can_evaluate(trainer.experiment) and (
@@ -388,6 +395,9 @@ class TrainingWorker(QObject):
                 started = time.perf_counter()
                 train, test = trainer.evaluate()
                 evaluation = (trainer.iteration, float(train), float("nan") if test is None else float(test))
+                if regularized:
+                    penalty = trainer.penalty()
+                    evaluation_objective = (evaluation[1] + penalty, evaluation[2] + penalty)
                 ended = time.perf_counter()
                 self._evaluate_after = ended + EVALUATION_SPACING * (ended - started)
             grid = self._grid()
@@ -416,6 +426,8 @@ class TrainingWorker(QObject):
             restart=self._restart,
             generation=self._generation,
             edits_applied=self._edits_applied,
+            objectives=objectives,
+            evaluation_objective=evaluation_objective,
         )
         self._epoch_ends = []
         self._restart = False
