@@ -3,7 +3,10 @@ and with the numbers; below it (``explanationSteps``) the list of the steps done
 update, kept scrolled to the current step (click an earlier one to go back). ``ExplanationPane``
 holds the two: the formula takes the height it needs, the list the rest.
 
-All text comes from the engine's walkthrough, rendered by ``sandbox.explain.markup.to_html``.
+All text comes from the engine's walkthrough, rendered by ``sandbox.explain.markup.to_html``. The pane's
+``matrixToggle`` (a view setting, not part of the experiment: it stays as it is from step to step and update
+to update) shows the lecture's matrix slide of the update in the panel's place instead, written by
+``sandbox.explain.matrix.matrix_text``.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QSize, QUrl, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
-from sandbox.engine import Step
+from sandbox.engine import Step, Walkthrough
 from sandbox.explain.escape import for_terminal
 from sandbox.explain.markup import to_html
 from sandbox.gui.common import palette
@@ -24,6 +27,10 @@ MAX_FORMULA_SHARE = 0.7  # of the pane's height, when the list of steps is shown
 MIN_FORMULA = 90  # px: the formula's least height (its text scrolls when the pane is shorter)
 MIN_STEP_LIST = 60  # px: the list of steps' least height
 QWIDGETSIZE_MAX = 16777215
+
+#: in the matrix form, a line this long without a bracket is a sentence (wrapped), not an equation (aligned)
+PROSE_WIDTH = 60
+MATRIX_MARKS = "⎡⎢⎣⎤⎥⎦[]"
 
 MAX_GROUP_SHOWN = 6
 MAX_LIST = 160
@@ -40,6 +47,7 @@ body { font-size: 14px; color: #1e293b; }
 a { text-decoration: none; color: #1e293b; }
 .current { background-color: #fff3c4; }
 .note { color: #334155; }
+pre.matrix { font-family: "DejaVu Sans Mono", "Menlo", "Consolas", monospace; font-size: 12px; color: #1e293b; }
 """
 
 
@@ -70,6 +78,8 @@ class ExplanationPanel(QTextBrowser):
         #: the height the pane would like to give the formula (its text's, capped by the pane)
         self.preferred_height = 200
         self.group_start = lambda position: position
+        #: show the update's matrix form (the lecture's slide) instead of the current step's formula
+        self.matrix_form = False
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor)
@@ -105,18 +115,35 @@ class ExplanationPanel(QTextBrowser):
         if fragment.startswith("step:"):
             self.stepClicked.emit(int(fragment[5:]))
 
+    def set_matrix_form(self, on: bool) -> None:
+        """Show the update's matrix form (True) or the current step's formula (False)."""
+        if on != self.matrix_form:
+            self.matrix_form = on
+            self.refresh()
+
     # ---- content -------------------------------------------------------------------------------
     def refresh(self) -> None:
         doc = self.doc
         w = doc.walkthrough
         if w is None or doc.position < 0:
-            self.setHtml(self._idle_html())
+            idle = self._idle_html()
+            if self.matrix_form:
+                idle += ("<p class='muted'><b>Matrix form:</b> the update's matrices appear here once you step "
+                         "into an update (<b>Step</b>).</p>")
+            self.setHtml(idle)
             self.step_list.show_html("")
             return
         position = doc.position
         start = self.group_start(position)
         group = w.steps[start: position + 1]
         parts = [self._header(group[-1], start, position, len(w.steps))]
+        if self.matrix_form:
+            parts.append(self._matrix_html(w))
+            if doc.applied:
+                parts.append(self._applied_html())
+            self.setHtml("".join(parts))
+            self.step_list.show_html(self._list_html(w.steps, start, position))
+            return
         shown = group[-MAX_GROUP_SHOWN:]
         if len(group) > len(shown):
             hidden = len(group) - len(shown)
@@ -138,6 +165,25 @@ class ExplanationPanel(QTextBrowser):
                 f"<td nowrap valign='top' style='background:{colour}' class='chip'>"
                 f"&nbsp;{title}&nbsp;</td><td class='counter'>&nbsp;{where} · update {w.iteration + 1} "
                 f"(batch {w.batch + 1} of epoch {w.epoch + 1})</td></tr></table>")
+
+    def _matrix_html(self, w: Walkthrough) -> str:
+        """The lecture's matrix slide with this update's numbers (monospace, as ``matrix_text`` aligns it)."""
+        from sandbox.explain.matrix import matrix_text
+
+        parts = [f"<div class='symbolic'>Matrix form of update {w.iteration + 1}</div>"]
+        block: list[str] = []
+        for line in matrix_text(w).splitlines():
+            if len(line) > PROSE_WIDTH and not any(c in line for c in MATRIX_MARKS):
+                # a sentence, not an equation: wrapped to the panel's width
+                if block:
+                    parts.append(f"<pre class='matrix'>{html.escape(chr(10).join(block))}</pre>")
+                    block = []
+                parts.append(f"<p class='note'>{html.escape(line)}</p>")
+            else:
+                block.append(line)
+        if block:
+            parts.append(f"<pre class='matrix'>{html.escape(chr(10).join(block))}</pre>")
+        return "".join(parts)
 
     def _step_html(self, step: Step) -> str:
         texts = list(step.lines) if step.lines else [step.formula]
@@ -255,9 +301,29 @@ class ExplanationPane(QWidget):
         self.steps_heading.setObjectName("explanationStepsHeading")
         self.steps_heading.setStyleSheet("QLabel { background: white; color: #1e293b; font-weight: 700;"
                                          " padding: 6px 10px 2px 14px; border-top: 1px solid #e2e8f0; }")
+        # the matrix form's switch, in a slim bar above the formula (a view setting: not undoable)
+        self.matrix_toggle = QToolButton()
+        self.matrix_toggle.setObjectName("matrixToggle")
+        self.matrix_toggle.setText("Matrix form")
+        self.matrix_toggle.setCheckable(True)
+        self.matrix_toggle.setToolTip("Show the whole update as the lecture's matrix slide, with this network's "
+                                      "numbers,\ninstead of the current step's formula")
+        self.matrix_toggle.setStyleSheet(
+            "QToolButton { font-size: 12px; color: #334155; padding: 2px 8px; border: 1px solid #cbd5e1;"
+            " border-radius: 4px; background: #f8fafc; }"
+            " QToolButton:checked { background: #dbeafe; border-color: #60a5fa; color: #1e3a8a; }")
+        self.matrix_toggle.toggled.connect(self._on_matrix_toggled)
+        self.bar = QWidget()
+        self.bar.setObjectName("explanationBar")
+        self.bar.setStyleSheet("#explanationBar { background: white; }")
+        row = QHBoxLayout(self.bar)
+        row.setContentsMargins(10, 4, 10, 0)
+        row.addStretch(1)
+        row.addWidget(self.matrix_toggle)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.bar)
         layout.addWidget(self.panel)
         layout.addWidget(self.steps_heading)
         layout.addWidget(self.steps, 1)
@@ -270,6 +336,10 @@ class ExplanationPane(QWidget):
         document.valuesChanged.connect(self._fit)
         document.structureChanged.connect(self._fit)
 
+    def _on_matrix_toggled(self, on: bool) -> None:
+        self.panel.set_matrix_form(on)
+        self._fit()
+
     def _fit(self) -> None:
         self.steps_heading.setVisible(self.steps.isVisibleTo(self))
         if not self.steps.isVisibleTo(self):
@@ -277,7 +347,8 @@ class ExplanationPane(QWidget):
             self.panel.setMaximumHeight(QWIDGETSIZE_MAX)
             return
         wanted = self.panel.content_height()
-        room = self.height() - self.steps_heading.sizeHint().height() - MIN_STEP_LIST
+        room = (self.height() - self.steps_heading.sizeHint().height() - MIN_STEP_LIST
+                - self.bar.sizeHint().height())
         cap = max(MIN_FORMULA, min(int(self.height() * MAX_FORMULA_SHARE), room))
         height = max(min(wanted, cap), min(wanted, MIN_FORMULA))
         self.panel.setMinimumHeight(min(wanted, MIN_FORMULA))
