@@ -25,15 +25,18 @@ def cmd_explain(args: argparse.Namespace, out: Output, prog: str) -> int:
         except ValueError:  # a number the steps do not show: JSON has no infinity
             raise failed(args.file, "explain", "the update overflows: a value of the JSON is not finite") from None
     elif args.format == "markdown":
-        text = to_markdown(w)
+        text = to_markdown(w, batch_option=True)
     else:
-        text = to_text(w)
+        text = to_text(w, batch_option=True)
     out.write(text)
     return 0
 
 
 def computed_walkthrough(path: str, batch: int, sample: int, prog: str) -> Walkthrough:
-    """The walkthrough of ``batch``/``sample`` of the file's first epoch, all of whose numbers are finite."""
+    """The walkthrough of ``batch``/``sample`` of the file's first epoch, all of whose numbers are finite.
+
+    It is computed from the file's weights (and a fresh optimizer): the batches before ``batch`` are not
+    trained first, so for ``batch`` > 0 it is not the update training would make on that batch."""
     trainer = make_trainer(path, read_network(path))
     try:
         w = trainer.walkthrough(batch, sample)

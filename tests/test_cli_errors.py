@@ -440,7 +440,7 @@ def test_export_onto_a_full_device_is_an_error_line():
 def test_running_out_of_memory_anywhere_is_said_as_such(monkeypatch, capsys):
     import sandbox.explain
 
-    def render(w):
+    def render(w, **options):
         raise MemoryError
 
     monkeypatch.setattr(sandbox.explain, "to_text", render)

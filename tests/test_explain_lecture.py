@@ -113,7 +113,7 @@ def test_renderings_of_a_batch_with_biases_sigmoid_and_momentum():
     assert d["after"]["loss"] == w.loss_after
     assert json.loads(json.dumps(d)) == d
     text, md = to_text(w), to_markdown(w)
-    assert "forward values are shown for sample 1" in text
+    assert "forward values are shown for sample 2 of the batch" in text  # w.sample 1, counted from 1
     assert "Σₛ" in text and r"\sum_{s}" in md
 
 

@@ -111,24 +111,38 @@ def _optimizer_title(w: Walkthrough, esc: Escape) -> str:
     return OPTIMIZER_TITLES.get(w.optimizer_name) or esc(w.optimizer_name)
 
 
-def _sample_line(w: Walkthrough, esc: Escape, star: str = "*") -> list[str]:
-    """What the update is about: batch, sample, inputs and targets, learning rate, loss, optimizer;
-    names escaped by ``esc``, the target's star written as ``star``."""
+def _update_line(w: Walkthrough, batch_option: bool) -> str:
+    """Which update this is, counted from 1 (``batch_option``: chosen with ``explain --batch K``, which
+    computes it from the file's weights without training the batches before it)."""
+    b = w.batch + 1
+    if not batch_option or w.batch == 0:  # batch 1 from the file's weights is training's first update
+        return f"Update {w.iteration + 1}: batch {b} of epoch {w.epoch + 1}."
+    k = w.batch
+    earlier = "batch 1 is" if k == 1 else "batches 1 and 2 are" if k == 2 else f"batches 1 to {k} are"
+    return (f"The update on batch {b} of epoch 1 (--batch {k}), computed from the file's weights: {earlier} "
+            f"not trained first, so it is not the update that training makes on this batch.")
+
+
+def _sample_line(w: Walkthrough, esc: Escape, star: str = "*", batch_option: bool = False) -> list[str]:
+    """What the update is about: which update, batch and samples (counted from 1), inputs and targets,
+    learning rate, loss, optimizer; names escaped by ``esc``, the target's star written as ``star``."""
     net = w.network
     s = w.sample
     inputs = ", ".join(f"{esc(label)} = {fmt(x)}" for label, x in zip(net.input_labels, w.inputs[s]))
     targets = ", ".join(f"{esc(label)}{star} = {fmt(t)}" for label, t in zip(net.layers[-1].labels, w.targets[s]))
     n = len(w.batch_indices)
     if n == 1:
-        batch = f"Batch {w.batch} is sample {w.batch_indices[0]} of the training data"
+        batch = f"Batch {w.batch + 1} is sample {w.batch_indices[0] + 1} of the training data."
     else:
-        shown = ", ".join(str(i) for i in w.batch_indices[:8]) + (", …" if n > 8 else "")
-        batch = (f"Batch {w.batch} has {n} samples ({shown}); forward values are shown for sample {s} "
-                 f"of the batch, gradients are those of the whole batch ({w.reduction} of the losses)")
+        shown = ", ".join(str(i + 1) for i in w.batch_indices[:8]) + (", …" if n > 8 else "")
+        batch = (f"Batch {w.batch + 1} has {n} samples of the training data ({shown}); forward values are shown "
+                 f"for sample {s + 1} of the batch (sample {w.batch_indices[s] + 1} of the training data), "
+                 f"gradients are those of the whole batch ({w.reduction} of the losses).")
     optimizer = _optimizer_title(w, esc)
     loss = LOSS_TITLES[w.loss_name].replace("*", star) if w.loss_name in LOSS_TITLES else esc(w.loss_name)
     return [
-        f"{batch} (epoch {w.epoch}, iteration {w.iteration}).",
+        _update_line(w, batch_option),
+        batch,
         f"Inputs: {inputs}; target: {targets}.",
         f"Loss: {loss}, {esc(w.reduction)} over the batch; optimizer: {optimizer}; "
         f"learning rate η = {fmt(w.learning_rate)}.",
@@ -150,6 +164,9 @@ def _layer_heading(w: Walkthrough, layer: int | None, esc: Escape) -> str:
     if layer is None:
         return ""
     net = w.network
+    if layer == 0:  # ∂E/∂x, the lecture's gradient "w.r.t. input to backpropagate"
+        names = ", ".join(esc(label) for label in net.input_labels[:6]) + (", …" if net.input_size > 6 else "")
+        return f"Gradient with respect to the inputs ({names})"
     l = net.layers[layer - 1]
     which = "output layer" if layer == net.depth else f"hidden layer {layer}"
     names = ", ".join(esc(label) for label in l.labels[:6]) + (", …" if l.size > 6 else "")
@@ -179,13 +196,14 @@ def _verdict(w: Walkthrough) -> str:
 
 # ---- text -------------------------------------------------------------------------------------
 
-def to_text(w: Walkthrough) -> str:
+def to_text(w: Walkthrough, batch_option: bool = False) -> str:
     """The update as plain text that reads like the lecture's worked example; safe to print on a terminal
-    (every line through ``for_terminal``: a name's escape sequence shows as ``\\x1b``)."""
+    (every line through ``for_terminal``: a name's escape sequence shows as ``\\x1b``). ``batch_option``:
+    the batch was chosen with ``explain --batch K`` (the header says the update starts from the file's weights)."""
     esc = for_terminal
     title = _title(w, esc)
     out = [title, "=" * len(title), ""]
-    out += _sample_line(w, esc)
+    out += _sample_line(w, esc, batch_option=batch_option)
     for phase, title in SECTIONS:
         if phase == "update":
             title = f"Update ({_optimizer_title(w, esc)}, η = {fmt(w.learning_rate)})"
@@ -215,12 +233,13 @@ def _math(formula: str) -> str:
     return f"${to_latex(formula)}$"
 
 
-def to_markdown(w: Walkthrough) -> str:
+def to_markdown(w: Walkthrough, batch_option: bool = False) -> str:
     """The update as Markdown with ``$…$`` LaTeX (renders on GitHub and in Jupyter); names and labels
-    escaped as Markdown text or as LaTeX, so none can add HTML, links, emphasis or LaTeX commands."""
+    escaped as Markdown text or as LaTeX, so none can add HTML, links, emphasis or LaTeX commands.
+    ``batch_option`` as for ``to_text``."""
     esc = for_markdown
     out = [f"# {_title(w, esc)}", ""]
-    out += [line + "  " for line in _sample_line(w, esc, star="\\*")]
+    out += [line + "  " for line in _sample_line(w, esc, star="\\*", batch_option=batch_option)]
     for phase, title in SECTIONS:
         if phase == "update":
             title = f"Update ({_optimizer_title(w, esc)}, η = {fmt(w.learning_rate)})"
