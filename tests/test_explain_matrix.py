@@ -216,3 +216,18 @@ def test_a_wide_equation_goes_on_aligned_lines():
     assert max(len(line) for line in text.splitlines()) <= 130  # the row of 8 ∂E/∂net_h1_k alone is 120 wide
     md = matrix_markdown(w)
     assert md.count(r"\begin{aligned}") == md.count(r"\end{aligned}")
+
+
+def test_with_regularization_the_gradient_is_its_own_matrix():
+    from sandbox.engine.regularization import Regularization
+
+    exp = load_experiment(resource_path("networks", "lecture17-linear.json"))
+    exp.regularization = Regularization("l2", 0.1)
+    w = Trainer(exp).walkthrough()
+    notes, _ = blocks(w, str)
+    assert any(prose.startswith("With regularization, E = L + λR(θ)") for prose, _ in notes)
+    assert not any(formula.startswith("Δ") for _, formula in notes)  # Δ is not used: ∇ = a·Δ·… + λw
+    eq = numeric(weight_block(w, 2))
+    # ∂E/∂w5 = h1·Δ + λ·w5 = 0.85·(−0.809) + 0.1·0.14 = −0.67365
+    assert eq[5] == Mat(cells(("−0.67365",), ("−0.37332",))) == Mat(expected(w.weight_grads[1].T))
+    assert eq[-1] == Mat(cells(("0.1736825",), ("0.168666",))) == Mat(expected(w.weights_after[1].T))

@@ -299,15 +299,26 @@ class _Layer:
         return block
 
 
+def _mentions_delta(block: Block) -> bool:
+    return any("Δ" in (p.text if isinstance(p, Txt) else "".join(c for row in p.cells for c in row))
+               for equation in block.equations for p in equation)
+
+
 def blocks(w: Walkthrough, esc: Callable[[str], str]) -> tuple[list[tuple[str, str]], list[Block]]:
     """The section's opening notes and its blocks, output layer first (as the slide)."""
     layers = [_Layer(w, l) for l in range(w.network.depth, 0, -1)]
+    out: list[Block] = []
+    for layer in layers:
+        out.append(layer.weights(esc))
+        bias = layer.biases()
+        if bias is not None:
+            out.append(bias)
     notes: list[tuple[str, str]] = [(
         "Each layer's update as one matrix equation, as on the lecture's slide: rows are the layer's inputs, "
         "columns its neurons (the transpose of how the file stores a layer), from the output layer back.", "")]
     n = len(w.batch_indices)
     plain = _plain_sgd(w)
-    if plain and n == 1 and _uses_delta(w):
+    if any(_mentions_delta(block) for block in out):
         notes += _delta_notes(w)
     if not plain:
         notes.append((f"The optimizer is {_optimizer_words(w)}: S is the step it took for each parameter "
@@ -317,13 +328,12 @@ def blocks(w: Walkthrough, esc: Callable[[str], str]) -> tuple[list[tuple[str, s
         how = f"the mean over its {n} samples" if w.reduction == "mean" else f"the sum over its {n} samples"
         notes.append((f"The batch has {n} samples: ∇ is the gradient of the batch's loss, {how} of each sample's "
                       f"a·δᵀ (the slide's a·Δ is one sample's).", ""))
+    regularized = float(getattr(w, "penalty", 0.0)) != 0.0 or (plain and n == 1 and any(
+        layer.layer.train_weights and not layer.outer() for layer in layers))
+    if regularized:
+        notes.append(("With regularization, E = L + λR(θ): each weight's gradient ∇ includes λ·∂R/∂w, so it is "
+                      "not a·δᵀ alone and is written as its own matrix.", ""))
     notes.append(("Learning rate", f"η = {fmt(w.learning_rate)}"))
-    out: list[Block] = []
-    for layer in layers:
-        out.append(layer.weights(esc))
-        bias = layer.biases()
-        if bias is not None:
-            out.append(bias)
     return notes, out
 
 
