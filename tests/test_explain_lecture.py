@@ -64,7 +64,7 @@ def test_json_steps_are_the_walkthrough_s_in_order(explained):
     assert (first["target"], first["formula"], first["value"]) == ("h1", "h1 = i1·w1 + i2·w2 = 2·0.11 + 3·0.21 = 0.85",
                                                                    pytest.approx(0.85))
     w1 = next(s for s in steps if s["phase"] == "update" and s["target"] == "w1")
-    assert w1["formula"] == "w1 = w1 − η · ∂E/∂w1 = 0.11 − 0.05 · (−0.22652) = 0.121326"
+    assert w1["formula"] == "w1 ← w1 − η·i1·w5·Δ = 0.11 − 0.05·2·0.14·(−0.809) = 0.11 + 0.011326 = 0.121326"
     assert w1["old"] == 0.11 and w1["value"] == pytest.approx(0.121326, abs=1e-15)
 
 
@@ -93,7 +93,7 @@ def test_text_reads_like_the_lecture():
     text = result.stdout
     for number in LECTURE_NUMBERS:
         assert number in text, number
-    assert "∂E/∂w1 = ∂E/∂y · ∂y/∂h1 · ∂h1/∂w1 = (y − y*) · w5 · i1 = (−0.809)(0.14)(2) = −0.22652" in text
+    assert "∂E/∂w1 = ∂E/∂y · ∂y/∂h1 · ∂h1/∂w1 = Δ · w5 · i1 = (−0.809)(0.14)(2) = −0.22652" in text
     assert "  y: 0.191 → 0.2557458 (target y* = 1)\n" in text
     assert "  E: 0.3272405 → 0.2769572\n" in text
     sections = ["Forward pass", "Loss", "Backward pass (chain rule)", "Update (SGD, η = 0.05)",
@@ -128,5 +128,5 @@ def test_json_has_every_key_of_the_contract(explained):
     loss = next(s for s in explained["steps"] if s["phase"] == "loss")
     assert loss["target"] == "E" and loss["value"] == explained["loss"]
     w1 = next(s for s in explained["steps"] if s["phase"] == "backward" and s["target"] == "w1")
-    assert w1["formula"] == ("∂E/∂w1 = ∂E/∂y · ∂y/∂h1 · ∂h1/∂w1 = (y − y*) · w5 · i1 = (−0.809)(0.14)(2) "
+    assert w1["formula"] == ("∂E/∂w1 = ∂E/∂y · ∂y/∂h1 · ∂h1/∂w1 = Δ · w5 · i1 = (−0.809)(0.14)(2) "
                              "= −0.22652")

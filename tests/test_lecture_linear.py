@@ -35,7 +35,7 @@ def test_gradients_and_updates_are_the_lecture_s():
 def test_the_formula_of_w1_carries_the_numbers():
     w = Trainer(lecture_experiment()).walkthrough()
     step = next(s for s in w.steps if s.phase == "backward" and s.target == "w1")
-    assert step.formula == "∂E/∂w1 = ∂E/∂y · ∂y/∂h1 · ∂h1/∂w1 = (y − y*) · w5 · i1 = (−0.809)(0.14)(2) = −0.22652"
+    assert step.formula == "∂E/∂w1 = ∂E/∂y · ∂y/∂h1 · ∂h1/∂w1 = Δ · w5 · i1 = (−0.809)(0.14)(2) = −0.22652"
 
 
 def test_walkthrough_and_plain_step_give_the_same_weights():

@@ -10,6 +10,7 @@ written ``∂A/∂B``, products of numbers as ``(a)(b)(c)``, a true minus sign `
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -313,6 +314,26 @@ class WalkthroughBuilder:
     def sample_note(self) -> str:
         return f" (sample {self.s})" if self.batch > 1 else ""
 
+    def delta_name(self, j: int) -> str:
+        """The lecture's name of output j's error y − y*: Δ, or Δ_y1, Δ_y2, … for several outputs."""
+        out = self.net.layers[-1]
+        return "Δ" if out.size == 1 else f"Δ_{out.labels[j]}"
+
+    def combined(self, l: int) -> bool:
+        """Layer l is the output and its activation and the loss give ∂E/∂z = y − y* (sigmoid with binary
+        cross-entropy, softmax with cross-entropy): Δ is the gradient of the weighted sum."""
+        activation = self.net.layers[l - 1].activation
+        return l == self.net.depth and (
+            (self.loss.name == "bce" and activation == "sigmoid")
+            or (self.loss.name == "cross_entropy" and activation == "softmax"))
+
+    def delta_text(self, j: int) -> str:
+        """``Δ = y − y* = 0.191 − 1 = −0.809`` without its value: the output's error and its numbers."""
+        label = self.net.layers[-1].labels[j]
+        y = float(self.w.forward.prediction[self.s, j])
+        t = float(self.w.targets[self.s, j])
+        return f"{self.delta_name(j)} = {label} − {label}* = {fmt(y)} − {paren(t)}"
+
     # steps ---------------------------------------------------------------------------------
     def build(self) -> list[Step]:
         steps: list[Step] = []
@@ -501,9 +522,12 @@ class WalkthroughBuilder:
             value = float(_known(self.w.backprop.output_grads[l - 1])[self.s, j])
             d = f"∂E/∂{label}"
             if l == self.net.depth:
-                y = float(self.w.forward.prediction[self.s, j])
-                t = float(self.w.targets[self.s, j])
-                chain = [Factor(d, _loss_gradient_text(self.loss.name, label, y, t)[0], value)]
+                if self.loss.name == "mse":
+                    chain = [Factor(d, self.delta_name(j), value)]
+                else:
+                    y = float(self.w.forward.prediction[self.s, j])
+                    t = float(self.w.targets[self.s, j])
+                    chain = [Factor(d, _loss_gradient_text(self.loss.name, label, y, t)[0], value)]
             elif self.net.layers[l].size == 1:
                 above = self.net.layers[l]
                 if (l + 1, 0) not in self._pre_chains:
@@ -526,7 +550,9 @@ class WalkthroughBuilder:
             else:
                 value = float(self.w.backprop.preactivation_grads[l - 1][self.s, j])
                 d = f"∂E/∂{layer.preactivation_labels[j]}"
-                if layer.activation == "softmax":
+                if self.combined(l):
+                    chain = [Factor(d, self.delta_name(j), value)]
+                elif layer.activation == "softmax":
                     chain = [Factor(d, d, value)]
                 else:
                     label, pre = layer.labels[j], layer.preactivation_labels[j]
@@ -554,6 +580,9 @@ class WalkthroughBuilder:
         label = self.neuron(l, j)
         s = self.s
         d = f"∂E/∂{label}"
+        if l == self.net.depth and self.loss.name == "mse":
+            formula = f"{d} = {self.delta_text(j)} = {fmt(value)}"
+            return StepText(formula + self.sample_note(), f"{d} = {self.delta_name(j)}")
         if l == self.net.depth:
             y = float(self.w.forward.prediction[s, j])
             t = float(self.w.targets[s, j])
@@ -584,22 +613,20 @@ class WalkthroughBuilder:
         layer = self.net.layers[l - 1]
         label, pre = layer.labels[j], layer.preactivation_labels[j]
         d = f"∂E/∂{pre}"
-        combined = l == self.net.depth and self.loss.preactivation_gradient is not None and (
-            (self.loss.name == "bce" and layer.activation == "sigmoid")
-            or (self.loss.name == "cross_entropy" and layer.activation == "softmax"))
-        if layer.activation == "softmax":
-            if combined:
-                a = self.output_value(l, j)
-                t = float(self.w.targets[self.s, j])
-                formula = f"{d} = {label} − {label}* = {fmt(a)} − {fmt(t)} = {fmt(value)} " \
-                          f"(softmax and cross-entropy combined)"
+        if self.combined(l):
+            # the loss's gradient times the activation's is y − y*: written so, and computed so (stably)
+            if layer.activation == "softmax":
+                formula = f"{d} = {self.delta_text(j)} = {fmt(value)} (softmax and cross-entropy combined)"
             else:
-                formula = f"{d} = {label}(∂E/∂{label} − Σₖ ∂E/∂yₖ · yₖ) = {fmt(value)}"
+                local = layer_derivative_text(layer.activation, label, pre)
+                symbolic, expr, _ = _product(self.out_chain(l, j) + [Factor(f"∂{label}/∂{pre}", local, 0.0)])
+                formula = f"{d} = {symbolic} = {expr} = {self.delta_text(j)} = {fmt(value)}"
+            return StepText(formula + self.sample_note(), f"{d} = {self.delta_name(j)}")
+        if layer.activation == "softmax":
+            formula = f"{d} = {label}(∂E/∂{label} − Σₖ ∂E/∂yₖ · yₖ) = {fmt(value)}"
         else:
             symbolic, expr, nums = _product(self.pre_chain(l, j))
             formula = f"{d} = {symbolic} = {expr} = {nums} = {fmt(value)}"
-            if combined:
-                formula += f" (computed stably as {label} − {label}*)"
         return StepText(formula + self.sample_note(), d)
 
     def fit(self, chain: list[Factor], derivative: str, value: float) -> list[Factor]:
@@ -680,8 +707,11 @@ class WalkthroughBuilder:
             grad = float(self.w.weight_grads[i][j, k])
             on = self.trainable[i][0]
             param_index, where = self.param_index(i, bias=False), (j, k)
+        delta_line = self.delta_update(l, j, k, label, old, new, grad) if on else None
         if not on:
             lines = [f"{label} is frozen: it keeps {fmt(old)}"]
+        elif delta_line is not None:
+            return StepText(delta_line, delta_line.split(" = ")[0], lines=(delta_line,))
         else:
             before = {n: float(a[where]) for n, a in self.state_before[param_index].items()} \
                 if param_index < len(self.state_before) else {}
@@ -689,6 +719,32 @@ class WalkthroughBuilder:
             lines = self.opt.describe(label, old, grad, new, before, after, self.w.learning_rate)
         parts = lines[-1].split(" = ")  # a frozen parameter's line has no " = "
         return StepText("; ".join(lines), " = ".join(parts[:2]), lines=tuple(lines))
+
+    def delta_update(self, l: int, j: int, k: int | None, label: str, old: float, new: float,
+                     grad: float) -> str | None:
+        """Plain SGD on one sample, as the lecture writes it: the step is η times the chain rule's factors with
+        Δ last, ``w5 ← w5 − η·h1·Δ = 0.14 − 0.05·0.85·(−0.809) = 0.14 + 0.0343825 = 0.1743825``; None where the
+        gradient is not such a product (another optimizer, a batch, a regularized weight, a chain written
+        through an intermediate derivative)."""
+        from .optimizers import SGD
+
+        plain = isinstance(self.opt, SGD) and not self.opt.momentum
+        if not plain or self.batch != 1 or (k is not None and self.reg.active):
+            return None
+        chain = self.pre_chain(l, j)
+        if not chain[0].expression.startswith("Δ"):
+            return None
+        factors = list(reversed(chain[1:]))
+        if k is not None:
+            source = self.net.neuron_labels(l - 1)[k]
+            factors.insert(0, Factor("", source, float(self.w.forward.outputs[l - 1][self.s, k])))
+        factors.append(chain[0])
+        lr = self.w.learning_rate
+        step = lr * grad
+        sign = "−" if step >= 0 or math.isnan(step) else "+"
+        return (f"{label} ← {label} − η·{'·'.join(f.expression for f in factors)} = "
+                f"{fmt(old)} − {fmt(lr)}·{'·'.join(paren(f.value) for f in factors)} = "
+                f"{fmt(old)} {sign} {fmt(abs(step))} = {fmt(new)}")
 
     def param_index(self, layer_index: int, bias: bool) -> int:
         n = 0
