@@ -9,9 +9,11 @@ from sandbox.gui.common.formatting import short
 from sandbox.gui.settings.base import SettingsSection, hint
 
 ITERATION_TIP = ("Iteration: one gradient update on one batch K_j of the training set,\n"
-                 "θ = θ − η Σ_{k∈K_j} ∇θ L(f_θ(x_k), y_k).")
+                 "θ = θ − η Σ_{k∈K_j} ∇θ L(f_θ(x_k), y_k).\n\nThe counter says how many are done "
+                 "(after update 1 it reads 1).")
 EPOCH_TIP = ("Epoch: the whole training set has been passed forward and backward once;\n"
-             "with batches of n₀ samples out of n, an epoch takes ⌈n / n₀⌉ iterations.")
+             "with batches of n₀ samples out of n, an epoch takes ⌈n / n₀⌉ iterations.\n\nThe counter says how "
+             "many are completed (during the first epoch it reads 0).")
 
 
 def batches_text(n_train: int, batch_size: int, per_epoch: int, mode: str) -> str:
@@ -102,8 +104,10 @@ class CountersBox(SettingsSection):
         # plain numbers, as the status bar and the explanation write them
         self.iteration_label.setText(str(iteration))
         self.epoch_label.setText(str(epoch))
-        self.epoch_label.setToolTip(f"{EPOCH_TIP}\n\nEpoch {epoch}: batch {batch_in_epoch + 1} of {per_epoch} "
-                                    f"comes next.")
+        # counters count what is done (after update 1: 1); what comes next is named from 1, as everywhere
+        done = f"{epoch:,} epoch{'s' if epoch != 1 else ''} completed"
+        self.epoch_label.setToolTip(f"{EPOCH_TIP}\n\n{done}; next: batch {batch_in_epoch + 1} of {per_epoch} "
+                                    f"in epoch {epoch + 1}.")
         rate = self.document.trainer.learning_rate_at(epoch)
         text = f"η in this epoch: <b>{short(rate)}</b>"
         if exp.schedule is not None and exp.schedule.name != "constant":
