@@ -52,11 +52,13 @@ def test_the_matrix_toggle_shows_the_lecture_s_slide_and_stays_from_step_to_step
     doc.set_position(last - 4)  # back into the update phase: still the matrix form
     assert toggle.isChecked() and "Matrix form of update 1" in panel.text()
     assert "Update applied" not in panel.text()
-    assert w.steps[last - 4].target == "w2"
-    assert pane.steps.toPlainText().strip().endswith(f"{last - 3}.  w2 = 0.227")  # the list goes on as before
+    assert not pane.steps.isVisibleTo(pane) and not pane.steps_heading.isVisibleTo(pane)  # the matrices' room
+
 
     toggle.click()  # off: the step's formula again
     assert not panel.matrix_form and "Matrix form" not in panel.text() and w.steps[last - 4].symbolic in panel.text()
+    assert w.steps[last - 4].target == "w2" and pane.steps.isVisibleTo(pane)
+    assert pane.steps.toPlainText().strip().endswith(f"{last - 3}.  w2 = 0.227")  # the list as before
 
 
 def test_before_an_update_the_matrix_form_says_when_it_comes(pane):

@@ -5,13 +5,14 @@ holds the two: the formula takes the height it needs, the list the rest.
 
 All text comes from the engine's walkthrough, rendered by ``sandbox.explain.markup.to_html``. The pane's
 ``matrixToggle`` (a view setting, not part of the experiment: it stays as it is from step to step and update
-to update) shows the lecture's matrix slide of the update in the panel's place instead, written by
-``sandbox.explain.matrix.matrix_text``.
+to update) shows the lecture's matrix slide of the update, written by ``sandbox.explain.matrix.matrix_text``,
+in the place of the formula and the list.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import QSize, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
@@ -137,12 +138,12 @@ class ExplanationPanel(QTextBrowser):
         start = self.group_start(position)
         group = w.steps[start: position + 1]
         parts = [self._header(group[-1], start, position, len(w.steps))]
-        if self.matrix_form:
+        if self.matrix_form:  # the whole update at once: the matrices take the list's room too
             parts.append(self._matrix_html(w))
             if doc.applied:
                 parts.append(self._applied_html())
             self.setHtml("".join(parts))
-            self.step_list.show_html(self._list_html(w.steps, start, position))
+            self.step_list.show_html("")
             return
         shown = group[-MAX_GROUP_SHOWN:]
         if len(group) > len(shown):
@@ -171,18 +172,29 @@ class ExplanationPanel(QTextBrowser):
         from sandbox.explain.matrix import matrix_text
 
         parts = [f"<div class='symbolic'>Matrix form of update {w.iteration + 1}</div>"]
-        block: list[str] = []
+        block: list[str] = []  # equations, aligned as written
+        prose: list[str] = []  # a paragraph of sentences, wrapped to the panel's width
+
+        def flush(lines: list[str], html_of: Callable[[str], str]) -> None:
+            if lines:
+                parts.append(html_of("\n".join(lines) if html_of is pre else " ".join(lines)))
+                lines.clear()
+
+        def pre(text: str) -> str:
+            return f"<pre class='matrix'>{html.escape(text)}</pre>"
+
+        def paragraph(text: str) -> str:
+            return f"<p class='note'>{html.escape(text)}</p>"
+
         for line in matrix_text(w).splitlines():
-            if len(line) > PROSE_WIDTH and not any(c in line for c in MATRIX_MARKS):
-                # a sentence, not an equation: wrapped to the panel's width
-                if block:
-                    parts.append(f"<pre class='matrix'>{html.escape(chr(10).join(block))}</pre>")
-                    block = []
-                parts.append(f"<p class='note'>{html.escape(line)}</p>")
+            if len(line) > PROSE_WIDTH and not any(c in line for c in MATRIX_MARKS):  # a sentence
+                flush(block, pre)
+                prose.append(line.strip())
             else:
+                flush(prose, paragraph)
                 block.append(line)
-        if block:
-            parts.append(f"<pre class='matrix'>{html.escape(chr(10).join(block))}</pre>")
+        flush(prose, paragraph)
+        flush(block, pre)
         return "".join(parts)
 
     def _step_html(self, step: Step) -> str:
