@@ -455,7 +455,7 @@ class LossCurves:
             ends = ends[:0]
         if step != self.epoch_step:
             self.epoch_step = step
-            _rename(self.plot, self.epoch_marks, EPOCH_LEGEND if step == 1 else f"every {step}th epoch")
+            _rename(self.plot, self.epoch_marks, EPOCH_LEGEND if step == 1 else f"every {ordinal(step)} epoch")
         key = (len(ends), float(ends[0]) if len(ends) else 0.0, float(ends[-1]) if len(ends) else 0.0)
         if key == self._marks_key:
             return
@@ -488,6 +488,12 @@ def epoch_ends(report: TrainingReport) -> tuple[Array, Array]:
     ends = np.asarray(report.epoch_ends, dtype=np.float64)
     done = report.epoch - np.arange(len(ends) - 1, -1, -1, dtype=np.float64)
     return ends, done
+
+
+def ordinal(n: int) -> str:
+    """2nd, 3rd, 5th, 11th, 21st, 50th …"""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _next_step(step: int) -> int:

@@ -133,7 +133,7 @@ class HistoryPlot(pg.PlotWidget):
 
 LOSS_TITLE = "Loss per iteration"
 #: the switch's choices while regularization is on: (text, quantity)
-QUANTITY_CHOICES = (("Objective E = L + λR(θ) per iteration", "objective"), ("Data loss L per iteration", "loss"))
+QUANTITY_CHOICES = (("objective E = L + λR(θ)", "objective"), ("data loss L", "loss"))
 
 
 class LossPlot(HistoryPlot):
@@ -157,6 +157,7 @@ class LossPlot(HistoryPlot):
         self.quantity_combo.setToolTip("With regularization, gradient descent minimises the objective "
                                        "E = L + λR(θ);\nthe data loss L leaves the penalty λR(θ) out.")
         self.quantity_combo.setStyleSheet("QComboBox { font-size: 9pt; }")
+        self.quantity_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.quantity_combo.currentIndexChanged.connect(
             lambda _i: self.quantityChanged.emit(self.quantity_combo.currentData()))
         self.quantity_combo.move(6, 3)
