@@ -40,3 +40,11 @@ def test_a_divergence_names_its_iteration_from_1(qtbot):
     session._on_diverged(Divergence(4, float("inf"), 50.0, ""))  # the loss of the update after 4 done
     assert told and told[0][0] == "Training diverged" and "The loss became inf in iteration 5." in told[0][1]
     session.shutdown()
+
+
+def test_the_thinned_epoch_ticks_are_named_with_english_ordinals():
+    from sandbox.gui.training.live_plots import ordinal
+
+    assert [ordinal(n) for n in (1, 2, 3, 5, 10, 11, 12, 13, 20, 21, 22, 50, 100, 101, 111)] == [
+        "1st", "2nd", "3rd", "5th", "10th", "11th", "12th", "13th", "20th", "21st", "22nd", "50th", "100th", "101st",
+        "111th"]
