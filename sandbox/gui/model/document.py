@@ -372,7 +372,7 @@ class Document(QObject):
                 fresh = history.tail(max(0, HISTORY_CAP // 2 - n))
                 move_record(history, fresh)
                 t.history = history = fresh
-            history.extend(report.losses, report.weight_grad_norms)
+            history.extend(report.losses, report.weight_grad_norms, report.objectives)
         record = record_of(t.history, create=True)
         if record is not None:
             record.add_report(report)

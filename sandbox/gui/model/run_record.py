@@ -20,11 +20,12 @@ RECORD_CAP = 20_000
 
 
 class RunRecord:
-    """Whole-set losses ``evaluations`` (x: iteration; y: training loss, test loss or nan) and
-    ``epochs`` (x: the iteration an epoch ended after; y: how many epochs were done then)."""
+    """Whole-set losses ``evaluations`` (x: iteration; y: training loss, test loss or nan, then their
+    objectives E = L + λR(θ), nan without regularization) and ``epochs`` (x: the iteration an epoch
+    ended after; y: how many epochs were done then)."""
 
     def __init__(self, cap: int = RECORD_CAP):
-        self.evaluations = Series(2, cap)
+        self.evaluations = Series(4, cap)
         self.epochs = Series(1, cap)
 
     def add_report(self, report) -> None:
@@ -38,8 +39,9 @@ class RunRecord:
         self.epochs.append(ends, done)
         if report.evaluation is not None:
             it, train, test = report.evaluation
+            objective = report.evaluation_objective or (float("nan"), float("nan"))
             self.evaluations.truncate_from(it)
-            self.evaluations.append([it], [[train, test]])
+            self.evaluations.append([it], [[train, test, *objective]])
 
 
 _records: weakref.WeakKeyDictionary[object, RunRecord] = weakref.WeakKeyDictionary()

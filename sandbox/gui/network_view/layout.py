@@ -53,7 +53,8 @@ class Layout:
 
     def scene_bounds(self) -> tuple[float, float, float, float]:
         """left, top, right, bottom of everything drawn (with room for the texts)."""
-        left = self.column_x[0] - self.radius - 50
+        # (a big layout writes ∂E/∂i1 = … under each input, about 200 px wide, centred on it)
+        left = self.column_x[0] - self.radius - (75 if self.radius >= 28 else 50)
         right = float(self.target_centres[:, 0].max()) + (150 if self.radius >= 18 else 75)
         return left, self.top - self.radius - 85, right, self.bottom + self.radius + 70
 
