@@ -59,7 +59,7 @@ def test_json_has_the_lecture_s_updates_and_new_prediction(explained):
 
 def test_json_steps_are_the_walkthrough_s_in_order(explained):
     steps = explained["steps"]
-    assert [s["phase"] for s in steps] == ["forward"] * 3 + ["loss"] + ["backward"] * 9 + ["update"] * 6
+    assert [s["phase"] for s in steps] == ["forward"] * 3 + ["loss"] + ["backward"] * 11 + ["update"] * 6
     first = steps[0]
     assert (first["target"], first["formula"], first["value"]) == ("h1", "h1 = i1·w1 + i2·w2 = 2·0.11 + 3·0.21 = 0.85",
                                                                    pytest.approx(0.85))

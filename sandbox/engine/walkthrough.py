@@ -367,6 +367,12 @@ class WalkthroughBuilder:
                     steps.append(self.bias_grad_step(l, j))
                 if layer.size > cap:
                     steps.append(self.summary("backward", "bias_gradient", l, layer.size - cap))
+        inputs = self.w.input_gradients()
+        for x in range(min(self.net.input_size, cap)):
+            steps.append(Step("backward", "input_gradient", self.neuron(0, x), float(inputs[x]), 0, x,
+                              write=partial(self.input_grad_text, x, float(inputs[x]))))
+        if self.net.input_size > cap:
+            steps.append(self.summary("backward", "input_gradient", 0, self.net.input_size - cap))
         for l in range(1, self.net.depth + 1):
             layer = self.net.layers[l - 1]
             sources: list[int | None] = [*range(layer.fan_in), *([None] if layer.has_bias else [])]
@@ -387,7 +393,9 @@ class WalkthroughBuilder:
         is, and the one of largest magnitude (its ``value``)."""
         layer = self.net.layers[l - 1]
         s, cap = self.s, DETAILED_STEPS
-        if phase == "forward":
+        if covers == "input_gradient":
+            values = self.w.input_gradients()[cap:]
+        elif phase == "forward":
             values = self.w.forward.outputs[l][s, cap:]
         elif covers == "output_gradient":
             values = _known(self.w.backprop.output_grads[l - 1])[s, cap:]
@@ -409,13 +417,15 @@ class WalkthroughBuilder:
                     write=partial(self.summary_text, phase, covers, l, count, largest))
 
     def summary_text(self, phase: str, covers: str, l: int, count: int, largest: float) -> StepText:
-        layer = self.net.layers[l - 1]
+        labels = self.net.neuron_labels(l)
         cap = DETAILED_STEPS
-        first_neuron = layer.labels[cap] if cap < layer.size else layer.labels[-1]
-        if phase == "forward":
-            what = f"neurons of layer {l} ({first_neuron} to {layer.labels[-1]}), each computed as above"
+        first_neuron = labels[cap] if cap < len(labels) else labels[-1]
+        if covers == "input_gradient":
+            what = f"∂E/∂(input) ({first_neuron} to {labels[-1]}), each as above"
+        elif phase == "forward":
+            what = f"neurons of layer {l} ({first_neuron} to {labels[-1]}), each computed as above"
         elif covers == "output_gradient":
-            what = f"∂E/∂(output) of layer {l} ({first_neuron} to {layer.labels[-1]}), each as above"
+            what = f"∂E/∂(output) of layer {l} ({first_neuron} to {labels[-1]}), each as above"
         elif covers == "preactivation_gradient":
             what = f"∂E/∂(weighted sum) of layer {l}, each as above"
         elif covers == "weight_gradient":
@@ -602,6 +612,24 @@ class WalkthroughBuilder:
             num = _sum_of(above.size, lambda i: f"{factor(dz[i])}{factor(above.weights[i, j])}")
             formula = f"{d} = {sym} = {num} = {fmt(value)}"
         return StepText(formula + self.sample_note(), d)
+
+    def input_grad_text(self, k: int, value: float) -> StepText:
+        """∂E/∂x_k, what the lecture backpropagates "w.r.t. input": Σⱼ ∂E/∂zⱼ · ∂zⱼ/∂x_k = Σⱼ ∂E/∂zⱼ · wⱼₖ over the
+        first layer (as a chain-rule product when it has one neuron)."""
+        label = self.neuron(0, k)
+        d = f"∂E/∂{label}"
+        first = self.net.layers[0]
+        if first.size == 1:
+            chain = self.fit(self.pre_chain(1, 0) + [
+                Factor(f"∂{self.pre(1, 0)}/∂{label}", first.weight_labels[0][k], float(first.weights[0, k]))], d, value)
+            symbolic, expr, nums = _product(chain)
+            formula = f"{d} = {fmt(value)}" if len(chain) == 1 else \
+                f"{d} = {symbolic} = {expr} = {nums} = {fmt(value)}"
+            return StepText(formula + self.sample_note(), d if len(chain) == 1 else f"{d} = {symbolic}")
+        dz = self.w.backprop.preactivation_grads[0][self.s]
+        sym = _sum_of(first.size, lambda j: f"∂E/∂{self.pre(1, j)} · {first.weight_labels[j][k]}")
+        num = _sum_of(first.size, lambda j: f"{factor(dz[j])}{factor(first.weights[j, k])}")
+        return StepText(f"{d} = {sym} = {num} = {fmt(value)}" + self.sample_note(), f"{d} = {sym}")
 
     def preactivation_grad_step(self, l: int, j: int) -> Step:
         layer = self.net.layers[l - 1]
