@@ -82,6 +82,95 @@ def test_nesterov_in_both_forms():
     assert_same(ours, by_hand(torch_form, 30), rel=1e-12)
 
 
+def test_sgd_momentum_in_torch_s_form():
+    def update(th, g, s, t):  # b = γb + ∇, θ = θ − ηb
+        s["b"] = 0.9 * s.get("b", 0.0) + g
+        return th - 0.1 * s["b"]
+    opt = SGD(learning_rate=0.1, momentum=0.9, momentum_form="pytorch")
+    assert_same(engine_trajectory(opt), by_hand(update), rel=0)
+    assert opt.state_names == ("momentum_buffer",) and opt.state[0]["momentum_buffer"].any()
+
+
+def test_nesterov_in_torch_s_form():
+    def update(th, g, s, t):  # b = γb + ∇, θ = θ − η(∇ + γb)
+        s["b"] = 0.9 * s.get("b", 0.0) + g
+        return th - 0.1 * (g + 0.9 * s["b"])
+    opt = SGD(learning_rate=0.1, momentum=0.9, nesterov=True, momentum_form="pytorch")
+    assert_same(engine_trajectory(opt), by_hand(update), rel=0)
+
+
+def scheduled_trajectory(opt, rates: list[float]) -> list[list[float]]:
+    theta = np.array(THETA0)
+    out = []
+    for lr in rates:
+        opt.step([theta], [np.array(C) * theta], [True], lr)
+        out.append(theta.tolist())
+    return out
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_the_two_momentum_forms_agree_while_eta_is_constant_and_differ_when_it_changes(nesterov):
+    constant = [0.1] * 30
+    lecture = scheduled_trajectory(SGD(0.1, momentum=0.9, nesterov=nesterov), constant)
+    pytorch = scheduled_trajectory(SGD(0.1, momentum=0.9, nesterov=nesterov, momentum_form="pytorch"), constant)
+    assert_same(lecture, pytorch, rel=1e-12)
+    # η halved after 3 steps: the lecture's v keeps the steps taken at 0.1, torch's b is scaled by 0.05
+    halved = [0.1] * 3 + [0.05] * 3
+    lecture = scheduled_trajectory(SGD(0.1, momentum=0.9, nesterov=nesterov), halved)
+    pytorch = scheduled_trajectory(SGD(0.1, momentum=0.9, nesterov=nesterov, momentum_form="pytorch"), halved)
+    assert_same(lecture[:3], pytorch[:3], rel=1e-14)
+    # by hand, first coordinate (∇ = 4θ): after the 3 steps at 0.1 both are at θ3 with v3 = 0.1·b3
+    theta, v = 1.0, 0.0
+    for _ in range(3):
+        g = 4.0 * theta
+        v = 0.9 * v + 0.1 * g
+        theta -= 0.9 * v + 0.1 * g if nesterov else v
+    b = v / 0.1
+    g = 4.0 * theta
+    v_next, b_next = 0.9 * v + 0.05 * g, 0.9 * b + g
+    lecture_next = theta - (0.9 * v_next + 0.05 * g if nesterov else v_next)
+    pytorch_next = theta - 0.05 * (g + 0.9 * b_next if nesterov else b_next)
+    assert lecture[3][0] == pytest.approx(lecture_next, rel=1e-13)
+    assert pytorch[3][0] == pytest.approx(pytorch_next, rel=1e-13)
+    assert abs(lecture[3][0] - pytorch[3][0]) > 0.01
+
+
+def test_an_unknown_momentum_form_is_refused():
+    with pytest.raises(ValueError, match="unknown momentum form 'torch'; expected one of lecture, pytorch"):
+        SGD(0.1, momentum=0.9, momentum_form="torch")
+
+
+def test_torch_s_form_is_described_with_its_buffer():
+    theta = np.array([0.14])
+    opt = SGD(learning_rate=0.05, momentum=0.9, momentum_form="pytorch")
+    opt.step([theta], [np.array([-0.68765])], [True], 0.05)  # b = −0.68765
+    before = {"momentum_buffer": -0.68765}
+    old = float(theta[0])
+    opt.step([theta], [np.array([-0.5])], [True], 0.05)  # b = 0.9·(−0.68765) − 0.5 = −1.118885
+    after = {"momentum_buffer": float(opt.state[0]["momentum_buffer"][0])}
+    assert after["momentum_buffer"] == pytest.approx(-1.118885, abs=1e-15)
+    lines = opt.describe("w5", old, -0.5, float(theta[0]), before, after, 0.05)
+    assert lines == [
+        "b_w5 = γ · b_w5 + ∂E/∂w5 = 0.9 · (−0.68765) + (−0.5) = −1.118885",
+        "w5 = w5 − η · b_w5 = 0.1743825 − 0.05 · (−1.118885) = 0.2303268",  # 0.23032675
+    ]
+    opt.nesterov = True
+    assert opt.describe("w5", old, -0.5, 0.0, before, after, 0.05)[1].startswith(
+        "w5 = w5 − η · (∂E/∂w5 + γ · b_w5) = 0.1743825 − 0.05 · ((−0.5) + 0.9 · (−1.118885)) = ")
+
+
+def test_switching_the_momentum_form_starts_the_buffer_afresh():
+    opt = SGD(learning_rate=0.1, momentum=0.9)
+    theta = np.array([1.0])
+    opt.step([theta], [np.array([2.0])], [True], 0.1)
+    opt.set_hyperparameters(0.1, {"momentum": 0.9, "momentum_form": "pytorch"})
+    assert opt.state == [] and opt.momentum_form == "pytorch"
+    opt.step([theta], [np.array([2.0])], [True], 0.1)
+    assert opt.state[0]["momentum_buffer"].tolist() == [2.0]
+    opt.set_hyperparameters(0.1, {"momentum": 0.9})  # left out: the lecture's, the default
+    assert opt.momentum_form == "lecture" and opt.state == []
+
+
 def test_adagrad():
     def update(th, g, s, t):
         s["G"] = s.get("G", 0.0) + g * g
@@ -233,6 +322,10 @@ TORCH_CASES = [
     ("sgd", {"learning_rate": 0.1}, "SGD", {"lr": 0.1}),
     ("sgd", {"learning_rate": 0.1, "momentum": 0.9}, "SGD", {"lr": 0.1, "momentum": 0.9}),
     ("sgd", {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}, "SGD",
+     {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    ("sgd", {"learning_rate": 0.1, "momentum": 0.9, "momentum_form": "pytorch"}, "SGD",
+     {"lr": 0.1, "momentum": 0.9}),
+    ("sgd", {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True, "momentum_form": "pytorch"}, "SGD",
      {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
     ("adagrad", {"learning_rate": 0.3}, "Adagrad", {"lr": 0.3}),
     ("rmsprop", {"learning_rate": 0.01}, "RMSprop", {"lr": 0.01}),

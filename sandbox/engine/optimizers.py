@@ -1,9 +1,12 @@
 """Optimizers with torch.optim's update rules and defaults for the same names.
 
-SGD's momentum is kept in the lecture's form, ``v = γv + η∇``, ``θ = θ − v`` (torch keeps
-``b = γb + ∇``, ``θ = θ − ηb``: the same trajectory while η is constant). Each optimizer
-updates its parameters in place (``step``) and can say, for one scalar parameter, how its
-new value came about (``describe``) for the walkthrough.
+SGD's momentum comes in two forms (``momentum_form``): the lecture's, ``v = γv + η∇``, ``θ = θ − v``
+(the default; state ``velocity``), and torch's, ``b = γb + ∇``, ``θ = θ − ηb`` (state
+``momentum_buffer``). They take the same steps while η is constant (v = ηb); under a schedule they
+differ: the lecture's velocity keeps the steps taken with earlier rates, torch's buffer is scaled by
+the current one. Nesterov likewise: ``θ = θ − (γv + η∇)`` or ``θ = θ − η(∇ + γb)``. Each optimizer
+updates its parameters in place (``step``) and can say, for one scalar parameter, how its new value
+came about (``describe``) for the walkthrough.
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ class Optimizer:
     def snapshot(self) -> list[dict[str, Array]]:
         return [{k: v.copy() for k, v in s.items()} for s in self.state]
 
-    def hyperparameters(self) -> dict[str, float | bool]:
+    def hyperparameters(self) -> dict[str, float | bool | str]:
         return {"learning_rate": self.learning_rate}
 
     def set_hyperparameters(self, learning_rate: float, options: dict[str, Any]) -> None:
@@ -126,17 +129,30 @@ class Optimizer:
         raise NotImplementedError
 
 
+#: SGD's momentum forms: the lecture's (velocity v = γv + η∇) and torch's (buffer b = γb + ∇)
+MOMENTUM_FORMS = ("lecture", "pytorch")
+
+
 @dataclass
 class SGD(Optimizer):
     momentum: float = 0.0
     nesterov: bool = False
+    #: ``lecture``: v = γv + η∇, θ = θ − v; ``pytorch``: b = γb + ∇, θ = θ − ηb
+    momentum_form: str = "lecture"
 
     name = "sgd"
     title = "SGD"
 
+    def __post_init__(self) -> None:
+        if self.momentum_form not in MOMENTUM_FORMS:
+            raise ValueError(f"unknown momentum form {self.momentum_form!r}; expected one of "
+                             f"{', '.join(MOMENTUM_FORMS)}")
+
     @property
     def state_names(self) -> tuple[str, ...]:  # type: ignore[override]
-        return ("velocity",) if self.momentum else ()
+        if not self.momentum:
+            return ()
+        return ("momentum_buffer",) if self.momentum_form == "pytorch" else ("velocity",)
 
     def ensure_state(self, params: list[Array]) -> None:
         if not self.momentum:
@@ -170,6 +186,15 @@ class SGD(Optimizer):
         if not self.momentum:
             p -= lr * g
             return
+        if self.momentum_form == "pytorch":
+            b = st["momentum_buffer"]
+            b *= self.momentum
+            b += g
+            if self.nesterov:
+                p -= lr * (g + self.momentum * b)
+            else:
+                p -= lr * b
+            return
         v = st["velocity"]
         v *= self.momentum
         v += lr * g
@@ -178,14 +203,17 @@ class SGD(Optimizer):
         else:
             p -= v
 
-    def hyperparameters(self) -> dict[str, float | bool]:
-        return {"learning_rate": self.learning_rate, "momentum": self.momentum, "nesterov": self.nesterov}
+    def hyperparameters(self) -> dict[str, float | bool | str]:
+        return {"learning_rate": self.learning_rate, "momentum": self.momentum, "nesterov": self.nesterov,
+                "momentum_form": self.momentum_form}
 
     def describe(self, symbol: str, old: float, grad: float, new: float,
                  before: dict[str, float], after: dict[str, float], lr: float) -> list[str]:
         d = f"∂E/∂{symbol}"
         if not self.momentum:
             return [f"{symbol} = {symbol} − η · {d} = {fmt(old)} − {fmt(lr)} · {paren(grad)} = {fmt(new)}"]
+        if self.momentum_form == "pytorch":
+            return self._describe_buffer(symbol, d, old, grad, new, before, after, lr)
         v = f"v_{symbol}"
         vline = (f"{v} = γ · {v} + η · {d} = {fmt(self.momentum)} · {paren(before['velocity'])}"
                  f" + {fmt(lr)} · {paren(grad)} = {fmt(after['velocity'])}")
@@ -195,6 +223,20 @@ class SGD(Optimizer):
         else:
             wline = f"{symbol} = {symbol} − {v} = {fmt(old)} − {paren(after['velocity'])} = {fmt(new)}"
         return [vline, wline]
+
+    def _describe_buffer(self, symbol: str, d: str, old: float, grad: float, new: float,
+                         before: dict[str, float], after: dict[str, float], lr: float) -> list[str]:
+        """torch's form: the buffer b = γb + ∇ (no η), then the step η·b."""
+        b = f"b_{symbol}"
+        bline = (f"{b} = γ · {b} + {d} = {fmt(self.momentum)} · {paren(before['momentum_buffer'])}"
+                 f" + {paren(grad)} = {fmt(after['momentum_buffer'])}")
+        if self.nesterov:
+            wline = (f"{symbol} = {symbol} − η · ({d} + γ · {b}) = {fmt(old)} − {fmt(lr)} · ({paren(grad)} + "
+                     f"{fmt(self.momentum)} · {paren(after['momentum_buffer'])}) = {fmt(new)}")
+        else:
+            wline = (f"{symbol} = {symbol} − η · {b} = {fmt(old)} − {fmt(lr)} · "
+                     f"{paren(after['momentum_buffer'])} = {fmt(new)}")
+        return [bline, wline]
 
 
 @dataclass
@@ -210,7 +252,7 @@ class Adagrad(Optimizer):
         s += g * g
         p -= lr * g / (np.sqrt(s) + self.eps)
 
-    def hyperparameters(self) -> dict[str, float | bool]:
+    def hyperparameters(self) -> dict[str, float | bool | str]:
         return {"learning_rate": self.learning_rate, "eps": self.eps}
 
     def describe(self, symbol: str, old: float, grad: float, new: float,
@@ -250,7 +292,7 @@ class RMSprop(Optimizer):
         else:
             p -= lr * g / avg
 
-    def hyperparameters(self) -> dict[str, float | bool]:
+    def hyperparameters(self) -> dict[str, float | bool | str]:
         return {"learning_rate": self.learning_rate, "alpha": self.alpha, "eps": self.eps,
                 "momentum": self.momentum}
 
@@ -300,7 +342,7 @@ class Adam(Optimizer):
         v += (1.0 - self.beta2) * g * g
         p -= self._step_size * m / (np.sqrt(v) / self._root_bias2 + self.eps)
 
-    def hyperparameters(self) -> dict[str, float | bool]:
+    def hyperparameters(self) -> dict[str, float | bool | str]:
         return {"learning_rate": self.learning_rate, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
     def describe(self, symbol: str, old: float, grad: float, new: float,

@@ -118,7 +118,8 @@ def parse_document(text: str, source: str = "<string>") -> Any:
 def read_group(group: T.Group, d: dict[str, Any], seed: int = 0) -> dict[str, Any]:
     """The settings of a valid object of ``group``: what the file gives, as its declared kind, and the declared
     default of every key it leaves out (a seed: ``seed``, the file's). Settings saved only when set
-    (``write="if_set"``: an optimizer's options) are there only when the file gives them."""
+    (``write="if_set"``: an optimizer's options; ``if_not_default``: SGD's momentum form) are there only when the
+    file gives them."""
     name = d.get(group.selector.key) if group.selector is not None else None
     values: dict[str, Any] = {}
     for setting in group.settings(name):
@@ -126,7 +127,7 @@ def read_group(group: T.Group, d: dict[str, Any], seed: int = 0) -> dict[str, An
             values[setting.key] = setting.cast(d[setting.key])
         elif setting.key == "seed" and setting.kind == "int":
             values[setting.key] = seed
-        elif setting.default is not None and setting.write != "if_set":
+        elif setting.default is not None and setting.write == "always":
             values[setting.key] = setting.default
     return values
 

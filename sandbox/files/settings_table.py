@@ -37,7 +37,8 @@ from .limits import MAX_LAYER_SIZE, MAX_PARAMETERS, MAX_SAMPLES
 
 Kind = Literal["float", "int", "bool", "choice"]
 #: when ``save`` writes a setting: ``always``; ``if_set`` (the experiment holds a value for it: an
-#: optimizer's options as the file or the panel gave them, a layer's α); ``if_not_default``
+#: optimizer's options as the file or the panel gave them, a layer's α); ``if_not_default`` (held, like
+#: ``if_set``, only when given; written only when not the default: SGD's ``momentum_form``)
 Write = Literal["always", "if_set", "if_not_default"]
 Value = bool | int | float | str
 
@@ -270,10 +271,10 @@ class Group:
         return tuple(s.key for s in self.settings(name) if s.required)
 
     def defaults(self, name: object) -> dict[str, Value]:
-        """The values the settings of variant ``name`` take when the file leaves them out (not the
-        ``if_set`` ones: leaving them out is what they remember)."""
+        """The values the settings of variant ``name`` take when the file leaves them out (only those written
+        ``always``: leaving out the others is what they remember)."""
         return {s.key: s.default for s in self.settings(name)
-                if s.default is not None and s.write != "if_set" and s is not self.selector}
+                if s.default is not None and s.write == "always" and s is not self.selector}
 
     def starts(self, name: str) -> dict[str, Value]:
         """The values of a newly chosen variant's own settings in the panel."""
@@ -343,6 +344,13 @@ MOMENTUM = _number(
     FRACTION, "momentum", "The fraction of the previous update added to this one, v = γv + η∇E (0 = plain SGD; "
     "0.9 is common). Momentum dampens oscillations.", default=0.0, symbol="γ", label="Momentum γ", step=0.05,
     write="if_set", torch="momentum")
+MOMENTUM_FORM = Setting(
+    "momentum_form", "choice", "How momentum is kept: lecture, the velocity v = γv + η∇E, θ = θ − v; "
+    "pytorch (torch.optim.SGD's), the buffer b = γb + ∇E, θ = θ − ηb. The same steps while η is constant; "
+    "under a schedule they differ.", default="lecture", choices=("lecture", "pytorch"),
+    choice_help=("The lecture's velocity v = γv + η∇E, θ = θ − v: each step remembers the η it was taken with.",
+                 "torch.optim.SGD's buffer b = γb + ∇E, θ = θ − ηb: the whole buffer is scaled by today's η."),
+    noun="momentum form", label="Momentum form", write="if_not_default", needs="momentum")
 EPS = _number(POSITIVE, "eps", "A small number added to the denominator so that it is never zero.",
               default=1e-8, symbol="ε", label="ε", log=True, smallest=1e-12, write="if_set", torch="eps")
 
@@ -351,13 +359,14 @@ OPTIMIZER = _group(
     Setting("name", "choice", "The update rule.", required=True, default="sgd", noun="optimizer",
             label="Optimizer"),
     [LEARNING_RATE],
-    [Variant("sgd", "SGD", "Stochastic gradient descent, with the lecture's momentum: v = γv + η∇E, θ = θ − v.",
+    [Variant("sgd", "SGD", "Stochastic gradient descent, with momentum in the lecture's form v = γv + η∇E, "
+             "θ = θ − v, or torch's b = γb + ∇E, θ = θ − ηb.",
              (MOMENTUM,
               Setting("nesterov", "bool", "Look ahead: the gradient's step is taken from where momentum is about "
-                      "to carry the weights, θ = θ − (γv + η∇E).", default=False, label="Nesterov momentum",
-                      write="if_set", torch="nesterov", needs="momentum")),
-             torch="SGD", torch_note="same steps as the lecture's v = γv + η∇, θ = θ − v",
-             defaults=(("learning_rate", 0.001),)),
+                      "to carry the weights, θ = θ − (γv + η∇E) (torch's form: θ = θ − η(∇E + γb)).",
+                      default=False, label="Nesterov momentum", write="if_set", torch="nesterov", needs="momentum"),
+              MOMENTUM_FORM),
+             torch="SGD", defaults=(("learning_rate", 0.001),)),
      Variant("adagrad", "AdaGrad", "AdaGrad: every parameter's step is η divided by the root of its summed "
              "squared gradients.", (replace(EPS, default=1e-10),), torch="Adagrad",
              defaults=(("learning_rate", 0.01),)),
@@ -640,7 +649,7 @@ def doc_tables_in(text: str) -> list[str]:
 __all__ = [
     "Setting", "Variant", "Group", "Kind", "Value", "Write", "GROUPS", "LOSS", "OPTIMIZER", "SCHEDULE",
     "REGULARIZATION", "BATCH", "INIT", "GENERATOR", "LAYER", "TRAINABLE", "SEED", "FILE_SEED", "CSV_SETTINGS", "CSV",
-    "LAYER_SIZE", "ALPHA_DEFAULTS", "ACTIVATION_NAMES", "MAX_SEED", "MAX_PARAMETERS", "MAX_SAMPLES",
+    "LAYER_SIZE", "MOMENTUM_FORM", "ALPHA_DEFAULTS", "ACTIVATION_NAMES", "MAX_SEED", "MAX_PARAMETERS", "MAX_SAMPLES",
     "WHOLE_NUMBER_DIGITS", "LARGEST_WHOLE_NUMBER", "LARGEST_NUMBER", "number_text", "experiment_fields",
     "layer_fields", "markdown_table", "doc_block", "update_doc", "doc_tables_in", "DOC_TABLES",
 ]
