@@ -1,7 +1,8 @@
 """The current update's walkthrough as Markdown with LaTeX: the same renderer as
 ``backprop-sandbox explain --format markdown`` (``sandbox.explain.render.to_markdown``), to paste a
-worked example into slides or notes. Copying to the clipboard lives in the GUI layer
-(``sandbox.gui.views.exports.copy_markdown``)."""
+worked example into slides or notes: the forward pass, the loss, every gradient and update, the update in
+matrix form as the lecture's slide writes it (``sandbox.explain.matrix``), counted from 1 for people. Copying
+to the clipboard lives in the GUI layer (``sandbox.gui.views.exports.copy_markdown``)."""
 
 from __future__ import annotations
 
