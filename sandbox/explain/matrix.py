@@ -24,6 +24,7 @@ import textwrap
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -196,6 +197,7 @@ class _Layer:
             return f
         return "", 1.0, [f"∂E/∂{self.pre(self.l, j)}" for j in range(self.size)], self.dz
 
+    @cached_property
     def outer(self) -> bool:
         """Plain SGD on one sample, with the gradient exactly a·δᵀ (no regularization term): the slide's form."""
         i = self.l - 1
@@ -215,7 +217,7 @@ class _Layer:
             block.equations.append([sym, EQ, before])
             return block
         grads = w.weight_grads[i]
-        if _plain_sgd(w) and self.outer():
+        if _plain_sgd(w) and self.outer:
             name, scalar, row_names, row = self.delta_row()
             a_sym = _column(self.sources, self.fan_in)
             a_num = _column(lambda k: fmt(float(self.a[k])), self.fan_in)
@@ -329,7 +331,7 @@ def blocks(w: Walkthrough, esc: Callable[[str], str]) -> tuple[list[tuple[str, s
         notes.append((f"The batch has {n} samples: ∇ is the gradient of the batch's loss, {how} of each sample's "
                       f"a·δᵀ (the slide's a·Δ is one sample's).", ""))
     regularized = float(getattr(w, "penalty", 0.0)) != 0.0 or (plain and n == 1 and any(
-        layer.layer.train_weights and not layer.outer() for layer in layers))
+        layer.layer.train_weights and not layer.outer for layer in layers))
     if regularized:
         notes.append(("With regularization, E = L + λR(θ): each weight's gradient ∇ includes λ·∂R/∂w, so it is "
                       "not a·δᵀ alone and is written as its own matrix.", ""))
