@@ -141,7 +141,7 @@ def test_each_optimizer_shows_only_its_own_parameters_with_torch_defaults(qtbot,
     assert doc.experiment.optimizer.options == {"momentum": 0.9}
     assert doc.trainer.optimizer.momentum == 0.9
     _choose(opt.name, "sgd")
-    assert _shown_rows(panel, opt) == ["momentum", "nesterov"]
+    assert _shown_rows(panel, opt) == ["momentum", "nesterov", "momentum_form"]
     assert not opt.options["nesterov"].isEnabled()  # Nesterov only acts with momentum
     _type(qtbot, opt.options["momentum"], "0.95")
     opt.options["nesterov"].click()
@@ -621,7 +621,7 @@ def _declared_boxes(panel):
     for section, group in ((panel.optimizer, T.OPTIMIZER), (panel.schedule, T.SCHEDULE), (panel.init, T.INIT)):
         for (name, key), widget in section.rows.widgets.items():
             setting = group.setting(key, name)
-            if setting.kind != "bool":
+            if setting.kind not in ("bool", "choice"):
                 yield widget, setting
     yield panel.optimizer.learning_rate, T.LEARNING_RATE
     yield panel.batches.seed, T.BATCH.setting("seed")

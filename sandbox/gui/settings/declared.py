@@ -1,9 +1,10 @@
 """The widgets of the settings ``sandbox.files.settings_table`` declares, and of groups' variants.
 
-A section asks for the widget of a setting (``setting_widget``: a check box, or a spin box whose
-range is the declared one), for a combo box of a group's variants (``variant_combo``), and for
-``VariantRows``: one row per setting of every variant (an optimizer's options, a schedule's
-parameters, a scheme's parameters), of which it shows the chosen variant's.
+A section asks for the widget of a setting (``setting_widget``: a check box, a combo box of a
+choice's names, or a spin box whose range is the declared one), for a combo box of a group's
+variants (``variant_combo``), and for ``VariantRows``: one row per setting of every variant (an
+optimizer's options, a schedule's parameters, a scheme's parameters), of which it shows the chosen
+variant's.
 """
 
 from __future__ import annotations
@@ -45,11 +46,17 @@ def variant_combo(group: T.Group) -> ComboBox:
 
 
 def setting_widget(setting: T.Setting) -> QWidget:
-    """The widget of a declared setting: a check box for a bool, else its spin box."""
+    """The widget of a declared setting: a check box for a bool, a combo box of its names for a choice
+    (each with its help as tooltip), else its spin box."""
     if setting.kind == "bool":
         box = QCheckBox(setting.title)
         box.setToolTip(setting_tip(setting))
         return box
+    if setting.kind == "choice":
+        combo = ComboBox([(name, name) for name in setting.choices])
+        for i, tip in enumerate(setting.choice_help):
+            combo.setItemData(i, f"<p>{to_html(tip)}</p>", Qt.ItemDataRole.ToolTipRole)
+        return combo
     return setting_box(setting)
 
 
@@ -57,15 +64,19 @@ def show_value(widget: QWidget, value: Any) -> None:
     """Show ``value`` in a setting's widget (what the program shows is never taken for an edit)."""
     if isinstance(widget, QCheckBox):
         widget.setChecked(bool(value))
+    elif isinstance(widget, ComboBox):
+        widget.select_data(value)
     else:
         widget.setValue(value)
 
 
 def connect_value(widget: QWidget, slot: Callable[[Any], None]) -> None:
-    """``slot(value)`` when the user changes the setting's widget (a click, a step, a number typed),
-    never when ``show_value`` shows one."""
+    """``slot(value)`` when the user changes the setting's widget (a click, a step, a number typed, a
+    choice), never when ``show_value`` shows one."""
     if isinstance(widget, QCheckBox):
         widget.clicked.connect(lambda on: slot(bool(on)))
+    elif isinstance(widget, ComboBox):
+        widget.activated.connect(lambda index: slot(widget.itemData(index)))
     else:
         widget.valueEdited.connect(slot)
 
@@ -103,6 +114,10 @@ class VariantRows:
                 continue
             setting = self.group.setting(key, name)
             show_value(widget, values.get(key, setting.default))
-            if setting.needs:  # only acts with another setting (Nesterov with momentum)
+            if setting.needs:  # only acts with another setting (Nesterov and the momentum form with momentum)
                 needed = self.group.setting(setting.needs, name)
-                widget.setEnabled(bool(values.get(setting.needs, needed.default if needed else None)))
+                on = bool(values.get(setting.needs, needed.default if needed else None))
+                widget.setEnabled(on)
+                label = self.layout.labelForField(widget)
+                if label is not None:
+                    label.setEnabled(on)

@@ -2,9 +2,10 @@
 
 Both sections are built from ``sandbox.files.settings_table``: one row per setting each optimizer
 (each schedule) declares, shown when it is chosen, with the declared range, default (``torch.optim``'s),
-label, symbol and help. An option left at its default is not written to the file. A new learning
-rate or option keeps the optimizer's state (velocities, moments); another kind of optimizer starts
-afresh.
+label, symbol and help (SGD's momentum form is a combo box, enabled with momentum like Nesterov). An
+option left at its default is not written to the file. A new learning rate or option keeps the
+optimizer's state (velocities, moments); another kind of optimizer, or of momentum (the lecture's
+velocity or torch's buffer), starts afresh.
 """
 
 from __future__ import annotations
