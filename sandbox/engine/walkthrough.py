@@ -21,11 +21,11 @@ from numpy.typing import NDArray
 
 from .network import Backprop, ForwardPass, Layer, Network
 from .numbers import factor, fmt, paren
+from .regularization import Regularization
 
 if TYPE_CHECKING:
     from .losses import Loss
     from .optimizers import Optimizer
-    from .regularization import Regularization
 
 Array = NDArray[np.float64]
 
@@ -163,10 +163,18 @@ class Walkthrough:
     optimizer_state_after: list[dict[str, Array]]
     optimizer_steps_after: int
     steps: list[Step] = field(default_factory=list)
+    #: λR(θ) of the weights before the update (0 without regularization), written by the builder
+    penalty: float = 0.0
 
     @property
     def loss(self) -> float:
+        """The batch's data loss L (mean or sum of the per-sample losses)."""
         return self.backprop.loss
+
+    @property
+    def objective(self) -> float:
+        """What the update minimises, E = L + λR(θ): the data loss plus the regularization penalty."""
+        return self.loss + self.penalty
 
     @property
     def outputs(self) -> Array:
@@ -298,6 +306,7 @@ class WalkthroughBuilder:
         self.batch = w.inputs.shape[0]
         self._out_chains: dict[tuple[int, int], list[Factor]] = {}
         self._pre_chains: dict[tuple[int, int], list[Factor]] = {}
+        w.penalty = regularization.penalty(w.weights_before) if regularization.active else 0.0
 
     # names ---------------------------------------------------------------------------------
     def neuron(self, l: int, j: int) -> str:
@@ -489,7 +498,7 @@ class WalkthroughBuilder:
         return StepText(f"{label} = {fn} = {fn_num} = {fmt(a)}", f"{label} = {fn}")
 
     def loss_step(self) -> Step:
-        return Step("loss", "loss", "E", self.w.loss, self.net.depth, None, write=self.loss_text)
+        return Step("loss", "loss", "E", self.w.objective, self.net.depth, None, write=self.loss_text)
 
     def loss_text(self) -> StepText:
         s = self.s
@@ -514,6 +523,8 @@ class WalkthroughBuilder:
             num_terms = [f"{paren(t[j])}·log({fmt(y[j])})" for j in range(len(y))]
             symbolic, numbers = f"−({_sum_text(sym_terms)})", f"−({_sum_text(num_terms)})"
         sample_loss = float(self.w.backprop.per_sample_losses[s])
+        if self.reg.active:
+            return self.objective_text(symbolic, numbers, sample_loss)
         if self.batch == 1:
             formula = f"E = {symbolic} = {numbers} = {fmt(sample_loss)}"
         else:
@@ -521,6 +532,23 @@ class WalkthroughBuilder:
             formula = (f"E_{s} = {symbolic} = {numbers} = {fmt(sample_loss)}; "
                        f"E = {how} = {fmt(self.w.loss)}")
         return StepText(formula, f"E = {symbolic}")
+
+    def objective_text(self, symbolic: str, numbers: str, sample_loss: float) -> StepText:
+        """With regularization the update minimises E = L + λR(θ), R(θ) = ½Σw² (L2) or Σ|w| (L1) over the weights
+        before the update (never the biases), whose gradient is the + λ·w or + λ·sign(w) of each weight's."""
+        strength = self.reg.strength
+        r_sym = "½Σw²" if self.reg.kind == "l2" else "Σ|w|"
+        r_value = Regularization(self.reg.kind, 1.0).penalty(self.w.weights_before)
+        loss, penalty = self.w.loss, self.w.penalty
+        total = f"{fmt(loss)} + {paren(penalty)} = {fmt(self.w.objective)}"
+        if self.batch == 1:
+            head = f"E = L + λR(θ) = {symbolic} + λ·{r_sym}"
+            return StepText(f"{head} = {numbers} + {fmt(strength)}·{paren(r_value)} = {total}", head)
+        how = f"(1/{self.batch}) Σₛ Lₛ" if self.w.reduction == "mean" else "Σₛ Lₛ"
+        head = f"E = L + λR(θ) = {how} + λ·{r_sym}"
+        formula = (f"L_{self.s} = {symbolic} = {numbers} = {fmt(sample_loss)}; L = {how} = {fmt(loss)}; "
+                   f"{head} = {fmt(loss)} + {fmt(strength)}·{paren(r_value)} = {total}")
+        return StepText(formula, head)
 
     # the chain rule's products, each made once when a step's text first needs it -----------------------
     def out_chain(self, l: int, j: int) -> list[Factor]:
