@@ -83,3 +83,17 @@ def test_input_gradient_steps_have_a_heading_of_their_own():
     assert f"\nGradient with respect to the inputs (i1, i2)\n  {like.formula}\n" in text
     assert "**Gradient with respect to the inputs (i1, i2)**" in md
     assert math.isclose(grads[0], -0.0270206, abs_tol=1e-12)
+
+
+def test_the_header_lists_at_most_8_inputs():
+    import numpy as np
+
+    from sandbox.engine import Batching, Dataset, Experiment, Layer, Network, OptimizerSpec
+
+    rng = np.random.default_rng(0)
+    net = Network(40, [Layer(rng.normal(size=(1, 40)), "identity")])
+    x = np.arange(1.0, 41.0)[None, :]
+    exp = Experiment(net, Dataset(x, np.zeros((1, 1))), loss="mse", optimizer=OptimizerSpec("sgd", 0.01),
+                     batching=Batching("full"))
+    text = to_text(Trainer(exp).walkthrough())
+    assert "Inputs: x1 = 1, x2 = 2, x3 = 3, x4 = 4, x5 = 5, x6 = 6, x7 = 7, x8 = 8, …; target: y* = 0." in text

@@ -8,8 +8,9 @@ JSON as text that UTF-8 can hold.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -111,6 +112,18 @@ def _optimizer_title(w: Walkthrough, esc: Escape) -> str:
     return OPTIMIZER_TITLES.get(w.optimizer_name) or esc(w.optimizer_name)
 
 
+#: the header lists at most this many inputs and targets
+HEADER_VALUES = 8
+
+
+def _first(parts: Iterable[str]) -> str:
+    """The first HEADER_VALUES parts joined, and how many there are when there are more."""
+    shown = list(itertools.islice(parts, HEADER_VALUES + 1))
+    if len(shown) <= HEADER_VALUES:
+        return ", ".join(shown)
+    return ", ".join(shown[:HEADER_VALUES]) + ", …"
+
+
 def _update_line(w: Walkthrough, batch_option: bool) -> str:
     """Which update this is, counted from 1 (``batch_option``: chosen with ``explain --batch K``, which
     computes it from the file's weights without training the batches before it)."""
@@ -128,8 +141,8 @@ def _sample_line(w: Walkthrough, esc: Escape, star: str = "*", batch_option: boo
     learning rate, loss, optimizer; names escaped by ``esc``, the target's star written as ``star``."""
     net = w.network
     s = w.sample
-    inputs = ", ".join(f"{esc(label)} = {fmt(x)}" for label, x in zip(net.input_labels, w.inputs[s]))
-    targets = ", ".join(f"{esc(label)}{star} = {fmt(t)}" for label, t in zip(net.layers[-1].labels, w.targets[s]))
+    inputs = _first(f"{esc(label)} = {fmt(x)}" for label, x in zip(net.input_labels, w.inputs[s]))
+    targets = _first(f"{esc(label)}{star} = {fmt(t)}" for label, t in zip(net.layers[-1].labels, w.targets[s]))
     n = len(w.batch_indices)
     if n == 1:
         batch = f"Batch {w.batch + 1} is sample {w.batch_indices[0] + 1} of the training data."
