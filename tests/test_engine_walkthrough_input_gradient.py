@@ -63,7 +63,7 @@ def test_beyond_the_cap_a_summary_stands_for_the_rest() -> None:
     rest = w.input_gradients()[DETAILED_STEPS:]
     assert summary.value == rest[np.argmax(np.abs(rest))]
     assert summary.formula.startswith(f"… and 8 more ∂E/∂(input) (x{DETAILED_STEPS + 1} to x{n}), each as above: ")
-    assert steps[0].formula.endswith(" (sample 1)")
+    assert steps[0].formula.endswith(" (sample 2)")  # the second sample of the batch, counted from 1
     assert steps[0].formula.count(" + … + ") == 0  # three neurons: every term written
     assert w.steps[w.phase_start("update") - 1] is summary
 

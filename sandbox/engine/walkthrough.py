@@ -321,7 +321,8 @@ class WalkthroughBuilder:
         return float(self.w.forward.outputs[l][self.s, j])
 
     def sample_note(self) -> str:
-        return f" (sample {self.s})" if self.batch > 1 else ""
+        """Which sample of the batch a formula's numbers are, counted from 1 as people count."""
+        return f" (sample {self.s + 1})" if self.batch > 1 else ""
 
     def delta_name(self, j: int) -> str:
         """The lecture's name of output j's error y − y*: Δ, or Δ_y1, Δ_y2, … for several outputs."""
@@ -332,9 +333,13 @@ class WalkthroughBuilder:
         """Layer l is the output and its activation and the loss give ∂E/∂z = y − y* (sigmoid with binary
         cross-entropy, softmax with cross-entropy): Δ is the gradient of the weighted sum."""
         activation = self.net.layers[l - 1].activation
-        return l == self.net.depth and (
-            (self.loss.name == "bce" and activation == "sigmoid")
-            or (self.loss.name == "cross_entropy" and activation == "softmax"))
+        if l != self.net.depth:
+            return False
+        if self.loss.name == "bce":
+            return activation == "sigmoid"
+        # softmax with cross-entropy gives y·Σₖyₖ* − y*: y − y* for targets that sum to 1 (one class, or shares)
+        return self.loss.name == "cross_entropy" and activation == "softmax" and \
+            abs(float(np.sum(self.w.targets[self.s])) - 1.0) <= 1e-12
 
     def delta_text(self, j: int) -> str:
         """``Δ = y − y* = 0.191 − 1 = −0.809`` without its value: the output's error and its numbers."""
@@ -502,38 +507,47 @@ class WalkthroughBuilder:
 
     def loss_text(self) -> StepText:
         s = self.s
-        out_labels = self.net.layers[-1].labels
-        y = self.w.forward.prediction[s]
-        t = self.w.targets[s]
-        name = self.loss.name
-        if name == "mse":
-            sym_terms = [f"({lab} − {lab}*)²" for lab in out_labels]
-            num_terms = [f"({fmt(y[j])} − {fmt(t[j])})²" for j in range(len(y))]
-            if len(y) == 1:
-                symbolic, numbers = f"½{sym_terms[0]}", f"½{num_terms[0]}"
-            else:
-                symbolic, numbers = f"½[{_sum_text(sym_terms)}]", f"½[{_sum_text(num_terms)}]"
-        elif name == "bce":
-            sym_terms = [f"−{lab}* log({lab}) − (1 − {lab}*) log(1 − {lab})" for lab in out_labels]
-            num_terms = [f"−{paren(t[j])}·log({fmt(y[j])}) − (1 − {fmt(t[j])})·log(1 − {fmt(y[j])})"
-                         for j in range(len(y))]
-            symbolic, numbers = _sum_text(sym_terms), _sum_text(num_terms)
-        else:
-            sym_terms = [f"{lab}* log({lab})" for lab in out_labels]
-            num_terms = [f"{paren(t[j])}·log({fmt(y[j])})" for j in range(len(y))]
-            symbolic, numbers = f"−({_sum_text(sym_terms)})", f"−({_sum_text(num_terms)})"
+        head, expanded, numbers = self.sample_loss_text()
+        derivation = f"{head} = {expanded} = {numbers}" if expanded else f"{head} = {numbers}"
         sample_loss = float(self.w.backprop.per_sample_losses[s])
         if self.reg.active:
-            return self.objective_text(symbolic, numbers, sample_loss)
+            return self.objective_text(head, derivation, numbers, sample_loss)
         if self.batch == 1:
-            formula = f"E = {symbolic} = {numbers} = {fmt(sample_loss)}"
+            formula = f"E = {derivation} = {fmt(sample_loss)}"
         else:
             how = f"(1/{self.batch}) Σₛ Eₛ" if self.w.reduction == "mean" else "Σₛ Eₛ"
-            formula = (f"E_{s} = {symbolic} = {numbers} = {fmt(sample_loss)}; "
+            formula = (f"E_{s + 1} = {derivation} = {fmt(sample_loss)}; "
                        f"E = {how} = {fmt(self.w.loss)}")
-        return StepText(formula, f"E = {symbolic}")
+        return StepText(formula, f"E = {head}")
 
-    def objective_text(self, symbolic: str, numbers: str, sample_loss: float) -> StepText:
+    def sample_loss_text(self) -> tuple[str, str, str]:
+        """The shown sample's loss: in symbols (a sum over k for several outputs), written out output by output
+        ("" for one output), and with its numbers. What ``Loss.per_sample`` computes: squared error
+        ½Σₖ(yₖ − yₖ*)², binary cross-entropy summed over the outputs, cross-entropy −Σₖ yₖ* log(yₖ)."""
+        out_labels = self.net.layers[-1].labels
+        y = self.w.forward.prediction[self.s]
+        t = self.w.targets[self.s]
+        several = len(y) > 1
+        if self.loss.name == "mse":
+            sym_terms = [f"({lab} − {lab}*)²" for lab in out_labels]
+            num_terms = [f"({fmt(y[j])} − {paren(t[j])})²" for j in range(len(y))]
+            if not several:
+                return f"½{sym_terms[0]}", "", f"½{num_terms[0]}"
+            return "½Σₖ(yₖ − yₖ*)²", f"½[{_sum_text(sym_terms)}]", f"½[{_sum_text(num_terms)}]"
+        if self.loss.name == "bce":
+            sym_terms = [f"−{lab}* log({lab}) − (1 − {lab}*) log(1 − {lab})" for lab in out_labels]
+            num_terms = [f"−{paren(t[j])}·log({fmt(y[j])}) − (1 − {paren(t[j])})·log(1 − {paren(y[j])})"
+                         for j in range(len(y))]
+            if not several:
+                return sym_terms[0], "", num_terms[0]
+            return ("Σₖ[−yₖ* log(yₖ) − (1 − yₖ*) log(1 − yₖ)]", _sum_text([f"[{x}]" for x in sym_terms]),
+                    _sum_text([f"[{x}]" for x in num_terms]))
+        sym_terms = [f"{lab}* log({lab})" for lab in out_labels]
+        num_terms = [f"{paren(t[j])}·log({fmt(y[j])})" for j in range(len(y))]
+        expanded, numbers = f"−({_sum_text(sym_terms)})", f"−({_sum_text(num_terms)})"
+        return ("−Σₖ yₖ* log(yₖ)", expanded, numbers) if several else (expanded, "", numbers)
+
+    def objective_text(self, head: str, derivation: str, numbers: str, sample_loss: float) -> StepText:
         """With regularization the update minimises E = L + λR(θ), R(θ) = ½Σw² (L2) or Σ|w| (L1) over the weights
         before the update (never the biases), whose gradient is the + λ·w or + λ·sign(w) of each weight's."""
         strength = self.reg.strength
@@ -542,13 +556,13 @@ class WalkthroughBuilder:
         loss, penalty = self.w.loss, self.w.penalty
         total = f"{fmt(loss)} + {paren(penalty)} = {fmt(self.w.objective)}"
         if self.batch == 1:
-            head = f"E = L + λR(θ) = {symbolic} + λ·{r_sym}"
-            return StepText(f"{head} = {numbers} + {fmt(strength)}·{paren(r_value)} = {total}", head)
+            title = f"E = L + λR(θ) = {head} + λ·{r_sym}"
+            return StepText(f"{title} = {numbers} + {paren(strength)}·{paren(r_value)} = {total}", title)
         how = f"(1/{self.batch}) Σₛ Lₛ" if self.w.reduction == "mean" else "Σₛ Lₛ"
-        head = f"E = L + λR(θ) = {how} + λ·{r_sym}"
-        formula = (f"L_{self.s} = {symbolic} = {numbers} = {fmt(sample_loss)}; L = {how} = {fmt(loss)}; "
-                   f"{head} = {fmt(loss)} + {fmt(strength)}·{paren(r_value)} = {total}")
-        return StepText(formula, head)
+        title = f"E = L + λR(θ) = {how} + λ·{r_sym}"
+        formula = (f"L_{self.s + 1} = {derivation} = {fmt(sample_loss)}; L = {how} = {fmt(loss)}; "
+                   f"{title} = {fmt(loss)} + {paren(strength)}·{paren(r_value)} = {total}")
+        return StepText(formula, title)
 
     # the chain rule's products, each made once when a step's text first needs it -----------------------
     def out_chain(self, l: int, j: int) -> list[Factor]:
@@ -733,7 +747,7 @@ class WalkthroughBuilder:
             sample_terms = _sum_of(len(per_sample), lambda i: factor(per_sample[i]))
             formula = (f"{d} = {how} {symbolic}{reg_sym} = {how} {expr}{reg_sym} = "
                        f"{how} [{sample_terms}]{reg_num} = {fmt(value)}; "
-                       f"sample {self.s}: {nums} = {fmt(per_sample[self.s])}")
+                       f"sample {self.s + 1}: {nums} = {fmt(per_sample[self.s])}")
         return StepText(formula, f"{d} = {symbolic}{reg_sym}")
 
     def update_step(self, l: int, j: int, k: int | None) -> Step:
@@ -799,7 +813,7 @@ class WalkthroughBuilder:
         step = lr * grad
         sign = "−" if step >= 0 or math.isnan(step) else "+"
         return (f"{label} ← {label} − η·{'·'.join(f.expression for f in factors)} = "
-                f"{fmt(old)} − {fmt(lr)}·{'·'.join(paren(f.value) for f in factors)} = "
+                f"{fmt(old)} − {paren(lr)}·{'·'.join(paren(f.value) for f in factors)} = "
                 f"{fmt(old)} {sign} {fmt(abs(step))} = {fmt(new)}")
 
     def param_index(self, layer_index: int, bias: bool) -> int:
@@ -849,8 +863,8 @@ def layer_derivative_text(activation: str, label: str, pre: str) -> str:
 
 def _loss_gradient_text(loss: str, label: str, y: float, t: float) -> tuple[str, str]:
     if loss == "mse":
-        return f"({label} − {label}*)", f"{fmt(y)} − {fmt(t)}"
+        return f"({label} − {label}*)", f"{fmt(y)} − {paren(t)}"
     if loss == "bce":
         return (f"(−{label}*/{label} + (1 − {label}*)/(1 − {label}))",
-                f"−{fmt(t)}/{fmt(y)} + (1 − {fmt(t)})/(1 − {fmt(y)})")
-    return f"(−{label}*/{label})", f"−{fmt(t)}/{fmt(y)}"
+                f"−{paren(t)}/{paren(y)} + (1 − {paren(t)})/(1 − {paren(y)})")
+    return f"(−{label}*/{label})", f"−{paren(t)}/{paren(y)}"
