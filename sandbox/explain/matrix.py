@@ -330,7 +330,7 @@ def blocks(w: Walkthrough, esc: Callable[[str], str]) -> tuple[list[tuple[str, s
         how = f"the mean over its {n} samples" if w.reduction == "mean" else f"the sum over its {n} samples"
         notes.append((f"The batch has {n} samples: ∇ is the gradient of the batch's loss, {how} of each sample's "
                       f"a·δᵀ (the slide's a·Δ is one sample's).", ""))
-    regularized = float(getattr(w, "penalty", 0.0)) != 0.0 or (plain and n == 1 and any(
+    regularized = w.penalty != 0.0 or (plain and n == 1 and any(
         layer.layer.train_weights and not layer.outer for layer in layers))
     if regularized:
         notes.append(("With regularization, E = L + λR(θ): each weight's gradient ∇ includes λ·∂R/∂w, so it is "
