@@ -13,6 +13,8 @@ step's text written; and in a MainWindow (offscreen) the time from triggering st
 panel showing the first step.
 
     python benchmarks/walkthrough_first_step.py [--repeats N]
+
+numpy's BLAS runs on one thread (as in benchmarks/engine.py); set OPENBLAS_NUM_THREADS to measure otherwise.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# one thread for numpy's BLAS (before numpy is imported): on a busy machine OpenBLAS's threads make a 200×64
+# forward pass take from 1 to 70 ms, which would drown what is measured here
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import numpy as np  # noqa: E402
