@@ -4,6 +4,7 @@ order, reads exactly as when every step is written in order."""
 from __future__ import annotations
 
 import random
+import warnings
 
 import numpy as np
 import pytest
@@ -79,3 +80,16 @@ def test_equality_and_dict_use_the_text() -> None:
     w5 = next(s for s in a if s.target == "w5" and s.phase == "update")
     assert w5.to_dict()["formula"] == "; ".join(w5.lines)
     assert w5.to_dict()["old"] == 0.14
+
+
+def test_writing_a_diverging_update_warns_of_nothing() -> None:
+    """Texts are written after the numbers, outside the trainer's errstate: inf and NaN still write quietly."""
+    net = Network(2, [Layer([[1e200, -1e200], [1e300, 1e300]], "tanh", [0.0, 1.0]),
+                      Layer([[1e300, -1e300]], "identity")])
+    exp = Experiment(net, Dataset([[1e150, 2.0], [3.0, -1e150]], [[1.0], [-1.0]]), batching=Batching("full"),
+                     regularization=Regularization("l2", 1e10))
+    w = Trainer(exp).walkthrough(sample=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        written = [(s.text, s.terms) for s in w.steps]
+    assert any("∞" in text.formula or "NaN" in text.formula for text, _ in written)

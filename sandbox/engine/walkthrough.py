@@ -83,11 +83,13 @@ class Step:
 
     @cached_property
     def text(self) -> StepText:
-        return self.write()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # as when the numbers were computed:
+            return self.write()  # a diverging update writes inf and NaN, without a warning
 
     @cached_property
     def terms(self) -> Terms:
-        return self.weigh()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self.weigh()
 
     @property
     def formula(self) -> str:
