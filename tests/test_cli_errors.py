@@ -380,7 +380,7 @@ def test_export_writes_a_pytorch_script_that_compiles(tmp_path, capsys):
     assert capsys.readouterr().out == f"wrote {out}\n"
     source = out.read_text(encoding="utf-8")
     compile(source, str(out), "exec")
-    assert "train(epochs=7)" in source
+    assert 'parser.add_argument("--epochs", type=int, default=7' in source
 
 
 def test_export_markdown_is_what_explain_prints(tmp_path, capsys):

@@ -76,6 +76,11 @@ CONFIGS = {
     (OptimizerSpec("sgd", 0.05), "torch.optim.SGD(trainable, lr=0.05)"),
     (OptimizerSpec("sgd", 0.05, {"momentum": 0.0, "nesterov": True}),  # Nesterov needs momentum: left out
      "torch.optim.SGD(trainable, lr=0.05)"),
+    (OptimizerSpec("sgd", 0.05, {"momentum": 0.0, "momentum_form": "lecture"}), "torch.optim.SGD(trainable, lr=0.05)"),
+    (OptimizerSpec("sgd", 0.05, {"momentum": 0.9, "nesterov": True, "momentum_form": "pytorch"}),
+     "torch.optim.SGD(trainable, lr=0.05, momentum=0.9, nesterov=True)  # torch's momentum: b = γb + g, θ = θ − ηb"),
+    (OptimizerSpec("sgd", 0.05, {"momentum": 0.9, "nesterov": True}),  # the lecture's form: a class of its own
+     "LectureSGD(trainable, lr=0.05, momentum=0.9, nesterov=True)  # the lecture's momentum: v = γv + ηg, θ = θ − v"),
     (OptimizerSpec("adam", 0.01, {"beta2": 0.99}), "torch.optim.Adam(trainable, lr=0.01, betas=(0.9, 0.99))"),
     (OptimizerSpec("adam", 0.01, {"beta1": 0.9, "eps": 1e-08}), "torch.optim.Adam(trainable, lr=0.01)"),
     (OptimizerSpec("rmsprop", 0.01, {"alpha": 0.9, "momentum": 0.5}),
@@ -118,9 +123,10 @@ def test_lecture_script_text(lecture, tmp_path):
     src = path.read_text(encoding="utf-8")
     assert "nn.Linear(2, 2, bias=False),  # layer 1: h1, h2" in src
     assert "model[0].weight.copy_(torch.tensor([[0.11, 0.21], [0.12, 0.08]]))" in src
-    assert "torch.optim.SGD(trainable, lr=0.05, momentum=0.9)" in src
+    assert "optimizer = LectureSGD(trainable, lr=0.05, momentum=0.9)  # the lecture's momentum" in src
+    assert "class LectureSGD(torch.optim.Optimizer):" in src
     assert "0.5 * ((y - t) ** 2).sum(dim=1)" in src
-    assert "BATCH_SIZE = 1" in src and "train(epochs=7)" in src
+    assert "BATCH_SIZE = 1" in src and 'parser.add_argument("--epochs", type=int, default=7, metavar="N",' in src
 
 
 def test_floats_are_written_exactly():

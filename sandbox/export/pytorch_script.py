@@ -3,10 +3,16 @@
 The script builds the same ``nn.Sequential`` (float64, the weights written as exact float reprs),
 the same loss (the lecture's MSE ½·Σ(y − y*)² per sample is written out, since ``nn.MSELoss`` has no
 ½ and averages over outputs; BCE and cross-entropy work on logits where the sandbox does), the same
-optimizer with its hyper-parameters (torch's SGD momentum ``b = γb + g, θ −= ηb`` takes the same
-steps as the lecture's ``v = γv + ηg, θ −= v`` at a constant η), the same schedule, regularization
-and batches. The torch classes of the optimizers and schedules and the names of their arguments are
-those ``sandbox.files.settings_table`` declares. No torch is needed to write it.
+optimizer with its hyper-parameters, the same schedule, regularization and batches. SGD's momentum in
+torch's form (``momentum_form`` ``pytorch``: ``b = γb + g, θ −= ηb``) is ``torch.optim.SGD``; in the
+lecture's form (``v = γv + ηg, θ −= v``, the default) the script carries a short optimizer class of
+its own, since torch has none (``torch.optim.SGD`` takes the same steps only while η is constant).
+The torch classes of the optimizers and schedules and the names of their arguments are those
+``sandbox.files.settings_table`` declares. No torch is needed to write it.
+
+Run as a program it takes ``--epochs N``, prints the training set's loss (the data loss, without a
+regularization penalty) after every epoch and ends with the line ``loss <value>`` (the float's repr):
+the value ``backprop-sandbox train FILE --epochs N`` prints as its ``train loss``.
 """
 
 from __future__ import annotations
@@ -43,6 +49,31 @@ _CUSTOM = {
         return torch.atan(z)
 ''',
 }
+
+_LECTURE_SGD = '''class LectureSGD(torch.optim.Optimizer):
+    """SGD with the lecture's momentum: v = γv + η·g, θ = θ − v (Nesterov: θ = θ − (γv + η·g)).
+
+    torch.optim.SGD keeps b = γb + g, θ = θ − η·b: the same steps while η is constant, not when a
+    schedule changes η (v remembers each step's own η, b is scaled by the η of today).
+    """
+
+    def __init__(self, params, lr, momentum=0.0, nesterov=False):
+        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            lr, momentum = group["lr"], group["momentum"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                v = self.state[p].setdefault("velocity", torch.zeros_like(p))
+                v.mul_(momentum).add_(lr * p.grad)
+                if group["nesterov"]:
+                    p.sub_(momentum * v + lr * p.grad)
+                else:
+                    p.sub_(v)
+'''
 
 _DEFAULT_EPOCHS = 100
 
@@ -87,7 +118,10 @@ def _script(experiment: Experiment, epochs: int, tensor: Callable[[np.ndarray, i
     w(f'"""{for_python_docstring(title)}: exported from Backprop Sandbox as a plain PyTorch script.\n')
     w("Same network, weights, loss, optimizer, schedule and batches as in the sandbox, in float64.")
     w("At z = 0 exactly the sandbox takes ReLU′ = PReLU′ = ELU′ = 1 where PyTorch takes 0 or α.")
-    w('Run it with: python <this file>\n"""\n')
+    w("Run it with: python <this file> [--epochs N]; it prints the training set's loss after every epoch")
+    w('and ends with the line "loss <value>", as `backprop-sandbox train FILE --epochs N` reports it.\n"""\n')
+    w("import argparse")
+    w("")
     w("import torch")
     w("from torch import nn")
     if experiment.batching.shuffle:
@@ -157,6 +191,11 @@ def _script(experiment: Experiment, epochs: int, tensor: Callable[[np.ndarray, i
         1 for layer in net.layers if layer.has_bias and not layer.train_biases)
     note = "  # frozen parameters are left out" if frozen else ""
     w(f"trainable = [{', '.join(params)}]{note}")
+    if _lecture_momentum(experiment):
+        w("")
+        w("")
+        w(_LECTURE_SGD)
+        w("")
     w(_optimizer_line(experiment))
     scheduler = _scheduler_line(experiment)
     if scheduler:
@@ -196,7 +235,16 @@ def _script(experiment: Experiment, epochs: int, tensor: Callable[[np.ndarray, i
     w("    return [order[i:i + BATCH_SIZE] for i in range(0, len(order), BATCH_SIZE)]")
     w("")
     w("")
+    w("def training_loss():")
+    penalty = " (the loss alone: the penalty λR(θ) is not in it)" if reg.active else ""
+    w(f'    """The loss over the whole training set{penalty}, as a float."""')
+    w("    with torch.no_grad():")
+    w("        return loss_fn(inputs, targets).item()")
+    w("")
+    w("")
     w("def train(epochs):")
+    w('    """Train for ``epochs`` epochs, printing the training loss after each; the losses, one per epoch."""')
+    w("    losses = []")
     w("    for epoch in range(epochs):")
     w("        for batch in batches(epoch):")
     w("            optimizer.zero_grad()")
@@ -207,12 +255,24 @@ def _script(experiment: Experiment, epochs: int, tensor: Callable[[np.ndarray, i
     w("            optimizer.step()")
     if scheduler:
         w("        scheduler.step()")
-    w("        with torch.no_grad():")
-    w('            print(f"epoch {epoch + 1}: loss {loss_fn(inputs, targets).item():.6g}")')
+    w("        losses.append(training_loss())")
+    w('        print(f"epoch {epoch + 1}: loss {losses[-1]!r}")')
+    w("    return losses")
+    w("")
+    w("")
+    w("def main(argv=None):")
+    w('    parser = argparse.ArgumentParser(description="Train the network exported from Backprop Sandbox.")')
+    w(f'    parser.add_argument("--epochs", type=int, default={int(epochs)}, metavar="N",')
+    w(f'                        help="how many epochs to train (default {int(epochs)})")')
+    w("    args = parser.parse_args(argv)")
+    w("    if args.epochs < 0:")
+    w('        parser.error("--epochs must be 0 or more")')
+    w("    losses = train(args.epochs)")
+    w('    print(f"loss {losses[-1] if losses else training_loss()!r}")')
     w("")
     w("")
     w('if __name__ == "__main__":')
-    w(f"    train(epochs={int(epochs)})")
+    w("    main()")
     return "\n".join(out) + "\n"
 
 
@@ -305,6 +365,13 @@ def _value(value: Any) -> str:
     return _num(value)
 
 
+def _lecture_momentum(experiment: Experiment) -> bool:
+    """Whether the optimizer is SGD with momentum in the lecture's form (which torch.optim has not)."""
+    spec = experiment.optimizer
+    form = spec.options.get("momentum_form", T.MOMENTUM_FORM.default)
+    return spec.name == "sgd" and bool(spec.options.get("momentum")) and form == "lecture"
+
+
 def _optimizer_line(experiment: Experiment) -> str:
     spec = experiment.optimizer
     variant = T.OPTIMIZER.variant(spec.name)
@@ -312,7 +379,12 @@ def _optimizer_line(experiment: Experiment) -> str:
         raise ValueError(f"no PyTorch translation for optimizer {spec.name!r}")  # pragma: no cover
     arguments, optional = _torch_arguments(T.OPTIMIZER, spec.name,
                                            {"learning_rate": spec.learning_rate, **spec.options})
+    if _lecture_momentum(experiment):
+        return (f"optimizer = LectureSGD({', '.join(['trainable', *arguments])})  # the lecture's momentum: "
+                f"v = γv + ηg, θ = θ − v")
     note = f"  # {variant.torch_note}" if optional and variant.torch_note else ""
+    if spec.name == "sgd" and spec.options.get("momentum"):
+        note = "  # torch's momentum: b = γb + g, θ = θ − ηb"
     return f"optimizer = torch.optim.{variant.torch}({', '.join(['trainable', *arguments])}){note}"
 
 
