@@ -57,3 +57,28 @@ def test_another_kind_or_a_rebuild_makes_a_new_optimizer():
     before = trainer.optimizer
     trainer.follow_optimizer_spec(rebuild=True)
     assert trainer.optimizer is not before and trainer.optimizer.state == [] and trainer.optimizer.steps_taken == 0
+
+
+def test_another_momentum_form_starts_its_memory_afresh_and_the_walkthrough_writes_its_lines():
+    trainer = _trained(OptimizerSpec("sgd", 0.1, {"momentum": 0.9}))
+    optimizer = trainer.optimizer
+    assert list(optimizer.state[0]) == ["velocity"]
+    trainer.experiment.optimizer = OptimizerSpec("sgd", 0.1, {"momentum": 0.9, "momentum_form": "pytorch"})
+    trainer.follow_optimizer_spec()
+    assert trainer.optimizer is optimizer and optimizer.momentum_form == "pytorch" and optimizer.state == []
+    trainer.run(iterations=2)
+    w = trainer.walkthrough()
+    formulas = [s.formula for s in w.steps if s.phase == "update"]
+    assert any(f.startswith("b_") and " = γ · b_" in f for f in formulas)
+    assert any(" − η · b_" in f for f in formulas)
+    assert not any("v_" in f for f in formulas)
+    # the walkthrough's update is the trainer's own step, buffer included
+    twin = _trained(OptimizerSpec("sgd", 0.1, {"momentum": 0.9}))
+    twin.experiment.optimizer = trainer.experiment.optimizer
+    twin.follow_optimizer_spec()
+    twin.run(iterations=3)
+    trainer.apply(w)
+    for a, b in zip(trainer.network.parameters(), twin.network.parameters()):
+        np.testing.assert_array_equal(a, b)
+    for mine, theirs in zip(trainer.optimizer.state, twin.optimizer.state):
+        np.testing.assert_array_equal(mine["momentum_buffer"], theirs["momentum_buffer"])
