@@ -250,7 +250,7 @@ def test_formulas_of_a_biased_tanh_network_with_adam_carry_the_numbers():
         assert backward[label].value == pytest.approx(g, rel=1e-14)
         assert backward[label].formula.endswith(f" = {fmt(g)}")
     assert backward["w1"].formula == (
-        f"∂E/∂w1 = ∂E/∂y · ∂y/∂h · ∂h/∂net_h · ∂net_h/∂w1 = (y − y*) · w2 · (1 − h²) · x = "
+        f"∂E/∂w1 = ∂E/∂y · ∂y/∂h · ∂h/∂net_h · ∂net_h/∂w1 = Δ · w2 · (1 − h²) · x = "
         f"({fmt(dy)})(−0.8)({fmt(1 - h * h)})(2) = {fmt(grads['w1'])}")
     # Adam's first step: m = 0.1 g, v = 0.001 g², m̂ = g, v̂ = g², θ − η g / (|g| + ε)
     updates = {s.target: s for s in w.steps_of("update")}
@@ -299,7 +299,7 @@ def test_a_huge_learning_rate_raises_divergence_naming_the_iteration(how):
             else:
                 trainer.apply(trainer.walkthrough())
     err = info.value
-    assert f"iteration {err.iteration}" in str(err) and "learning rate" in str(err)
+    assert f"iteration {err.iteration + 1}" in str(err) and "learning rate" in str(err)
     assert err.iteration == trainer.iteration and err.learning_rate == 1e12
     assert not math.isfinite(err.loss)
     for layer in trainer.network.layers:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox  # noqa: E402
 from sandbox.engine import Layer, Network  # noqa: E402
 from sandbox.gui.common.formatting import short  # noqa: E402
 
-LECTURE_STEPS = 19
+LECTURE_STEPS = 21
 
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
@@ -121,7 +121,7 @@ def test_stepping_through_the_lecture_update(window, tmp_path):
     assert "−0.68765" in view.tooltip_text("w5")
     assert "(−0.809)(0.85)" in panel.toPlainText() and "−0.68765" in panel.toPlainText()
     assert "Backward pass" in panel.toPlainText()
-    step(window, 7)  # through ∂E/∂w4
+    step(window, 9)  # through ∂E/∂w4, then ∂E/∂i1 and ∂E/∂i2
     assert view.displayed_gradient("h1") == "−0.1133" and view.displayed_gradient("w4") == "−0.364"
     assert window.document.trainer.iteration == 0
     step(window, 6)  # the six updates; the last one applies the update
@@ -129,7 +129,7 @@ def test_stepping_through_the_lecture_update(window, tmp_path):
     assert view.displayed_text("w5") == "0.1744" and view.displayed_text("w6") == "0.1694"
     assert view.displayed_old("w5") == "0.14" and view.displayed_old("w6") == "0.15"
     assert "0.1743825" in view.tooltip_text("w5") and "0.169416" in view.tooltip_text("w6")
-    assert "0.15 − 0.05 · (−0.38832)" in panel.toPlainText() and "Update applied" in panel.toPlainText()
+    assert "0.15 − 0.05·0.48·(−0.809)" in panel.toPlainText() and "Update applied" in panel.toPlainText()
     assert window.document.trainer.iteration == 1 and window.isWindowModified()
     assert window.loss_plot.values() == pytest.approx([0.3272405])
     assert [v[0] for v in window.gradient_plot.values()] == pytest.approx(
@@ -149,7 +149,7 @@ def test_stepping_through_the_lecture_update(window, tmp_path):
     assert doc.position == 0 and not doc.applied and doc.walkthrough.iteration == 1
     assert view.displayed_text("h1") == "0.9236" and view.is_highlighted("h1")  # 2·0.1213 + 3·0.227
     assert view.displayed_text("w5") == "0.1744" and view.displayed_old("w5") == ""
-    assert "Step <b>1</b> of 19" in window.position_label.text()
+    assert "Step <b>1</b> of 21" in window.position_label.text()
 
 
 def test_step_back_restores_exactly_what_was_shown(window):
@@ -183,7 +183,7 @@ def test_granularity_phase_shows_a_whole_phase_per_step(window):
     assert [view.displayed_text(x) for x in ("h1", "h2", "y")] == ["0.85", "0.48", "0.191"]
     assert all(view.is_highlighted(x) for x in ("h1", "h2", "y", "w1", "w6"))
     step(window, 2)  # loss, backward
-    assert view.displayed_gradient("w1") == "−0.2265" and window.document.position == 12
+    assert view.displayed_gradient("w1") == "−0.2265" and window.document.position == 14
     action(window, "stepBackAction").trigger()
     assert window.document.position == 3 and view.displayed_gradient("w1") == ""
 
@@ -285,9 +285,9 @@ def test_status_bar_and_step_list_follow_the_walkthrough(window):
     step(window, 3)
     assert "—" in window.loss_label.text()  # the loss is not known before its step
     step(window)
-    assert "0.3272" in window.loss_label.text() and "Step <b>4</b> of 19" in window.position_label.text()
+    assert "0.3272" in window.loss_label.text() and "Step <b>4</b> of 21" in window.position_label.text()
     step(window, LECTURE_STEPS - 4)
-    assert steps.isVisible() and "19.  w6 = 0.1694" in steps.toPlainText().replace("\u00a0", " ")
+    assert steps.isVisible() and "21.  w6 = 0.1694" in steps.toPlainText().replace("\u00a0", " ")
     assert "1.  h1 = 0.85" in steps.toPlainText().replace("\u00a0", " ")
     bar = steps.verticalScrollBar()
     assert bar.value() == bar.maximum()  # the current step is in view
