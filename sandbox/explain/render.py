@@ -31,6 +31,8 @@ SECTIONS = (
 
 OPTIMIZER_TITLES = {"sgd": "SGD", "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam"}
 LOSS_TITLES = {"mse": "squared error ½(y − y*)²", "bce": "binary cross-entropy", "cross_entropy": "cross-entropy"}
+#: the squared error of several outputs is their sum (as ``losses.MSE`` computes it per sample)
+MSE_TITLE_OUTPUTS = "squared error ½Σₖ(yₖ − yₖ*)²"
 
 
 # ---- JSON -------------------------------------------------------------------------------------
@@ -77,6 +79,8 @@ def to_json(w: Walkthrough) -> dict[str, Any]:
         "outputs": w.outputs,
         "targets": w.targets,
         "loss": w.loss,
+        "penalty": w.penalty,
+        "objective": w.objective,
         "gradients": {
             "weights": _per_layer(w.weight_grads),
             "biases": _per_layer(w.bias_grads),
@@ -152,7 +156,8 @@ def _sample_line(w: Walkthrough, esc: Escape, star: str = "*", batch_option: boo
                  f"for sample {s + 1} of the batch (sample {w.batch_indices[s] + 1} of the training data), "
                  f"gradients are those of the whole batch ({w.reduction} of the losses).")
     optimizer = _optimizer_title(w, esc)
-    loss = LOSS_TITLES[w.loss_name].replace("*", star) if w.loss_name in LOSS_TITLES else esc(w.loss_name)
+    title = MSE_TITLE_OUTPUTS if w.loss_name == "mse" and w.targets.shape[1] > 1 else LOSS_TITLES.get(w.loss_name)
+    loss = title.replace("*", star) if title is not None else esc(w.loss_name)
     return [
         _update_line(w, batch_option),
         batch,
