@@ -27,7 +27,7 @@ class OptimizerSpec:
 
     name: str = "sgd"
     learning_rate: float = 0.01
-    options: dict[str, float | bool] = field(default_factory=dict)
+    options: dict[str, float | bool | str] = field(default_factory=dict)
 
     def build(self) -> Optimizer:
         from .optimizers import make_optimizer
