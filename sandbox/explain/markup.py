@@ -4,7 +4,7 @@ The walkthrough writes formulas in a small plain-text grammar (see docs/architec
 derivatives ``∂E/∂w1``, products ``·``, a true minus ``−``, starred targets ``y*``, labels
 such as ``w1``, ``h2_3``, ``net_h1``, ``b_h1_1``, ``α11``, Greek letters in Unicode, ``½``,
 ``²``, ``√x``, ``Σₛ``, powers ``10^−5``, ``β1^2``, ``e^(…)``, and a few English words
-(``(sample 0)``, ``w1 is frozen: it keeps 0.11``). Labels become a base with subscripts:
+(``(sample 1)``, ``w1 is frozen: it keeps 0.11``). Labels become a base with subscripts:
 ``w1`` → w₁, ``h2_3`` → h₂,₃, ``net_h1`` → net with the subscript h₁. Numbers are left as written.
 
 ``to_latex`` gives math-mode LaTeX without the surrounding ``$``; ``to_html`` gives an HTML
