@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtGui import QAction, QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-LECTURE_ACTIONS = ["guidedTourAction", "activationViewAction", "landscapeViewAction", "batchComparisonAction"]
+LECTURE_ACTIONS = ["guidedTourAction", "activationViewAction", "landscapeViewAction", "batchComparisonAction",
+                   "chainRuleAction", "compositionAction"]
 EXPORT_ACTIONS = ["copyMarkdownAction", "exportMarkdownAction", "exportNetworkPngAction", "exportNetworkSvgAction",
                   "exportLossPlotAction", "exportGradientPlotAction", "exportOnnxAction", "exportPytorchAction"]
 

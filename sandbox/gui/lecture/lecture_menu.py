@@ -80,6 +80,12 @@ class LectureViews(QObject):
                      "The loss over two parameters, with SGD, momentum, RMSProp and Adam descending it")
         self._action(lecture, "batchComparisonAction", "&GD vs SGD vs Mini-batch", self.show_batch_comparison,
                      "The three batch modes from the same weights, by samples seen and by wall time")
+        lecture.addSeparator()
+        self._action(lecture, "chainRuleAction", "&Chain Rule of a Neuron", self.show_chain_rule,
+                     "One neuron as its computation graph: the gradient walked back from the loss, one edge at a time "
+                     "(or right-click a neuron)")
+        self._action(lecture, "compositionAction", "C&omposition y = f(g(h(x)))", self.show_composition,
+                     "The chain rule on three functions picked from menus: dy/dx = f′(u₂)·g′(u₁)·h′(x)")
         self.lecture_menu = lecture
 
         export = bar.addMenu("E&xport")
@@ -153,13 +159,28 @@ class LectureViews(QObject):
         exp = self.experiment
         return self._show("batch", lambda: self._titled(BatchComparisonView(exp)), replace=True)
 
+    def show_chain_rule(self, layer: int | None = None, neuron: int | None = None) -> QWidget:
+        """The chain-rule view of the window's document (it follows the document); with ``layer`` and
+        ``neuron`` (1 = first layer after the inputs) that neuron is shown, from the loss."""
+        from sandbox.gui.chain.chain_rule_view import ChainRuleView
+
+        view = self._show("chain", lambda: ChainRuleView(self.window.document))
+        if layer is not None and neuron is not None and isinstance(view, ChainRuleView):
+            view.choose(layer, neuron)
+        return view
+
+    def show_composition(self) -> QWidget:
+        from sandbox.gui.chain.composition_view import CompositionView
+        return self._show("composition", CompositionView)
+
     def _titled(self, view: QWidget) -> QWidget:
         view.setWindowTitle(f"{view.windowTitle()} — {for_terminal(self.experiment.name)}")
         return view
 
     def show_view(self, name: str) -> QWidget | None:
         shows = {"activations": self.show_activations, "landscape": self.show_landscape,
-                 "batch": self.show_batch_comparison, "tour": self.show_tour}
+                 "batch": self.show_batch_comparison, "tour": self.show_tour, "chain": self.show_chain_rule,
+                 "composition": self.show_composition}
         show = shows.get(name)
         return show() if show is not None else None
 

@@ -13,8 +13,9 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QRectF, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QWheelEvent
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QLineEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QLineEdit, QMenu, QToolTip, QWidget
 
+from sandbox.explain.escape import for_terminal
 from sandbox.gui.common import palette
 from sandbox.gui.common.formatting import full, parse_number
 from sandbox.gui.model.document import Document
@@ -37,6 +38,8 @@ class NetworkView(QGraphicsView):
 
     animationFinished = Signal()
     editStarted = Signal(object)   # the place being edited
+    #: (layer, neuron): open the chain rule of that neuron (layer 1 = first after the inputs)
+    chainRuleRequested = Signal(int, int)
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
@@ -394,6 +397,45 @@ class NetworkView(QGraphicsView):
             return
         self.begin_edit(where, event.position().toPoint())
         event.accept()
+
+    # ---- context menu: the chain rule of a neuron ----------------------------------------------
+    def chain_rule_neuron(self, place: tuple | None) -> tuple[int, int] | None:
+        """The neuron (layer, neuron) whose chain rule a right-click on ``place`` offers: the neuron itself,
+        or the one a weight or bias feeds; None for an input, a target or empty space."""
+        if place is None:
+            return None
+        if place[0] == "neuron":
+            return (place[1], place[2]) if place[1] >= 1 else None
+        if place[0] in ("weight", "bias"):
+            return (place[1], place[2])
+        return None
+
+    def context_menu_for(self, place: tuple | None) -> QMenu | None:
+        """The menu a right-click on ``place`` opens ("Open Chain Rule for h1"), or None."""
+        where = self.chain_rule_neuron(place)
+        if where is None:
+            return None
+        label = self.document.experiment.network.layers[where[0] - 1].labels[where[1]]
+        menu = QMenu(self)
+        action = menu.addAction(f"Open Chain Rule for {for_terminal(label).replace('&', '&&')}")
+        action.setObjectName("chainRuleForNeuronAction")
+        action.setStatusTip("The neuron as its computation graph, the gradient walked back from the loss")
+        action.triggered.connect(lambda _=False: self.chainRuleRequested.emit(*where))
+        return menu
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        menu = self.context_menu_for(self.place_at(self.mapToScene(event.pos())))
+        if menu is None:
+            super().contextMenuEvent(event)
+            return
+        self.finish_animation()
+        self.popup(menu, event.globalPos())
+        menu.deleteLater()
+        event.accept()
+
+    def popup(self, menu: QMenu, at: QPoint) -> None:
+        """Show ``menu`` at ``at`` and wait for the choice (tests replace it)."""
+        menu.exec(at)
 
     # ---- editing in place ----------------------------------------------------------------------
     def begin_edit(self, where: tuple, at: QPoint | None = None) -> QLineEdit:

@@ -364,6 +364,8 @@ class MainWindow(QMainWindow):
         from sandbox.gui.lecture.lecture_menu import LectureViews
 
         self.lecture_views = LectureViews(self)
+        # right-click a neuron (or a weight into it): its chain rule (issue 11)
+        self.network_view.chainRuleRequested.connect(self.lecture_views.show_chain_rule)
 
     def _setup_help(self) -> None:
         """The Help menu (``sandbox.gui.window.help_menu``): how to use, shortcuts, docs, About."""
