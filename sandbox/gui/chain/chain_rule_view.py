@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEasingCurve, Qt, QTimer, QVariantAnimation
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from sandbox.engine import Walkthrough
-from sandbox.engine.computation_graph import ComputationGraph, GraphNode, computation_graph
+from sandbox.engine.computation_graph import MAX_PRODUCTS, ComputationGraph, GraphNode, computation_graph
 from sandbox.engine.numbers import fmt
 from sandbox.explain.escape import for_terminal
 from sandbox.gui.chain.graph_canvas import GraphCanvas
@@ -108,7 +108,12 @@ class ChainRuleView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.header)
-        layout.addWidget(self.canvas, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("chainScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setWidget(self.canvas)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.step_label)
         layout.addWidget(self.notes_label)
 
@@ -237,8 +242,10 @@ class ChainRuleView(QWidget):
         self.step_back_action.setEnabled(self.position > 0)
         self.step_action.setEnabled(self.position < total)
         z = graph.node("z")
-        inputs = ", ".join(f"{for_terminal(label)} = {fmt(v)}"
-                           for label, v in zip(w.network.input_labels, w.inputs[graph.sample]))
+        shown = list(zip(w.network.input_labels, w.inputs[graph.sample]))
+        inputs = ", ".join(f"{for_terminal(label)} = {fmt(v)}" for label, v in shown[:MAX_PRODUCTS])
+        if len(shown) > MAX_PRODUCTS:
+            inputs += f", … {len(shown) - MAX_PRODUCTS} more"
         layers = w.network.depth
         where = "the output neuron" if graph.layer == layers else f"a neuron of hidden layer {graph.layer}"
         sample = f"sample {graph.data_row + 1}" + (f" of a batch of {graph.batch_size}" if graph.batch_size > 1 else "")

@@ -20,6 +20,8 @@ from sandbox.gui.common.formatting import superscript_powers
 
 #: largest magnification of the graph in a big window (a small graph is not blown up without end)
 MAX_SCALE = 1.6
+#: a tall graph (a neuron with many inputs) is never drawn smaller than this: the view scrolls instead
+MIN_SCALE = 0.8
 FILLS = {"input": palette.INPUT_FILL, "weight": QColor("#eaf2fb"), "bias": QColor("#eaf2fb"),
          "loss": palette.TARGET_FILL}
 
@@ -78,6 +80,8 @@ class GraphCanvas(QWidget):
     def set_graph(self, graph: ComputationGraph | None, position: int) -> None:
         self.graph = graph
         self.layout_ = layout_graph(graph) if graph is not None else None
+        if self.layout_ is not None:
+            self.setMinimumSize(int(self.layout_.width * MIN_SCALE), int(self.layout_.height * MIN_SCALE))
         self.position = position
         self.pulse = 1.0
         self.updateGeometry()
