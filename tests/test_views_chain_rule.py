@@ -79,6 +79,8 @@ def test_choose_a_hidden_neuron_in_the_combo(window):
     assert view.displayed_gradient("z") == "∂E/∂h1 = −0.11326"
     view.go_to(next(i for i, e in enumerate(view.graph.edges, start=1) if e.source == "x1"))
     assert "∂E/∂i1 = −0.0270206" in view.step_text()  # every path: the walkthrough's ∂E/∂x
+    # under the node, the path through h1 alone (w1·∂E/∂h1 = 0.11·(−0.11326)) says that it is only that path
+    assert view.displayed_gradient("x1") == "∂E/∂i1 via h1 = −0.0124586"
 
 
 def test_opens_from_a_right_click_in_the_network_view(window, qtbot, monkeypatch):

@@ -7,6 +7,8 @@ It only draws what the engine's ``ComputationGraph`` holds (formatted with the e
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -31,9 +33,12 @@ def number(value: float) -> str:
     return superscript_powers(fmt(value))
 
 
-def gradient_text(node: GraphNode) -> str:
-    """What is written under a reached node: ∂E/∂w1 = −0.22652."""
-    return f"{for_terminal(node.derivative)} = {number(node.gradient)}"
+def gradient_text(node: GraphNode, neuron: str = "") -> str:
+    """What is written under a reached node: ∂E/∂w1 = −0.22652; an input that feeds other neurons too says that
+    this is its path through ``neuron`` only (∂E/∂i1 via h1 = …), not the whole ∂E/∂i1."""
+    via = f" via {for_terminal(neuron)}" if (neuron and node.kind == "input" and node.all_paths is not None
+                                             and not math.isclose(node.all_paths, node.gradient, rel_tol=1e-12)) else ""
+    return f"{for_terminal(node.derivative)}{via} = {number(node.gradient)}"
 
 
 #: a local derivative's expression longer than this is written by its symbol on the edge (∂E/∂y, not the
@@ -100,7 +105,7 @@ class GraphCanvas(QWidget):
         """The running product written under node ``key`` ('' while the backward pass has not reached it)."""
         if self.graph is None or key not in self.graph.reached(self.position):
             return ""
-        return gradient_text(self.graph.node(key))
+        return gradient_text(self.graph.node(key), self.graph.label)
 
     def displayed_local(self, index: int) -> str:
         """The local derivative written on edge ``index`` (backward order)."""
@@ -216,7 +221,7 @@ class GraphCanvas(QWidget):
                              caption)
         if reached:
             font = _font(13, True)
-            text = gradient_text(node)
+            text = gradient_text(node, self.graph.label)
             if QFontMetricsF(font).horizontalAdvance(text) > NODE_W + 16:  # symbol over value, within the box's width
                 text = text.replace(" = ", "\n= ", 1)
             painter.setFont(font)

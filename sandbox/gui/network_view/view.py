@@ -531,7 +531,8 @@ class NetworkView(QGraphicsView):
     # ---- legend --------------------------------------------------------------------------------
     LEGEND_ITEMS = ((palette.POSITIVE, "positive weight"), (palette.NEGATIVE, "negative weight"),
                     (palette.GRADIENT, "gradient ∂E/∂·"), (palette.UPDATED, "updated value"))
-    HINTS = ("wheel: zoom · drag: pan · double-click a number to change it", "double-click a number to change it")
+    HINTS = ("wheel: zoom · drag: pan · double-click a number to change it · right-click a neuron: its chain rule",
+             "wheel: zoom · drag: pan · double-click a number to change it", "double-click a number to change it")
 
     def legend_layout(self) -> tuple[list[tuple[float, float, int]], tuple[str, float, float] | None, float]:
         """Where the legend goes in a viewport this wide: ``(x, y, item)`` per colour (the rows flow,
