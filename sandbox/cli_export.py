@@ -10,15 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import stat
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from .cli_errors import INTERRUPTED_STATUS, Output, failed, reason
+from .cli_errors import Output, failed, reason
 from .cli_explain import computed_walkthrough
 from .cli_read import read_network
 from .cli_writable import check_writable
+from .qt_child import ChildFailed, run_qt_child
 
 EXPORT_FORMATS = ("pytorch", "onnx", "markdown", "png", "svg")
 #: drawn by the window's Qt scene, in a child process (``sandbox.gui.network_picture``)
@@ -70,39 +69,16 @@ def _exported(args: argparse.Namespace) -> bytes:
 def _drawn(path: str, to: str) -> bytes:
     """The network picture, drawn by the window's exporter in a child process (Qt offscreen) into a
     temporary folder; its ``error:`` lines (or how it ended) become this command's one ``export:`` line."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    here = str(Path(__file__).resolve().parent.parent)  # the child runs this very package
-    env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])])
     with tempfile.TemporaryDirectory(prefix="backprop-sandbox-") as folder:
         picture = os.path.join(folder, f"network.{to}")
-        command = [sys.executable, "-P", "-m", PICTURE_MODULE, "--to", to, "--out", picture, "--", path]
         try:
-            done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False)
-        except OSError as e:  # no interpreter to start, no memory for a process
-            raise failed(path, "export", f"cannot export to {to}: the drawing process did not start: "
-                                         f"{reason(e)}") from None
-        if done.returncode != 0:
-            why = _child_failure(done.returncode, done.stderr.decode("utf-8", errors="replace"))
-            raise failed(path, "export", f"cannot export to {to}: {why}")
+            run_qt_child(PICTURE_MODULE, ["--to", to, "--out", picture, "--", path])
+        except ChildFailed as e:
+            raise failed(path, "export", f"cannot export to {to}: {e}") from None
         try:
             return Path(picture).read_bytes()
         except OSError as e:
             raise failed(path, "export", f"cannot export to {to}: the picture was not written: {reason(e)}") from None
-
-
-def _child_failure(status: int, stderr: str) -> str:
-    """What the drawing process said went wrong: its ``error:`` lines, else its last line, else how it ended."""
-    if status == INTERRUPTED_STATUS:
-        raise KeyboardInterrupt
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    said = [line.removeprefix("error: ") for line in lines if line.startswith("error: ")]
-    if said:
-        return "; ".join(said)
-    if status < 0:
-        return f"the drawing process was stopped by signal {-status}"
-    if lines:  # e.g. the last line of a traceback: "ModuleNotFoundError: No module named 'PySide6'"
-        return lines[-1]
-    return f"the drawing process ended with status {status}"
 
 
 def _write(path: str, data: bytes) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import cli, cli_export
+from sandbox import cli, cli_export, qt_child
 
 ROOT = Path(__file__).resolve().parents[1]
 LECTURE = ROOT / "resources" / "networks" / "lecture17-linear.json"
@@ -98,7 +98,7 @@ def test_the_picture_is_the_windows_export(tmp_path, qtbot, monkeypatch, isolate
 def _never_spawned(monkeypatch):
     def spawn(*args, **kwargs):
         raise AssertionError("the drawing process was started")
-    monkeypatch.setattr(cli_export.subprocess, "run", spawn)
+    monkeypatch.setattr(qt_child.subprocess, "run", spawn)
 
 
 @pytest.mark.parametrize("to", ["png", "svg"])

@@ -1,0 +1,57 @@
+"""Run one of the window's drawing modules (``python -m sandbox.gui.…``) in a child process on Qt's offscreen
+platform, so that a headless command never imports Qt itself.
+
+The child runs this very package (its folder first on ``PYTHONPATH``, ``-P`` so the current folder does not
+shadow it), with no standard input. What went wrong is one line: the child's ``error:`` lines, else the last line
+it wrote (a traceback's), else how it ended. Ctrl-C in the child is Ctrl-C here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .cli_errors import INTERRUPTED_STATUS, reason
+
+
+class ChildFailed(Exception):
+    """The drawing process failed; the message is one line saying why."""
+
+
+def qt_child_environment() -> dict[str, str]:
+    """This process's environment, with Qt offscreen and this package first on the module path."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    here = str(Path(__file__).resolve().parent.parent)  # the child runs this very package
+    env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])])
+    return env
+
+
+def run_qt_child(module: str, arguments: list[str], timeout: float | None = None) -> None:
+    """``python -P -m module arguments…`` offscreen; ``ChildFailed`` (one line) unless it ends with status 0."""
+    command = [sys.executable, "-P", "-m", module, *arguments]
+    try:
+        done = subprocess.run(command, env=qt_child_environment(), stdin=subprocess.DEVNULL, capture_output=True,
+                              check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ChildFailed(f"the drawing process did not finish within {timeout:g} s") from None
+    except OSError as e:  # no interpreter to start, no memory for a process
+        raise ChildFailed(f"the drawing process did not start: {reason(e)}") from None
+    if done.returncode != 0:
+        raise ChildFailed(child_failure(done.returncode, done.stderr.decode("utf-8", errors="replace")))
+
+
+def child_failure(status: int, stderr: str) -> str:
+    """What the drawing process said went wrong: its ``error:`` lines, else its last line, else how it ended."""
+    if status == INTERRUPTED_STATUS:
+        raise KeyboardInterrupt
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    said = [line.removeprefix("error: ") for line in lines if line.startswith("error: ")]
+    if said:
+        return "; ".join(said)
+    if status < 0:
+        return f"the drawing process was stopped by signal {-status}"
+    if lines:  # e.g. the last line of a traceback: "ModuleNotFoundError: No module named 'PySide6'"
+        return lines[-1]
+    return f"the drawing process ended with status {status}"
