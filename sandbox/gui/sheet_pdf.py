@@ -1,0 +1,278 @@
+"""An exercise sheet as a printed handout: HTML (Qt's rich-text subset) → PDF, with Qt and no LaTeX.
+
+``python -m sandbox.gui.sheet_pdf --html FILE --out PDF [--network FILE] [--title T]`` is what the headless
+``exercise --format pdf`` runs in a child process (``sandbox.cli_pdf``, ``QT_QPA_PLATFORM=offscreen``); the
+window calls ``write_pdf`` itself. A4 portrait, 20 mm margins, the title and the program's name above a thin
+rule on every page, "Page 2 of 3" below; DejaVu Sans (every symbol of a formula: ∂, Δ, η, ←, −, ·, ²) and
+tables with light borders. The network is drawn by the window's own picture exporter (the network view,
+``image_export.save_scene_png``) showing what the student is given: weights, biases, inputs and targets, no
+neuron value and no loss (those are asked); it goes where the HTML has ``<img src="network">``, else after its
+first heading. A failure of the child is ``error: what`` lines on stderr and status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage, QTextDocument
+
+    from sandbox.engine import Experiment
+
+#: the sheet's resource name for the network picture (``<img src="network">``)
+NETWORK_IMAGE = "network"
+#: layout units: CSS pixels at 96 per inch, whatever the screen (the PDF is drawn at ``PDF_DPI``)
+LAYOUT_DPI = 96
+PDF_DPI = 600
+MM = LAYOUT_DPI / 25.4
+PAGE_MM = (210.0, 297.0)  # A4 portrait
+SIDE_MARGIN_MM = 20.0
+TOP_MARGIN_MM = 14.0      # above the running title
+BOTTOM_MARGIN_MM = 12.0   # below the page number
+HEAD_MM = 10.0            # the running title, its rule and the space below it
+FOOT_MM = 10.0            # the space above the page number and the number itself
+#: the network picture at most this share of the text's width, and this tall (layout pixels)
+PICTURE_WIDTH_SHARE = 0.95
+PICTURE_MAX_HEIGHT = 330.0
+BODY_FONT = "DejaVu Sans"
+BODY_POINTS = 10.0
+HEAD_FONT_PIXELS = 11     # 8.5 pt
+PROGRAM = "Backprop Sandbox"
+
+STYLE = """
+body { color: #111; }
+h1 { font-size: 16pt; margin-bottom: 4px; }
+h2 { font-size: 13pt; margin-top: 14px; margin-bottom: 6px; }
+h3 { font-size: 11pt; margin-top: 10px; margin-bottom: 4px; }
+p { margin-top: 3px; margin-bottom: 3px; }
+table { border-collapse: collapse; margin-top: 4px; margin-bottom: 8px; }
+th { background-color: #eeeeee; font-weight: bold; }
+td, th { border: 1px solid #b8b8b8; padding: 3px 7px; }
+code, pre, tt { font-family: "DejaVu Sans Mono"; }
+"""
+
+_NETWORK_TAG = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']network[\"'][^>]*>", re.IGNORECASE)
+_FIRST_HEADING_END = re.compile(r"</h[12]\s*>", re.IGNORECASE)
+
+
+# ---- the network picture ------------------------------------------------------------------------------
+def network_image(experiment: Experiment) -> QImage:
+    """The network as the window's Export ▸ Network Picture draws it, given values only: weights, biases,
+    inputs and targets (no neuron value, no loss: those are the exercise's questions)."""
+    from PySide6.QtGui import QImage
+
+    from sandbox.gui.lecture.image_export import save_scene_png
+    from sandbox.gui.model.document import Document
+    from sandbox.gui.network_picture import VIEW_SIZE
+    from sandbox.gui.network_view import NetworkView
+    from sandbox.gui.network_view.animation import Highlights
+    from sandbox.gui.stepping.view_state import DisplayState
+
+    _application()
+    document = Document(experiment)
+    view = NetworkView(document)
+    view.resize(*VIEW_SIZE)
+    try:
+        state = DisplayState.blank(experiment.network, document.sample_inputs(), document.sample_targets())
+        # the view has no public way to show a state of its own: set what its refresh sets, with no value
+        view._state = state  # noqa: SLF001
+        if view._edges is not None and view._neurons is not None:  # noqa: SLF001
+            view._edges.set_state(state, {})  # noqa: SLF001
+            view._neurons.set_state(state, Highlights())  # noqa: SLF001
+        with tempfile.TemporaryDirectory(prefix="backprop-sandbox-") as folder:
+            path = save_scene_png(view, Path(folder) / "network.png")
+            image = QImage(str(path))
+    finally:
+        view.deleteLater()
+    if image.isNull():
+        raise OSError("the network picture could not be drawn")
+    return image
+
+
+def _with_picture(html: str, image: QImage | None) -> str:
+    """``html`` with the network picture sized to the page: at ``<img src="network">``, else after the
+    first heading, else at the top. Without a picture an ``<img src="network">`` is dropped."""
+    if image is None:
+        return _NETWORK_TAG.sub("", html)
+    text_width = (PAGE_MM[0] - 2 * SIDE_MARGIN_MM) * MM
+    scale = min(PICTURE_WIDTH_SHARE * text_width / image.width(), PICTURE_MAX_HEIGHT / image.height())
+    width, height = round(image.width() * scale), round(image.height() * scale)
+    tag = f'<img src="{NETWORK_IMAGE}" width="{width}" height="{height}">'
+    block = f'<p align="center">{tag}</p>'
+    if _NETWORK_TAG.search(html):
+        return _NETWORK_TAG.sub(tag, html)
+    heading = _FIRST_HEADING_END.search(html)
+    at = heading.end() if heading else 0
+    return html[:at] + block + html[at:]
+
+
+# ---- the document and its pages -----------------------------------------------------------------------
+def sheet_document(html: str, image: QImage | None = None) -> QTextDocument:
+    """The sheet laid out for A4 (layout pixels at ``LAYOUT_DPI``), the picture as its ``network`` image."""
+    from PySide6.QtCore import QSizeF, QUrl
+    from PySide6.QtGui import QFont, QImage, QTextDocument
+
+    _application()
+    document = QTextDocument()
+    # measure text at 96 per inch on any screen: the layout, and so the pages, are the same everywhere
+    measure = QImage(8, 8, QImage.Format.Format_RGB32)
+    measure.setDotsPerMeterX(round(LAYOUT_DPI / 0.0254))
+    measure.setDotsPerMeterY(round(LAYOUT_DPI / 0.0254))
+    document.documentLayout().setPaintDevice(measure)
+    font = QFont(BODY_FONT)
+    font.setPointSizeF(BODY_POINTS)
+    document.setDefaultFont(font)
+    document.setDefaultStyleSheet(STYLE)
+    document.setDocumentMargin(0)
+    if image is not None:
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(NETWORK_IMAGE), image)
+    document.setHtml(_with_picture(html, image))
+    document.setPageSize(QSizeF(*_text_size()))
+    document._measure = measure  # type: ignore[attr-defined]  # kept alive as long as the document
+    return document
+
+
+def _text_size() -> tuple[float, float]:
+    """The text block of a page, in layout pixels."""
+    width = (PAGE_MM[0] - 2 * SIDE_MARGIN_MM) * MM
+    height = (PAGE_MM[1] - TOP_MARGIN_MM - HEAD_MM - FOOT_MM - BOTTOM_MARGIN_MM) * MM
+    return width, height
+
+
+def pdf_bytes(html: str, title: str = "", image: QImage | None = None) -> bytes:
+    """The sheet as the bytes of an A4 PDF."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    document = sheet_document(html, image)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_DPI)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
+    writer.setTitle(title or PROGRAM)
+    writer.setCreator(PROGRAM)
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError("the PDF could not be started")
+    try:
+        painter.scale(PDF_DPI / LAYOUT_DPI, PDF_DPI / LAYOUT_DPI)  # from here on in layout pixels
+        width, height = _text_size()
+        pages = max(1, document.pageCount())
+        for page in range(pages):
+            if page:
+                writer.newPage()
+            _draw_head_and_foot(painter, title, page + 1, pages)
+            painter.save()
+            painter.translate(SIDE_MARGIN_MM * MM, (TOP_MARGIN_MM + HEAD_MM) * MM - page * height)
+            document.drawContents(painter, QRectF(0, page * height, width, height))
+            painter.restore()
+    finally:
+        painter.end()
+        buffer.close()
+    return bytes(data.data())
+
+
+def _draw_head_and_foot(painter, title: str, page: int, pages: int) -> None:
+    """The running title and the program's name over a thin rule; "Page 1 of 2" centred at the foot."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
+
+    from sandbox.explain.escape import for_terminal
+
+    left, right = SIDE_MARGIN_MM * MM, (PAGE_MM[0] - SIDE_MARGIN_MM) * MM
+    font = QFont(BODY_FONT)
+    font.setPixelSize(HEAD_FONT_PIXELS)  # layout pixels (the painter is scaled): a point size would be the PDF's
+    painter.save()
+    painter.setFont(font)
+    painter.setPen(QColor("#555555"))
+    top = TOP_MARGIN_MM * MM
+    line_height = 5.0 * MM
+    head = QRectF(left, top, right - left, line_height)
+    flags = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
+    painter.drawText(head, Qt.AlignmentFlag.AlignLeft | flags,
+                     QFontMetricsF(font).elidedText(for_terminal(title), Qt.TextElideMode.ElideRight,
+                                                    0.75 * (right - left)))
+    painter.drawText(head, Qt.AlignmentFlag.AlignRight | flags, PROGRAM)
+    painter.setPen(QPen(QColor("#999999"), 0.75))
+    rule = top + line_height + 1.0 * MM
+    painter.drawLine(round(left), round(rule), round(right), round(rule))
+    painter.setPen(QColor("#555555"))
+    foot = QRectF(left, (PAGE_MM[1] - BOTTOM_MARGIN_MM) * MM - line_height, right - left, line_height)
+    painter.drawText(foot, Qt.AlignmentFlag.AlignHCenter | flags, f"Page {page} of {pages}")
+    painter.restore()
+
+
+def write_pdf(html: str, out: Path, network_file: Path | None = None, title: str = "", *,
+              experiment: Experiment | None = None) -> Path:
+    """Write the sheet ``html`` as an A4 PDF to ``out`` (atomically); the network picture is drawn from
+    ``network_file`` (read as the window opens it) or from ``experiment``, none without either."""
+    from sandbox.files.save import write_atomically
+
+    if experiment is None and network_file is not None:
+        from sandbox.files import load_experiment
+
+        experiment = load_experiment(str(network_file))  # NetworkFileError with every problem
+    image = network_image(experiment) if experiment is not None else None
+    write_atomically(Path(out), pdf_bytes(html, title, image))
+    return Path(out)
+
+
+def _application():
+    """The running QApplication, else a new one (the network view is a widget)."""
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+# ---- the child process ----------------------------------------------------------------------------------
+def _error(line: str) -> None:
+    try:
+        print(f"error: {line}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sandbox.gui.sheet_pdf",
+                                     description="Write an exercise sheet's HTML as an A4 PDF handout.")
+    parser.add_argument("--html", required=True, metavar="FILE", help="the sheet (HTML, UTF-8)")
+    parser.add_argument("--out", required=True, metavar="PDF")
+    parser.add_argument("--network", metavar="FILE", help="network file (.json) to draw on the sheet")
+    parser.add_argument("--title", default="", help="the running title of every page")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from sandbox.files import NetworkFileError
+
+    try:
+        text = Path(args.html).read_text(encoding="utf-8")
+        write_pdf(text, Path(args.out), Path(args.network) if args.network else None, args.title)
+    except NetworkFileError as e:
+        for line in e.lines():
+            _error(line)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except MemoryError:
+        _error("not enough memory to write the PDF")
+        return 1
+    except OSError as e:
+        _error(e.strerror or str(e) or type(e).__name__)
+        return 1
+    except Exception as e:  # Qt missing, no platform plugin, a bug: one line
+        _error(f"{type(e).__name__}: {e}" if str(e) else type(e).__name__)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
