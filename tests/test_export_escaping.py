@@ -37,7 +37,8 @@ def test_script_of_a_hostile_network_compiles_and_keeps_names_in_comments(hostil
     assert doc is not None and doc.startswith(
         "\\x1b[2J<script>x</script> *net* \\input{a} \\ud800\\x07: exported from Backprop Sandbox")
     # every statement is one the exporter writes: no label started a line of code
-    assert [type(node).__name__ for node in tree.body[:5]] == ["Expr", "Import", "ImportFrom", "Expr", "Assign"]
+    assert [type(node).__name__ for node in tree.body[:6]] == ["Expr", "Import", "Import", "ImportFrom", "Expr",
+                                                                "Assign"]
     lines = script.splitlines()
     first = next(line for line in lines if "# layer 1:" in line)
     assert first == "    nn.Linear(2, 2),  # layer 1: <img src=x onerror=alert(1)>0, <script>alert(1)</script>1"
