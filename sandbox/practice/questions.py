@@ -52,6 +52,8 @@ class Question:
     symbolic: str
     substituted: str
     worked: str
+    #: the prompt's pieces, (text, is_math): the symbols in it set as math by the sheets
+    parts: tuple[tuple[str, bool], ...] = ()
 
     @property
     def number(self) -> int:
@@ -113,6 +115,7 @@ def question_of(step: Step, index: int, category: str, w: Walkthrough, qid: str 
         step_index=index,
         category=category,
         prompt=prompt_of(step, w),
+        parts=prompt_pieces(step, w),
         symbol=symbol_of(step),
         answer=float(step.value),
         shown=shown,
@@ -134,41 +137,61 @@ def symbol_of(step: Step) -> str:
     return f"∂E/∂{step.target}"
 
 
+#: a prompt's pieces: (text, is_math); math pieces are formula text (``to_latex``, ``to_html``)
+Pieces = tuple[tuple[str, bool], ...]
+
+
 def prompt_of(step: Step, w: Walkthrough) -> str:
     """The question in words."""
-    t = step.target
+    return "".join(text for text, _ in prompt_pieces(step, w))
+
+
+def _pieces(template: str, target: str) -> Pieces:
+    """``"The weight $t$."`` → text and math pieces, ``t`` replaced by the label inside the math."""
+    out = []
+    for i, piece in enumerate(template.split("$")):
+        if piece:
+            out.append((piece.replace("{t}", target), i % 2 == 1))
+    return tuple(out)
+
+
+def prompt_pieces(step: Step, w: Walkthrough) -> Pieces:
+    """The question in words, with its symbols marked as math (for Markdown, LaTeX and HTML)."""
     output = _is_output_layer(step, w)
     neuron = "output" if output else "neuron"
     delta = "Δ" in step.symbolic
     match step.kind:
         case "neuron":
-            return f"The value of the {neuron} {t}."
+            template = f"The value of the {neuron} ${{t}}$."
         case "preactivation":
-            return f"The weighted input {t} (before the activation)."
+            template = "The weighted input ${t}$ (before the activation)."
         case "activation":
-            return f"The {neuron} {t}, after its activation."
+            template = f"The {neuron} ${{t}}$, after its activation."
         case "loss":
-            return "The loss E of this sample."
+            template = "The loss $E$ of this sample."
         case "output_gradient" if output:
-            return f"The output error Δ = ∂E/∂{t}." if delta else f"The gradient of E with respect to the output {t}."
+            template = ("The output error $Δ = ∂E/∂{t}$." if delta
+                        else "The gradient of $E$ with respect to the output ${t}$.")
         case "output_gradient":
-            return f"The gradient of E with respect to the hidden neuron {t}."
+            template = "The gradient of $E$ with respect to the hidden neuron ${t}$."
         case "preactivation_gradient" if output:
-            return (f"The output error Δ = ∂E/∂{t}, at the output's weighted input." if delta
-                    else f"The gradient of E with respect to the output's weighted input {t}.")
+            template = ("The output error $Δ = ∂E/∂{t}$, at the output's weighted input." if delta
+                        else "The gradient of $E$ with respect to the output's weighted input ${t}$.")
         case "preactivation_gradient":
-            return f"The gradient of E with respect to the weighted input {t}."
+            template = "The gradient of $E$ with respect to the weighted input ${t}$."
         case "input_gradient":
-            return f"The gradient of E with respect to the input {t}."
+            template = "The gradient of $E$ with respect to the input ${t}$."
         case "weight_gradient":
-            return f"The gradient of E with respect to the weight {t}."
+            template = "The gradient of $E$ with respect to the weight ${t}$."
         case "bias_gradient":
-            return f"The gradient of E with respect to the bias {t}."
+            template = "The gradient of $E$ with respect to the bias ${t}$."
         case "weight_update":
-            return f"The new value of the weight {t} after the update."
+            template = "The new value of the weight ${t}$ after the update."
         case "bias_update":
-            return f"The new value of the bias {t} after the update."
-    return f"The value of {t}."
+            template = "The new value of the bias ${t}$ after the update."
+        case _:
+            template = "The value of ${t}$."
+    return _pieces(template, step.target)
 
 
 def _has_numbers_only(part: str) -> bool:
