@@ -1,4 +1,5 @@
-"""The ``backprop-sandbox`` command: the desktop app, and the headless ``explain``, ``train``, ``validate``, ``export``.
+"""The ``backprop-sandbox`` command: the desktop app, and the headless ``explain``, ``train``, ``validate``, ``export``,
+``exercise``.
 
 Exit status: 0 success; 1 a file is unreadable, invalid, cannot be trained, explained or written, or an
 output failed (``error: FILE: where: what`` lines on stderr, never a traceback); 2 wrong usage; 130
@@ -14,12 +15,13 @@ import sys
 
 from . import __version__
 from .cli_errors import INTERRUPTED_STATUS, Output, guarded
+from .cli_exercise import add_exercise_parser, check_exercise_args, cmd_exercise
 from .cli_explain import cmd_explain
 from .cli_export import EXPORT_FORMATS, cmd_export
 from .cli_read import read_network
 from .cli_train import cmd_train
 
-SUBCOMMANDS = ("explain", "train", "validate", "export")
+SUBCOMMANDS = ("explain", "train", "validate", "export", "exercise")
 PROG = "backprop-sandbox"
 
 
@@ -55,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                f"2 wrong usage; 130 stopped with Ctrl-C; 141 stdout was a pipe that closed early (as with "
                f"'| head'), which ends the command quietly.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{explain,train,validate,export}")
+    sub = parser.add_subparsers(dest="command", metavar="{explain,train,validate,export,exercise}")
 
     p = sub.add_parser("explain", help="print one whole gradient-descent update as a worked example",
                        description="Print one gradient-descent update on batch K as a worked example: forward "
@@ -89,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, choices=EXPORT_FORMATS, help="what to write")
     p.add_argument("--out", required=True, metavar="PATH", help="where to write it")
     p.add_argument("--epochs", type=_positive, metavar="N", help="pytorch: the epochs the script trains by default")
+
+    add_exercise_parser(sub)
     return parser
 
 
@@ -106,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     _make_output_safe()
     first = argv[0] if argv else None  # "--" makes what follows a FILE even if it is named like a subcommand
     if first in SUBCOMMANDS or (first is not None and first.startswith("-") and first != "--"):
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command == "exercise":
+            check_exercise_args(parser, args)
         return run_subcommand(args)
     args = build_gui_parser().parse_args(argv)
     return cmd_gui(args.file)
@@ -123,6 +130,8 @@ def run_subcommand(args: argparse.Namespace) -> int:
         status = guarded(args.file, "training", lambda: cmd_train(args, out))
     elif args.command == "export":
         status = guarded(args.file, f"exporting to {args.to}", lambda: cmd_export(args, out))
+    elif args.command == "exercise":
+        status = guarded("exercise", "writing the exercise", lambda: cmd_exercise(args, out))
     else:  # pragma: no cover - argparse exits for anything else
         status = 2
     return out.finish(status)
