@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -130,3 +132,14 @@ def test_the_questions_asked_are_the_ones_chosen():
     md = sheet_markdown(ex)
     assert "### Update" in md and "### Forward pass" not in md
     assert md.count("←$ \\_") == len(ex.questions) == 6
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("answers", [False, True])
+def test_latex_compiles_with_pdflatex(tmp_path, answers):
+    ex = make_exercise(7, "3-2-2", "relu", "bce", biases=True)
+    (tmp_path / "sheet.tex").write_text(sheet_latex(ex, answers), encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "sheet.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF-")
