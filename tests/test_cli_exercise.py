@@ -149,3 +149,14 @@ print("QT:", qt)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "QT: []"
     assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_the_documented_excerpt_is_what_the_command_writes(capsys):
+    doc = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    excerpt = doc.split("$ backprop-sandbox exercise --seed 4172\n", 1)[1].split("\n…\n", 1)[0]
+    status, sheet, _ = main(capsys, "--seed", "4172")
+    assert status == 0 and len(excerpt.splitlines()) > 20
+    assert sheet.startswith(excerpt + "\n")
+    key = sheet_markdown(make_exercise(4172), True)
+    item = doc.split("The same question in the answer key (`--answers key.md`):\n\n```\n", 1)[1].split("```")[0]
+    assert item in key
