@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 LECTURE_ACTIONS = ["guidedTourAction", "activationViewAction", "landscapeViewAction", "batchComparisonAction",
                    "chainRuleAction", "compositionAction"]
 EXPORT_ACTIONS = ["copyMarkdownAction", "exportMarkdownAction", "exportNetworkPngAction", "exportNetworkSvgAction",
-                  "exportLossPlotAction", "exportGradientPlotAction", "exportOnnxAction", "exportPytorchAction"]
+                  "exportLossPlotAction", "exportGradientPlotAction", "exportOnnxAction", "exportPytorchAction",
+                  "exportExerciseSheetAction"]
 
 
 @pytest.fixture

@@ -104,6 +104,10 @@ class LectureViews(QObject):
                      "For Netron and other frameworks (needs the optional onnx package)")
         self._action(export, "exportPytorchAction", "Network as P&yTorch Script…", self.export_pytorch,
                      "A short plain PyTorch script with the same weights, loss and optimizer")
+        export.addSeparator()
+        self._action(export, "exportExerciseSheetAction", "&Exercise Sheet…", self.export_exercise_sheet,
+                     "Questions on this network's next update to work by hand (PDF, Markdown, LaTeX or JSON), "
+                     "and the answer key with every step")
         self.export_menu = export
 
     # ---- views ----------------------------------------------------------------------------------------
@@ -287,3 +291,21 @@ class LectureViews(QObject):
     def export_pytorch(self) -> Path | None:
         return self._export("the script", "Save the network as a PyTorch script", ".py", "Python scripts (*.py)",
                             lambda path: save_pytorch_script(self.experiment, path))
+
+    def export_exercise_sheet(self) -> Path | None:
+        """Export ▸ Exercise Sheet…: what to ask and the format, then the file; the sheet and (asked for) its
+        answer key beside it (``NAME-answers.pdf``), on the current network's next update."""
+        from sandbox.gui.lecture.exercise_sheet_dialog import SHEET_FORMATS, ask_sheet_choice
+        from sandbox.gui.lecture.exercise_sheet_files import write_exercise_files
+        from sandbox.practice.exercise import exercise_from
+
+        choice = ask_sheet_choice(self.window)
+        if choice is None:
+            return None
+        _, extension, file_filter = SHEET_FORMATS[choice.format]
+        experiment = self.experiment.copy()  # the network as it is now, whatever is edited meanwhile
+        return self._export("the exercise sheet", "Save the exercise sheet", extension,
+                            f"{file_filter};;All files (*)",
+                            lambda path: write_exercise_files(exercise_from(experiment, choice.ask), path,
+                                                              choice.format, choice.answers),
+                            tail="-exercise")
