@@ -145,3 +145,20 @@ def test_a_sheet_that_cannot_be_written_is_said_in_a_message(window, monkeypatch
     message, = window.errors
     assert message.startswith("Could not export the exercise sheet:") and "gone" in message
     assert window.statusBar().currentMessage() == "Could not export the exercise sheet"
+
+
+@pytest.mark.parametrize("seed", [4172, 7, 31])
+def test_no_question_is_cut_by_a_page_break(qapp, seed):
+    from sandbox.gui import sheet_pdf
+    from sandbox.practice.exercise import make_exercise
+    from sandbox.practice.sheets import sheet_html
+
+    ex = make_exercise(seed, "2-3-1", "sigmoid")
+    for answers in (False, True):
+        document = sheet_pdf.sheet_document(sheet_html(ex, answers), sheet_pdf.network_image(ex.experiment))
+        height = document.pageSize().height()
+        assert document.pageCount() >= 2  # the tables do run over pages
+        for table in sheet_pdf._tables(document):
+            for row in range(table.rows()):
+                top, bottom = sheet_pdf._row_span(document, table, row)
+                assert int(top // height) == int((bottom - 0.5) // height), (seed, answers, row)

@@ -135,7 +135,154 @@ def sheet_document(html: str, image: QImage | None = None) -> QTextDocument:
     document.setHtml(_with_picture(html, image))
     document.setPageSize(QSizeF(*_text_size()))
     document._measure = measure  # type: ignore[attr-defined]  # kept alive as long as the document
+    _keep_rows_whole(document)
     return document
+
+
+def _tables(document: QTextDocument) -> list:
+    from PySide6.QtGui import QTextTable
+
+    found, frames = [], [document.rootFrame()]
+    while frames:
+        frame = frames.pop(0)
+        if isinstance(frame, QTextTable):
+            found.append(frame)
+        frames.extend(frame.childFrames())
+    return found
+
+
+def _row_span(document: QTextDocument, table, row: int) -> tuple[float, float]:
+    """The top and bottom of a table row's cells (their padding and borders included), in layout pixels
+    from the top of the document."""
+    from PySide6.QtGui import QTextFormat
+
+    layout = document.documentLayout()
+    border = table.format().border()
+    default = table.format().cellPadding()
+    tops, bottoms = [], []
+    for column in range(table.columns()):
+        cell = table.cellAt(row, column)
+        fmt = cell.format().toTableCellFormat()
+        top = fmt.topPadding() if fmt.hasProperty(QTextFormat.Property.TableCellTopPadding) else default
+        bottom = fmt.bottomPadding() if fmt.hasProperty(QTextFormat.Property.TableCellBottomPadding) else default
+        tops.append(_line_edge(layout, cell.firstCursorPosition().block(), first=True) - top - border)
+        bottoms.append(_line_edge(layout, cell.lastCursorPosition().block(), first=False) + bottom + border)
+    return min(tops), max(bottoms)
+
+
+def _line_edge(layout, block, first: bool) -> float:
+    """The top of a block's first line or the bottom of its last (a line Qt pushed to the next page is
+    below the block's bounding rectangle's top by the push)."""
+    rect = layout.blockBoundingRect(block)
+    lines = block.layout()
+    if lines.lineCount() == 0:
+        return rect.top() if first else rect.bottom()
+    if first:
+        return rect.top() + lines.lineAt(0).rect().top()
+    return rect.top() + lines.lineAt(lines.lineCount() - 1).rect().bottom()
+
+
+def _has_header(table) -> bool:
+    """Whether the first row is a header (every cell bold, as <th> is), to repeat on every page."""
+    cells = [table.cellAt(0, c).firstCursorPosition().charFormat() for c in range(table.columns())]
+    return table.rows() > 1 and all(f.fontWeight() >= 600 for f in cells)
+
+
+def _keep_rows_whole(document: QTextDocument, passes: int = 200) -> None:
+    """Qt breaks a table row between pages line by line (the question on one page, its answer space on the
+    next): a row that would straddle a page is pushed to the next one whole, by growing the row above to the
+    page's foot (as Qt does itself when no cell of a row fits); a table whose first row after the header would
+    straddle starts on the next page with the headings just above it. Header rows repeat on every page."""
+
+    for table in _tables(document):
+        if _has_header(table):
+            _set_header_rows(table, 1)
+    filled: set[tuple[int, int]] = set()
+    _push_straddling_rows(document, filled, passes)
+    # a table on one page repeats no header (Qt would draw it on the next page when its margin reaches there)
+    height = document.pageSize().height()
+    single = [table for table in _tables(document) if table.format().headerRowCount() and int(
+        _row_span(document, table, 0)[0] // height) == int((_row_span(document, table, table.rows() - 1)[1] - 0.5)
+                                                            // height)]
+    for table in single:
+        _set_header_rows(table, 0)
+    if single:
+        _push_straddling_rows(document, filled, passes)
+
+
+def _set_header_rows(table, count: int) -> None:
+    fmt = table.format()
+    fmt.setHeaderRowCount(count)
+    table.setFormat(fmt)
+
+
+def _push_straddling_rows(document: QTextDocument, filled: set[tuple[int, int]], passes: int) -> None:
+    from PySide6.QtGui import QTextFormat
+
+    height = document.pageSize().height()  # rows grown to their page's foot: they end there on purpose
+    for _ in range(passes):
+        moved = False
+        for number, table in enumerate(_tables(document)):
+            header = 1 if table.format().headerRowCount() else 0
+            for row in range(table.rows()):
+                if (number, row) in filled:
+                    continue
+                top, bottom = _row_span(document, table, row)
+                if bottom - top >= height or int(top // height) == int((bottom - 0.5) // height):
+                    continue
+                if row <= header:
+                    _break_before_table(document, table, QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                else:
+                    grown = (number, row - 1)
+                    _grow_row(table, row - 1, 2.0 if grown in filled else (top // height + 1) * height - top)
+                    filled.add(grown)
+                moved = True
+                break
+            if moved:
+                break
+        if not moved:
+            return
+
+
+def _grow_row(table, row: int, by: float) -> None:
+    """Space at the foot of the row's first cell: an empty line one pixel high after ``by`` pixels of margin
+    (added once, then widened; Qt ignores a cell's last bottom margin, and padding would push its text)."""
+    from PySide6.QtGui import QTextBlockFormat
+
+    cursor = table.cellAt(row, 0).lastCursorPosition()
+    fmt = cursor.block().blockFormat()
+    if fmt.property(_FILLER) is None:
+        fmt = QTextBlockFormat()
+        fmt.setProperty(_FILLER, True)
+        fmt.setLineHeight(1.0, 2)  # QTextBlockFormat.LineHeightTypes.FixedHeight
+        fmt.setTopMargin(0.0)
+        fmt.setBottomMargin(0.0)
+        cursor.insertBlock(fmt)
+    fmt.setTopMargin(fmt.topMargin() + by)
+    cursor.setBlockFormat(fmt)
+
+
+#: a block property marking the filler line of a row grown by ``_grow_row``
+_FILLER = 0x100100
+
+
+def _break_before_table(document: QTextDocument, table, policy) -> None:
+    """A page break before ``table``, or before the headings just above it (never a heading left alone)."""
+    block = document.findBlock(table.firstPosition()).previous()
+    heading = None
+    while block.isValid() and block.blockFormat().headingLevel() > 0:
+        heading, block = block, block.previous()
+    if heading is None:
+        fmt = table.format()
+        fmt.setPageBreakPolicy(policy)
+        table.setFormat(fmt)
+        return
+    from PySide6.QtGui import QTextCursor
+
+    cursor = QTextCursor(heading)
+    fmt = heading.blockFormat()
+    fmt.setPageBreakPolicy(policy)
+    cursor.setBlockFormat(fmt)
 
 
 def _text_size() -> tuple[float, float]:
