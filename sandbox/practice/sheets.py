@@ -300,11 +300,11 @@ def sheet_html(ex: Exercise, answers: bool = False, picture: bool = True) -> str
         if answers:
             rows = [[f'<td align="right">{i.number}</td>', f"<td>{_html(i.prompt)}<br>{to_html(i.worked)}</td>",
                      f"<td><b>{to_html(i.answer)}</b></td>"] for i in items]
-            out += _html_table(("#", "question and worked formula", "answer"), rows, ("4%", "", "26%"))
+            out += _html_table(("#", "question and worked formula", "answer"), rows, ("6%", "", "26%"))
         else:
             rows = [[f'<td align="right">{i.number}</td>', f"<td>{_html(i.prompt)}</td>",
                      f'<td class="room">{to_html(i.blank)}</td>'] for i in items]
-            out += _html_table(("#", "question", "your answer"), rows, ("4%", "", "40%"))
+            out += _html_table(("#", "question", "your answer"), rows, ("6%", "", "40%"))
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
