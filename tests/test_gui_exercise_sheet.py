@@ -159,6 +159,10 @@ def test_no_question_is_cut_by_a_page_break(qapp, seed):
         height = document.pageSize().height()
         assert document.pageCount() >= 2  # the tables do run over pages
         for table in sheet_pdf._tables(document):
+            heading = sheet_pdf._heading_above(document, table)
+            if heading is not None:  # never left alone at the foot of a page
+                heading_top = document.documentLayout().blockBoundingRect(heading).top()
+                assert int(heading_top // height) == int(sheet_pdf._row_span(document, table, 0)[0] // height)
             for row in range(table.rows()):
                 top, bottom = sheet_pdf._row_span(document, table, row)
                 assert int(top // height) == int((bottom - 0.5) // height), (seed, answers, row)

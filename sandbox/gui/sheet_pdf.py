@@ -219,10 +219,19 @@ def _set_header_rows(table, count: int) -> None:
 def _push_straddling_rows(document: QTextDocument, filled: set[tuple[int, int]], passes: int) -> None:
     from PySide6.QtGui import QTextFormat
 
-    height = document.pageSize().height()  # rows grown to their page's foot: they end there on purpose
+    height = document.pageSize().height()  # ``filled``: rows grown to their page's foot, ending there on purpose
     for _ in range(passes):
         moved = False
         for number, table in enumerate(_tables(document)):
+            heading = _heading_above(document, table)
+            auto = QTextFormat.PageBreakFlag.PageBreak_Auto
+            if heading is not None and heading.blockFormat().pageBreakPolicy() == auto:
+                rect = document.documentLayout().blockBoundingRect(heading)
+                if int(rect.top() // height) != int(_row_span(document, table, 0)[0] // height):
+                    # Qt moved the table to the next page itself: its heading goes with it
+                    _break_before_table(document, table, QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                    moved = True
+                    break
             header = 1 if table.format().headerRowCount() else 0
             for row in range(table.rows()):
                 if (number, row) in filled:
@@ -266,12 +275,20 @@ def _grow_row(table, row: int, by: float) -> None:
 _FILLER = 0x100100
 
 
-def _break_before_table(document: QTextDocument, table, policy) -> None:
-    """A page break before ``table``, or before the headings just above it (never a heading left alone)."""
+def _heading_above(document: QTextDocument, table, first: bool = False):
+    """The heading just above ``table`` (with ``first``, the first of the headings just above it), or None."""
     block = document.findBlock(table.firstPosition()).previous()
     heading = None
     while block.isValid() and block.blockFormat().headingLevel() > 0:
         heading, block = block, block.previous()
+        if not first:
+            break
+    return heading
+
+
+def _break_before_table(document: QTextDocument, table, policy) -> None:
+    """A page break before ``table``, or before the headings just above it (never a heading left alone)."""
+    heading = _heading_above(document, table, first=True)
     if heading is None:
         fmt = table.format()
         fmt.setPageBreakPolicy(policy)
