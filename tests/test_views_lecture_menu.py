@@ -70,7 +70,7 @@ def test_views_open_from_the_menu_and_stop_on_close(window, qtbot):
 def test_tour_opens_examples_in_the_window(window, qtbot):
     action(window, "guidedTourAction").trigger()
     tour = window.lecture_views.views["tour"]
-    tour.go_to(5)
+    tour.go_to(next(i for i, stop in enumerate(tour.steps) if stop.file == "momentum.json"))
     tour.open_button.click()
     assert window.document.path is not None and window.document.path.name == tour.current.file
     assert window.document.experiment.name == "Momentum in a narrow valley"
