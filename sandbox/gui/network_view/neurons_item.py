@@ -239,7 +239,8 @@ class NeuronsItem(QGraphicsItem):
             if (l, j) in self._highlights.new_grads and self._progress < 1.0:
                 painter.setOpacity(max(0.0, self._progress * 1.4 - 0.4))
             painter.setPen(palette.GRADIENT)
-            grad = f"∂E/∂{to_html(texts.label)} = {texts.grad}" if r >= 28 else texts.grad
+            name = to_html(texts.grad_label or texts.label)
+            grad = f"∂E/∂{name} = {texts.grad}" if r >= 28 else texts.grad
             draw_text(painter, grad, x, y + r + value_px * 2.05, value_px - 3, True)
             painter.setOpacity(1.0)
 

@@ -7,7 +7,7 @@ functions, so what tests read is exactly what is drawn.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from sandbox.explain import markup
@@ -35,6 +35,13 @@ class ValueTexts:
     grad: str = ""
     old: str = ""
     tooltip: str = ""
+    #: the name after ∂E/∂ when the gradient written is not of ``label`` (∂E/∂net_h1 asked in practice)
+    grad_label: str = ""
+
+
+#: what practice mode writes in the place of the value it asks for
+ASKED = "?"
+ASKED_TIP = "<i>asked: type its value in the answer field</i>"
 
 
 def neuron_texts(state: DisplayState, l: int, j: int) -> ValueTexts:
@@ -60,8 +67,19 @@ def neuron_texts(state: DisplayState, l: int, j: int) -> ValueTexts:
                        f" = {full(float(pg))}</span>")
     if l == 0:
         tip.append("<i>double-click to change</i>")
-    return ValueTexts(label, short(v) if _known(v) else "", short(g) if _known(g) else "", "",
-                      "<br>".join(tip))
+    texts = ValueTexts(label, short(v) if _known(v) else "", short(g) if _known(g) else "", "",
+                       "<br>".join(tip))
+    asked = state.asked_place()
+    if asked is not None and asked[1:] == (l, j):
+        tip.append(ASKED_TIP)
+        if asked[0] == "value":
+            return replace(texts, value=ASKED, tooltip="<br>".join(tip))
+        if asked[0] == "grad":
+            return replace(texts, grad=ASKED, tooltip="<br>".join(tip))
+        if asked[0] == "pre_grad":
+            return replace(texts, grad=ASKED, grad_label=net.layers[l - 1].preactivation_labels[j],
+                           tooltip="<br>".join(tip))
+    return texts
 
 
 def weight_texts(state: DisplayState, l: int, j: int, k: int) -> ValueTexts:
@@ -70,7 +88,7 @@ def weight_texts(state: DisplayState, l: int, j: int, k: int) -> ValueTexts:
     w = float(state.weights[l][j, k])
     g = float(state.weight_grads[l][j, k])
     old = float(state.weight_old[l][j, k])
-    return _param_texts(label, w, g, old, layer.train_weights)
+    return _asked_param(state, ("weight", l, j, k), _param_texts(label, w, g, old, layer.train_weights))
 
 
 def bias_texts(state: DisplayState, l: int, j: int) -> ValueTexts:
@@ -79,7 +97,20 @@ def bias_texts(state: DisplayState, l: int, j: int) -> ValueTexts:
     b = float(state.biases[l][j])
     g = float(state.bias_grads[l][j])
     old = float(state.bias_old[l][j])
-    return _param_texts(label, b, g, old, layer.train_biases)
+    return _asked_param(state, ("bias", l, j), _param_texts(label, b, g, old, layer.train_biases))
+
+
+def _asked_param(state: DisplayState, place: tuple, texts: ValueTexts) -> ValueTexts:
+    """A weight's or bias's texts with the asked value (its gradient, or its new value) written "?"."""
+    asked = state.asked_place()
+    if asked is None or asked[1:] != place[1:]:
+        return texts
+    tooltip = f"{texts.tooltip}<br>{ASKED_TIP}"
+    if asked[0] == place[0] + "_grad":
+        return replace(texts, grad=ASKED, tooltip=tooltip)
+    if asked[0] == place[0]:  # its new value: the old one stays, an arrow to "?"
+        return replace(texts, value=ASKED, old=texts.value, tooltip=tooltip)
+    return texts
 
 
 def _param_texts(label: str, value: float, grad: float, old: float, trainable: bool) -> ValueTexts:
@@ -103,6 +134,8 @@ def target_texts(state: DisplayState, j: int) -> ValueTexts:
 
 
 def loss_texts(state: DisplayState) -> ValueTexts:
+    if state.asked_place() == ("loss",):
+        return ValueTexts("E", ASKED, "", "", ASKED_TIP)
     if state.loss is None:
         return ValueTexts("E", "")
     return ValueTexts("E", short(state.loss), "", "", f"<b>E</b> = {full(state.loss)}")

@@ -56,6 +56,8 @@ class NetworkView(QGraphicsView):
         self.setMinimumSize(420, 300)
         #: maps a position to the first step of the group that ends there (the player sets it)
         self.group_start: Callable[[int], int] = lambda position: position
+        #: practice mode: the index of the step asked next (shown lit, its value "?"), or None
+        self._asked: int | None = None
         self._user_zoomed = False
         self._editor: QLineEdit | None = None
         self._edit_error: QLabel | None = None
@@ -143,7 +145,10 @@ class NetworkView(QGraphicsView):
         self._last_refresh = time.monotonic()
         self.finish_animation(emit=False)
         w = doc.walkthrough
-        if w is not None and doc.position >= 0:
+        if w is not None and self._asked is not None and self._asked == doc.position + 1 < len(w.steps):
+            state = DisplayState.at(w, doc.position, doc.position)
+            state.ask(w.steps[self._asked])
+        elif w is not None and doc.position >= 0:
             state = DisplayState.at(w, doc.position, self.group_start(doc.position) - 1)
         else:
             state = DisplayState.idle(doc.experiment.network, doc.sample_inputs(), doc.sample_targets())
@@ -159,6 +164,18 @@ class NetworkView(QGraphicsView):
     def state(self) -> DisplayState | None:
         """What is shown now."""
         return self._state
+
+    def set_asked(self, index: int | None) -> None:
+        """Practice mode: step ``index`` of the walkthrough is asked (lit, its value written "?"), None:
+        nothing. Shown only while it is the step after the document's position."""
+        if index != self._asked:
+            self._asked = index
+            self.refresh()
+
+    @property
+    def asked(self) -> int | None:
+        """The step asked, as ``set_asked`` set it."""
+        return self._asked
 
     # ---- animation ---------------------------------------------------------------------------
     def animate(self, duration_ms: int) -> None:

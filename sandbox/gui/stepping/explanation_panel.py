@@ -67,10 +67,17 @@ def formula_lines(formula: str) -> list[str]:
     return out
 
 
+def step_name(step: Step) -> str:
+    """What a step computes, as the list of steps names it: ``h1``, ``E``, ``∂E/∂w5``, ``w5``."""
+    return "E" if step.kind == "loss" else (f"∂E/∂{step.target}" if step.phase == "backward" else step.target)
+
+
 class ExplanationPanel(QTextBrowser):
     """Shows what the current step computes; ``stepClicked(index)`` when an earlier step is clicked."""
 
     stepClicked = Signal(int)
+    #: the text was written again (the pane shares out the height anew)
+    refreshed = Signal()
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
@@ -81,6 +88,8 @@ class ExplanationPanel(QTextBrowser):
         self.group_start = lambda position: position
         #: show the update's matrix form (the lecture's slide) instead of the current step's formula
         self.matrix_form = False
+        #: practice mode (``sandbox.gui.practice``): the step asked next and its question as HTML, or None
+        self.question: Callable[[], tuple[int, str] | None] = lambda: None
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor)
@@ -124,9 +133,14 @@ class ExplanationPanel(QTextBrowser):
 
     # ---- content -------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Write the text again from the document (and practice mode's question, if one is asked)."""
+        self._write()
+        self.refreshed.emit()
+
+    def _write(self) -> None:
         doc = self.doc
         w = doc.walkthrough
-        if w is None or doc.position < 0:
+        if (w is None or doc.position < 0) and (self.matrix_form or self.question() is None):
             idle = self._idle_html()
             if self.matrix_form:
                 idle += ("<p class='muted'><b>Matrix form:</b> the update's matrices appear here once you step "
@@ -135,6 +149,16 @@ class ExplanationPanel(QTextBrowser):
             self.step_list.show_html("")
             return
         position = doc.position
+        asked = self.question() if w is not None else None
+        if asked is not None and asked[0] == position + 1 < len(w.steps) and not self.matrix_form:
+            index, body = asked
+            self.setHtml(self._question_header(w.steps[index], index, len(w.steps)) + body)
+            self.step_list.show_html(self._list_html(w.steps, position + 1, position, asked=index))
+            return
+        if w is None or position < 0:
+            self.setHtml(self._idle_html())
+            self.step_list.show_html("")
+            return
         start = self.group_start(position)
         group = w.steps[start: position + 1]
         parts = [self._header(group[-1], start, position, len(w.steps))]
@@ -166,6 +190,15 @@ class ExplanationPanel(QTextBrowser):
                 f"<td nowrap valign='top' style='background:{colour}' class='chip'>"
                 f"&nbsp;{title}&nbsp;</td><td class='counter'>&nbsp;{where} · update {w.iteration + 1} "
                 f"(batch {w.batch + 1} of epoch {w.epoch + 1})</td></tr></table>")
+
+    def _question_header(self, step: Step, index: int, total: int) -> str:
+        """The chip of a practice question: the phase's colour, "Your turn", which step of which update."""
+        colour = palette.PHASE_COLORS[step.phase].name()
+        w = self.doc.walkthrough
+        return ("<table cellspacing='0' cellpadding='4'><tr>"
+                f"<td nowrap valign='top' style='background:{colour}' class='chip'>"
+                f"&nbsp;{palette.PHASE_TITLES[step.phase]} · your turn&nbsp;</td><td class='counter'>&nbsp;step "
+                f"{index + 1} of {total} · update {w.iteration + 1}</td></tr></table>")
 
     def _matrix_html(self, w: Walkthrough) -> str:
         """The lecture's matrix slide with this update's numbers (monospace, as ``matrix_text`` aligns it)."""
@@ -220,7 +253,9 @@ class ExplanationPanel(QTextBrowser):
                 f"With the new weights the network gives {outs}; the batch loss went from "
                 f"{short(w.loss)} to {short(w.loss_after)}. Press <b>Step</b> for the next update.</p>")
 
-    def _list_html(self, steps: list[Step], start: int, position: int) -> str:
+    def _list_html(self, steps: list[Step], start: int, position: int, asked: int | None = None) -> str:
+        """The steps up to ``position`` (from ``start`` marked current); and the step ``asked`` in practice
+        mode, its value "?"."""
         first = max(0, position + 1 - MAX_LIST)
         out = []  # (the heading "Steps of this update so far" is a label above the list)
         if first > 0:
@@ -237,10 +272,15 @@ class ExplanationPanel(QTextBrowser):
                 out.append(f"<div{cls}><a href='step:{i}'>{i + 1}.&nbsp;&nbsp;… {step.count:,} more in "
                            f"{html.escape(step.target)}, the largest {html.escape(short(step.value))}</a></div>")
                 continue
-            name = "E" if step.kind == "loss" else (
-                f"∂E/∂{step.target}" if step.phase == "backward" else step.target)
+            name = step_name(step)
             out.append(f"<div{cls}><a href='step:{i}'>{i + 1}.&nbsp;&nbsp;{to_html(name)} = "
                        f"{html.escape(short(step.value))}</a></div>")
+        if asked is not None:
+            step = steps[asked]
+            if step.phase != phase:
+                colour = palette.PHASE_COLORS[step.phase].name()
+                out.append(f"<div class='heading' style='color:{colour}'>{palette.PHASE_TITLES[step.phase]}</div>")
+            out.append(f"<div class='current'>{asked + 1}.&nbsp;&nbsp;{to_html(step_name(step))} = <b>?</b></div>")
         return "".join(out)
 
     def _idle_html(self) -> str:
@@ -323,7 +363,8 @@ class ExplanationPane(QWidget):
         self.matrix_toggle.setStyleSheet(
             "QToolButton { font-size: 12px; color: #334155; padding: 2px 8px; border: 1px solid #cbd5e1;"
             " border-radius: 4px; background: #f8fafc; }"
-            " QToolButton:checked { background: #dbeafe; border-color: #60a5fa; color: #1e3a8a; }")
+            " QToolButton:checked { background: #dbeafe; border-color: #60a5fa; color: #1e3a8a; }"
+            " QToolButton:disabled { color: #94a3b8; border-color: #e2e8f0; }")
         self.matrix_toggle.toggled.connect(self._on_matrix_toggled)
         self.bar = QWidget()
         self.bar.setObjectName("explanationBar")
@@ -344,6 +385,7 @@ class ExplanationPane(QWidget):
         self.steps.setFrameShape(QFrame.Shape.NoFrame)
         self.steps.setMinimumHeight(MIN_STEP_LIST)
         self.steps_heading.setVisible(self.steps.isVisibleTo(self))
+        self.panel.refreshed.connect(self._fit)
         document.walkthroughChanged.connect(self._fit)
         document.valuesChanged.connect(self._fit)
         document.structureChanged.connect(self._fit)

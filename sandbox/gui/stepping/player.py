@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
-from sandbox.engine import Network, Step
+from sandbox.engine import Network, Step, Walkthrough
 from sandbox.gui.model.document import Document
 from sandbox.gui.network_view import NetworkView
 
@@ -169,7 +169,20 @@ class WalkthroughPlayer(QObject):
         w = self._ensure_walkthrough()
         doc.set_position(len(w.steps) - 1)
 
-    def _ensure_walkthrough(self):
+    def show_through(self, position: int, animate: bool = True) -> None:
+        """Show the walkthrough up to step ``position`` (practice mode: the steps passed through, or the
+        step just answered) and play the pulses of the group shown last."""
+        self.view.finish_animation()
+        self._ensure_walkthrough()
+        self.document.set_position(position)
+        if animate:
+            self.view.animate(self.duration_ms)
+
+    def ensure_walkthrough(self) -> Walkthrough:
+        """The walkthrough of the update being stepped through (the engine writes it when first needed)."""
+        return self._ensure_walkthrough()
+
+    def _ensure_walkthrough(self) -> Walkthrough:
         doc = self.document
         slow = doc.walkthrough is None and doc.experiment.network.parameter_count > BUSY_PARAMETERS
         with _busy(slow):

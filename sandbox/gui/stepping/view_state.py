@@ -39,10 +39,35 @@ class DisplayState:
     position: int = -1
     #: the steps just revealed (highlighted and animated)
     active: list[Step] = field(default_factory=list)
+    #: practice mode: the next step, asked of the student: lit, its value written "?" (never put in)
+    asked: Step | None = None
 
     @property
     def in_walkthrough(self) -> bool:
         return self.walkthrough is not None and self.position >= 0
+
+    def ask(self, step: Step) -> None:
+        """Show ``step`` as the question of practice mode: the only one lit, its value not shown."""
+        self.asked = step
+        self.active = [step]
+
+    def asked_place(self) -> tuple | None:
+        """What the asked step computes, as the texts name it: ("value", l, j), ("grad", l, j),
+        ("pre_grad", l, j), ("loss",), ("weight_grad", l, j, k), ("weight", l, j, k), ("bias_grad", l, j),
+        ("bias", l, j); None when nothing is asked."""
+        step = self.asked
+        if step is None:
+            return None
+        l, j, k, kind = step.layer, step.neuron, step.source, step.kind
+        if kind in ("neuron", "preactivation", "activation"):
+            return ("value", l, j)
+        if kind == "loss":
+            return ("loss",)
+        if kind in ("output_gradient", "input_gradient"):
+            return ("grad", l, j)
+        return {"preactivation_gradient": ("pre_grad", l, j), "weight_gradient": ("weight_grad", l, j, k),
+                "bias_gradient": ("bias_grad", l, j), "weight_update": ("weight", l, j, k),
+                "bias_update": ("bias", l, j)}.get(kind)
 
     @property
     def phase(self) -> str | None:
