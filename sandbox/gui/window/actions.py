@@ -22,6 +22,8 @@ class Actions:
     step: QAction
     step_back: QAction
     finish_update: QAction
+    practice: QAction
+    new_exercise: QAction
     train: QAction
     fit: QAction
     zoom_in: QAction
@@ -61,6 +63,11 @@ def create_actions(window: QWidget) -> Actions:
         step_back=_action(window, "stepBackAction", "Step &Back", "step-back", "Go back one step", ["Left"]),
         finish_update=_action(window, "finishUpdateAction", "&Finish Update", "finish",
                               "Show the rest of this update at once and apply it", ["Ctrl+Return", "F"]),
+        practice=_action(window, "practiceAction", "&Practice", "practice",
+                         "Practice: Step asks you for the next value instead of showing it", ["Ctrl+P"]),
+        new_exercise=_action(window, "newExerciseAction", "New &Exercise…", "exercise",
+                             "A random small network to practise on, made from a seed a class can share",
+                             ["Ctrl+Shift+N"]),
         train=_action(window, "trainAction", "&Train", "train", "Train continuously / pause", ["Ctrl+T"]),
         fit=_action(window, "fitAction", "&Fit to Window", "fit", "Show the whole network", ["Ctrl+0"]),
         zoom_in=_action(window, "zoomInAction", "Zoom &In", "zoom-in", "Zoom in",
@@ -72,4 +79,5 @@ def create_actions(window: QWidget) -> Actions:
     actions.undo.setIconText("Undo")
     actions.redo.setIconText("Redo")
     actions.reset.setIconText("Reset")
+    actions.practice.setCheckable(True)
     return actions

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +32,8 @@ from sandbox.gui.common.icons import icon, resource_file
 from sandbox.gui.model import evaluation
 from sandbox.gui.model.document import Document
 from sandbox.gui.network_view import NetworkView
+from sandbox.gui.practice import exercise_dialog
+from sandbox.gui.practice.controller import PracticeController
 from sandbox.gui.stepping.explanation_panel import ExplanationPane
 from sandbox.gui.stepping.player import GRANULARITIES, GRANULARITY_TITLES, SPEEDS, WalkthroughPlayer
 from sandbox.gui.training.plots import GradientPlot, LossPlot
@@ -93,6 +96,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("app"))
         experiment, real_path, error = self._initial(path)
+        self._last_exercise: exercise_dialog.ExerciseChoice | None = None
         self.document = Document(experiment, real_path, self)
         self.network_view = NetworkView(self.document)
         self.player = WalkthroughPlayer(self.document, self.network_view, self)
@@ -100,10 +104,21 @@ class MainWindow(QMainWindow):
         self.explanation_panel = self.explanation_pane.panel
         self.explanation_panel.group_start = self.player.group_start
         self.explanation_panel.stepClicked.connect(self.player.jump_to)
+        # practice mode (issue 12): Step asks for the next value; its answer bar sits under the formula
+        self.practice = PracticeController(self.document, self.player, self.network_view, self.explanation_pane,
+                                           self)
         self.loss_plot = LossPlot()
         self.gradient_plot = GradientPlot()
         self.actions_ = create_actions(self)
-        self.setCentralWidget(self.network_view)
+        # the practice bar (hidden unless practising) above the network, under the toolbar
+        centre = QWidget()
+        centre.setObjectName("centre")
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.practice.bar)
+        column.addWidget(self.network_view, 1)
+        self.setCentralWidget(centre)
         self._build_docks()
         self._build_menus()
         self._build_toolbars()
@@ -199,6 +214,7 @@ class MainWindow(QMainWindow):
             action.setData(str(template))
             action.triggered.connect(lambda _=False, p=template: self.new_from_template(p))
         self.new_menu.setToolTipsVisible(True)
+        file_menu.addAction(a.new_exercise)
         file_menu.addAction(a.open)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
@@ -216,6 +232,8 @@ class MainWindow(QMainWindow):
         update = bar.addMenu("&Update")
         for action in (a.step_back, a.step, a.finish_update):
             update.addAction(action)
+        update.addSeparator()
+        update.addAction(a.practice)
         update.addSeparator()
         granularity = update.addMenu("Step &Size")
         self._granularity_group = QActionGroup(self)
@@ -256,7 +274,7 @@ class MainWindow(QMainWindow):
         bar.addAction(a.undo)
         bar.addAction(a.redo)
         bar.addSeparator()
-        for action in (a.step_back, a.step, a.finish_update):
+        for action in (a.step_back, a.step, a.finish_update, a.practice):
             bar.addAction(action)
         bar.addWidget(self._caption("  Step:"))
         self.granularity_combo = QComboBox()
@@ -311,9 +329,11 @@ class MainWindow(QMainWindow):
         a.undo.triggered.connect(doc.undo_stack.undo)
         a.redo.triggered.connect(doc.undo_stack.redo)
         a.reset.triggered.connect(doc.reset_weights)
-        a.step.triggered.connect(self.player.step)
-        a.step_back.triggered.connect(self.player.step_back)
-        a.finish_update.triggered.connect(self.player.finish_update)
+        a.step.triggered.connect(self.practice.step)
+        a.step_back.triggered.connect(self.practice.step_back)
+        a.finish_update.triggered.connect(self.practice.finish_update)
+        a.practice.toggled.connect(self.practice.set_enabled)
+        a.new_exercise.triggered.connect(self.new_exercise)
         a.train.setCheckable(True)
         a.fit.triggered.connect(self.network_view.fit_to_window)
         a.zoom_in.triggered.connect(lambda: self.network_view.zoom(1.25))
@@ -522,6 +542,31 @@ class MainWindow(QMainWindow):
             self._show_file_error("Could not open the template", e, template)
             return False
         return self._show_experiment(experiment, None)
+
+    def new_exercise(self) -> bool:
+        """File ▸ New Exercise…: the dialog (seed, shape, activation, loss), then ``open_exercise``."""
+        choice = exercise_dialog.ask_exercise(self, self._last_exercise)
+        return self.open_exercise(choice) if choice is not None else False
+
+    def open_exercise(self, choice: exercise_dialog.ExerciseChoice) -> bool:
+        """A random exercise's network shown as a new document (unsaved changes asked about first), practice
+        on. Its name, "Exercise 4172", is the window's title."""
+        from sandbox.practice.exercise import make_exercise
+
+        if not self.maybe_save():
+            return False
+        try:
+            exercise = make_exercise(choice.seed, choice.shape, choice.activation, choice.loss,
+                                     biases=choice.biases)
+        except ValueError as e:
+            QMessageBox.critical(self, "Could not make the exercise", str(e))
+            return False
+        if not self._show_experiment(exercise.experiment, None):
+            return False
+        self._last_exercise = choice
+        self.actions_.practice.setChecked(True)
+        self.statusBar().showMessage(f"{exercise.title}: shape {exercise.shape}, press Step to begin", 6000)
+        return True
 
     def open_dialog(self) -> bool:
         if not self.maybe_save():

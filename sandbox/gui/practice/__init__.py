@@ -1,0 +1,1 @@
+"""Practice mode in the window: Step asks for the next value; the answer bar; File ▸ New Exercise…."""
