@@ -217,7 +217,7 @@ class PracticeController(QObject):
         self.pane.panel.refresh()
         self.bar.set_question(to_html(answer_symbol(q)))
         self.bar.hint.setEnabled(True)
-        self.bar.set_feedback("", "info")
+        self.bar.set_feedback(f"{to_html(q.prompt)} Type its value and press Enter.", "info")
 
     def _after_move(self, verdict: str, tone: str = "info") -> None:
         """The verdict, and at the end of an update its score."""

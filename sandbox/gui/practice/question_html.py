@@ -4,9 +4,7 @@ every text is the question's, written by the walkthrough."""
 
 from __future__ import annotations
 
-import html
-
-from sandbox.explain.markup import to_html
+from sandbox.explain.markup import to_html, tokenize
 from sandbox.practice.questions import Question
 
 #: how far up the hint ladder a question is: symbols only, the numbers put in, the answer shown
@@ -30,11 +28,25 @@ def derivation_lines(formula: str, symbolic: str) -> list[str]:
     return ["= " + p for p in parts]
 
 
+def symbolic_lines(q: Question) -> list[str]:
+    """The formula in symbols as the worked step goes on in symbols before its numbers come in:
+    ``∂E/∂h1`` → ``["= ∂E/∂y · ∂y/∂h1", "= Δ · w5"]`` after the symbolic title."""
+    out = []
+    for line in derivation_lines(q.worked, q.symbolic)[:-1]:
+        if any(t.kind == "number" for t in tokenize(line[2:])):
+            break
+        out.append(line)
+    return out
+
+
 def question_html(q: Question, rung: int) -> str:
-    """The panel's body for question ``q`` at hint rung ``rung``."""
-    body = [f"<p class='note'>{html.escape(q.prompt)}</p>",
-            f"<div class='symbolic'>{to_html(q.symbolic)}</div>"]
+    """The panel's body for question ``q`` at hint rung ``rung`` (its words are in the answer bar)."""
     indent = "&nbsp;&nbsp;&nbsp;&nbsp;"
+    more = symbolic_lines(q) if rung < SUBSTITUTED else []
+    if rung < SUBSTITUTED and not more:  # one line: ∂E/∂y = Δ = ?
+        return f"<div class='symbolic'>{to_html(q.symbolic)} = ?</div>"
+    body = [f"<div class='symbolic'>{to_html(q.symbolic)}</div>"]
+    body.extend(f"<div class='line'>{indent}{to_html(line)}</div>" for line in more)
     if rung >= WORKED:
         lines = derivation_lines(q.worked, q.symbolic)
         for i, line in enumerate(lines):
