@@ -307,3 +307,17 @@ def test_closing_with_practice_on_leaves_no_thread(qtbot, dialogs):
     step(w)
     assert w.practice.pending is not None
     assert w.close()
+
+
+def test_typing_in_the_answer_field_triggers_no_shortcut(window, qtbot):
+    """Space, → and F are Step and Finish Update elsewhere; in the answer field they are typing."""
+    practise(window)
+    step(window)
+    field = window.findChild(QLineEdit, "practiceAnswer")
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    for key in (Qt.Key.Key_F, Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right):
+        qtbot.keyClick(field, key)
+    assert field.text() == "f " and asked(window) == 0 and window.document.position == -1
+    action(window, "stepBackAction").trigger()  # Step Back withdraws the question
+    assert window.practice.pending is None and window.network_view.displayed_text("h1") == "0.85"

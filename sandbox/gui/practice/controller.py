@@ -45,6 +45,8 @@ class PracticeController(QObject):
     """Step, Step Back and Finish Update of the window, asking questions while practice is on."""
 
     enabledChanged = Signal(bool)
+    #: a question was asked, or ended or withdrawn (Step Back can withdraw one)
+    questionChanged = Signal()
 
     def __init__(self, document: Document, player: WalkthroughPlayer, view: NetworkView, pane: ExplanationPane,
                  parent: QObject | None = None):
@@ -123,6 +125,10 @@ class PracticeController(QObject):
         if question.step_index > doc.position + 1:
             self.player.show_through(question.step_index - 1, animate=False)
         self._ask(question)
+
+    def can_step_back(self) -> bool:
+        """Step Back has something to do: a question to withdraw, or the player's step back."""
+        return self.pending is not None or self.player.can_step_back()
 
     def step_back(self) -> None:
         """Step Back: a question waiting is withdrawn, and the player goes back as always."""
@@ -213,6 +219,7 @@ class PracticeController(QObject):
     def _ask(self, q: Question) -> None:
         self.pending, self.rung, self.misses = q, SYMBOLS, 0
         self._pending_of = self.document.walkthrough
+        self.questionChanged.emit()
         self.view.set_asked(q.step_index)
         self.pane.panel.refresh()
         self.bar.set_question(to_html(answer_symbol(q)))
@@ -267,6 +274,7 @@ class PracticeController(QObject):
             return
         self.pending = None
         self._pending_of = None
+        self.questionChanged.emit()
         self.bar.set_question(None)
         self.view.set_asked(None)
         if refresh:

@@ -333,6 +333,7 @@ class MainWindow(QMainWindow):
         a.step_back.triggered.connect(self.practice.step_back)
         a.finish_update.triggered.connect(self.practice.finish_update)
         a.practice.toggled.connect(self.practice.set_enabled)
+        self.practice.questionChanged.connect(self._update_actions)
         a.new_exercise.triggered.connect(self.new_exercise)
         a.train.setCheckable(True)
         a.fit.triggered.connect(self.network_view.fit_to_window)
@@ -471,7 +472,7 @@ class MainWindow(QMainWindow):
         a.redo.setEnabled(stack.canRedo())
         a.undo.setText(f"&Undo {stack.undoText()}".rstrip())
         a.redo.setText(f"&Redo {stack.redoText()}".rstrip())
-        a.step_back.setEnabled(self.player.can_step_back())
+        a.step_back.setEnabled(self.practice.can_step_back())
         if doc.walkthrough is not None and doc.position >= 0:
             self.position_label.setText(f"Step <b>{doc.position + 1}</b> of {doc.step_count}")
         else:
