@@ -215,8 +215,9 @@ def test_a_learning_rate_far_too_high_pauses_training_with_a_message(qtbot, wind
     assert not w.training.session.running
     title, text = messages[-1]
     assert title == "Training diverged"
-    assert f"iteration {info.iteration}" in text and "learning rate" in text and "too high" in text
-    assert f"iteration {info.iteration}" in w.statusBar().currentMessage()
+    # the message counts iterations from 1 (info.iteration counts the updates done before, from 0)
+    assert f"iteration {info.iteration + 1}" in text and "learning rate" in text and "too high" in text
+    assert f"iteration {info.iteration + 1}" in w.statusBar().currentMessage()
     # the weights went back to their last finite values, in the worker and in the document
     state = in_worker(controller(w), lambda t: [p.copy() for p in t.network.parameters()])
     assert all(np.isfinite(p).all() for p in state)
