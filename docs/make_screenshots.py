@@ -5,7 +5,11 @@
 Writes ``screenshot.png`` (the lecture's network in the middle of its update's backward pass),
 ``screenshots/window_training_spiral.png`` (spiral.json after training live) and
 ``screenshots/window_vanishing_sigmoid.png`` (vanishing-sigmoid.json after training), all at
-1600×1000. Look at them before committing.
+1600×1000; ``screenshots/window_matrix_form.png`` (the lecture's update applied, the explanation in matrix
+form), ``screenshots/chain_rule_view.png`` (neuron h1's computation graph, the backward pass walked to ∂E/∂w1)
+and ``screenshots/composition_view.png`` (y = f(g(h(x)))), ``screenshots/window_practice.png`` (practice:
+Δ asked, a wrong sign answered, the hint) and ``screenshots/exercise_sheet.png`` (the first page of exercise
+4172's PDF sheet, when poppler's pdftoppm is installed). Look at them before committing.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QAbstractButton, QApplication  # noqa: E402
 
 
 def spin(seconds: float) -> None:
@@ -76,8 +80,66 @@ def main() -> None:
         spin(1.0)
         w.grab().save(str(out / "screenshots" / file))
         close(w)
-    print("written:", out / "screenshot.png", out / "screenshots" / "window_training_spiral.png",
-          out / "screenshots" / "window_vanishing_sigmoid.png")
+    w = window("lecture17-linear.json")
+    w.findChild(QAbstractButton, "matrixToggle").setChecked(True)
+    w.actions_.finish_update.trigger()
+    spin(1.0)
+    w.grab().save(str(out / "screenshots" / "window_matrix_form.png"))
+    chain = w.lecture_views.show_chain_rule(1, 0)  # h1
+    chain.go_to(5)
+    chain.window().resize(1280, 780)
+    spin(1.0)
+    chain.window().grab().save(str(out / "screenshots" / "chain_rule_view.png"))
+    composition = w.lecture_views.show_view("composition")
+    composition.window().resize(1100, 620)
+    spin(0.5)
+    composition.window().grab().save(str(out / "screenshots" / "composition_view.png"))
+    close(w)
+
+    w = window("lecture17-linear.json")  # practice: Δ asked, a wrong sign typed, the hint shown
+    practice_screenshot(w, out / "screenshots" / "window_practice.png")
+    close(w)
+    written = ["window_training_spiral.png", "window_vanishing_sigmoid.png", "window_matrix_form.png",
+               "chain_rule_view.png", "composition_view.png", "window_practice.png"]
+    if exercise_sheet_picture(out / "screenshots" / "exercise_sheet.png"):
+        written.append("exercise_sheet.png")
+    print("written:", out / "screenshot.png", *(out / "screenshots" / f for f in written))
+
+
+def practice_screenshot(w, path: Path) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLineEdit
+
+    from sandbox.practice.questions import ASK_KINDS
+
+    w.findChild(QAction, "practiceAction").setChecked(True)
+    combo = w.practice.bar.ask_combo
+    combo.setCurrentIndex(ASK_KINDS.index("output_gradient"))
+    combo.activated.emit(ASK_KINDS.index("output_gradient"))
+    w.actions_.step.trigger()
+    spin(0.3)
+    answer = w.findChild(QLineEdit, "practiceAnswer")
+    answer.setText("0.809")
+    answer.returnPressed.emit()
+    spin(1.0)
+    w.grab().save(str(path))
+
+
+def exercise_sheet_picture(path: Path) -> bool:
+    """The first page of exercise 4172's PDF sheet as a PNG (needs poppler's pdftoppm; skipped without it)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm not found: exercise_sheet.png not made")
+        return False
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "sheet.pdf"
+        subprocess.run([sys.executable, "-m", "sandbox", "exercise", "--seed", "4172", "--activation", "logistic",
+                        "--format", "pdf", "--out", str(pdf)], check=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(path.with_suffix(""))], check=True)
+    return True
 
 
 if __name__ == "__main__":
