@@ -56,6 +56,10 @@ def cmd_train(args: argparse.Namespace, out: Output) -> int:
                  f"the losses above leave it out)")
         out.line(f"train objective: {float(train_loss) + penalty!r} (E = L + λR(θ) = train loss + penalty, "
                  f"what training minimises)")
+    train_acc, test_acc = trainer.accuracy()
+    if train_acc is not None:  # a classifier (see sandbox.engine.metrics): the share of samples right
+        out.line(f"train accuracy: {train_acc:.4g}")
+        out.line(f"test accuracy: {'none (no test data)' if test_acc is None else format(test_acc, '.4g')}")
     if args.out:
         _save(exp, args.out)
         out.line(f"wrote {args.out}")
@@ -97,6 +101,10 @@ def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None) -> 
                 "learning_rate": finite_or_none(trainer.learning_rate_at(r.epoch - 1)),
                 "weight_grad_norms": _norms(w_rows), "bias_grad_norms": _norms(b_rows),
             }
+            train_acc, test_acc = trainer.accuracy()
+            if train_acc is not None:  # a classifier: the share of samples classified right (0 … 1)
+                record["train_accuracy"] = train_acc
+                record["test_accuracy"] = test_acc
             if regularized:  # the objective E = L + λR(θ) beside the data losses
                 record["penalty"] = finite_or_none(r.penalty)
                 record["train_objective"] = finite_or_none(r.train_objective)

@@ -82,7 +82,8 @@ def test_train_writes_out_and_a_log_and_leaves_the_file_alone(tmp_path):
     assert lines[0] == "trained 480 iterations (30 epochs completed) in " + lines[0].split(" in ")[1]
     train_loss = float(lines[1].removeprefix("train loss: "))
     test_loss = float(lines[2].removeprefix("test loss: "))
-    assert lines[3] == f"wrote {out}"
+    assert lines[3].startswith("train accuracy: ") and lines[4].startswith("test accuracy: ")  # xor classifies
+    assert lines[5] == f"wrote {out}"
     trained = load_experiment(out)
     assert trained.data_source == load_experiment(src).data_source
     from sandbox.engine import Trainer
@@ -93,7 +94,7 @@ def test_train_writes_out_and_a_log_and_leaves_the_file_alone(tmp_path):
     assert [r["iteration"] for r in records] == list(range(16, 481, 16))
     last = records[-1]
     assert set(last) == {"epoch", "iteration", "train_loss", "test_loss", "learning_rate", "weight_grad_norms",
-                         "bias_grad_norms"}
+                         "bias_grad_norms", "train_accuracy", "test_accuracy"}
     assert last["train_loss"] == pytest.approx(train_loss, rel=1e-9)
     assert last["learning_rate"] == 0.05
     assert last["weight_grad_norms"][0] is None and len(last["weight_grad_norms"]) == 3

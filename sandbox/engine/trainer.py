@@ -21,6 +21,7 @@ from .batching import Indices
 from .experiment import Experiment
 from .flat import FlatLayout
 from .losses import get_loss
+from .metrics import accuracy, accuracy_rule
 from .network import Backprop, Network
 from .walkthrough import Walkthrough, WalkthroughBuilder
 
@@ -452,6 +453,18 @@ class Trainer:
             test = None
             if data.has_test:
                 test = self.network.loss(data.test_inputs, data.test_targets, self._loss, self._reduction)
+        return train, test
+
+    def accuracy(self) -> tuple[float | None, float | None]:
+        """Classification accuracy (0 … 1) on the whole training set and on the test set (None without
+        one, and both None when the network is not a classifier: see ``metrics.accuracy_rule``)."""
+        data = self.experiment.data
+        rule = accuracy_rule(self.experiment.loss, data.targets)
+        if rule is None:
+            return None, None
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            train = accuracy(self.network.predict(data.inputs), data.targets, rule)
+            test = accuracy(self.network.predict(data.test_inputs), data.test_targets, rule) if data.has_test else None
         return train, test
 
     def epoch_report(self) -> EpochReport:
