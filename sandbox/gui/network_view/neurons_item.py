@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from sandbox.gui.common import palette
@@ -37,6 +37,8 @@ class NeuronsItem(QGraphicsItem):
         self._points: list[list[QPointF]] | None = None
         self._bias_points: list[list[QPointF] | None] = []
         self._texts_drawn = True
+        #: (layer, neuron) → its output over the input plane, drawn inside the node (``set_neuron_maps``)
+        self._maps: dict[tuple[int, int], QImage] = {}
         # redrawn only when values, highlights or the zoom change: a hover elsewhere is a blit
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         left, top, right, bottom = layout.scene_bounds()
@@ -52,6 +54,29 @@ class NeuronsItem(QGraphicsItem):
         self._value_scale = self._value_scale or 1.0
         self._groups = None  # built on the first paint without texts
         self.update()
+
+    def set_neuron_maps(self, maps: dict[tuple[int, int], QImage]) -> None:
+        """Images of the hidden neurons' outputs over the input plane, drawn inside their nodes (empty: none)."""
+        self._maps = dict(maps)
+        self.update()
+
+    def neuron_map(self, l: int, j: int) -> QImage | None:
+        """The image drawn inside neuron ``j`` of layer ``l``, if any."""
+        return self._maps.get((l, j))
+
+    def _paint_map(self, painter: QPainter, l: int, j: int, x: float, y: float) -> None:
+        """Neuron (l, j)'s map clipped to its circle (TF Playground's small heatmap inside the node)."""
+        image = self._maps.get((l, j))
+        if image is None:
+            return
+        r = self._layout.radius
+        path = QPainterPath()
+        path.addEllipse(QPointF(x, y), r, r)
+        painter.save()
+        painter.setClipPath(path)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawImage(QRectF(x - r, y - r, 2 * r, 2 * r), image)
+        painter.restore()
 
     def set_progress(self, progress: float) -> None:
         """Animation progress: new values fade in (only drawn when texts are)."""
@@ -158,6 +183,9 @@ class NeuronsItem(QGraphicsItem):
             painter.drawPoints(points)
             painter.setPen(QPen(fill, size - width, Qt.PenStyle.SolidLine, cap))
             painter.drawPoints(points)
+        for (l, j) in self._maps:
+            x, y = layout.centres[l][j]
+            self._paint_map(painter, l, j, float(x), float(y))
         if self._hovered and self._hovered[0] == "neuron":
             x, y = layout.centres[self._hovered[1]][self._hovered[2]]
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -216,10 +244,19 @@ class NeuronsItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(fill)
         painter.drawEllipse(QPointF(x, y), r, r)
+        if (l, j) in self._maps:
+            self._paint_map(painter, l, j, x, y)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(x, y), r, r)  # the outline over the map
         if not with_text:
             return
         texts = neuron_texts(state, l, j)
         label_px = 22 if r >= 28 else 12 if r >= 18 else 9
+        if (l, j) in self._maps:  # the label readable over the map: a pale plate behind it
+            w, h = text_size(to_html(texts.label), label_px, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 190))
+            painter.drawRoundedRect(QRectF(x - w / 2 - 2, y - h / 2, w + 4, h), 3, 3)
         painter.setPen(palette.INK if known or l == 0 else palette.MUTED)
         draw_text(painter, to_html(texts.label), x, y, label_px, True)
         value_px = 21 if r >= 28 else 12

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QRectF, Qt, QTimer, QVariantAnimation, Signal
-from PySide6.QtGui import QColor, QPainter, QPen, QWheelEvent
+from PySide6.QtGui import QAction, QColor, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QLineEdit, QMenu, QToolTip, QWidget
 
 from sandbox.explain.escape import for_terminal
@@ -22,6 +22,7 @@ from sandbox.gui.model.document import Document
 from sandbox.gui.network_view.animation import Highlights, highlights_for
 from sandbox.gui.network_view.edges_item import EdgesItem
 from sandbox.gui.network_view.layout import Layout, compute_layout
+from sandbox.gui.network_view.neuron_maps import map_images
 from sandbox.gui.network_view.neurons_item import NeuronsItem
 from sandbox.gui.network_view.static_text import draw_text, text_size
 from sandbox.gui.network_view.texts import bias_texts, loss_texts, neuron_texts, target_texts, weight_texts
@@ -76,6 +77,15 @@ class NetworkView(QGraphicsView):
         self._neurons: NeuronsItem | None = None
         #: the network a refresh has already laid out before the document's structureChanged came
         self._early_layout = None
+        #: the engine's latest hidden-neuron maps (``set_neuron_maps``), drawn inside the nodes when the toggle is on
+        self._hidden_maps: list[np.ndarray] = []
+        self.neuron_maps_action = QAction("Neuron Maps", self)
+        self.neuron_maps_action.setObjectName("neuronMapsAction")
+        self.neuron_maps_action.setCheckable(True)
+        self.neuron_maps_action.setStatusTip("Draw each hidden neuron's output over the input plane inside its node"
+                                             " (networks with 2 inputs)")
+        self.neuron_maps_action.toggled.connect(lambda _=False: self._show_neuron_maps())
+        self.addAction(self.neuron_maps_action)
         document.structureChanged.connect(self._on_structure_changed)
         self._last_refresh = 0.0
         self._deferred = QTimer(self)
@@ -104,8 +114,39 @@ class NetworkView(QGraphicsView):
         left, top, right, bottom = self.layout_.scene_bounds()
         scene.setSceneRect(QRectF(left - 10, top - 10, right - left + 20, bottom - top + 20))
         self._user_zoomed = False
+        self._show_neuron_maps()
         self.refresh()
         self.fit_to_window()
+
+    # ---- the hidden neurons' maps inside their nodes ------------------------------------------------
+    def set_neuron_maps(self, hidden: list[np.ndarray]) -> None:
+        """The engine's maps of every hidden neuron over the input plane (per hidden layer: (neurons, size,
+        size), as ``training.grid.GridOutput.hidden``); drawn inside the nodes when ``neuronMapsAction`` is on."""
+        self._hidden_maps = list(hidden or [])
+        if self.neuron_maps_action.isChecked():
+            self._show_neuron_maps()
+
+    def neuron_maps_available(self) -> bool:
+        """Whether the network can have maps: 2 inputs and a hidden layer."""
+        network = self.document.experiment.network
+        return network.input_size == 2 and network.depth > 1
+
+    def _show_neuron_maps(self) -> None:
+        if self._neurons is None:
+            return
+        images = {}
+        sizes = self.layout_.sizes if self.layout_ is not None else []
+        if self.neuron_maps_action.isChecked() and self.neuron_maps_available():
+            for k, maps in enumerate(self._hidden_maps[: max(0, len(sizes) - 2)]):
+                if len(maps) != sizes[k + 1]:
+                    continue  # maps of a network of another shape (the new ones are on their way)
+                for j, image in enumerate(map_images(maps)):
+                    images[(k + 1, j)] = image
+        self._neurons.set_neuron_maps(images)
+
+    def neuron_map_image(self, l: int, j: int):
+        """The image drawn inside hidden neuron ``j`` of layer ``l`` (1 = first hidden), or None."""
+        return None if self._neurons is None else self._neurons.neuron_map(l, j)
 
     def _on_structure_changed(self) -> None:
         network, early = self.document.experiment.network, self._early_layout
@@ -431,6 +472,10 @@ class NetworkView(QGraphicsView):
         """The menu a right-click on ``place`` opens ("Open Chain Rule for h1"), or None."""
         where = self.chain_rule_neuron(place)
         if where is None:
+            if place is None and self.neuron_maps_available():  # the background: the view's own toggle
+                menu = QMenu(self)
+                menu.addAction(self.neuron_maps_action)
+                return menu
             return None
         label = self.document.experiment.network.layers[where[0] - 1].labels[where[1]]
         menu = QMenu(self)

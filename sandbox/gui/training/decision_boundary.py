@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
@@ -173,6 +173,9 @@ class HiddenMaps(QWidget):
 class DecisionBoundaryView(QWidget):
     """The heatmap, the data points and the hidden neurons' small maps (see the module docstring)."""
 
+    #: the hidden neurons' maps just shown (``GridOutput.hidden``), for the network view's nodes (issue 13)
+    hiddenMapsShown = Signal(object)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("decisionBoundary")
@@ -288,6 +291,7 @@ class DecisionBoundaryView(QWidget):
         if grid is None or not grid.hidden:
             return
         self.hidden_maps.set_maps(grid.hidden)
+        self.hiddenMapsShown.emit(grid.hidden)
 
     # ---- pieces -------------------------------------------------------------------------------
     def _set_points(self, scatter: pg.ScatterPlotItem, inputs: np.ndarray, targets: np.ndarray,

@@ -361,6 +361,8 @@ class MainWindow(QMainWindow):
         from sandbox.gui.training.view import LiveTraining  # issue 5: worker thread, live plots, settings panel
 
         self.training = LiveTraining(self)
+        self.training.boundary.hiddenMapsShown.connect(self.network_view.set_neuron_maps)  # issue 13: maps in nodes
+        self.training.boundary.refresh_from_engine()  # the first maps reach the network view too
         self._set_losses_shown: tuple | None = None
         # connected after the training view's own slots, which blank the set losses on every change
         doc = self.document
