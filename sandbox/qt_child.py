@@ -21,8 +21,9 @@ class ChildFailed(Exception):
 
 
 def qt_child_environment() -> dict[str, str]:
-    """This process's environment, with Qt offscreen and this package first on the module path."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    """This process's environment, with Qt offscreen and this package first on the module path; Qt's hashes
+    unseeded, so that what Qt writes in hash order (a PDF's fonts) comes out the same every time."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_HASH_SEED="0")
     here = str(Path(__file__).resolve().parent.parent)  # the child runs this very package
     env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])])
     return env

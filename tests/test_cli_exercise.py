@@ -3,7 +3,9 @@ a drawn seed said on stderr, usage errors with 2, a PDF with the questions' text
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -42,6 +44,24 @@ def test_the_same_seed_gives_the_same_bytes_on_stdout(capsys, fmt):
     expected = {"markdown": sheet_markdown(ex, False), "latex": sheet_latex(ex, False),
                 "json": dumps_sheet_json(ex)}[fmt]
     assert first == expected
+
+
+def test_the_same_seed_gives_the_same_pdf_bytes_across_processes(tmp_path):
+    """Two processes with different hash seeds, at different moments: the same sheet and key, byte for byte (no
+    date, a document id made from the sheet, Qt's fonts in one order)."""
+    files = []
+    for hash_seed in ("1", "2"):
+        sheet, key = tmp_path / f"sheet{hash_seed}.pdf", tmp_path / f"key{hash_seed}.pdf"
+        done = subprocess.run([sys.executable, "-m", "sandbox", "exercise", "--seed", "7", "--format", "pdf",
+                               "--out", str(sheet), "--answers", str(key)], capture_output=True, text=True,
+                              cwd=ROOT, timeout=300, env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        assert done.returncode == 0, done.stderr
+        files.append((sheet.read_bytes(), key.read_bytes()))
+    assert files[0] == files[1]
+    sheet_bytes, key_bytes = files[0]
+    assert sheet_bytes != key_bytes
+    assert b"CreationDate" not in sheet_bytes and b"xmp:CreateDate" not in sheet_bytes
+    assert pypdf.PdfReader(io.BytesIO(sheet_bytes)).metadata.title == "Exercise 7"
 
 
 def test_a_drawn_seed_is_said_on_stderr_and_gives_that_exercise(capsys):

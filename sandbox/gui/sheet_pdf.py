@@ -57,6 +57,11 @@ td, th { border: 1px solid #b8b8b8; padding: 3px 7px; }
 code, pre, tt { font-family: "DejaVu Sans Mono"; }
 """
 
+#: the document id is a name-based UUID of the sheet in this namespace (the same sheet, the same id)
+DOCUMENT_ID_NAMESPACE = "{6f1d7a52-3c1b-4e0a-9a3e-0b5c2d8e4f17}"
+#: the dates Qt writes: the info dictionary's and the XMP metadata's
+_PDF_DATES = re.compile(rb"/(?:CreationDate|ModDate) \(D:[0-9Z+\-']+\)|"
+                        rb" xmp:(?:CreateDate|ModifyDate|MetadataDate)=\"[^\"]*\"")
 _NETWORK_TAG = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']network[\"'][^>]*>", re.IGNORECASE)
 _FIRST_HEADING_END = re.compile(r"</h[12]\s*>", re.IGNORECASE)
 
@@ -311,7 +316,7 @@ def _text_size() -> tuple[float, float]:
 
 def pdf_bytes(html: str, title: str = "", image: QImage | None = None) -> bytes:
     """The sheet as the bytes of an A4 PDF."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QUuid
     from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
     document = sheet_document(html, image)
@@ -324,6 +329,7 @@ def pdf_bytes(html: str, title: str = "", image: QImage | None = None) -> bytes:
                                      QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
     writer.setTitle(title or PROGRAM)
     writer.setCreator(PROGRAM)
+    writer.setDocumentId(QUuid.createUuidV5(QUuid(DOCUMENT_ID_NAMESPACE), f"{title}\n{html}".encode()))
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError("the PDF could not be started")
@@ -342,7 +348,13 @@ def pdf_bytes(html: str, title: str = "", image: QImage | None = None) -> bytes:
     finally:
         painter.end()
         buffer.close()
-    return bytes(data.data())
+    return without_dates(bytes(data.data()))
+
+
+def without_dates(pdf: bytes) -> bytes:
+    """The PDF with the moment it was written blanked out (the same number of spaces, so every offset stays):
+    the same sheet gives the same bytes."""
+    return _PDF_DATES.sub(lambda m: b" " * len(m.group()), pdf)
 
 
 def _draw_head_and_foot(painter, title: str, page: int, pages: int) -> None:
