@@ -22,6 +22,15 @@ BIAS_SIDE = 0.3  # half the side of a bias square, in radii
 MAX_FULL_BIASES = 4  # on a crowded network, biases of the current step written in full
 
 
+def changed_text(value: str, old: str, room: bool) -> str:
+    """A value written as "old → new" once an update has changed it (the new one in the updated colour;
+    only the new one where there is no room), else as it is."""
+    if not old:
+        return value
+    new = f"<b style='color:{palette.UPDATED.name()}'>{value}</b>"
+    return f"<span style='color:#64748b'>{old}&nbsp;→</span>&nbsp;{new}" if room else new
+
+
 class NeuronsItem(QGraphicsItem):
     def __init__(self, layout: Layout):
         super().__init__()
@@ -267,7 +276,8 @@ class NeuronsItem(QGraphicsItem):
             if fading:
                 painter.setOpacity(max(0.0, self._progress * 1.4 - 0.4))
             painter.setPen(palette.INK)
-            draw_text(painter, texts.value, x, y + r + value_px * 0.9, value_px, True)
+            draw_text(painter, changed_text(texts.value, texts.old, r >= 28), x, y + r + value_px * 0.9, value_px,
+                      True)
             painter.setOpacity(1.0)
         elif l > 0:
             painter.setPen(palette.FAINT)
@@ -348,5 +358,8 @@ class NeuronsItem(QGraphicsItem):
         if loss.value and with_text:
             x = sum(b.center().x() for b in boxes) / len(boxes)
             y = float(layout.target_centres[-1, 1]) + h / 2 + (26 if big else 16)
+            if loss.old:  # "E = old → new" one line lower, clear of the output's own "old → new"
+                y += 26 if big else 14
             painter.setPen(palette.PHASE_COLORS["loss"])
-            draw_text(painter, f"E = {loss.value}", x, y, 22 if big else 12, True)
+            text = changed_text(loss.value, loss.old, big)
+            draw_text(painter, f"{loss.label} = {text}", x, y, 22 if big else 12, True)

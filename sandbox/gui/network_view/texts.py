@@ -44,6 +44,22 @@ ASKED = "?"
 ASKED_TIP = "<i>asked: type its value in the answer field</i>"
 
 
+def update_applied(state: DisplayState) -> bool:
+    """The walkthrough shown is at its last step: its update has been applied (the document never
+    stands on the last step of an update it could not apply)."""
+    w = state.walkthrough
+    return w is not None and bool(w.steps) and state.position == len(w.steps) - 1
+
+
+def _after_update(texts: ValueTexts, new: float, what: str) -> ValueTexts:
+    """An output's or the loss's texts once the update is applied: the engine's value with the new
+    weights (``Walkthrough.outputs_after``/``loss_after``), the value before the update as ``old``."""
+    if not texts.value:
+        return texts
+    tooltip = f"{texts.tooltip}<br><span style='color:#0f9d6b'>{what} with the new weights: {full(new)}</span>"
+    return replace(texts, value=short(new), old=texts.value, tooltip=tooltip)
+
+
 def neuron_texts(state: DisplayState, l: int, j: int) -> ValueTexts:
     net = state.network
     label = net.neuron_labels(l)[j]
@@ -79,6 +95,9 @@ def neuron_texts(state: DisplayState, l: int, j: int) -> ValueTexts:
         if asked[0] == "pre_grad":
             return replace(texts, grad=ASKED, grad_label=net.layers[l - 1].preactivation_labels[j],
                            tooltip="<br>".join(tip))
+    w = state.walkthrough
+    if l == net.depth and w is not None and update_applied(state):  # the new prediction beside the old
+        return _after_update(texts, float(w.outputs_after[w.sample][j]), "after the update")
     return texts
 
 
@@ -138,4 +157,10 @@ def loss_texts(state: DisplayState) -> ValueTexts:
         return ValueTexts("E", ASKED, "", "", ASKED_TIP)
     if state.loss is None:
         return ValueTexts("E", "")
-    return ValueTexts("E", short(state.loss), "", "", f"<b>E</b> = {full(state.loss)}")
+    texts = ValueTexts("E", short(state.loss), "", "", f"<b>E</b> = {full(state.loss)}")
+    w = state.walkthrough
+    if w is not None and update_applied(state):  # the batch loss with the new weights beside the old
+        if w.penalty:  # E = L + λR(θ) before; the engine gives the data loss L after: L beside L
+            texts = ValueTexts("L", short(w.loss), "", "", f"{texts.tooltip}<br><b>L</b> = {full(w.loss)}")
+        return _after_update(texts, float(w.loss_after), "after the update")
+    return texts
