@@ -1,5 +1,5 @@
 """The ``backprop-sandbox`` command: the desktop app, and the headless ``explain``, ``train``, ``validate``, ``export``,
-``exercise``.
+``exercise``; ``doctor`` checks what the desktop app needs.
 
 Exit status: 0 success; 1 a file is unreadable, invalid, cannot be trained, explained or written, or an
 output failed (``error: FILE: where: what`` lines on stderr, never a traceback); 2 wrong usage; 130
@@ -13,15 +13,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
+from . import qt_check
 from .cli_errors import INTERRUPTED_STATUS, Output, guarded
 from .cli_exercise import add_exercise_parser, check_exercise_args, cmd_exercise
 from .cli_explain import cmd_explain
 from .cli_export import EXPORT_FORMATS, cmd_export
 from .cli_read import read_network
 from .cli_train import cmd_train
+from .doctor import cmd_doctor, version
 
-SUBCOMMANDS = ("explain", "train", "validate", "export", "exercise")
+SUBCOMMANDS = ("explain", "train", "validate", "export", "exercise", "doctor")
 PROG = "backprop-sandbox"
 
 
@@ -56,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                f"success; 1 a file could not be read, used or written ('error: FILE: where: what' lines on stderr); "
                f"2 wrong usage; 130 stopped with Ctrl-C; 141 stdout was a pipe that closed early (as with "
                f"'| head'), which ends the command quietly.")
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{explain,train,validate,export,exercise}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {version()}")
+    sub = parser.add_subparsers(dest="command", metavar="{explain,train,validate,export,exercise,doctor}")
 
     p = sub.add_parser("explain", help="print one whole gradient-descent update as a worked example",
                        description="Print one gradient-descent update on batch K as a worked example: forward "
@@ -93,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=_positive, metavar="N", help="pytorch: the epochs the script trains by default")
 
     add_exercise_parser(sub)
+
+    sub.add_parser("doctor", help="check what the desktop app needs on this machine",
+                   description="Print the versions of Python, numpy, PySide6 (Qt) and pyqtgraph, the optional "
+                               "torch and onnx, the Qt platform and display the window would use, the system "
+                               "libraries Qt's platform plugin misses, and a verdict. Exit status 0 when the "
+                               "window can start, 1 otherwise.")
     return parser
 
 
@@ -132,6 +139,8 @@ def run_subcommand(args: argparse.Namespace) -> int:
         status = guarded(args.file, f"exporting to {args.to}", lambda: cmd_export(args, out))
     elif args.command == "exercise":
         status = guarded("exercise", "writing the exercise", lambda: cmd_exercise(args, out))
+    elif args.command == "doctor":
+        status = cmd_doctor(out.line)
     else:  # pragma: no cover - argparse exits for anything else
         status = 2
     return out.finish(status)
@@ -149,6 +158,12 @@ def _make_output_safe() -> None:
 # ---- the desktop app ------------------------------------------------------------------------------
 
 def cmd_gui(path: str | None) -> int:
+    """The desktop app; when Qt cannot start here (no display, a missing system library), one paragraph saying
+    what is missing and how to get it, and 1 (Qt itself would abort with a core dump)."""
+    found = qt_check.check()
+    if not found.ok:
+        print(qt_check.failure_paragraph(found), file=sys.stderr)
+        return 1
     try:
         from .gui.app import run
     except Exception as e:  # Qt missing, no display plugin, app not built: one line, no traceback
