@@ -253,3 +253,15 @@ def test_doctor_is_a_subcommand_of_the_command_line(monkeypatch):
     called = []
     monkeypatch.setattr(cli, "cmd_doctor", lambda write: called.append(write) or 0)
     assert cli.main(["doctor"]) == 0 and len(called) == 1
+
+
+def test_the_readme_names_the_packages_the_message_names():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"\nsudo apt-get install {qt_check.README_PACKAGES}\n" in readme
+    assert readme.index("sudo apt-get install") < readme.index("## What you can do with it")  # the install section
+    listed = set(qt_check.README_PACKAGES.split())
+    # every library the xcb plugin loads beyond a base system is covered by the line
+    base = {"libxcb1", "libx11-6", "libxau6", "libxdmcp6", "libxkbcommon0", "libglib2.0-0", "libfreetype6",
+            "libglx0", "libopengl0", "libxcb-render0", "libxcb-util1"}
+    xcb = {qt_check.DEBIAN_PACKAGES[name] for name in qt_check.XCB_SONAMES}
+    assert xcb - base <= listed
