@@ -17,15 +17,18 @@ from sandbox.gui.model.series import Series
 
 #: the most points each record keeps (older ones are thinned, as in the plots)
 RECORD_CAP = 20_000
+#: the columns of ``RunRecord.evaluations``: train and test loss, their objectives, train and test accuracy
+EVALUATION_COLUMNS = 6
 
 
 class RunRecord:
     """Whole-set losses ``evaluations`` (x: iteration; y: training loss, test loss or nan, then their
-    objectives E = L + λR(θ), nan without regularization) and ``epochs`` (x: the iteration an epoch
-    ended after; y: how many epochs were done then)."""
+    objectives E = L + λR(θ), nan without regularization, then the training and test accuracy, nan when
+    the network is not a classifier) and ``epochs`` (x: the iteration an epoch ended after; y: how many
+    epochs were done then)."""
 
     def __init__(self, cap: int = RECORD_CAP):
-        self.evaluations = Series(4, cap)
+        self.evaluations = Series(EVALUATION_COLUMNS, cap)
         self.epochs = Series(1, cap)
 
     def add_report(self, report) -> None:
@@ -40,8 +43,9 @@ class RunRecord:
         if report.evaluation is not None:
             it, train, test = report.evaluation
             objective = report.evaluation_objective or (float("nan"), float("nan"))
+            accuracy = getattr(report, "evaluation_accuracy", None) or (float("nan"), float("nan"))
             self.evaluations.truncate_from(it)
-            self.evaluations.append([it], [[train, test, *objective]])
+            self.evaluations.append([it], [[train, test, *objective, *accuracy]])
 
 
 _records: weakref.WeakKeyDictionary[object, RunRecord] = weakref.WeakKeyDictionary()

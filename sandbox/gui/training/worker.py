@@ -144,6 +144,9 @@ class TrainingReport:
     objectives: Array | None = None
     #: the whole sets' objectives E = L + λR(θ) of ``evaluation`` (train, test or nan; None: no regularization)
     evaluation_objective: tuple[float, float] | None = None
+    #: the whole sets' classification accuracy (0 … 1) of ``evaluation`` (train, test or nan; None: not a
+    #: classifier, see ``sandbox.engine.metrics``)
+    evaluation_accuracy: tuple[float, float] | None = None
 
 
 @dataclass
@@ -388,6 +391,7 @@ class TrainingWorker(QObject):
         trainer.history = History(trainer.network.depth)
         evaluation = None
         evaluation_objective = None
+        evaluation_accuracy = None
         grid = None
         try:  # a broken network (e.g. a bad edit) still gets its counters and weights reported
             if self.evaluate_every_report and can_evaluate(trainer.experiment) and (
@@ -398,6 +402,9 @@ class TrainingWorker(QObject):
                 if regularized:
                     penalty = trainer.penalty()
                     evaluation_objective = (evaluation[1] + penalty, evaluation[2] + penalty)
+                train_acc, test_acc = trainer.accuracy()
+                if train_acc is not None:
+                    evaluation_accuracy = (train_acc, float("nan") if test_acc is None else test_acc)
                 ended = time.perf_counter()
                 self._evaluate_after = ended + EVALUATION_SPACING * (ended - started)
             grid = self._grid()
@@ -428,6 +435,7 @@ class TrainingWorker(QObject):
             edits_applied=self._edits_applied,
             objectives=objectives,
             evaluation_objective=evaluation_objective,
+            evaluation_accuracy=evaluation_accuracy,
         )
         self._epoch_ends = []
         self._restart = False

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sandbox.engine import Experiment
+from sandbox.engine.metrics import format_accuracy
 from sandbox.explain.escape import for_terminal
 from sandbox.files import NetworkFileError, load_experiment, save_experiment
 from sandbox.gui.common.docks import add_dock
@@ -322,6 +323,12 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         a, doc = self.actions_, self.document
+        # issue 13: classification accuracy, from the engine (placed after the set losses: _setup_training)
+        self.accuracy_label = QLabel()
+        self.accuracy_label.setObjectName("accuracyLabel")
+        self.accuracy_label.setContentsMargins(10, 0, 10, 0)
+        self.accuracy_label.setToolTip("The share of samples classified right on the whole training and test sets")
+        self.accuracy_label.hide()
         a.open.triggered.connect(self.open_dialog)
         a.save.triggered.connect(self.save)
         a.save_as.triggered.connect(self.save_as)
@@ -374,8 +381,21 @@ class MainWindow(QMainWindow):
         self._update_set_losses()
 
     def _shutdown_training(self) -> None:
+        self.statusBar().addPermanentWidget(self.accuracy_label)  # after the set losses
+        doc.reportTaken.connect(self._show_report_accuracy)
         """Called when the window closes: stop and wait for a training thread, if any."""
         training = getattr(self, "training", None)
+    def _show_accuracy(self, train: float | None, test: float | None) -> None:
+        self.accuracy_label.setText(format_accuracy(train, test))
+        self.accuracy_label.setVisible(train is not None)
+
+    def _show_report_accuracy(self, report) -> None:
+        """While training runs: the accuracy of a report's whole-set evaluation (the engine's)."""
+        if report.evaluation is None:
+            return
+        acc = getattr(report, "evaluation_accuracy", None)
+        self._show_accuracy(*((None, None) if acc is None else (acc[0], None if np.isnan(acc[1]) else acc[1])))
+
         if training is not None:
             training.shutdown(SHUTDOWN_MS)
 
@@ -494,6 +514,7 @@ class MainWindow(QMainWindow):
         """Open ``path`` (no dialogs). A file that cannot be read or shown: the reason is shown and the
         network, the file, the title and the undo stack stay as they were."""
         try:
+            self._show_accuracy(None, None)
             experiment = load_experiment(path)
         except Exception as e:  # noqa: BLE001 - whatever it is, the user is told and nothing changes
             self._show_file_error("Could not open the file", e, path)
@@ -501,6 +522,7 @@ class MainWindow(QMainWindow):
         self.training.pause_and_record()  # training pauses; the run so far goes on the undo stack
         if not self._show_experiment(experiment, Path(path)):
             return False
+        self._show_accuracy(*self.document.trainer.accuracy())
         self._add_recent(Path(path))
         self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
         return True
