@@ -320,15 +320,15 @@ class MainWindow(QMainWindow):
         for label in (self.position_label, self.iteration_label, self.epoch_label, self.loss_label):
             label.setContentsMargins(10, 0, 10, 0)
             bar.addPermanentWidget(label)
-
-    def _connect(self) -> None:
-        a, doc = self.actions_, self.document
         # issue 13: classification accuracy, from the engine (placed after the set losses: _setup_training)
         self.accuracy_label = QLabel()
         self.accuracy_label.setObjectName("accuracyLabel")
         self.accuracy_label.setContentsMargins(10, 0, 10, 0)
         self.accuracy_label.setToolTip("The share of samples classified right on the whole training and test sets")
         self.accuracy_label.hide()
+
+    def _connect(self) -> None:
+        a, doc = self.actions_, self.document
         a.open.triggered.connect(self.open_dialog)
         a.save.triggered.connect(self.save)
         a.save_as.triggered.connect(self.save_as)
@@ -378,13 +378,10 @@ class MainWindow(QMainWindow):
         session = getattr(self.training, "session", None)
         if session is not None:
             session.runningChanged.connect(self._update_set_losses)
-        self._update_set_losses()
-
-    def _shutdown_training(self) -> None:
         self.statusBar().addPermanentWidget(self.accuracy_label)  # after the set losses
         doc.reportTaken.connect(self._show_report_accuracy)
-        """Called when the window closes: stop and wait for a training thread, if any."""
-        training = getattr(self, "training", None)
+        self._update_set_losses()
+
     def _show_accuracy(self, train: float | None, test: float | None) -> None:
         self.accuracy_label.setText(format_accuracy(train, test))
         self.accuracy_label.setVisible(train is not None)
@@ -396,6 +393,9 @@ class MainWindow(QMainWindow):
         acc = getattr(report, "evaluation_accuracy", None)
         self._show_accuracy(*((None, None) if acc is None else (acc[0], None if np.isnan(acc[1]) else acc[1])))
 
+    def _shutdown_training(self) -> None:
+        """Called when the window closes: stop and wait for a training thread, if any."""
+        training = getattr(self, "training", None)
         if training is not None:
             training.shutdown(SHUTDOWN_MS)
 
@@ -469,6 +469,7 @@ class MainWindow(QMainWindow):
             for label, text in ((train_label, "Train loss <b>—</b>"), (test_label, "Test loss <b>—</b>")):
                 label.setText(text)
                 label.setToolTip(why)
+            self._show_accuracy(None, None)
             return
         train_label.setToolTip("")
         train, test = self.document.trainer.evaluate()
@@ -476,6 +477,7 @@ class MainWindow(QMainWindow):
         train_label.setText(f"Train loss <b>{_loss_text(train)}</b>")
         test_label.setText(f"Test loss <b>{_loss_text(test) if test is not None else '—'}</b>")
         test_label.setToolTip("" if test is not None else "This network's data has no test set")
+        self._show_accuracy(*self.document.trainer.accuracy())
 
     def _set_losses_key(self) -> tuple:
         """What the set losses depend on: the trainer and its data, the loss, every layer's activation
@@ -514,7 +516,6 @@ class MainWindow(QMainWindow):
         """Open ``path`` (no dialogs). A file that cannot be read or shown: the reason is shown and the
         network, the file, the title and the undo stack stay as they were."""
         try:
-            self._show_accuracy(None, None)
             experiment = load_experiment(path)
         except Exception as e:  # noqa: BLE001 - whatever it is, the user is told and nothing changes
             self._show_file_error("Could not open the file", e, path)
@@ -522,7 +523,6 @@ class MainWindow(QMainWindow):
         self.training.pause_and_record()  # training pauses; the run so far goes on the undo stack
         if not self._show_experiment(experiment, Path(path)):
             return False
-        self._show_accuracy(*self.document.trainer.accuracy())
         self._add_recent(Path(path))
         self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
         return True
