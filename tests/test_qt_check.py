@@ -265,3 +265,23 @@ def test_the_readme_names_the_packages_the_message_names():
             "libglx0", "libopengl0", "libxcb-render0", "libxcb-util1"}
     xcb = {qt_check.DEBIAN_PACKAGES[name] for name in qt_check.XCB_SONAMES}
     assert xcb - base <= listed
+
+
+def test_qt_failing_after_the_check_is_one_paragraph_and_1_not_a_core_dump():
+    env = dict(os.environ, QT_QPA_PLATFORM="nosuch", **{qt_check.SKIP_VARIABLE: "1"})
+    result = subprocess.run([sys.executable, "-m", "sandbox"], capture_output=True, text=True, encoding="utf-8",
+                            cwd=ROOT, timeout=120, env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith('error: the desktop app cannot start: Qt could not start its platform (Qt said: '
+                                    'qt.qpa.plugin: Could not find the Qt platform plugin "nosuch" in ""; ')
+    assert result.stderr.endswith("'backprop-sandbox doctor' says what is missing; the headless commands (explain, "
+                                  "train, validate, export, exercise) work without a window.\n")
+
+
+def test_qt_starting_normally_is_quiet():
+    code = ("from sandbox.gui.app import start_application\n"
+            "app = start_application(['x'])\nprint(app.platformName())\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                            cwd=ROOT, timeout=120, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "offscreen\n", "")
