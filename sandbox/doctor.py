@@ -107,7 +107,7 @@ def cmd_doctor(write: Callable[[str], object] = print, probe: Callable[[bool], t
     qt = found.get("qt")
     row("PySide6", "not installed (pip install .)" if pyside is None else
         f"{pyside} (Qt {qt})" if qt else f"{pyside} (Qt cannot be imported)")
-    if pyside is None:
+    if pyside is None and result.ok:  # else the check's message says so
         problems.append("PySide6 is not installed")
     pyqtgraph = package_version("pyqtgraph")
     row("pyqtgraph", pyqtgraph or "not installed (pip install .)")

@@ -173,15 +173,16 @@ def test_the_command_without_a_display_says_so_and_exits_1():
                              "validate, export, exercise) work without it.\n")
 
 
-def test_the_check_never_imports_qt():
+def test_the_check_and_doctor_never_import_qt():
     result = _qt_free_child("""
 import sys
-from sandbox import qt_check
+from sandbox import doctor, qt_check
 for env in ({}, {"DISPLAY": ":0"}, {"WAYLAND_DISPLAY": "wayland-0"}, {"QT_QPA_PLATFORM": "offscreen"}):
     qt_check.check(env)
-""", {})
+print("DOCTOR", doctor.cmd_doctor(lambda line: None))  # Qt is started in a child of its own
+""", {"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["QT []"]
+    assert result.stdout.splitlines() == ["DOCTOR 0", "QT []"]
 
 
 def test_version_comes_from_the_package_metadata():
