@@ -279,6 +279,21 @@ def test_new_exercise_opens_the_seeds_network_and_practises(window, dialogs, mon
     assert seen[1] == exercise_dialog.ExerciseChoice(4172)
 
 
+def test_the_old_weight_is_not_a_new_weight(window, qtbot, monkeypatch):
+    """Exercise 3 (logistic): w1 moves from −0.71 to −0.7095794, within a relative 1e-3; typing −0.71 is
+    computing no update, and is not right."""
+    from sandbox.gui.practice import exercise_dialog
+
+    monkeypatch.setattr(exercise_dialog, "ask_exercise",
+                        lambda parent, last: exercise_dialog.ExerciseChoice(3, "2-2-1", "sigmoid", "mse"))
+    action(window, "newExerciseAction").trigger()
+    practise(window, "update")
+    step(window)
+    assert window.practice.pending.symbol == "new w1"
+    assert answer(window, qtbot, "-0.71").startswith("Not quite.")
+    assert answer(window, qtbot, "-0.70958") == "Right: new w1 = −0.7095794"
+
+
 def test_the_exercise_dialog_reads_its_choices(qtbot):
     from sandbox.gui.practice.exercise_dialog import ExerciseChoice, NewExerciseDialog
 

@@ -106,3 +106,28 @@ def test_logistic_output_error_is_asked_at_the_weighted_input():
 def test_the_category_without_the_walkthrough_agrees(w):
     for step in w.steps:
         assert step_category(step) == step_category(step, w)
+
+
+@pytest.mark.parametrize("activation", ["identity", "sigmoid", "tanh", "relu"])
+def test_a_new_weight_is_never_answered_by_its_old_value(activation):
+    """Seed 3's w1 moves from −0.71 to −0.7095794, within a relative 1e-3: its question still rejects −0.71."""
+    asked = 0
+    for seed in range(40):
+        for loss in ("mse", "bce"):
+            ex = make_exercise(seed, "2-2-1", activation, loss, ask="update", biases=seed % 2 == 1)
+            for q in ex.questions:
+                step = ex.walkthrough.steps[q.step_index]
+                assert q.old == step.old and q.accepts(q.answer) and q.accepts(float(q.shown.replace("−", "-")))
+                if step.old != step.value:
+                    asked += 1
+                    assert not q.accepts(step.old), (seed, loss, q.id)
+                    assert q.tolerance <= 0.1 * abs(step.value - step.old)
+    assert asked > 300
+    seed3 = {q.id: q for q in make_exercise(3, "2-2-1", "sigmoid", "mse", ask="update").questions}["weight_update.w1"]
+    assert (seed3.old, seed3.shown) == (-0.71, "−0.7095794") and not seed3.accepts(-0.71)
+    assert seed3.accepts(-0.70958) and is_right(-0.71, seed3.answer, seed3.shown)  # is_right without old: yes
+
+
+def test_only_updates_carry_the_old_value(lecture_walkthrough):
+    for q in questions_of(lecture_walkthrough):
+        assert (q.old is not None) == (q.category == "update"), q.id

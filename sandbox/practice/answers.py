@@ -1,9 +1,11 @@
 """Reading a typed answer and deciding whether it is right.
 
 A student may type ``0.85``, ``+0.85``, ``0,85`` (a decimal comma), ``−0.809`` (a true minus), ``-.5``,
-``1e-3``, ``2.5·10^−3`` (as the app writes small numbers), with spaces anywhere. An answer is right when it
-agrees with the shown answer to the digits shown (counting at least three significant digits, so that ``2``
-does not accept 2.4) or within a relative 1e-3 (an absolute 1e-9 near zero).
+``1e-3``, ``2.5·10^−3`` (as the app writes small numbers), ``(−0.809)`` (as a formula writes a negative
+factor) or a fraction ``1/2``, with spaces anywhere. An answer is right when it agrees with the shown answer to
+the digits shown (counting at least three significant digits, so that ``2`` does not accept 2.4) or within a
+relative 1e-3 (an absolute 1e-9 near zero). A new weight is right only when its change is right too: within a
+tenth of the change from the old value, so the old value typed unchanged is never right, however small the step.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ RELATIVE = 1e-3
 ABSOLUTE = 1e-9
 #: the digits shown count at least this many significant digits
 MIN_SIGNIFICANT = 3
+#: a new value (an update) may be off by at most this share of its change from the old value
+CHANGE_SHARE = 0.1
 
 _MINUSES = "\u2212\u2013\u2012\ufe63\uff0d"  # minus sign, en dash, figure dash, small and full-width hyphen-minus
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
@@ -33,6 +37,13 @@ def parse_answer(text: str) -> float | None:
         text = text.replace(minus, "-")
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
+    if len(text) > 2 and text[0] == "(" and text[-1] == ")":
+        text = text[1:-1]
+    if text.count("/") == 1:
+        numerator, denominator = map(_plain, text.split("/"))
+        if numerator is None or not denominator:
+            return None
+        return numerator / denominator
     power = _POWER.fullmatch(text)
     if power is not None:
         mantissa = _plain(power.group("mantissa"))
@@ -50,14 +61,18 @@ def _plain(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def tolerance(answer: float, shown: str | None = None) -> float:
+def tolerance(answer: float, shown: str | None = None, old: float | None = None) -> float:
     """How far a right answer may be from ``answer``: half a unit of the last digit shown (at least three
-    significant digits), a relative 1e-3, or 1e-9, whichever is largest."""
+    significant digits), a relative 1e-3, or 1e-9, whichever is largest; for a new value (``old`` the value
+    before the update) at most a tenth of the change (never less than 1e-9)."""
     answer = float(answer)
     if not math.isfinite(answer):
         return 0.0
     shown = fmt(answer) if shown is None else shown
-    return max(RELATIVE * abs(answer), _half_unit(answer, shown), ABSOLUTE)
+    within = max(RELATIVE * abs(answer), _half_unit(answer, shown), ABSOLUTE)
+    if old is not None and math.isfinite(old):
+        within = max(min(within, CHANGE_SHARE * abs(answer - float(old))), ABSOLUTE)
+    return within
 
 
 def _half_unit(answer: float, shown: str) -> float:
@@ -70,15 +85,16 @@ def _half_unit(answer: float, shown: str) -> float:
     return 0.5 * 10.0 ** (exponent - digits + 1)
 
 
-def is_right(value: float, answer: float, shown: str | None = None) -> bool:
-    """Whether ``value`` is the answer, to the digits shown or within a relative 1e-3."""
+def is_right(value: float, answer: float, shown: str | None = None, old: float | None = None) -> bool:
+    """Whether ``value`` is the answer, to the digits shown or within a relative 1e-3 (a new value: and within a
+    tenth of its change from ``old``)."""
     value, answer = float(value), float(answer)
     if not (math.isfinite(value) and math.isfinite(answer)):
         return False
-    return abs(value - answer) <= tolerance(answer, shown) * (1 + 1e-9)
+    return abs(value - answer) <= tolerance(answer, shown, old) * (1 + 1e-9)
 
 
-def check(text: str, answer: float, shown: str | None = None) -> bool | None:
+def check(text: str, answer: float, shown: str | None = None, old: float | None = None) -> bool | None:
     """Whether the typed ``text`` is the answer; None when it is not a number."""
     value = parse_answer(text)
-    return None if value is None else is_right(value, answer, shown)
+    return None if value is None else is_right(value, answer, shown, old)

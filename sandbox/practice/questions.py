@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..engine import Step, Walkthrough
 from ..engine.numbers import fmt
 from ..explain.markup import FUNCTIONS, tokenize
-from .answers import tolerance
+from .answers import is_right, tolerance
 
 #: what can be asked, in the order of an update; "all" asks every kind
 ASK_KINDS = ("forward", "output_gradient", "hidden_gradient", "weight_gradient", "update", "all")
@@ -54,6 +54,12 @@ class Question:
     worked: str
     #: the prompt's pieces, (text, is_math): the symbols in it set as math by the sheets
     parts: tuple[tuple[str, bool], ...] = ()
+    #: an update's value before it (None for every other question): the old value typed is never right
+    old: float | None = None
+
+    def accepts(self, value: float) -> bool:
+        """Whether ``value`` is a right answer (``answers.is_right``)."""
+        return is_right(value, self.answer, self.shown, self.old)
 
     @property
     def number(self) -> int:
@@ -110,6 +116,7 @@ def questions_of(w: Walkthrough, ask: Iterable[str] | str = ("all",)) -> list[Qu
 def question_of(step: Step, index: int, category: str, w: Walkthrough, qid: str | None = None) -> Question:
     """The question asking for ``step``'s value."""
     shown = fmt(step.value)
+    old = step.old if step.kind in _UPDATES else None
     return Question(
         id=qid or f"{step.kind}.{step.target}",
         step_index=index,
@@ -119,10 +126,11 @@ def question_of(step: Step, index: int, category: str, w: Walkthrough, qid: str 
         symbol=symbol_of(step),
         answer=float(step.value),
         shown=shown,
-        tolerance=tolerance(step.value, shown),
+        tolerance=tolerance(step.value, shown, old),
         symbolic=step.symbolic or symbol_of(step),
         substituted=substituted_of(step),
         worked=step.formula,
+        old=old,
     )
 
 

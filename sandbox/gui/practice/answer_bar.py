@@ -71,8 +71,9 @@ class AnswerBar(QFrame):
         self.symbol.setTextFormat(Qt.TextFormat.RichText)
         self.answer = QLineEdit()
         self.answer.setObjectName("practiceAnswer")
-        self.answer.setPlaceholderText("e.g. −0.81 or 0,85")
-        self.answer.setToolTip("Type the value and press Enter (a decimal comma and − both work)")
+        self.answer.setPlaceholderText("e.g. −0.809 or 0,85")
+        self.answer.setToolTip("Type the value to four significant digits and press Enter (a decimal comma, − and a "
+                               "fraction such as 1/2 all work)")
         self.answer.setMinimumWidth(120)
         self.answer.setMaximumWidth(240)
         self.answer.returnPressed.connect(lambda: self.submitted.emit(self.answer.text()))

@@ -23,7 +23,7 @@ from sandbox.gui.practice.question_html import SUBSTITUTED, SYMBOLS, WORKED, ans
 from sandbox.gui.practice.score import Score
 from sandbox.gui.stepping.explanation_panel import ExplanationPane
 from sandbox.gui.stepping.player import WalkthroughPlayer
-from sandbox.practice.answers import is_right, parse_answer
+from sandbox.practice.answers import parse_answer
 from sandbox.practice.questions import ASK_KINDS, Question, questions_of
 
 MATRIX_OFF = "The matrix form shows every number of the update: off while you practise"
@@ -165,7 +165,7 @@ class PracticeController(QObject):
             shown = html.escape(text.strip()) or "Nothing"
             self.bar.set_feedback(f"“{shown}” is not a number: type e.g. −0.809 or 0,85.", "wrong")
             return
-        if is_right(value, q.answer, q.shown):
+        if q.accepts(value):
             outcome = "first" if self.misses == 0 and self.rung == SYMBOLS else "hinted"
             self._answered(q, outcome, f"<b>Right:</b> {symbol} = {html.escape(q.shown)}", "right")
             return
