@@ -39,7 +39,8 @@ def test_landscape_and_batch_pictures(qtbot, tmp_path, monkeypatch, lecture):
     qtbot.addWidget(batch)
     batch.resize(1000, 600)
     batch.show()
-    qtbot.waitUntil(lambda: bool(batch.runs) and not batch.busy, timeout=10000)
+    batch.offer_button.click()  # the lecture's one sample: the comparison runs on the data set offered
+    qtbot.waitUntil(lambda: bool(batch.runs) and not batch.busy, timeout=20000)
     image = click_save(batch, monkeypatch, tmp_path / "batch.png")
     assert image.width() == batch.plots.width()
     batch.shutdown()
