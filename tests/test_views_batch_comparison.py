@@ -10,7 +10,7 @@ from PySide6.QtGui import QTextDocument
 from sandbox.engine import Experiment, Layer, Network, OptimizerSpec
 from sandbox.engine.comparison import compare_batch_modes
 from sandbox.engine.datasets import generate
-from sandbox.gui.lecture.batch_comparison_view import BatchComparisonView
+from sandbox.gui.lecture.batch_comparison_view import BatchComparisonView, _ms
 
 
 def regression(optimizer: OptimizerSpec | None = None) -> Experiment:
@@ -67,7 +67,7 @@ def test_counts_and_the_timing_table(view):
     assert [t.repeats for t in view.result.timings] == [5, 5, 5]
     shown = plain(view.table)
     for t in view.result.timings:  # the engine's median and range, as measured (no durations asserted)
-        assert f"{t.median_ms:.3g} ({t.min_ms:.3g}–{t.max_ms:.3g})" in shown
+        assert f"{_ms(t.median_ms)} ({_ms(t.min_ms)}–{_ms(t.max_ms)})" in shown
     top = view.samples_plot.getPlotItem().getAxis("top")
     assert top.labelText == "epochs" and top.scale == pytest.approx(1 / 40)
     # the mean vs sum point, with this data set's numbers
