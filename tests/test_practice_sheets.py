@@ -143,3 +143,16 @@ def test_latex_compiles_with_pdflatex(tmp_path, answers):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
     assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize(("seed", "shape", "activation"), [(8, "5-5-5-5", "relu"), (9, "3-5-2", "sigmoid")])
+def test_the_network_table_of_the_widest_shapes_fits_the_page(tmp_path, seed, shape, activation):
+    """Five weights a neuron, with biases: the inputs and weights wrap in their columns (the table ran 139 pt
+    off the page)."""
+    ex = make_exercise(seed, shape, activation, "bce", biases=True)
+    (tmp_path / "sheet.tex").write_text(sheet_latex(ex, False), encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "sheet.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "Overfull" not in (tmp_path / "sheet.log").read_text(encoding="latin-1")

@@ -216,6 +216,7 @@ LATEX_PREAMBLE = r"""\documentclass[a4paper,11pt]{article}
 \usepackage[T1]{fontenc}
 \usepackage{amsmath}
 \usepackage{amssymb}
+\usepackage{array}
 \usepackage[margin=2cm]{geometry}
 """ + "".join(f"\\DeclareUnicodeCharacter{{{code}}}{{{body}}}\n" for code, body in LATEX_UNICODE.items()) \
     + r"""\setlength{\parindent}{0pt}
@@ -223,6 +224,10 @@ LATEX_PREAMBLE = r"""\documentclass[a4paper,11pt]{article}
 \renewcommand{\arraystretch}{1.3}
 \pagestyle{plain}
 """
+
+
+#: the network table's columns: the inputs and the weights wrap (five of each fit no line of a page)
+LATEX_COLUMNS = r"lll>{\raggedright\arraybackslash}p{2.4cm}>{\raggedright\arraybackslash}p{5.0cm}l"
 
 
 def _tex(pieces: Pieces) -> str:
@@ -234,7 +239,7 @@ def sheet_latex(ex: Exercise, answers: bool = False) -> str:
     s = sheet_of(ex, answers)
     out = [LATEX_PREAMBLE.rstrip("\n"), r"\begin{document}", "",
            f"\\section*{{{for_latex(s.title)}}}", "", for_latex(s.intro), "", r"\subsection*{The network}", "",
-           r"{\small", r"\begin{tabular}{" + "l" * len(s.header) + "}", r"\hline",
+           r"{\small", r"\begin{tabular}{" + LATEX_COLUMNS + "}", r"\hline",
            " & ".join(f"\\textbf{{{h}}}" for h in s.header) + r" \\", r"\hline"]
     out += [" & ".join(_tex(cell) for cell in row) + r" \\" for row in s.rows]
     out += [r"\hline", r"\end{tabular}}", "", r"\medskip", ""]
