@@ -88,7 +88,7 @@ TOUR: list[TourStep] = [
         "Mini-batches and Adam on the spiral", "spiral.json",
         "The hardest of the toy problems: two interleaved spirals, a 2-8-8-1 tanh network, Adam on "
         "mini-batches of 10. An iteration is one update on one mini-batch; an epoch is n/n₀ iterations.",
-        "Compare full-batch GD, single-sample SGD and mini-batches by samples seen and by wall time, "
+        "Compare full-batch GD, single-sample SGD and mini-batches (plain SGD) by samples seen and by updates, "
         "then train the spiral and watch the boundary wind.",
         "batch"),
 ]

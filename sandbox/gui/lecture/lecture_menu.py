@@ -79,7 +79,7 @@ class LectureViews(QObject):
         self._action(lecture, "landscapeViewAction", "Loss &Landscape and Optimizers", self.show_landscape,
                      "The loss over two parameters, with SGD, momentum, RMSProp and Adam descending it")
         self._action(lecture, "batchComparisonAction", "&GD vs SGD vs Mini-batch", self.show_batch_comparison,
-                     "The three batch modes from the same weights, by samples seen and by wall time")
+                     "The three batch modes by plain SGD: loss by samples seen and by updates, time measured")
         lecture.addSeparator()
         self._action(lecture, "chainRuleAction", "&Chain Rule of a Neuron", self.show_chain_rule,
                      "One neuron as its computation graph: the gradient walked back from the loss, one edge at a time "
