@@ -2,8 +2,11 @@
 
 A square heatmap of the network's first output over the input plane (its range fits the data),
 orange for low and blue for high, with the training points (white outline) and the test points
-(dark outline) on it, and small maps, one per hidden neuron, beside it in a wide dock or below it
-in a tall one, as large as the space allows. While training, the numbers arrive with the worker's
+(dark outline) on it, a legend that says which is which, and small maps, one per hidden neuron, beside
+it in a wide dock or below it in a tall one, as large as the space allows. Two view settings above the
+plot (not experiment data: nothing is saved or undone): "Show test data" and "Discretize output" (the
+colours snapped to the two classes at the middle of the output range, 0.5 for 0/1 targets: the
+thresholding is ``GridOutput.discretized``'s). While training, the numbers arrive with the worker's
 reports (computed there by ``Network.forward`` on a grid); otherwise the view asks the engine
 itself, on the document's current weights. Nothing here computes a network value.
 """
@@ -14,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from sandbox.engine import Experiment
 from sandbox.gui.common.point_subset import MAX_POINTS, caption, class_of, subset_indices
@@ -33,6 +36,11 @@ HIDDEN_LABEL_WIDTH = 30
 POINT_SIZE = 7
 CROWDED_POINT_SIZE = 5
 CROWDED_POINTS = 1000
+#: the outlines that tell training points (white) from test points (dark), in the plot and its legend
+TRAIN_OUTLINE = "w"
+TEST_OUTLINE = "#1e293b"
+#: height of the row of view settings above the plot (pixels)
+CONTROLS_HEIGHT = 24
 
 
 def _colormap() -> pg.ColorMap:
@@ -193,10 +201,12 @@ class DecisionBoundaryView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(_lut())
         self.plot.addItem(self.image)
-        self.train_points = pg.ScatterPlotItem(size=POINT_SIZE, pen=pg.mkPen("w", width=1.2))
-        self.test_points = pg.ScatterPlotItem(size=POINT_SIZE, pen=pg.mkPen("#1e293b", width=1.2))
+        self.train_points = pg.ScatterPlotItem(size=POINT_SIZE, pen=pg.mkPen(TRAIN_OUTLINE, width=1.2))
+        self.test_points = pg.ScatterPlotItem(size=POINT_SIZE, pen=pg.mkPen(TEST_OUTLINE, width=1.2))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
+        self._build_legend(item)
+        self._build_controls()
         # the points and the axes change only with the data: drawn from cached pixmaps while the
         # heatmap under them follows training
         for points in (self.train_points, self.test_points):
@@ -208,6 +218,8 @@ class DecisionBoundaryView(QWidget):
         self.hidden_maps = HiddenMaps(self)
         self.setMinimumSize(240, 200)
         self._levels = (0.0, 1.0)
+        #: the last grid shown (drawn again, snapped or not, when "Discretize output" changes)
+        self._grid: GridOutput | None = None
         self._brushes = (pg.mkBrush(ORANGE), pg.mkBrush(BLUE))
         #: "showing 5,000 of 1,000,000 points" when the plot draws a sample of the data, else ""
         self.points_caption = ""
@@ -223,31 +235,37 @@ class DecisionBoundaryView(QWidget):
         self._place()
 
     def _place(self) -> None:
-        """A square plot; the hidden maps beside it (wide) or below it (tall)."""
+        """The view settings on top; a square plot under them; the hidden maps beside it (wide) or below
+        it (tall)."""
         w, h = self.width(), self.height()
         self.message.setGeometry(0, 0, w, h)
+        top = CONTROLS_HEIGHT if self.controls.isVisibleTo(self) else 0
+        self.controls.setGeometry(0, 0, w, top)
+        h -= top
         maps = self.hidden_maps.isVisibleTo(self) if self.plot.isVisibleTo(self) else False
         if not maps:
             side = min(w, h)
-            self.plot.setGeometry((w - side) // 2, 0, side, side)
+            self.plot.setGeometry((w - side) // 2, top, side, side)
             return
         gap = 8
         if w >= 1.2 * h:  # wide: maps on the right
             side = int(min(h, 0.62 * w))
-            self.plot.setGeometry(0, 0, side, side)
-            self.hidden_maps.setGeometry(side + gap, 4, w - side - gap, h - 4)
+            self.plot.setGeometry(0, top, side, side)
+            self.hidden_maps.setGeometry(side + gap, top + 4, w - side - gap, h - 4)
         else:  # tall: maps below
             side = int(min(w, 0.62 * h))
-            self.plot.setGeometry((w - side) // 2, 0, side, side)
-            self.hidden_maps.setGeometry(0, side + gap, w, h - side - gap)
+            self.plot.setGeometry((w - side) // 2, top, side, side)
+            self.hidden_maps.setGeometry(0, top + side + gap, w, h - side - gap)
 
     # ---- what to show -------------------------------------------------------------------------
     def set_experiment(self, experiment: Experiment) -> None:
         """Data points, colour range and hidden maps for ``experiment``; the heatmap from its weights."""
         self._experiment = experiment
+        self._grid = None  # (another network's grid is not drawn again)
         two_d = experiment.network.input_size == 2
         self.plot.setVisible(two_d)
         self.hidden_maps.setVisible(two_d)
+        self.controls.setVisible(two_d)
         self.message.setVisible(not two_d)
         if not two_d:
             return
@@ -258,6 +276,15 @@ class DecisionBoundaryView(QWidget):
         shown = self._set_points(self.train_points, data.inputs, data.targets, train_limit)
         shown += self._set_points(self.test_points, data.test_inputs, data.test_targets, MAX_POINTS - train_limit)
         self._show_caption(caption(shown, n_train + n_test))
+        self.show_test_check.setEnabled(n_test > 0)
+        self.show_test_check.setToolTip("Draw the test points (dark outline) on the map" if n_test else
+                                        "This network's data has no test set")
+        classifier = is_classifier(experiment)
+        self.discretize_check.setEnabled(classifier)
+        self.discretize_check.setToolTip(
+            f"Colour each point of the plane by its class: the output ≥ {self.threshold:g} or below"
+            if classifier else "Only a classifier's output has two classes to snap to")
+        self._follow_toggles()
         self._build_hidden(experiment)
         self.refresh_from_engine()
         x0, x1, y0, y1 = extent_for(np.vstack([data.inputs, data.test_inputs]))
@@ -274,13 +301,25 @@ class DecisionBoundaryView(QWidget):
         self.show_grid(grid)
         self.show_hidden(grid)
 
+    @property
+    def threshold(self) -> float:
+        """Where the two classes meet: the middle of the output range (0.5 for 0/1 targets)."""
+        lo, hi = self._levels
+        return 0.5 * (lo + hi)
+
+    @property
+    def discretizing(self) -> bool:
+        return self.discretize_check.isChecked() and self.discretize_check.isEnabled()
+
     def show_grid(self, grid: GridOutput | None) -> None:
         if grid is None:
             return
+        self._grid = grid
         x0, x1, y0, y1 = grid.extent
         lo, hi = self._levels
+        output = grid.discretized(self.threshold, lo, hi) if self.discretizing else grid.output
         # an output of ±∞ or 1e300 is the colour's end: pyqtgraph rescales without overflowing
-        shown = np.clip(np.nan_to_num(grid.output, nan=0.5 * (lo + hi), posinf=hi, neginf=lo), lo, hi)
+        shown = np.clip(np.nan_to_num(output, nan=0.5 * (lo + hi), posinf=hi, neginf=lo), lo, hi)
         self.image.setImage(shown, levels=(lo, hi), autoLevels=False)
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)
         self.updates += 1
@@ -292,6 +331,60 @@ class DecisionBoundaryView(QWidget):
             return
         self.hidden_maps.set_maps(grid.hidden)
         self.hiddenMapsShown.emit(grid.hidden)
+
+    # ---- view settings and legend -------------------------------------------------------------
+    def _build_controls(self) -> None:
+        self.controls = QWidget(self)
+        self.controls.setObjectName("decisionBoundaryControls")
+        row = QHBoxLayout(self.controls)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.setSpacing(12)
+        self.show_test_check = QCheckBox("Show test data")
+        self.show_test_check.setObjectName("showTestDataCheck")
+        self.show_test_check.setChecked(True)
+        self.discretize_check = QCheckBox("Discretize output")
+        self.discretize_check.setObjectName("discretizeOutputCheck")
+        for check in (self.show_test_check, self.discretize_check):
+            row.addWidget(check)
+            check.toggled.connect(self._follow_toggles)
+        row.addStretch(1)
+
+    def _build_legend(self, item: pg.PlotItem) -> None:
+        """Which dots are training and which are test data: the outline tells (a neutral fill here; on the
+        map the fill is the point's class colour). Two legends built once, one shown: with the test data
+        entry and without it (pyqtgraph's legends are safer built than edited)."""
+        fill = pg.mkBrush("#64748b")
+        self.train_sample = pg.ScatterPlotItem(size=POINT_SIZE + 1, pen=pg.mkPen(TRAIN_OUTLINE, width=1.6), brush=fill)
+        self.test_sample = pg.ScatterPlotItem(size=POINT_SIZE + 1, pen=pg.mkPen(TEST_OUTLINE, width=1.6), brush=fill)
+        legends = []
+        for entries in ([(self.train_sample, "training data"), (self.test_sample, "test data")],
+                        [(self.train_sample, "training data")]):
+            legend = pg.LegendItem(offset=(-4, 4), brush=pg.mkBrush(203, 213, 225, 225), pen=pg.mkPen("#94a3b8"),
+                                   labelTextColor="#1e293b", labelTextSize="8pt", verSpacing=-6)
+            legend.setParentItem(item.getViewBox())
+            legend.setZValue(20)
+            for sample, text in entries:
+                legend.addItem(sample, text)
+            legends.append(legend)
+        #: the legend with both entries, and the one for the training data alone (no test data, or hidden)
+        self.legend, self.train_legend = legends
+        self.train_legend.hide()
+
+    def legend_labels(self) -> list[str]:
+        """The entries of the legend shown, top to bottom."""
+        shown = self.legend if self.legend.isVisible() else self.train_legend
+        return [label.text for _, label in shown.items] if shown.isVisible() else []
+
+    def _follow_toggles(self, *_args) -> None:
+        """Show or hide the test points and their legend entry; draw the map snapped or not."""
+        exp = self._experiment
+        has_test = exp is not None and len(exp.data.test_inputs) > 0
+        show_test = has_test and self.show_test_check.isChecked()
+        self.test_points.setVisible(show_test)
+        self.legend.setVisible(show_test)
+        self.train_legend.setVisible(not show_test)
+        if self._grid is not None:
+            self.show_grid(self._grid)
 
     # ---- pieces -------------------------------------------------------------------------------
     def _set_points(self, scatter: pg.ScatterPlotItem, inputs: np.ndarray, targets: np.ndarray,

@@ -40,6 +40,20 @@ class GridOutput:
     output: Array  # (size, size): the network's first output
     hidden: list[Array] = field(default_factory=list)  # per hidden layer: (neurons, size, size)
 
+    def discretized(self, threshold: float, low: float, high: float) -> Array:
+        """The output snapped to two classes ("discretize output"): ``high`` where it is ≥ ``threshold``,
+        else ``low``; a NaN output stays NaN."""
+        return discretize(self.output, threshold, low, high)
+
+
+def discretize(output: Array, threshold: float, low: float, high: float) -> Array:
+    """``high`` where ``output`` ≥ ``threshold``, ``low`` elsewhere, NaN where it is NaN (the class each
+    grid point is given, as ``sandbox.engine.metrics`` counts a prediction's class)."""
+    out = np.asarray(output, dtype=np.float64)
+    snapped: Array = np.where(out >= threshold, high, low)
+    snapped[np.isnan(out)] = np.nan
+    return snapped
+
 
 def extent_for(inputs: Array | None) -> tuple[float, float, float, float]:
     """A square plane around the data with a 15 % margin (at least [−1, 1]²)."""
