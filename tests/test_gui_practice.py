@@ -229,6 +229,36 @@ def test_asking_only_the_new_weights(window, qtbot):
     assert window.practice.session.first == 6  # counted once
 
 
+def test_undoing_an_update_takes_back_its_done_message(window, qtbot):
+    doc = window.document
+    practise(window, "update")
+    step(window)
+    action(window, "finishUpdateAction").trigger()
+    assert doc.applied and feedback(window).startswith("The rest of the update is shown.\nUpdate 1 done:")
+    action(window, "undoAction").trigger()
+    assert not doc.applied and feedback(window) == ""  # not 'Update 1 done' on an update not applied
+    step(window)  # the asked steps were shown: Step applies the update again, and says so
+    assert doc.applied and feedback(window).startswith("Update 1 done:")
+    action(window, "stepBackAction").trigger()
+    assert not doc.applied and feedback(window) == ""
+
+
+def test_the_step_asked_is_the_step_the_status_can_say(window, qtbot):
+    """The document is at step 4 while step 5 is asked: ``status_text`` counts as the explanation does."""
+    practise(window)
+    assert window.practice.status_text() is None
+    step(window)
+    assert window.practice.status_text() == "Step <b>1</b> of 21 (your turn)"
+    for value in ("0.85", "0.48", "0.191"):
+        answer(window, qtbot, value)
+        step(window)
+    assert window.document.position == 2 and asked(window) == 3
+    assert window.practice.status_text() == "Step <b>4</b> of 21 (your turn)"
+    assert "step 4 of 21 · update 1" in window.explanation_panel.toPlainText()
+    answer(window, qtbot, "0.3272405")
+    assert window.practice.status_text() is None
+
+
 def test_practice_off_steps_as_always(window):
     view = window.network_view
     practise(window)

@@ -59,6 +59,8 @@ class PracticeController(QObject):
         self._pending_of: Walkthrough | None = None
         self.rung = SYMBOLS
         self.misses = 0
+        #: the walkthrough whose end (applied, its score) the feedback says, until it is undone or left
+        self._end_of: Walkthrough | None = None
         #: every update's score added when it is applied: the session's running total
         self.session = Score()
         self._records: OrderedDict[int, UpdateRecord] = OrderedDict()
@@ -229,6 +231,7 @@ class PracticeController(QObject):
     def _after_move(self, verdict: str, tone: str = "info") -> None:
         """The verdict, and at the end of an update its score."""
         end = self._end_text()
+        self._end_of = self.document.walkthrough if end else None
         text = "<br>".join(t for t in (verdict, end) if t)
         self.bar.set_feedback(text, tone)
         self.bar.set_question(None)
@@ -243,6 +246,14 @@ class PracticeController(QObject):
             return f"<b>Update {w.iteration + 1} applied.</b> Press <b>Step</b> for the next one."
         return (f"<b>Update {w.iteration + 1} done:</b> {score.text()}. Press <b>Step</b> for the next update."
                 f"<br>This session: {self.session.text()}.")
+
+    def status_text(self) -> str | None:
+        """The status bar's position while a question waits: the step asked, as the explanation counts it
+        (``Step <b>5</b> of 21 (your turn)``; the document is still at step 4); None when nothing is asked."""
+        q, w = self.pending, self.document.walkthrough
+        if q is None or w is None:
+            return None
+        return f"Step <b>{q.number}</b> of {len(w.steps)} (your turn)"
 
     def _show_score(self) -> None:
         self.bar.set_score(f"Session {self.session.short()}")
@@ -293,6 +304,9 @@ class PracticeController(QObject):
         q = self.pending
         if q is not None and (doc.walkthrough is not self._pending_of or doc.position != q.step_index - 1):
             self._drop_pending()
+        if self._end_of is not None and (doc.walkthrough is not self._end_of or not doc.applied):
+            self._end_of = None  # undone or stepped back: the update is no longer done
+            self.bar.set_feedback("", "info")
         w = doc.walkthrough
         if self.enabled and w is not None and doc.applied:
             record = self._record(w)
