@@ -366,3 +366,28 @@ def test_typing_in_the_answer_field_triggers_no_shortcut(window, qtbot):
     assert field.text() == "f " and asked(window) == 0 and window.document.position == -1
     action(window, "stepBackAction").trigger()  # Step Back withdraws the question
     assert window.practice.pending is None and window.network_view.displayed_text("h1") == "0.85"
+
+
+def test_help_how_to_use_says_practice_new_exercise_and_the_exercise_sheet(window):
+    """A sentence each, and the menus and keys it names are the window's."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QMenu
+
+    shown = window.help_menu.show_how_to()
+    text = shown.label.text()
+    shown.adjustSize()
+    assert shown.label.height() >= shown.label.heightForWidth(shown.label.width())  # the last item not cut off
+    for said in ("<b>Practice</b> (Update menu, Ctrl+P)", "File ▸ <b>New Exercise…</b> (Ctrl+Shift+N)",
+                 "Export ▸ <b>Exercise Sheet…</b>", "<b>Hint</b>", "<b>Show answer</b>", "<i>Ask</i>",
+                 "backprop-sandbox exercise --seed 4172"):
+        assert said in text, said
+    keys = {name: action(window, name).shortcut().toString(QKeySequence.SequenceFormat.PortableText)
+            for name in ("practiceAction", "newExerciseAction")}
+    assert keys == {"practiceAction": "Ctrl+P", "newExerciseAction": "Ctrl+Shift+N"}
+    update_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Update")
+    assert action(window, "practiceAction") in update_menu.actions()
+    file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    assert action(window, "newExerciseAction") in file_menu.actions()
+    export = window.findChild(QMenu, "exportMenu")
+    assert action(window, "exportExerciseSheetAction") in export.actions()
+    assert window.practice.bar.ask_combo.toolTip().startswith("Which quantities Step asks")  # the 'Ask' it names

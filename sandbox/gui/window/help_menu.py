@@ -11,12 +11,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QMainWindow, QVBoxLayout
 
 import sandbox
 from sandbox.resources import docs_root
 
 APP_TITLE = "Backprop Sandbox"
+#: the width of a help window's text (pixels)
+TEXT_WIDTH = 560
 
 #: the documentation shipped with the source: title, file in docs/
 DOCS = (("Lecture views", "lecture_views.md"), ("Headless commands", "commands.md"),
@@ -35,10 +37,18 @@ type a new value; every number follows. Every change can be undone (Ctrl+Z).</li
 <li><b>Train.</b> <b>Train</b> (Ctrl+T) trains continuously: the loss and gradient plots, the
 decision boundary and the network follow; press it again to pause. The Settings set the data,
 layers, loss, optimizer, learning rate and batches.</li>
+<li><b>Practise.</b> <b>Practice</b> (Update menu, Ctrl+P) makes <b>Step</b> ask instead of tell: the
+next value is highlighted with its formula in symbols, you type it (0,85 and −0.809 both work) and press
+Enter; <b>Hint</b> puts the numbers in, <b>Show answer</b> works the step. <i>Ask</i> chooses what is asked,
+and the score of each update is kept for the session.</li>
+<li><b>New exercise.</b> File ▸ <b>New Exercise…</b> (Ctrl+Shift+N) makes a small network from a seed
+(shape, activation, loss) and practises it; a class that shares "exercise 4172" gets the same numbers.</li>
 <li><b>Lecture views.</b> The Lecture menu has a guided tour, the activation functions and their
 derivatives, the loss landscape with four optimizers, and GD vs SGD vs mini-batch.</li>
 <li><b>Take it with you.</b> The Export menu writes the update as Markdown with LaTeX, the network
-as a picture, ONNX or a PyTorch script, and the plots as PNG.</li>
+as a picture, ONNX or a PyTorch script, and the plots as PNG. Export ▸ <b>Exercise Sheet…</b> writes the
+current network's next update as questions to do by hand (PDF, Markdown, LaTeX or JSON) with an answer
+key beside it; <code>backprop-sandbox exercise --seed 4172</code> does the same from a terminal.</li>
 </ol>
 """
 
@@ -65,7 +75,9 @@ class TextWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         layout.addWidget(buttons)
-        self.setMinimumWidth(460)
+        # a wrapped label's height is for the width it is given: set the width first, so the text fits whole
+        self.label.setMinimumWidth(TEXT_WIDTH)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
 
 class HelpMenu(QObject):
