@@ -12,9 +12,11 @@ in the place of the formula and the list.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, QUrl, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
 from sandbox.engine import Step, Walkthrough
@@ -33,6 +35,13 @@ QWIDGETSIZE_MAX = 16777215
 PROSE_WIDTH = 60
 MATRIX_MARKS = "⎡⎢⎣⎤⎥⎦[]"
 
+HEADING_STYLE = ("QLabel { background: white; color: #1e293b; font-weight: 700;"
+                 " padding: 6px 10px 2px 14px; border-top: 1px solid #e2e8f0; }")
+TOGGLE_STYLE = ("QToolButton { font-size: 12px; color: #334155; padding: 2px 8px; border: 1px solid #cbd5e1;"
+                " border-radius: 4px; background: #f8fafc; }"
+                " QToolButton:checked { background: #dbeafe; border-color: #60a5fa; color: #1e3a8a; }"
+                " QToolButton:disabled { color: #94a3b8; border-color: #e2e8f0; }")
+
 MAX_GROUP_SHOWN = 6
 MAX_LIST = 160
 
@@ -50,6 +59,24 @@ a { text-decoration: none; color: #1e293b; }
 .note { color: #334155; }
 pre.matrix { font-family: "DejaVu Sans Mono", "Menlo", "Consolas", monospace; font-size: 12px; color: #1e293b; }
 """
+
+
+def scaled_css(css: str, scale: float) -> str:
+    """``css`` with every size in px multiplied by ``scale`` (presentation mode's bigger text)."""
+    if scale == 1.0:
+        return css
+    return re.sub(r"(\d+(?:\.\d+)?)px", lambda m: f"{round(float(m.group(1)) * scale)}px", css)
+
+
+def scaled_font(font: QFont, scale: float) -> QFont:
+    """``font`` ``scale`` times bigger (the text without a size of its own: the body of the explanation)."""
+    out = QFont(font)
+    if scale != 1.0:
+        if out.pointSizeF() > 0:
+            out.setPointSizeF(out.pointSizeF() * scale)
+        else:
+            out.setPixelSize(round(out.pixelSize() * scale))
+    return out
 
 
 def plural(count: int, noun: str) -> str:
@@ -90,6 +117,8 @@ class ExplanationPanel(QTextBrowser):
         self.matrix_form = False
         #: practice mode (``sandbox.gui.practice``): the step asked next and its question as HTML, or None
         self.question: Callable[[], tuple[int, str] | None] = lambda: None
+        #: how much bigger than usual the text is written (presentation mode: 1.5)
+        self.text_scale = 1.0
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor)
@@ -124,6 +153,15 @@ class ExplanationPanel(QTextBrowser):
         fragment = url.toString()
         if fragment.startswith("step:"):
             self.stepClicked.emit(int(fragment[5:]))
+
+    def set_text_scale(self, scale: float) -> None:
+        """Write every text ``scale`` times its usual size (1.0: as usual), the list of steps too."""
+        if scale != self.text_scale:
+            self.text_scale = scale
+            for browser in (self, self.step_list):
+                browser.document().setDefaultStyleSheet(scaled_css(CSS, scale))
+                browser.document().setDefaultFont(scaled_font(browser.font(), scale))
+            self.refresh()
 
     def set_matrix_form(self, on: bool) -> None:
         """Show the update's matrix form (True) or the current step's formula (False)."""
@@ -351,8 +389,7 @@ class ExplanationPane(QWidget):
         self.steps = self.panel.step_list
         self.steps_heading = QLabel("Steps of this update so far")
         self.steps_heading.setObjectName("explanationStepsHeading")
-        self.steps_heading.setStyleSheet("QLabel { background: white; color: #1e293b; font-weight: 700;"
-                                         " padding: 6px 10px 2px 14px; border-top: 1px solid #e2e8f0; }")
+        self.steps_heading.setStyleSheet(HEADING_STYLE)
         # the matrix form's switch, in a slim bar above the formula (a view setting: not undoable)
         self.matrix_toggle = QToolButton()
         self.matrix_toggle.setObjectName("matrixToggle")
@@ -360,11 +397,7 @@ class ExplanationPane(QWidget):
         self.matrix_toggle.setCheckable(True)
         self.matrix_toggle.setToolTip("Show the whole update as the lecture's matrix slide, with this network's "
                                       "numbers,\ninstead of the current step's formula")
-        self.matrix_toggle.setStyleSheet(
-            "QToolButton { font-size: 12px; color: #334155; padding: 2px 8px; border: 1px solid #cbd5e1;"
-            " border-radius: 4px; background: #f8fafc; }"
-            " QToolButton:checked { background: #dbeafe; border-color: #60a5fa; color: #1e3a8a; }"
-            " QToolButton:disabled { color: #94a3b8; border-color: #e2e8f0; }")
+        self.matrix_toggle.setStyleSheet(TOGGLE_STYLE)
         self.matrix_toggle.toggled.connect(self._on_matrix_toggled)
         self.bar = QWidget()
         self.bar.setObjectName("explanationBar")
@@ -389,6 +422,21 @@ class ExplanationPane(QWidget):
         document.walkthroughChanged.connect(self._fit)
         document.valuesChanged.connect(self._fit)
         document.structureChanged.connect(self._fit)
+
+    @property
+    def text_scale(self) -> float:
+        return self.panel.text_scale
+
+    def set_text_scale(self, scale: float) -> None:
+        """Every text of the pane ``scale`` times its usual size (presentation mode), 1.0 as usual."""
+        heading = scaled_css(HEADING_STYLE, scale)
+        if scale != 1.0:  # (a widget with a style sheet keeps its font: its size written here)
+            size = scaled_font(self.steps_heading.font(), scale).pointSizeF()
+            heading = heading.replace("font-weight: 700;", f"font-weight: 700; font-size: {size:g}pt;")
+        self.steps_heading.setStyleSheet(heading)
+        self.matrix_toggle.setStyleSheet(scaled_css(TOGGLE_STYLE, scale))
+        self.panel.set_text_scale(scale)
+        self._fit()
 
     def _on_matrix_toggled(self, on: bool) -> None:
         self.panel.set_matrix_form(on)

@@ -28,6 +28,7 @@ class Actions:
     fit: QAction
     zoom_in: QAction
     zoom_out: QAction
+    presentation: QAction
 
 
 def _action(parent: QWidget, name: str, text: str, icon_name: str | None, tip: str,
@@ -74,10 +75,15 @@ def create_actions(window: QWidget) -> Actions:
                         [QKeySequence.StandardKey.ZoomIn]),
         zoom_out=_action(window, "zoomOutAction", "Zoom &Out", "zoom-out", "Zoom out",
                          [QKeySequence.StandardKey.ZoomOut]),
+        presentation=_action(window, "presentationAction", "&Presentation Mode", None,
+                             "Everything bigger for a projector, only the network, the explanation and the loss "
+                             "plot shown; Esc or the same key again puts the window back as it was",
+                             ["F5", "Ctrl+Shift+P"]),
     )
     # the toolbar keeps short, fixed captions while the menu says what would be undone
     actions.undo.setIconText("Undo")
     actions.redo.setIconText("Redo")
     actions.reset.setIconText("Reset")
     actions.practice.setCheckable(True)
+    actions.presentation.setCheckable(True)
     return actions

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication
+from PySide6.QtGui import QActionGroup, QCloseEvent, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self._setup_training()
         self._setup_lecture_views()
         self._setup_help()
+        self._setup_window_fit()
         #: no remembered layout: the docks are arranged for the window's size when first shown
         self._needs_arrangement = not self._restore_settings()
         self._on_path_changed()
@@ -159,6 +160,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.gradient_plot)
         bottom = add_dock(self, "History", "historyDock", plots, Qt.DockWidgetArea.BottomDockWidgetArea,
                           closable=False)
+        # the right column (the explanation) runs down to the status bar; the plots sit under the network only
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([right], [460], Qt.Orientation.Horizontal)
         self.resizeDocks([bottom], [230], Qt.Orientation.Vertical)
         self.explanation_dock, self.history_dock = right, bottom
@@ -192,7 +195,9 @@ class MainWindow(QMainWindow):
         if len(right) > 1:
             self.resizeDocks(right, [620 if d is self.explanation_dock else 280 for d in right],
                              Qt.Orientation.Vertical)
-        self.resizeDocks([self.explanation_dock], [470 if self.width() >= 1300 else 430], Qt.Orientation.Horizontal)
+        # about 30 % of the width: 430 px on a laptop, 576 px at 1920 (bigger formulas have room)
+        self.resizeDocks([self.explanation_dock], [max(430, min(600, round(self.width() * 0.3)))],
+                         Qt.Orientation.Horizontal)
         if short and boundary is not None and self.dockWidgetArea(boundary) == Qt.DockWidgetArea.BottomDockWidgetArea:
             self.resizeDocks([boundary], [max(320, self.width() // 3)], Qt.Orientation.Horizontal)
 
@@ -259,6 +264,8 @@ class MainWindow(QMainWindow):
         view.addAction(a.zoom_in)
         view.addAction(a.zoom_out)
         view.addSeparator()
+        view.addAction(a.presentation)
+        view.addSeparator()
         view.addAction(self.explanation_dock.toggleViewAction())
         view.addAction(self.history_dock.toggleViewAction())
         self.view_menu = view
@@ -306,7 +313,9 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _caption(text: str) -> QLabel:
         label = QLabel(text)
-        label.setStyleSheet("color: #475569;")
+        colours = label.palette()  # (a palette, not a style sheet: the label's font follows the window's)
+        colours.setColor(QPalette.ColorRole.WindowText, QColor("#475569"))
+        label.setPalette(colours)
         return label
 
     def _build_status_bar(self) -> None:
@@ -409,6 +418,48 @@ class MainWindow(QMainWindow):
         self.lecture_views = LectureViews(self)
         # right-click a neuron (or a weight into it): its chain rule (issue 11)
         self.network_view.chainRuleRequested.connect(self.lecture_views.show_chain_rule)
+
+    # ---- a window that fits a classroom (issue 13) ----------------------------------------------------
+    def _setup_window_fit(self) -> None:
+        """Presentation mode (``presentationAction``); Step, Step Back and Finish Update bring the explanation
+        to the front of its tabs; the input-plane map only where it shows something (below)."""
+        from sandbox.gui.window.presentation import Presentation
+
+        self.presentation = Presentation(self)
+        a = self.actions_
+        for act in (a.step, a.step_back, a.finish_update):
+            act.triggered.connect(self.show_explanation)
+        #: the user showed or hid the input-plane map (View menu): it no longer follows the network
+        self._map_chosen = False
+        boundary = self.findChild(QDockWidget, "decisionBoundaryDock")
+        if boundary is not None:
+            boundary.toggleViewAction().triggered.connect(self._on_map_chosen)
+            self.document.structureChanged.connect(self._follow_map_use)
+            self.document.edited.connect(self._follow_map_use)
+        self._follow_map_use()
+
+    def show_explanation(self) -> None:
+        """The explanation in front of whatever shares its dock area as tabs (Settings at a small size)."""
+        if self.tabifiedDockWidgets(self.explanation_dock):
+            self.explanation_dock.raise_()
+
+    def map_is_useful(self) -> bool:
+        """Whether the input-plane map shows something to learn from: 2 inputs and more than one sample."""
+        experiment = self.document.experiment
+        return experiment.network.sizes[0] == 2 and experiment.data.n_train > 1
+
+    def _on_map_chosen(self, _checked: bool = False) -> None:
+        self._map_chosen = True
+
+    def _follow_map_use(self, *_args) -> None:
+        """The input-plane map shown for networks it helps (2 inputs, many samples), hidden for the rest (the
+        lecture's 1-sample network), until the user shows or hides it from the View menu."""
+        boundary = self.findChild(QDockWidget, "decisionBoundaryDock")
+        if boundary is None or self._map_chosen or self.presentation.on:
+            return
+        useful = self.map_is_useful()
+        if boundary.isHidden() == useful:
+            boundary.setVisible(useful)
 
     def _setup_help(self) -> None:
         """The Help menu (``sandbox.gui.window.help_menu``): how to use, shortcuts, docs, About."""
