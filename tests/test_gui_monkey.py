@@ -371,7 +371,7 @@ class Monkey:
         path = next(self._examples)
         self._say(f"open_file {path.name}")
         assert self.window.open_file(path), path
-        assert self.doc.path == Path(path) and not self.doc.is_modified
+        assert self.doc.template == Path(path) and self.doc.path is None and not self.doc.is_modified
 
     def new_from_template(self) -> None:
         path = self.pick(EXAMPLES)

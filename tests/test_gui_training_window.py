@@ -390,11 +390,11 @@ def test_opening_another_file_while_training_records_the_run_asks_and_does_not_t
     latest = controller(w).latest
     assert not latest.running and doc.trainer.iteration == latest.iteration  # the worker's last state
     assert doc.is_modified and doc.undo_stack.text(0) == f"Train {latest.iteration} iterations"
-    assert doc.path.name == "spiral.json"
+    assert doc.template.name == "spiral.json"
     # again, answered Discard: the other file opens, and stays untrained
     answers["answers"] = [QMessageBox.StandardButton.Discard]
     assert w.open_dialog()
-    assert doc.path.name == "xor.json" and doc.trainer.iteration == 0 and not doc.is_modified
+    assert doc.template.name == "xor.json" and doc.trainer.iteration == 0 and not doc.is_modified
     assert not w.training.session.running and not w.actions_.train.isChecked()
     assert _worker_is_still(qtbot, w, in_worker) and doc.trainer.iteration == 0
     # New from Template while the new file trains: asked again (the run is something to lose)

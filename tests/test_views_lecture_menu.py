@@ -72,7 +72,7 @@ def test_tour_opens_examples_in_the_window(window, qtbot):
     tour = window.lecture_views.views["tour"]
     tour.go_to(next(i for i, stop in enumerate(tour.steps) if stop.file == "momentum.json"))
     tour.open_button.click()
-    assert window.document.path is not None and window.document.path.name == tour.current.file
+    assert window.document.template is not None and window.document.template.name == tour.current.file
     assert window.document.experiment.name == "Momentum in a narrow valley"
     tour.view_button.click()
     landscape = window.lecture_views.views["landscape"]

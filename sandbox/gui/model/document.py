@@ -14,7 +14,8 @@ Signals
 ``historyChanged``     the trainer's history was replaced or rewound (an undo, a reset, an update)
 ``walkthroughChanged`` the walkthrough or the position in it changed
 ``modifiedChanged``    (bool) the document differs from the file on disk, or no longer does
-``pathChanged``        (object: Path | None) the file the document belongs to
+``pathChanged``        (object: Path | None) the file the document belongs to (never a shipped example: one
+                       opens as an untitled copy, ``template`` says which; ``sandbox.gui.model.templates``)
 ``edited``             (object) the typed change just made (``sandbox.engine.edits``: ``SetValue``,
                        ``ChangeSettings`` or ``ReplaceState``), for whatever mirrors
                        the trainer (the training worker)
@@ -49,6 +50,7 @@ from sandbox.engine.edits import (
     check_setting_key,
     value_at,
 )
+from sandbox.gui.model import templates
 from sandbox.gui.model.commands import SetValueCommand, StateCommand, UpdateCommand
 from sandbox.gui.model.run_record import move_record, record_of
 from sandbox.gui.model.undo_stack import UndoStack
@@ -86,6 +88,7 @@ class Shown:
     experiment: Experiment
     trainer: Trainer
     path: Path | None
+    template: Path | None
     walkthrough: Walkthrough | None
     position: int
     apply_command: Any
@@ -113,7 +116,11 @@ class Document(QObject):
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.experiment = experiment
         self.trainer = Trainer(experiment)
-        self.path: Path | None = Path(path) if path is not None else None
+        #: the file the document belongs to; None for an untitled document, and for a shipped example,
+        #: which opens as an untitled copy of ``template`` (Save asks where; no default overwrites it)
+        self.path: Path | None
+        self.template: Path | None
+        self.path, self.template = templates.split(path)
         self._walkthrough: Walkthrough | None = None
         self._position = -1
         self._apply_command: Any = None  # the UpdateCommand that applied the shown walkthrough, if any
@@ -140,7 +147,7 @@ class Document(QObject):
         self.trainer = trainer
         self._forget_walkthrough()
         self.latest_report = None
-        self.path = Path(path) if path is not None else None
+        self.path, self.template = templates.split(path)
         self._tell_everything()
 
     def forget_history(self) -> None:
@@ -151,13 +158,14 @@ class Document(QObject):
 
     def shown(self) -> Shown:
         """What the document shows now, for ``put_back``."""
-        return Shown(self.experiment, self.trainer, self.path, self._walkthrough, self._position,
-                     self._apply_command, self.latest_report)
+        return Shown(self.experiment, self.trainer, self.path, self.template, self._walkthrough,
+                     self._position, self._apply_command, self.latest_report)
 
     def put_back(self, shown: Shown) -> None:
         """Show again what ``shown`` held (a file that could not be shown after all); the undo stack
         was never touched."""
         self.experiment, self.trainer, self.path = shown.experiment, shown.trainer, shown.path
+        self.template = shown.template
         self._walkthrough, self._position, self._apply_command = shown.walkthrough, shown.position, shown.apply_command
         self.latest_report = shown.latest_report
         self._tell_everything()
@@ -181,7 +189,8 @@ class Document(QObject):
         return not self.undo_stack.isClean()
 
     def set_path(self, path: Path | None) -> None:
-        self.path = Path(path) if path is not None else None
+        """The document belongs to ``path`` now (a shipped example: an untitled copy of it)."""
+        self.path, self.template = templates.split(path)
         self.pathChanged.emit(self.path)
 
     def mark_saved(self, path: Path) -> None:
@@ -191,7 +200,13 @@ class Document(QObject):
 
     @property
     def display_name(self) -> str:
-        return self.path.name if self.path is not None else (self.experiment.name or "untitled")
+        """The file's name; for a copy of a shipped example "Spiral (example) — untitled"; otherwise the
+        network's name, or "untitled"."""
+        if self.path is not None:
+            return self.path.name
+        if self.template is not None:
+            return templates.untitled_name(self.experiment.name or self.template.stem)
+        return self.experiment.name or "untitled"
 
     # ---- what is shown when no walkthrough is running ----------------------------------------
     @property
