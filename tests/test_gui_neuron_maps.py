@@ -105,3 +105,36 @@ def test_a_network_with_three_inputs_has_no_maps(qtbot):
     view.set_neuron_maps([rng.normal(size=(4, 8, 8))])  # even if maps came, a 3-input network draws none
     assert all(view.neuron_map_image(1, j) is None for j in range(4))
     assert view.context_menu_for(None) is None
+
+
+def test_a_network_with_derived_features_draws_its_maps_and_shows_the_feature_inputs(qtbot, tmp_path, monkeypatch):
+    import json
+
+    from sandbox.gui import MainWindow
+    from sandbox.gui.training.grid import plane_extent
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    doc = json.loads(resource_file("networks", "spiral.json").read_text(encoding="utf-8"))
+    doc["data"]["features"] = ["x1^2", "sin(x2)"]
+    doc["layers"][0] = {"size": 4}
+    for key in ("weights", "weight_labels"):
+        doc["layers"][1].pop(key)
+    path = tmp_path / "spiral-features.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    w = MainWindow(path)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    view = w.network_view
+    exp = w.document.experiment
+    assert exp.network.input_labels == ["x1", "x2", "x1²", "sin(x2)"]
+    def shown(label: str) -> float:
+        return float(view.displayed_text(label).replace("−", "-"))
+
+    assert shown("x1²") == pytest.approx(shown("x1") ** 2, rel=2e-3)  # the feature inputs, with their values
+    assert shown("sin(x2)") == pytest.approx(np.sin(shown("x2")), rel=2e-3)
+    view.neuron_maps_action.setChecked(True)
+    grid = grid_output(exp.network, GRID_SIZE, plane_extent(exp), features=exp.features)
+    assert grid is not None  # the plane of x1, x2: the features computed for the grid points too
+    assert_nodes_show(view, grid.hidden)
+    assert w.training.boundary.plot.isVisibleTo(w.training.boundary)

@@ -52,6 +52,9 @@ class Experiment:
     data_source: dict[str, Any] = field(default_factory=dict)
     #: the folder a relative CSV path in ``data_source`` is relative to (the loaded file's folder)
     data_folder: str | None = None
+    #: derived input features (``engine.features``: "x1^2", "x1*x2", "sin(x1)" …) appended to the 2 raw inputs,
+    #: in this order; ``data`` holds the inputs with them (the file keeps the raw ones and ``data.features``)
+    features: list[str] = field(default_factory=list)
     #: file-level init, and each layer's own (None where the layer has none)
     init: Init | None = None
     layer_inits: list[Init | None] = field(default_factory=list)

@@ -14,6 +14,7 @@ lone surrogates as visible escapes (protobuf writes UTF-8).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -46,14 +47,18 @@ def _onnx() -> ModuleType:
     return onnx
 
 
-def network_to_onnx(network: Network, name: str = "backprop-sandbox network", doc: str = "") -> ModelProto:
-    """An ``onnx.ModelProto`` computing ``network.predict`` for a batch of float64 rows."""
+def network_to_onnx(network: Network, name: str = "backprop-sandbox network", doc: str = "",
+                    features: Sequence[str] = ()) -> ModelProto:
+    """An ``onnx.ModelProto`` computing ``network.predict`` for a batch of float64 rows; with derived
+    ``features`` (``engine.features``) the model takes the raw (x1, x2) rows and computes them first."""
     onnx = _onnx()
     from onnx import TensorProto, helper, numpy_helper
 
-    nodes = []
-    inits = []
+    nodes: list[NodeProto] = []
+    inits: list[TensorProto] = []
     current = INPUT_NAME
+    if features:
+        current = _feature_nodes(helper, numpy_helper, nodes, inits, features)
     last = len(network.layers) - 1
     for i, layer in enumerate(network.layers):
         tag = f"layer{i + 1}"
@@ -92,7 +97,8 @@ def network_to_onnx(network: Network, name: str = "backprop-sandbox network", do
 
     graph = helper.make_graph(
         nodes, _graph_name(name),
-        [helper.make_tensor_value_info(INPUT_NAME, TensorProto.DOUBLE, ["N", network.input_size])],
+        [helper.make_tensor_value_info(INPUT_NAME, TensorProto.DOUBLE,
+                                       ["N", network.input_size - len(features)])],
         [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.DOUBLE, ["N", network.layers[-1].size])],
         initializer=inits,
         doc_string=for_text_block(doc),
@@ -103,6 +109,30 @@ def network_to_onnx(network: Network, name: str = "backprop-sandbox network", do
                                     f"outputs: {', '.join(network.layers[-1].labels)}.")
     onnx.checker.check_model(model)
     return model
+
+
+#: each derived feature as ONNX nodes of the columns ``features.x1`` and ``features.x2``: (op, its inputs)
+_FEATURE_OPS = {"x1^2": ("Mul", ("x1", "x1")), "x2^2": ("Mul", ("x2", "x2")), "x1*x2": ("Mul", ("x1", "x2")),
+                "sin(x1)": ("Sin", ("x1",)), "sin(x2)": ("Sin", ("x2",))}
+
+
+def _feature_nodes(helper: ModuleType, numpy_helper: ModuleType, nodes: list[NodeProto], inits: list[TensorProto],
+                   features: Sequence[str]) -> str:
+    """Nodes appending the derived features to the raw input (x1, x2), in order; the name of the result."""
+    for k in (1, 2):
+        index = f"features.index{k}"
+        inits.append(numpy_helper.from_array(np.array([k - 1], dtype=np.int64), index))
+        nodes.append(helper.make_node("Gather", [INPUT_NAME, index], [f"features.x{k}"], name=f"features.x{k}",
+                                      axis=1))
+    columns = [INPUT_NAME]
+    for i, feature in enumerate(features, start=1):
+        op, args = _FEATURE_OPS[feature]
+        column = f"features.f{i}"
+        nodes.append(helper.make_node(op, [f"features.{a}" for a in args], [column], name=column,
+                                      doc_string=for_terminal(feature)))
+        columns.append(column)
+    nodes.append(helper.make_node("Concat", columns, ["features.all"], name="features.concat", axis=1))
+    return "features.all"
 
 
 def _elu_nodes(helper: ModuleType, numpy_helper: ModuleType, inits: list[TensorProto], tag: str, z: str, out: str,
@@ -125,7 +155,7 @@ def _elu_nodes(helper: ModuleType, numpy_helper: ModuleType, inits: list[TensorP
 
 def experiment_to_onnx(experiment: Experiment) -> ModelProto:
     """The experiment's network as ONNX, named after the experiment."""
-    return network_to_onnx(experiment.network, experiment.name, experiment.description)
+    return network_to_onnx(experiment.network, experiment.name, experiment.description, experiment.features)
 
 
 def save_onnx(experiment: Experiment, path: str | Path) -> Path:

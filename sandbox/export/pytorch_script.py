@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 
 from sandbox.engine import Experiment
+from sandbox.engine.features import labels as feature_labels
+from sandbox.engine.features import raw_inputs
 from sandbox.explain.escape import for_python_comment, for_python_docstring
 from sandbox.files import settings_table as T
 
@@ -171,7 +173,16 @@ def _script(experiment: Experiment, epochs: int, tensor: Callable[[np.ndarray, i
 
     # ---- data --------------------------------------------------------------------------------
     data = experiment.data
-    w(f"inputs = {tensor(data.inputs, 0)}")
+    if experiment.features:  # derived inputs: computed from the raw x1, x2 as the sandbox does
+        w(f"raw_inputs = {tensor(raw_inputs(data.inputs, experiment.features), 0)}")
+        w("")
+        w("")
+        w(_features_function(experiment.features))
+        w("")
+        w("")
+        w("inputs = with_features(raw_inputs)")
+    else:
+        w(f"inputs = {tensor(data.inputs, 0)}")
     w(f"targets = {tensor(data.targets, 0)}")
     w("")
 
@@ -296,6 +307,23 @@ def _check_compiles(script: str) -> None:
         where = f"the PyTorch script, line {line}" if line else "the PyTorch script"
         raise export_error("<export>", where, f"would not be valid Python ({type(e).__name__}: {e}); "
                                               "nothing was written") from None
+
+
+#: each derived feature in torch, from the columns ``x1`` and ``x2`` (as ``engine.features`` computes it)
+_TORCH_FEATURES = {"x1^2": "x1 * x1", "x2^2": "x2 * x2", "x1*x2": "x1 * x2", "sin(x1)": "torch.sin(x1)",
+                   "sin(x2)": "torch.sin(x2)"}
+
+
+def _features_function(features: list[str]) -> str:
+    """``with_features(x)``: the raw inputs (x1, x2) with the derived features appended, in the file's order."""
+    names = ", ".join(feature_labels(features)[2:])
+    columns = ", ".join(["x", *(_TORCH_FEATURES[f] for f in features)])
+    return "\n".join([
+        "def with_features(x):",
+        f'    """The raw inputs x1, x2 and the derived features ({for_python_docstring(names)}) appended."""',
+        "    x1, x2 = x[:, 0:1], x[:, 1:2]",
+        f"    return torch.cat([{columns}], dim=1)",
+    ])
 
 
 def _loss_function(experiment: Experiment) -> str:

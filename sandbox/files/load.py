@@ -25,6 +25,8 @@ from ..engine import (
     generate,
     split,
 )
+from ..engine.features import apply as apply_features
+from ..engine.features import labels as feature_labels
 from . import schema as S
 from . import settings_table as T
 from .errors import NetworkFileError, Problem
@@ -173,7 +175,9 @@ def build_experiment(doc: dict[str, Any], csv_data: CsvData | None = None) -> Ex
             train_biases=trainable["biases"],
         ))
         fan_in = size
-    network = Network(input_size, layers, list(file_layers[0].get("labels", [])))
+    features = list(doc["data"].get("features", []))
+    input_labels = list(file_layers[0].get("labels", [])) or (feature_labels(features) if features else [])
+    network = Network(input_size, layers, input_labels)
 
     # a group the file leaves out is its selector's default variant with that variant's defaults
     def group(g: T.Group) -> dict[str, Any]:
@@ -200,6 +204,7 @@ def build_experiment(doc: dict[str, Any], csv_data: CsvData | None = None) -> Ex
         init=_init(doc.get("init"), seed),
         layer_inits=[_init(d.get("init"), seed) for d in file_layers[1:]],
         seed=int(doc["seed"]) if "seed" in doc else None,
+        features=features,
     )
     for i in missing_weights:
         drawn = experiment.draw_weights(i)
@@ -223,8 +228,12 @@ class _BuildProblem(ValueError):
 def build_data(d: dict[str, Any], csv_data: CsvData | None, seed: int = 0) -> Dataset:
     """The data set of a valid ``data`` entry: inline numbers, a generator, or the CSV's numbers.
 
-    ``seed`` (the file-level one) seeds the generator and the test split where ``d`` gives no seed.
+    ``seed`` (the file-level one) seeds the generator and the test split where ``d`` gives no seed. Derived
+    ``features`` are appended to the inputs (``engine.features``).
     """
+    if d.get("features"):
+        return apply_features(build_data({k: v for k, v in d.items() if k != "features"}, csv_data, seed),
+                              d["features"])
     if "generator" in d:
         g = read_group(T.GENERATOR, d, seed)
         return generate(g.pop("generator"), **g)

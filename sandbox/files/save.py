@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Dataset, Experiment, Init
+from ..engine.features import strip as strip_features
 from . import schema as S
 from . import settings_table as T
 from .errors import NetworkFileError, Problem
@@ -94,13 +95,21 @@ def _layer_dict(exp: Experiment, i: int) -> dict[str, Any]:
 
 
 def _data_dict(exp: Experiment, folder: Path | None) -> dict[str, Any]:
-    source = exp.data_source or {}
-    data = exp.data
+    """The ``data`` entry: the raw inputs' source (below) and the derived ``features``, if any."""
+    d = _raw_data_dict(exp, folder)
+    if exp.features:
+        d["features"] = list(exp.features)
+    return d
+
+
+def _raw_data_dict(exp: Experiment, folder: Path | None) -> dict[str, Any]:
+    source = {k: v for k, v in (exp.data_source or {}).items() if k != "features"}
+    data = strip_features(exp.data, exp.features)
     if "generator" in source:
         if _same_dataset(build_data(source, None, exp.seed or 0), data):
             return dict(source)
     elif "csv" in source:
-        written = _csv_entry(exp, source, folder)
+        written = _csv_entry(exp, source, folder, data)
         if written is not None:
             return written
     elif "inputs" in source and _same(source.get("inputs"), data.inputs) and _same(source.get("targets"), data.targets):
@@ -116,7 +125,8 @@ def _data_dict(exp: Experiment, folder: Path | None) -> dict[str, Any]:
     return d
 
 
-def _csv_entry(exp: Experiment, source: dict[str, Any], folder: Path | None) -> dict[str, Any] | None:
+def _csv_entry(exp: Experiment, source: dict[str, Any], folder: Path | None,
+               data: Dataset) -> dict[str, Any] | None:
     """The CSV source with its path relative to ``folder`` (where the file is written), or None when the
     CSV can no longer be read or no longer gives the experiment's data."""
     given = Path(source["csv"])
@@ -125,7 +135,7 @@ def _csv_entry(exp: Experiment, source: dict[str, Any], folder: Path | None) -> 
     csv_data = check_csv(checker, {**source, "csv": str(resolved)}, None, None, None)
     if checker.problems or csv_data is None:
         return None
-    if not _same_dataset(build_data(source, csv_data, exp.seed or 0), exp.data):
+    if not _same_dataset(build_data(source, csv_data, exp.seed or 0), data):
         return None
     entry = dict(source)
     if folder is not None and not (not given.is_absolute() and exp.data_folder is not None

@@ -21,6 +21,7 @@ from typing import Any, cast
 import numpy as np
 
 from ..engine import Network
+from ..engine.features import problems as feature_problems
 from . import limits as L
 from . import schema as S
 from . import settings_table as T
@@ -319,6 +320,16 @@ def check_data(c: Checker, value: Any, layers: list[_LayerInfo] | None,
     if not isinstance(value, dict):
         c.add("data", f"expected an object {{…}}, got {describe(value)}")
         return None
+    if "features" in value:  # derived inputs (engine.features): the data itself has the 2 raw inputs
+        features = value["features"]
+        value = {k: v for k, v in value.items() if k != "features"}
+        count = len(features) if isinstance(features, list) else 0
+        raw = None if n_in is None else n_in - count
+        for where, what in feature_problems(features, raw):
+            c.add(where, what)
+        if raw is not None and raw < 1:
+            return None
+        n_in = raw
     kinds = [k for k in ("inputs", "generator", "csv") if k in value]
     if len(kinds) > 1:
         c.add("data", f'give only one of inline "inputs", a "generator" or a "csv" file, not {" and ".join(kinds)}')

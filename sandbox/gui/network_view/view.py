@@ -27,6 +27,7 @@ from sandbox.gui.network_view.neurons_item import NeuronsItem
 from sandbox.gui.network_view.static_text import draw_text, text_size
 from sandbox.gui.network_view.texts import bias_texts, loss_texts, neuron_texts, target_texts, weight_texts
 from sandbox.gui.stepping.view_state import DisplayState
+from sandbox.gui.training.grid import plane_features
 
 EDGE_PICK_PIXELS = 5.0
 EDITOR_WIDTH = 150
@@ -127,9 +128,9 @@ class NetworkView(QGraphicsView):
             self._show_neuron_maps()
 
     def neuron_maps_available(self) -> bool:
-        """Whether the network can have maps: 2 inputs and a hidden layer."""
-        network = self.document.experiment.network
-        return network.input_size == 2 and network.depth > 1
+        """Whether the network can have maps: 2 raw inputs (with their derived features, if any) and a hidden layer."""
+        experiment = self.document.experiment
+        return plane_features(experiment) is not None and experiment.network.depth > 1
 
     def _show_neuron_maps(self) -> None:
         if self._neurons is None:

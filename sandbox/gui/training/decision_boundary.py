@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSi
 
 from sandbox.engine import Experiment
 from sandbox.gui.common.point_subset import MAX_POINTS, caption, class_of, subset_indices
-from sandbox.gui.training.grid import GRID_SIZE, GridOutput, extent_for, grid_output
+from sandbox.gui.training.grid import GRID_SIZE, GridOutput, grid_output, plane_extent, plane_features
 from sandbox.gui.training.live_plots import cache_axes
 
 #: TF Playground's colours: orange for negative / class 0, blue for positive / class 1
@@ -262,7 +262,7 @@ class DecisionBoundaryView(QWidget):
         """Data points, colour range and hidden maps for ``experiment``; the heatmap from its weights."""
         self._experiment = experiment
         self._grid = None  # (another network's grid is not drawn again)
-        two_d = experiment.network.input_size == 2
+        two_d = plane_features(experiment) is not None  # 2 raw inputs (and their derived features)
         self.plot.setVisible(two_d)
         self.hidden_maps.setVisible(two_d)
         self.controls.setVisible(two_d)
@@ -287,17 +287,17 @@ class DecisionBoundaryView(QWidget):
         self._follow_toggles()
         self._build_hidden(experiment)
         self.refresh_from_engine()
-        x0, x1, y0, y1 = extent_for(np.vstack([data.inputs, data.test_inputs]))
+        x0, x1, y0, y1 = plane_extent(experiment)
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
         self._place()
 
     def refresh_from_engine(self) -> None:
         """Ask the engine for the outputs over the grid with the experiment's current weights."""
         exp = self._experiment
-        if exp is None or exp.network.input_size != 2:
+        features = None if exp is None else plane_features(exp)
+        if exp is None or features is None:
             return
-        data = exp.data
-        grid = grid_output(exp.network, GRID_SIZE, extent_for(np.vstack([data.inputs, data.test_inputs])))
+        grid = grid_output(exp.network, GRID_SIZE, plane_extent(exp), features=features)
         self.show_grid(grid)
         self.show_hidden(grid)
 
@@ -416,5 +416,5 @@ class DecisionBoundaryView(QWidget):
     def _build_hidden(self, experiment: Experiment) -> None:
         rows = [(f"layer {l}", list(layer.labels)) for l, layer in enumerate(experiment.network.layers[:-1], start=1)]
         self.hidden_maps.set_layers(rows)
-        self.hidden_maps.setVisible(bool(rows) and experiment.network.input_size == 2)
+        self.hidden_maps.setVisible(bool(rows) and plane_features(experiment) is not None)
         self._place()

@@ -5,11 +5,13 @@ The numbers come from ``Network.forward``; nothing is computed here but the grid
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from sandbox.engine import Network
+from sandbox.engine import Experiment, Network
+from sandbox.engine.features import raw_inputs, with_features
 
 Array = np.ndarray
 
@@ -66,6 +68,19 @@ def extent_for(inputs: Array | None) -> tuple[float, float, float, float]:
     return (-e, e, -e, e)
 
 
+def plane_features(experiment: Experiment) -> list[str] | None:
+    """The derived features of an experiment whose inputs are the plane (x1, x2, then its features, as
+    ``engine.features`` appends them); None when its raw inputs are not 2."""
+    features = list(experiment.features)
+    return features if experiment.network.input_size - len(features) == 2 else None
+
+
+def plane_extent(experiment: Experiment) -> tuple[float, float, float, float]:
+    """The plane around the experiment's raw inputs (x1, x2), training and test."""
+    data = experiment.data
+    return extent_for(raw_inputs(np.vstack([data.inputs, data.test_inputs]), experiment.features))
+
+
 def grid_points(size: int, extent: tuple[float, float, float, float]) -> Array:
     key = (size, extent)
     points = _points_cache.get(key)
@@ -81,10 +96,11 @@ def grid_points(size: int, extent: tuple[float, float, float, float]) -> Array:
 
 def grid_output(network: Network, size: int = GRID_SIZE,
                 extent: tuple[float, float, float, float] | None = None,
-                hidden_size: int = HIDDEN_GRID_SIZE) -> GridOutput | None:
+                hidden_size: int = HIDDEN_GRID_SIZE, features: Sequence[str] = ()) -> GridOutput | None:
     """The network's first output over a ``size``² grid and every hidden neuron's over a ``hidden_size``²
-    one (none if 0), in one forward pass; None unless the network has 2 inputs."""
-    if network.input_size != 2 or size <= 0:
+    one (none if 0), in one forward pass; None unless the network has 2 inputs (and the derived ``features``,
+    computed for the grid points by ``engine.features`` as for the data)."""
+    if network.input_size != 2 + len(features) or size <= 0:
         return None
     extent = extent or extent_for(None)
     n = size * size
@@ -92,10 +108,12 @@ def grid_output(network: Network, size: int = GRID_SIZE,
     if hidden_size > 0 and (n + hidden_size ** 2) * neurons > MAX_GRID_VALUES:
         hidden_size = 0  # thousands of neurons: no small maps (too many to draw, too much to hold)
     points = grid_points(size, extent)
+    if features:
+        points = with_features(points, features)
     if hidden_size == 0 and n * neurons > MAX_GRID_VALUES:
         return GridOutput(extent, _output_in_chunks(network, points, size, neurons))
     if hidden_size > 0 and hidden_size != size:
-        points = np.vstack([points, grid_points(hidden_size, extent)])
+        points = np.vstack([points, with_features(grid_points(hidden_size, extent), features)])
     with np.errstate(all="ignore"):  # outputs that overflow are ∞ on the map (drawn as its extreme), no warning
         fp = network.forward(points)
     output = fp.prediction[:n, 0].reshape(size, size).copy()

@@ -26,7 +26,15 @@ from sandbox.engine import DivergenceError, History, Trainer
 from sandbox.engine.edits import ChangeSettings, Edit, SetLearningRate, SetValue
 from sandbox.gui.model.evaluation import can_evaluate
 from sandbox.gui.threads import Inbox
-from sandbox.gui.training.grid import GRID_SIZE, HIDDEN_GRID_SIZE, HIDDEN_MAPS_HZ, GridOutput, extent_for, grid_output
+from sandbox.gui.training.grid import (
+    GRID_SIZE,
+    HIDDEN_GRID_SIZE,
+    HIDDEN_MAPS_HZ,
+    GridOutput,
+    grid_output,
+    plane_extent,
+    plane_features,
+)
 
 Array = np.ndarray
 
@@ -446,11 +454,12 @@ class TrainingWorker(QObject):
 
     def _grid(self) -> GridOutput | None:
         trainer = self._trainer
-        if trainer.network.input_size != 2 or self.grid_size <= 0:
+        features = plane_features(trainer.experiment)
+        if features is None or self.grid_size <= 0:
             return None
         data = trainer.experiment.data
         if self._grid_cache is None or self._grid_cache[0] is not data:
-            self._grid_cache = (data, extent_for(np.vstack([data.inputs, data.test_inputs])))
+            self._grid_cache = (data, plane_extent(trainer.experiment))
         now = time.perf_counter()
         if self._running and not self._restart and now - self._grid_at < self.grid_interval:
             return None  # (the window draws at most GRID_HZ maps a second: this report brings none)
@@ -458,7 +467,8 @@ class TrainingWorker(QObject):
         hidden = self._restart or not self._running or now - self._hidden_at >= self.hidden_interval
         if hidden:
             self._hidden_at = now
-        return grid_output(trainer.network, self.grid_size, self._grid_cache[1], self.hidden_size if hidden else 0)
+        return grid_output(trainer.network, self.grid_size, self._grid_cache[1], self.hidden_size if hidden else 0,
+                           features)
 
     # ---- commands (run in the worker thread, between two iterations) ------------------------
     def _load(self, command: Load) -> None:
