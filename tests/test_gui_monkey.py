@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import itertools
+import math
 import os
 import random
 import traceback
@@ -162,6 +163,8 @@ class Monkey:
             (self.toggle_bias, 1), (self.change_data, 1.5), (self.reinitialize, 1), (self.granularity, 2),
             (self.speed, 1), (self.jump_to, 2), (self.zoom, 2), (self.paint, 2), (self.wait_for_training, 2),
             (self.wait_for_animation, 1), (self.resize_window, 1),
+            (self.toggle_practice, 1.5), (self.practice_answer, 6), (self.practice_ask, 0.7),
+            (self.new_exercise, 0.5),
         ]
 
     # ---- the run ---------------------------------------------------------------------------------
@@ -234,9 +237,34 @@ class Monkey:
             category, text = self.warned.pop(0)
             if issubclass(category, (RuntimeWarning, UserWarning)):
                 self._found(i, "warned", text, self.findings if self.strict_warnings else self.warning_findings)
+        self._check_practice(i)
         view, net = self.window.network_view, self.window.document.experiment.network
         if view.layout_ is not None and list(view.layout_.sizes) != list(net.sizes):
             self._found(i, "left the view behind", f"the view shows {view.layout_.sizes}, the network is {net.sizes}")
+
+    def _check_practice(self, i: int) -> None:
+        """A question waits only in practice, for the step after the one shown, with its field ready; its
+        answer is the walkthrough's own value."""
+        practice, doc = self.window.practice, self.window.document
+        q = practice.pending
+        field = practice.bar.answer
+        if q is None:
+            if field.isEnabled():
+                self._found(i, "left the answer field open", "practiceAnswer is enabled with nothing asked")
+            return
+        w = doc.walkthrough
+        problems = []
+        if not practice.enabled:
+            problems.append("a question waits with practice off")
+        if w is None or doc.position != q.step_index - 1 or q.step_index >= len(w.steps):
+            problems.append(f"question of step {q.number} waits at position {doc.position + 1}")
+        elif w.steps[q.step_index].value != q.answer and not (math.isnan(q.answer)
+                                                              and math.isnan(w.steps[q.step_index].value)):
+            problems.append(f"question {q.id} answers {q.answer}, its step is {w.steps[q.step_index].value}")
+        if not field.isEnabled():
+            problems.append("a question waits with the answer field disabled")
+        if problems:
+            self._found(i, "broke practice", "; ".join(problems))
 
     def _found(self, i: int, how: str, text: str, into: list[str] | None = None) -> None:
         lines = [line for line in text.strip().splitlines() if line.strip()]
@@ -366,6 +394,60 @@ class Monkey:
         doc, action, iteration = self.doc, self.action("trainAction"), self.doc.trainer.iteration
         self.qtbot.waitUntil(lambda: doc.trainer.iteration != iteration or not action.isChecked(),
                              timeout=TRAIN_TIMEOUT_MS)
+
+    def toggle_practice(self) -> None:
+        """Practice on or off (Ctrl+P)."""
+        self.trigger("practiceAction")
+
+    def practice_answer(self) -> None:
+        """With a question waiting: its answer (as shown, with a decimal comma, a near miss), junk, a wrong
+        number, Hint or Show answer; typed and Enter pressed as a student would."""
+        practice = self.window.practice
+        if practice.pending is None:  # practice on and Step, so that something is asked
+            if not practice.enabled:
+                self.trigger("practiceAction")
+            self.trigger("stepAction")
+        q = practice.pending
+        if q is None:
+            self._say("practice_answer (nothing asked)")
+            return
+        kind = self.pick(["right", "comma", "near", "wrong", "junk", "hint", "reveal", "empty"])
+        if kind in ("right", "comma", "near") and not math.isfinite(q.answer):
+            kind = "reveal"  # a diverged update: no number is right
+        shown = q.shown.replace("\u2212", "-")
+        typed = {"right": shown, "comma": shown.replace(".", ","), "near": repr(q.answer + 0.4 * q.tolerance),
+                 "wrong": repr(round(self.number() + 0.5, 3)), "junk": self.pick(["abc", "1,2,3", "−", "0x1"]),
+                 "empty": ""}.get(kind)
+        if typed is None:
+            self._say(f"practice {kind} on {q.id}")
+            button = practice.bar.hint if kind == "hint" else practice.bar.reveal
+            if button.isEnabled():
+                button.click()
+            return
+        self._say(f"practice answer {typed!r} ({kind}) to {q.id}")
+        field = practice.bar.answer
+        field.setText(typed)
+        self.qtbot.keyClick(field, Qt.Key.Key_Return)
+        if kind in ("right", "comma", "near") and practice.pending is q:
+            self._found(self.current, "rejected a right answer", f"{typed!r} for {q.id} = {q.shown}")
+
+    def practice_ask(self) -> None:
+        """What is asked, as chosen in the answer bar's combo."""
+        combo = self.window.practice.bar.ask_combo
+        index = self.rng.randrange(combo.count())
+        self._say(f"practice ask {combo.itemData(index)}")
+        combo.setCurrentIndex(index)
+        combo.activated.emit(index)
+
+    def new_exercise(self) -> None:
+        """File ▸ New Exercise… with a drawn seed, shape and activation (unsaved changes: Discard)."""
+        from sandbox.gui.practice.exercise_dialog import ExerciseChoice
+
+        choice = ExerciseChoice(self.rng.randint(0, 9999), self.pick(["2-2-1", "2-3-1", "3-2-2", "1-1"]),
+                                self.pick(["identity", "sigmoid", "tanh", "relu"]), self.pick(["mse", "bce"]),
+                                self.rng.random() < 0.5)
+        self._say(f"new exercise {choice}")
+        self.window.open_exercise(choice)
 
     def open_example(self) -> None:
         path = next(self._examples)
