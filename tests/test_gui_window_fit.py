@@ -247,3 +247,16 @@ def test_presentation_mode_keeps_a_user_s_zoom_and_ignores_the_map_rule(qtbot):
     presentation.trigger()
     assert view.transform().m11() == pytest.approx(zoomed)
     w.document.undo_stack.setClean()
+
+
+def test_closing_in_presentation_mode_remembers_the_layout_of_before(qtbot):
+    from PySide6.QtCore import QSettings
+
+    w = make_window(qtbot, 1440, 900)
+    QApplication.processEvents()  # (the first arrangement settled)
+    before = w.saveState()
+    action(w, "presentationAction").trigger()
+    assert w.presentation.on
+    w.close()
+    assert not w.presentation.on
+    assert QSettings().value("window/state") == before

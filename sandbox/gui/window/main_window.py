@@ -749,6 +749,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._shutdown_training()
+        self.presentation.set_on(False)  # the layout of before presentation mode is the one remembered
         self.save_settings()
         event.accept()
 
