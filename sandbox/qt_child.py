@@ -1,5 +1,6 @@
 """Run one of the window's drawing modules (``python -m sandbox.gui.…``) in a child process on Qt's offscreen
-platform, so that a headless command never imports Qt itself.
+platform, so that a headless command never imports Qt itself; and, in the child, ``child_main``: its work done,
+or what went wrong as ``error:`` lines and status 1, never a traceback.
 
 The child runs this very package (its folder first on ``PYTHONPATH``, ``-P`` so the current folder does not
 shadow it), with no standard input. What went wrong is one line: the child's ``error:`` lines, else the last line
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .cli_errors import INTERRUPTED_STATUS, reason
@@ -56,3 +58,37 @@ def child_failure(status: int, stderr: str) -> str:
     if lines:  # e.g. the last line of a traceback: "ModuleNotFoundError: No module named 'PySide6'"
         return lines[-1]
     return f"the drawing process ended with status {status}"
+
+
+# ---- in the child ---------------------------------------------------------------------------------------
+def child_error(line: str) -> None:
+    """``error: line`` on stderr (what ``child_failure`` reads), even when stderr is gone."""
+    try:
+        print(f"error: {line}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def child_main(work: Callable[[], object], out_of_memory: str) -> int:
+    """A drawing module's ``main``: ``work()`` and 0; a network file's problems, an OS error or anything
+    else (Qt missing, no platform plugin, a bug) as ``error:`` lines and 1; Ctrl-C 130."""
+    from .files import NetworkFileError
+
+    try:
+        work()
+    except NetworkFileError as e:
+        for line in e.lines():
+            child_error(line)
+        return 1
+    except KeyboardInterrupt:
+        return INTERRUPTED_STATUS
+    except MemoryError:
+        child_error(out_of_memory)
+        return 1
+    except OSError as e:
+        child_error(e.strerror or str(e) or type(e).__name__)
+        return 1
+    except Exception as e:  # noqa: BLE001 - one line, never a traceback
+        child_error(f"{type(e).__name__}: {e}" if str(e) else type(e).__name__)
+        return 1
+    return 0

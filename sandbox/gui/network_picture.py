@@ -41,13 +41,6 @@ def draw_network_picture(file: str, to: str, out: str) -> Path:
     return save_scene_svg(view, out, title=experiment.name)
 
 
-def _error(line: str) -> None:
-    try:
-        print(f"error: {line}", file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sandbox.gui.network_picture",
                                      description="Write a network file's picture as the window's "
@@ -57,26 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, metavar="PATH")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from sandbox.files import NetworkFileError
+    from sandbox.qt_child import child_main
 
-    try:
-        draw_network_picture(args.file, args.to, args.out)
-    except NetworkFileError as e:
-        for line in e.lines():
-            _error(line)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except MemoryError:
-        _error("not enough memory to draw the picture")
-        return 1
-    except OSError as e:
-        _error(e.strerror or str(e) or type(e).__name__)
-        return 1
-    except Exception as e:  # Qt missing, no platform plugin, a bug: one line
-        _error(f"{type(e).__name__}: {e}" if str(e) else type(e).__name__)
-        return 1
-    return 0
+    return child_main(lambda: draw_network_picture(args.file, args.to, args.out),
+                      "not enough memory to draw the picture")
 
 
 if __name__ == "__main__":

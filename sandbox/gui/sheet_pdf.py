@@ -410,13 +410,6 @@ def _application():
 
 
 # ---- the child process ----------------------------------------------------------------------------------
-def _error(line: str) -> None:
-    try:
-        print(f"error: {line}", file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sandbox.gui.sheet_pdf",
                                      description="Write an exercise sheet's HTML as an A4 PDF handout.")
@@ -426,27 +419,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--title", default="", help="the running title of every page")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from sandbox.files import NetworkFileError
+    from sandbox.qt_child import child_main
 
-    try:
+    def work() -> None:
         text = Path(args.html).read_text(encoding="utf-8")
         write_pdf(text, Path(args.out), Path(args.network) if args.network else None, args.title)
-    except NetworkFileError as e:
-        for line in e.lines():
-            _error(line)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except MemoryError:
-        _error("not enough memory to write the PDF")
-        return 1
-    except OSError as e:
-        _error(e.strerror or str(e) or type(e).__name__)
-        return 1
-    except Exception as e:  # Qt missing, no platform plugin, a bug: one line
-        _error(f"{type(e).__name__}: {e}" if str(e) else type(e).__name__)
-        return 1
-    return 0
+
+    return child_main(work, "not enough memory to write the PDF")
 
 
 if __name__ == "__main__":
