@@ -115,10 +115,7 @@ class PracticeController(QObject):
             self.bar.answer.setFocus()
             return
         doc = self.document
-        self.view.finish_animation()
-        if doc.applied:
-            doc.next_walkthrough()
-        w = self.player.ensure_walkthrough()
+        w = self._update_at_hand()
         question = self._next_question(w, doc.position)
         if question is None:
             self.player.show_through(len(w.steps) - 1)
@@ -127,6 +124,14 @@ class PracticeController(QObject):
         if question.step_index > doc.position + 1:
             self.player.show_through(question.step_index - 1, animate=False)
         self._ask(question)
+
+    def _update_at_hand(self) -> Walkthrough:
+        """The walkthrough Step and Finish Update go on with: the animation ended, after an applied update
+        the next one."""
+        self.view.finish_animation()
+        if self.document.applied:
+            self.document.next_walkthrough()
+        return self.player.ensure_walkthrough()
 
     def can_step_back(self) -> bool:
         """Step Back has something to do: a question to withdraw, or the player's step back."""
@@ -143,10 +148,7 @@ class PracticeController(QObject):
             self.player.finish_update()
             return
         doc = self.document
-        self.view.finish_animation()
-        if doc.applied:
-            doc.next_walkthrough()
-        w = self.player.ensure_walkthrough()
+        w = self._update_at_hand()
         record = self._record(w)
         for q in self._questions(w):
             if q.step_index > doc.position:
