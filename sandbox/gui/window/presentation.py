@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 #: how much bigger everything is written
 SCALE = 1.5
+#: the toolbar's icons (less than the text: the toolbar keeps Train and Reset in view at 1280 px)
+ICON_SCALE = 1.25
 #: the explanation's share of the window's width, and the loss plot's of its height
 EXPLANATION_SHARE = 0.33
 HISTORY_SHARE = 0.22
@@ -98,7 +100,7 @@ class Presentation(QObject):
         else:
             font.setPixelSize(round(font.pixelSize() * SCALE))
         w.setFont(font)
-        toolbar.setIconSize(saved.icon_size * SCALE)
+        toolbar.setIconSize(saved.icon_size * ICON_SCALE)
         w.explanation_pane.set_text_scale(SCALE)
         self._scale_plot(w.loss_plot, saved)
         w.gradient_plot.hide()
@@ -111,7 +113,7 @@ class Presentation(QObject):
         w.resizeDocks([w.explanation_dock], [round(w.width() * EXPLANATION_SHARE)], Qt.Orientation.Horizontal)
         w.resizeDocks([w.history_dock], [round(w.height() * HISTORY_SHARE)], Qt.Orientation.Vertical)
         w.network_view.fit_to_window()
-        w.statusBar().showMessage("Presentation mode: Esc (or F5) puts the window back", 6000)
+        w.statusBar().showMessage("Esc: leave presentation", 6000)
 
     def _scale_plot(self, plot: pg.PlotWidget, saved: _Saved) -> None:
         item = plot.getPlotItem()
