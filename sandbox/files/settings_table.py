@@ -506,6 +506,15 @@ GENERATOR = _group(
      Variant("plane", "Plane (regression)", "A regression target 0.6·x1 − 0.4·x2 (noise is added to the target)."),
      Variant("lecture", "Lecture: one sample", "The lecture's single sample: inputs (2, 3), target 1.")])
 
+#: TF Playground's derived inputs (``data.features``, a list of these names; ``sandbox/engine/features.py``
+#: computes them): each one an extra input neuron after x1 and x2, for data with 2 inputs only
+FEATURES = Setting(
+    "features", "choice", "Derived inputs appended to x1 and x2 as extra input neurons, in the order listed "
+    "(only for data with 2 inputs): a list of names.", default_text="none", noun="feature", label="Features",
+    choices=("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"),
+    choice_help=("x1²: x1 squared", "x2²: x2 squared", "x1x2: x1 times x2", "sin(x1): the sine of x1",
+                 "sin(x2): the sine of x2"))
+
 #: the settings of a CSV data entry besides its path and target columns
 CSV_SETTINGS = (replace(TEST_FRACTION, help="The share of the rows held out as a test set (chosen with the seed)."),
                 replace(DATA_SEED, help="The seed of the test split."))
@@ -649,7 +658,8 @@ def doc_tables_in(text: str) -> list[str]:
 __all__ = [
     "Setting", "Variant", "Group", "Kind", "Value", "Write", "GROUPS", "LOSS", "OPTIMIZER", "SCHEDULE",
     "REGULARIZATION", "BATCH", "INIT", "GENERATOR", "LAYER", "TRAINABLE", "SEED", "FILE_SEED", "CSV_SETTINGS", "CSV",
-    "LAYER_SIZE", "MOMENTUM_FORM", "ALPHA_DEFAULTS", "ACTIVATION_NAMES", "MAX_SEED", "MAX_PARAMETERS", "MAX_SAMPLES",
+    "LAYER_SIZE", "MOMENTUM_FORM", "FEATURES", "ALPHA_DEFAULTS", "ACTIVATION_NAMES", "MAX_SEED", "MAX_PARAMETERS",
+    "MAX_SAMPLES",
     "WHOLE_NUMBER_DIGITS", "LARGEST_WHOLE_NUMBER", "LARGEST_NUMBER", "number_text", "experiment_fields",
     "layer_fields", "markdown_table", "doc_block", "update_doc", "doc_tables_in", "DOC_TABLES",
 ]

@@ -11,8 +11,22 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QInputDialog, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from sandbox.engine.features import RAW_INPUTS
+from sandbox.engine.features import apply as apply_features
+from sandbox.engine.features import labels as feature_labels
+from sandbox.engine.features import strip as strip_features
 from sandbox.explain.escape import for_terminal
 from sandbox.files import settings_table as T
 from sandbox.gui.model.settings_commands import with_data
@@ -56,6 +70,22 @@ class DatasetSection(SettingsSection):
         self.import_csv.setToolTip("Read samples from a CSV file (one row per sample, an optional header "
                                    "row); you choose which columns are targets, the others are inputs. "
                                    "The file refers to the CSV by its full path.")
+        #: one checkbox per derived feature (``T.FEATURES``), objectName ``datasetFeature1`` … in declared order
+        self.features: dict[str, QCheckBox] = {}
+        features_row = QWidget()
+        features_row.setObjectName("datasetFeatures")
+        grid = QGridLayout(features_row)  # three a row: the dock may be narrow
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        for i, (name, tip) in enumerate(zip(T.FEATURES.choices, T.FEATURES.choice_help), start=1):
+            box = QCheckBox(feature_labels([name])[-1])
+            box.setObjectName(f"datasetFeature{i}")
+            box.setToolTip(f"{tip}: an extra input neuron (data.features: \"{name}\")")
+            box.toggled.connect(lambda _=False: self._on_features())
+            self.features[name] = box
+            grid.addWidget(box, *divmod(i - 1, 3))
+        grid.setColumnStretch(3, 1)
         self.counts = hint()
         self.counts.setObjectName("datasetCounts")
         lay = form()
@@ -71,6 +101,7 @@ class DatasetSection(SettingsSection):
         row.addWidget(self.regenerate)
         row.addWidget(self.import_csv)
         lay.addRow(buttons)
+        self.features_label = add_row(lay, setting_label(T.FEATURES), features_row, setting_tip(T.FEATURES))
         lay.addRow(self.counts)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -104,6 +135,15 @@ class DatasetSection(SettingsSection):
         for widget in (self.test_fraction, self.seed):
             widget.setEnabled(kind in ("generator", "csv") and not lecture)
         self.regenerate.setEnabled(generated and not lecture)
+        raw = exp.data.inputs.shape[1] - len(exp.features)
+        for name, box in self.features.items():
+            box.blockSignals(True)
+            box.setChecked(name in exp.features)
+            box.setEnabled(raw == RAW_INPUTS)
+            box.blockSignals(False)
+        self.features_label.setEnabled(raw == RAW_INPUTS)
+        if raw != RAW_INPUTS:
+            self.features_label.setToolTip(f"Only 2-input data sets can have derived features; this one has {raw}.")
         data = exp.data
         n_in, n_out = data.inputs.shape[1], data.targets.shape[1]
         text = f"<b>{data.n_train:,}</b> training sample{'s' if data.n_train != 1 else ''}, " \
@@ -163,8 +203,25 @@ class DatasetSection(SettingsSection):
                 QMessageBox.warning(self, "Cannot use the CSV file", "\n".join(problems[:12]))
                 self.refresh()
                 return False
-        self.panel.replace_experiment(text, with_data(self.experiment, data, source), merge_key=merge_key)
+        features = list(self.experiment.features) if data.inputs.shape[1] == RAW_INPUTS else []
+        self.panel.replace_experiment(text, with_features(self.experiment, data, source, features),
+                                      merge_key=merge_key)
         return True
+
+    def _on_features(self) -> None:
+        """The checked derived features, in declared order: the data and the input layer follow (one undo)."""
+        exp = self.experiment
+        chosen = [name for name, box in self.features.items() if box.isChecked()]
+        if chosen == list(exp.features):
+            return
+        raw = strip_features(exp.data, exp.features)
+        if raw.inputs.shape[1] != RAW_INPUTS:
+            self.refresh()
+            return
+        shown = ", ".join(feature_labels(chosen)[RAW_INPUTS:]) or "none"
+        source = {k: v for k, v in (exp.data_source or {}).items() if k != "features"}
+        self.panel.replace_experiment(f"Set the derived inputs to {shown}",
+                                      with_features(exp, raw, source, chosen))
 
     def _base_dir(self) -> Path | None:
         """The folder a relative CSV path is read from: the loaded file's (saving elsewhere rewrites the path)."""
@@ -206,6 +263,17 @@ class DatasetSection(SettingsSection):
         source = {"csv": str(Path(path).resolve()), "target_columns": columns,
                   "test_fraction": float(self.test_fraction.value()), "seed": int(self.seed.value())}
         return self._replace(source, f"Import data from {Path(path).name}", None)
+
+
+def with_features(experiment, raw, source: dict, features: list[str]):
+    """A copy on the raw data ``raw`` with ``features`` appended (``engine.features``): the first layer is rebuilt
+    when the number of inputs changes, the inputs labelled x1, x2 and the features' labels."""
+    before = experiment.network.input_size
+    exp = with_data(experiment, apply_features(raw, features), source)
+    exp.features = list(features)
+    if raw.inputs.shape[1] == RAW_INPUTS and (features or exp.network.input_size != before):
+        exp.network.input_labels = feature_labels(features)
+    return exp
 
 
 def _shown(text: str) -> str:
