@@ -65,7 +65,11 @@ def test_a_new_value_is_right_only_when_its_change_is():
     assert tolerance(new, fmt(new), old) == pytest.approx(0.1 * abs(new - old))
     assert tolerance(0.1743825, "0.1743825", 0.14) == tolerance(0.1743825)  # a big change: the usual rule
     assert is_right(0.14, 0.14, "0.14", old=0.14)  # a frozen or dead weight keeps its value: typing it is right
-    assert tolerance(0.14, "0.14", 0.14) == 1e-9
+    assert tolerance(0.14, "0.14", 0.14) == pytest.approx(5e-8)  # half a unit of the 7th digit fmt shows
+    # a change smaller than the digits shown: the answer as shown is still right
+    for new, old in ((0.123456789, 0.123456789), (0.123456789, 0.1234567), (-2.000000049, -2.0)):
+        assert check(fmt(new), new, fmt(new), old), (new, old)
+        assert check(repr(new), new, fmt(new), old)
 
 
 def test_the_tolerance_is_the_largest_of_the_rules():

@@ -64,15 +64,24 @@ def _plain(text: str) -> float | None:
 def tolerance(answer: float, shown: str | None = None, old: float | None = None) -> float:
     """How far a right answer may be from ``answer``: half a unit of the last digit shown (at least three
     significant digits), a relative 1e-3, or 1e-9, whichever is largest; for a new value (``old`` the value
-    before the update) at most a tenth of the change (never less than 1e-9)."""
+    before the update) at most a tenth of the change (never less than the rounding of the answer shown, or
+    1e-9)."""
     answer = float(answer)
     if not math.isfinite(answer):
         return 0.0
     shown = fmt(answer) if shown is None else shown
     within = max(RELATIVE * abs(answer), _half_unit(answer, shown), ABSOLUTE)
     if old is not None and math.isfinite(old):
-        within = max(min(within, CHANGE_SHARE * abs(answer - float(old))), ABSOLUTE)
+        # the answer as shown (7 significant digits) stays right, however small the change
+        within = max(min(within, CHANGE_SHARE * abs(answer - float(old))), _shown_rounding(answer), ABSOLUTE)
     return within
+
+
+def _shown_rounding(answer: float, digits: int = 7) -> float:
+    """How far the answer as ``fmt`` shows it may be from the answer: half a unit of its last digit."""
+    if answer == 0.0:
+        return 0.0
+    return 0.5 * 10.0 ** (math.floor(math.log10(abs(answer))) - digits + 1)
 
 
 def _half_unit(answer: float, shown: str) -> float:
