@@ -261,13 +261,15 @@ class NeuronsItem(QGraphicsItem):
             return
         texts = neuron_texts(state, l, j)
         label_px = 22 if r >= 28 else 12 if r >= 18 else 9
-        if (l, j) in self._maps:  # the label readable over the map: a pale plate behind it
+        mapped = (l, j) in self._maps
+        if mapped and r >= 28:  # a big node: the label readable over the map on a pale plate
             w, h = text_size(to_html(texts.label), label_px, True)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 190))
             painter.drawRoundedRect(QRectF(x - w / 2 - 2, y - h / 2, w + 4, h), 3, 3)
         painter.setPen(palette.INK if known or l == 0 else palette.MUTED)
-        draw_text(painter, to_html(texts.label), x, y, label_px, True)
+        if not mapped or r >= 28:  # a small node shows its whole map (its name is in the tooltip)
+            draw_text(painter, to_html(texts.label), x, y, label_px, True)
         value_px = 21 if r >= 28 else 12
         if texts.value:
             # only what this step computes fades in: a neuron's value in the forward pass, its
