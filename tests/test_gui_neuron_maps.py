@@ -62,6 +62,7 @@ def test_spiral_nodes_show_the_engines_maps_when_the_toggle_is_on_and_none_when_
 
     menu = view.context_menu_for(None)  # right-click on the background: the toggle
     assert menu is not None and view.neuron_maps_action in menu.actions()
+    assert view.neuron_maps_action in w.view_menu.actions()  # View ▸ Neuron Maps too
     view.neuron_maps_action.trigger()
     maps = engine_maps(w.document.experiment)
     assert [m.shape[0] for m in maps] == network.sizes[1:-1]

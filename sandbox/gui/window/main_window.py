@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
         view.addAction(a.fit)
         view.addAction(a.zoom_in)
         view.addAction(a.zoom_out)
+        view.addAction(self.network_view.neuron_maps_action)  # issue 13: each hidden neuron's map in its node
         view.addSeparator()
         view.addAction(a.presentation)
         view.addSeparator()
