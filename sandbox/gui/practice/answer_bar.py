@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
 
 from sandbox.practice.questions import ASK_KINDS, ASK_TITLES
 
+#: how a number may be typed: no value of the lecture's update (the lecture's Δ is −0.809, its h1 0.85)
+EXAMPLE = "e.g. −1.25, 0,5 or 1/4"
+
 #: the verdict's colours: (text, background, border)
 TONES = {
     "right": ("#065f46", "#ecfdf5", "#34d399"),
@@ -71,7 +74,7 @@ class AnswerBar(QFrame):
         self.symbol.setTextFormat(Qt.TextFormat.RichText)
         self.answer = QLineEdit()
         self.answer.setObjectName("practiceAnswer")
-        self.answer.setPlaceholderText("e.g. −0.809 or 0,85")
+        self.answer.setPlaceholderText(EXAMPLE)
         self.answer.setToolTip("Type the value to four significant digits and press Enter (a decimal comma, − and a "
                                "fraction such as 1/2 all work)")
         self.answer.setMinimumWidth(120)

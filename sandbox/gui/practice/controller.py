@@ -18,7 +18,7 @@ from sandbox.engine import Walkthrough
 from sandbox.explain.markup import to_html
 from sandbox.gui.model.document import Document
 from sandbox.gui.network_view import NetworkView
-from sandbox.gui.practice.answer_bar import AnswerBar
+from sandbox.gui.practice.answer_bar import EXAMPLE, AnswerBar
 from sandbox.gui.practice.question_html import SUBSTITUTED, SYMBOLS, WORKED, answer_symbol, question_html
 from sandbox.gui.practice.score import Score
 from sandbox.gui.stepping.explanation_panel import ExplanationPane
@@ -167,7 +167,7 @@ class PracticeController(QObject):
         symbol = to_html(answer_symbol(q))
         if value is None:
             shown = html.escape(text.strip()) or "Nothing"
-            self.bar.set_feedback(f"“{shown}” is not a number: type e.g. −0.809 or 0,85.", "wrong")
+            self.bar.set_feedback(f"“{shown}” is not a number: type {EXAMPLE}.", "wrong")
             return
         if q.accepts(value):
             outcome = "first" if self.misses == 0 and self.rung == SYMBOLS else "hinted"
