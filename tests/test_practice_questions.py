@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,26 @@ def test_a_new_weight_is_never_answered_by_its_old_value(activation):
 def test_only_updates_carry_the_old_value(lecture_walkthrough):
     for q in questions_of(lecture_walkthrough):
         assert (q.old is not None) == (q.category == "update"), q.id
+
+
+def test_what_the_sheet_asks_for_is_enough():
+    """'At least four significant digits; a new weight also with its change to at least two': answers typed so
+    are right (rounded to four digits, a new weight to as many decimals again as its change's second digit)."""
+    from sandbox.practice.sheets import DIGITS_NOTE
+
+    assert DIGITS_NOTE == ("Give each answer to at least four significant digits; a new weight also with its "
+                           "change to at least two.")
+    checked = 0
+    for seed in range(30):
+        for activation in ("identity", "sigmoid", "tanh", "relu"):
+            ex = make_exercise(seed, "2-2-1", activation, "bce" if seed % 2 else "mse", biases=seed % 3 == 0)
+            for q in ex.questions:
+                if q.answer == 0.0:
+                    continue
+                decimals = 3 - math.floor(math.log10(abs(q.answer)))  # four significant digits
+                if q.old is not None and q.old != q.answer:  # and the change's second digit
+                    decimals = max(decimals, 1 - math.floor(math.log10(abs(q.answer - q.old))))
+                typed = round(q.answer, decimals)
+                assert q.accepts(typed), (seed, activation, q.id, typed, q.answer)
+                checked += 1
+    assert checked > 2000

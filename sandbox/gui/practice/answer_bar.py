@@ -75,8 +75,8 @@ class AnswerBar(QFrame):
         self.answer = QLineEdit()
         self.answer.setObjectName("practiceAnswer")
         self.answer.setPlaceholderText(EXAMPLE)
-        self.answer.setToolTip("Type the value to four significant digits and press Enter (a decimal comma, − and a "
-                               "fraction such as 1/2 all work)")
+        self.answer.setToolTip("Type the value to four significant digits (a new weight also its change to two) and "
+                               "press Enter; a decimal comma, − and a fraction such as 1/2 all work")
         self.answer.setMinimumWidth(120)
         self.answer.setMaximumWidth(240)
         self.answer.returnPressed.connect(lambda: self.submitted.emit(self.answer.text()))
