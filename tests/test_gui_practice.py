@@ -311,6 +311,19 @@ def test_new_exercise_opens_the_seeds_network_and_practises(window, dialogs, mon
     assert seen[1] == exercise_dialog.ExerciseChoice(4172)
 
 
+def test_new_exercise_cancelled_at_the_unsaved_changes_keeps_the_network(window, monkeypatch):
+    from sandbox.gui.practice import exercise_dialog
+
+    monkeypatch.setattr(exercise_dialog, "ask_exercise", lambda parent, last: exercise_dialog.ExerciseChoice(4172))
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda *args, **kwargs: QMessageBox.StandardButton.Cancel))
+    window.document.edit_value(("weight", 1, 0, 0), 0.5)
+    assert not window.new_exercise()
+    assert window.document.experiment.network.layers[0].weights[0, 0] == 0.5 and window.document.is_modified
+    assert not action(window, "practiceAction").isChecked() and not window.practice.bar.isVisible()
+    assert window.document.undo_stack.canUndo()
+
+
 def test_the_old_weight_is_not_a_new_weight(window, qtbot, monkeypatch):
     """Exercise 3 (logistic): w1 moves from −0.71 to −0.7095794, within a relative 1e-3; typing −0.71 is
     computing no update, and is not right."""
