@@ -135,12 +135,12 @@ def test_only_updates_carry_the_old_value(lecture_walkthrough):
 
 
 def test_what_the_sheet_asks_for_is_enough():
-    """'At least four significant digits; a new weight also with its change to at least two': answers typed so
-    are right (rounded to four digits, a new weight to as many decimals again as its change's second digit)."""
+    """'Give each answer to at least four [significant digits]; a new weight also with its change to at least
+    two': answers typed so are right (rounded to four digits, a new weight to its change's second digit)."""
     from sandbox.practice.sheets import DIGITS_NOTE
 
-    assert DIGITS_NOTE == ("Give each answer to at least four significant digits; a new weight also with its "
-                           "change to at least two.")
+    assert DIGITS_NOTE == ("Work with six significant digits and give each answer to at least four; a new weight "
+                           "also with its change to at least two.")
     checked = 0
     for seed in range(30):
         for activation in ("identity", "sigmoid", "tanh", "relu"):

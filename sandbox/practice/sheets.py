@@ -29,7 +29,8 @@ from .questions import Question
 #: a piece of a line: (text, is_math), math being formula text
 Pieces = tuple[tuple[str, bool], ...]
 #: what a student is asked to give (the checker's rule, stated so that it is never unfair)
-DIGITS_NOTE = "Give each answer to at least four significant digits; a new weight also with its change to at least two."
+DIGITS_NOTE = ("Work with six significant digits and give each answer to at least four; a new weight also "
+               "with its change to at least two.")
 ANSWER_RULE = "______________"
 OPTIMIZER_TITLES = {"sgd": "plain gradient descent", "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam"}
 LOSS_TITLES = {"mse": "squared error", "bce": "binary cross-entropy", "cross_entropy": "cross-entropy"}
