@@ -38,7 +38,7 @@ type a new value; every number follows. Every change can be undone (Ctrl+Z).</li
 decision boundary and the network follow; press it again to pause. The Settings set the data,
 layers, loss, optimizer, learning rate and batches.</li>
 <li><b>Practise.</b> <b>Practice</b> (Update menu, Ctrl+P) makes <b>Step</b> ask instead of tell: the
-next value is highlighted with its formula in symbols, you type it (0,85 and −0.809 both work) and press
+next value is highlighted with its formula in symbols, you type it (0,5, 1/4 and −1.25 all work) and press
 Enter; <b>Hint</b> puts the numbers in, <b>Show answer</b> works the step. <i>Ask</i> chooses what is asked,
 and the score of each update is kept for the session.</li>
 <li><b>New exercise.</b> File ▸ <b>New Exercise…</b> (Ctrl+Shift+N) makes a small network from a seed
