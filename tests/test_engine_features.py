@@ -40,6 +40,9 @@ def test_feature_names_are_checked_with_where_and_what():
                                                           + ", ".join(FEATURE_NAMES))]
     assert problems(["x1^2", "x1^2"], 2) == [("data.features[1]", "'x1^2' is named twice")]
     assert problems("x1^2", 2)[0][0] == "data.features"
+    (where, what), = problems(["x" * 500 + "\x07"], 2)  # quoted short, control characters escaped
+    assert where == "data.features[0]" and len(what) < 200 and "\x07" not in what
+    assert problems([{"a": 1}], 2)[0][1].startswith("unknown feature {'a': 1}")
     (where, what), = problems(["x1^2"], 3)
     assert where == "data.features" and "only 2-input data sets can have features" in what
 

@@ -49,7 +49,7 @@ def problems(features: object, raw_inputs: int | None) -> list[tuple[str, str]]:
     seen: set[str] = set()
     for i, name in enumerate(features):
         if not isinstance(name, str) or name not in FEATURES:
-            found.append((f"{where}[{i}]", f"unknown feature {name!r}; the features are "
+            found.append((f"{where}[{i}]", f"unknown feature {_shown(name)}; the features are "
                                            f"{', '.join(FEATURE_NAMES)}"))
         elif name in seen:
             found.append((f"{where}[{i}]", f"{name!r} is named twice"))
@@ -59,6 +59,12 @@ def problems(features: object, raw_inputs: int | None) -> list[tuple[str, str]]:
         found.append((where, f"derived features are computed from 2 inputs (x1, x2); this data has {raw_inputs} "
                              f"input{'s' if raw_inputs != 1 else ''}: only 2-input data sets can have features"))
     return found
+
+
+def _shown(value: object, most: int = 40) -> str:
+    """A value as a message quotes it: its repr (control characters escaped), at most ``most`` characters."""
+    text = repr(value)
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def with_features(inputs: Array, features: Sequence[str]) -> Array:
