@@ -25,6 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QAbstractButton, QApplication  # noqa: E402
 
 
@@ -74,6 +75,7 @@ def main() -> None:
     for name, seconds, file in (("spiral.json", args.seconds, "window_training_spiral.png"),
                                 ("vanishing-sigmoid.json", 4.0, "window_vanishing_sigmoid.png")):
         w = window(name)
+        w.findChild(QAction, "fastestAction").trigger()  # trained far in a few seconds (not the default pace)
         w.actions_.train.trigger()
         spin(seconds)
         w.actions_.train.trigger()

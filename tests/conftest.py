@@ -44,6 +44,22 @@ def isolated_settings(tmp_path, qapp):
     yield tmp_path / "settings"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "default_pace: the real default training pace (see full_speed_training)")
+
+
+@pytest.fixture(autouse=True)
+def full_speed_training(request, monkeypatch):
+    """Windows train at full speed in tests, whatever their network: the watchable default pace of small
+    networks (issue 13) would make every test that trains wait. A test marked ``default_pace`` keeps
+    the real defaults. (Only once Qt is imported: engine tests never load the GUI.)"""
+    if request.node.get_closest_marker("default_pace") is None and "PySide6.QtCore" in sys.modules:
+        from sandbox.gui.training import speed_control
+
+        monkeypatch.setattr(speed_control, "WATCHABLE_RATE", None)
+    yield
+
+
 @pytest.fixture
 def in_worker(qtbot):
     """``in_worker(controller, read)``: ``read(trainer)`` run on the training worker's own trainer, in its
