@@ -31,8 +31,37 @@ PHASE_TITLES = {
     "update": "Update",
 }
 
+#: one colour per layer of weights (layer 1 = into the first hidden layer), the same in the gradient plot's
+#: legend and over the network view's layer titles: distinct hues for up to ten layers
 LAYER_COLORS = ["#1f77c4", "#f08a24", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                 "#bcbd22", "#17becf"]
+#: for more layers, a dark-to-light sequence along these stops (viridis): layer 1 darkest, the output
+#: lightest (never the palest yellow, which a white plot would swallow)
+_SEQUENCE = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+_SEQUENCE_END = 0.85
+
+
+def layer_colors(count: int) -> list[str]:
+    """The colour of each of ``count`` layers of weights (see ``LAYER_COLORS``), as "#rrggbb"."""
+    if count <= len(LAYER_COLORS):
+        return LAYER_COLORS[:count]
+    return [_along_sequence(_SEQUENCE_END * l / (count - 1)) for l in range(count)]
+
+
+def layer_color(layer: int, count: int) -> QColor:
+    """The colour of layer ``layer`` (1 = the first layer of weights) of a network of ``count``."""
+    return QColor(layer_colors(count)[layer - 1])
+
+
+def _along_sequence(t: float) -> str:
+    stops = [QColor(c) for c in _SEQUENCE]
+    x = min(max(t, 0.0), 1.0) * (len(stops) - 1)
+    i = min(int(x), len(stops) - 2)
+    f = x - i
+    a, b = stops[i], stops[i + 1]
+    mixed = QColor(round(a.red() + (b.red() - a.red()) * f), round(a.green() + (b.green() - a.green()) * f),
+                   round(a.blue() + (b.blue() - a.blue()) * f))
+    return str(mixed.name())
 
 
 def sign_color(value: float) -> QColor:

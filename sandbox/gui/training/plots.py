@@ -1,5 +1,7 @@
 """The history plots (pyqtgraph): loss per iteration (``lossPlot``) and the L2 norm of each layer's
-weight gradient per iteration, log scale (``gradientPlot``). The widgets and their style live here;
+weight gradient per iteration, log scale (``gradientPlot``), layer 1 drawn on top (the layer whose
+gradient vanishes first lies under the others otherwise), each layer in its colour of
+``palette.layer_colors``, the colour over its title in the network view. The widgets and their style live here;
 ``training/live_plots.py`` feeds their curves (iterations stepped by hand or trained, undo, another
 network).
 
@@ -15,7 +17,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from sandbox.gui.common.palette import LAYER_COLORS
+from sandbox.gui.common import palette
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#334155")
 
@@ -31,12 +33,17 @@ EMPTY_LOG_Y = (-3.0, 1.0)
 
 
 def layer_colors(count: int) -> list[str]:
-    """One colour per layer: distinct hues for a few layers; for many, a light-to-dark sequence
-    (early layers light, the output dark) so that no two layers share a colour."""
-    if count <= len(LAYER_COLORS):
-        return LAYER_COLORS[:count]
-    cmap = pg.colormap.get("viridis")
-    return [cmap.map(0.85 - 0.85 * l / max(count - 1, 1), mode="qcolor").name() for l in range(count)]
+    """One colour per layer (``palette.layer_colors``): distinct hues for a few layers; for many, a
+    dark-to-light sequence (layer 1 dark, the output light) so that no two layers share a colour."""
+    return palette.layer_colors(count)
+
+
+def first_layer_on_top(curves: list) -> None:
+    """Z-values for the curves of layers 1, 2, …: layer 1 highest (drawn last, on top of the others),
+    the output lowest; all below the empty plot's hint."""
+    count = len(curves)
+    for l, curve in enumerate(curves):
+        curve.setZValue((count - l) / count)
 
 
 def log_ticks(min_value: float, max_value: float, size: float, standard: list) -> list:
@@ -218,6 +225,7 @@ class GradientPlot(HistoryPlot):
                 name = name if l == 0 else str(l + 1)
             self.curves.append(self.plot([], [], pen=pg.mkPen(colour, width=2), name=name if l in named else None,
                                          symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None))
+        first_layer_on_top(self.curves)
         set_legend_columns(self)
 
     def values(self) -> list[np.ndarray]:
