@@ -155,6 +155,12 @@ class NeuronsItem(QGraphicsItem):
             draw_text(painter, title, x, y - 10, big, True)
             painter.setPen(palette.MUTED)
             draw_text(painter, sub, x, y + 10, big - 3)
+            if l > 0:  # the layer's colour, as in the gradient plot's legend (issue 13)
+                line = big * 0.2
+                yy = y + 10 + big * 0.55 + line + 1
+                painter.setPen(QPen(palette.layer_color(l, net.depth), line, Qt.PenStyle.SolidLine,
+                                    Qt.PenCapStyle.RoundCap))
+                painter.drawLine(QPointF(x - big * 1.2, yy), QPointF(x + big * 1.2, yy))
         tx = float(layout.target_centres[0, 0])
         painter.setPen(palette.INK)
         draw_text(painter, "Target", tx, y - 10, big, True)
