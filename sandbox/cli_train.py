@@ -35,8 +35,9 @@ def cmd_train(args: argparse.Namespace, out: Output) -> int:
                 raise failed(args.log, "file", f"cannot be written: it is the same file as {what}")
     trainer = make_trainer(args.file, exp)
     log = EpochLog(args.log) if args.log else None
+    evaluations: list[list[float]] = []
     try:
-        status, iterations, seconds = _train(args, trainer, log)
+        status, iterations, seconds = _train(args, trainer, log, evaluations)
     finally:
         if log is not None:
             log.close()
@@ -61,6 +62,9 @@ def cmd_train(args: argparse.Namespace, out: Output) -> int:
         out.line(f"train accuracy: {train_acc:.4g}")
         out.line(f"test accuracy: {'none (no test data)' if test_acc is None else format(test_acc, '.4g')}")
     if args.out:
+        # the loss history goes along (``history``: the file's own, then this run's batch losses and each
+        # epoch's whole-set losses, with the accuracy when --log computed it), thinned
+        exp.history = trainer.saved_history(evaluations)
         _save(exp, args.out)
         out.line(f"wrote {args.out}")
     else:
@@ -72,9 +76,11 @@ def cmd_train(args: argparse.Namespace, out: Output) -> int:
     return INTERRUPTED_STATUS if interrupted else 0
 
 
-def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None) -> tuple[int, int, float]:
+def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None,
+           evaluations: list[list[float]]) -> tuple[int, int, float]:
     """Run the training with its progress and log: the status (0 done, 130 stopped by one Ctrl-C), the
-    iterations done and the seconds they took."""
+    iterations done and the seconds they took; each epoch's whole-set losses (and accuracy, with a log) go
+    into ``evaluations``."""
     from .engine import DivergenceError
 
     unit, total = ("epoch", args.epochs) if args.epochs else ("iteration", args.iterations)
@@ -90,6 +96,9 @@ def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None) -> 
     regularized = trainer.experiment.regularization.active
 
     def on_epoch(r: Any) -> None:
+        nan = float("nan")
+        row = [float(r.iteration), float(r.train_loss), nan if r.test_loss is None else float(r.test_loss), nan, nan]
+        evaluations.append(row)
         state["loss"] = r.train_loss
         state["objective"] = r.train_objective if regularized else None
         if log is not None and log.stream is not None:
@@ -103,6 +112,7 @@ def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None) -> 
             }
             train_acc, test_acc = trainer.accuracy()
             if train_acc is not None:  # a classifier: the share of samples classified right (0 … 1)
+                row[3:] = [train_acc, nan if test_acc is None else test_acc]
                 record["train_accuracy"] = train_acc
                 record["test_accuracy"] = test_acc
             if regularized:  # the objective E = L + λR(θ) beside the data losses

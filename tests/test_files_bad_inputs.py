@@ -62,7 +62,7 @@ EXPECTED = {
                                  "500,000 are supported"],
     "many-problems.json": [
         "colour: unknown key (expected one of: format, version, name, description, layers, loss, optimizer, "
-        "schedule, regularization, batch, data, init, seed)",
+        "schedule, regularization, batch, data, init, seed, history)",
         f'layers[1].activation: unknown activation "sigmod" (expected one of: {ACTIVATIONS})',
         'layers[1].weights[0][1]: expected a number, got a string ("x")',
         "optimizer.learning_rate: must be greater than 0, got -1",

@@ -16,6 +16,10 @@ NETWORKS = Path(__file__).resolve().parents[1] / "resources" / "networks"
 SOURCES = {name: (NETWORKS / name).read_text(encoding="utf-8")
            for name in ("lecture17-linear.json", "lecture17-logistic.json", "xor.json", "momentum.json",
                         "regression-plane.json")}
+#: a file with a saved training history (issue 13), mangled like the others
+SOURCES["xor-history"] = json.dumps({**json.loads(SOURCES["xor.json"]), "history": {
+    "iterations": 32, "epochs": 2, "batch_loss": [[1, 0.7], [16, 0.5], [32, 0.4]],
+    "evaluations": [[0, 0.71, 0.72, 0.5, None], [16, 0.6, 0.61, 0.75, 0.7], [32, 0.45, None, 1, 0.8]]}})
 
 ODD_VALUES = st.one_of(
     st.none(), st.booleans(), st.text(max_size=8), st.integers(-3, 3), st.floats(allow_nan=False),

@@ -108,7 +108,7 @@ def test_nesting_within_the_limit_reaches_validation():
         loads_experiment(_nested(L.MAX_NESTING, 1))
     assert [str(p) for p in info.value.problems] == ['extra: unknown key (expected one of: format, version, name, '
                                                      'description, layers, loss, optimizer, schedule, regularization, '
-                                                     'batch, data, init, seed)']
+                                                     'batch, data, init, seed, history)']
 
 
 def test_nesting_deeper_than_json_reads_is_refused_cleanly():

@@ -71,3 +71,26 @@ def test_training_reports_accuracy_into_the_status_bar_and_the_record(qtbot, win
     last = record.evaluations.y[-1]
     assert (last[4], last[5]) == (train, test)
     assert math.isnan(last[2]) and np.isfinite(last[:2]).all()  # (no regularization: no objective)
+
+
+def test_the_loss_history_is_saved_and_shown_again_when_reopened(qtbot, window, tmp_path):
+    w = window("xor.json")
+    session = w.training.session
+    for epochs in (1, 2):
+        session.step_epoch()
+        qtbot.waitUntil(lambda e=epochs: not session.running and w.document.trainer.epoch == e, timeout=10000)
+    curves = w.training.loss_curves
+    before = (curves.batch.x.copy(), curves.batch.y.copy(), curves.evaluation.x.copy(), curves.evaluation.y.copy())
+    assert len(before[0]) == w.document.trainer.iteration == 32 and len(before[2]) >= 2
+    path = tmp_path / "trained.json"
+    assert w.save_file(path)
+    assert w.document.experiment.history is None  # (the trainer keeps it; the file has it)
+    assert w.open_file(path)
+    trainer = w.document.trainer
+    assert (trainer.iteration, trainer.epoch) == (32, 2)  # training goes on counting from there
+    after = (curves.batch.x, curves.batch.y, curves.evaluation.x, curves.evaluation.y)
+    for a, b in zip(before, after):
+        np.testing.assert_array_equal(a, b)
+    # the saved evaluations carry the engine's accuracy beside the losses
+    saved = trainer.history.saved
+    assert saved is not None and not np.isnan(saved.evaluations[-1, 3])

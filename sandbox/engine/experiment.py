@@ -13,6 +13,7 @@ from .datasets import Dataset
 from .initializers import Init
 from .network import Network
 from .regularization import Regularization
+from .saved_history import SavedHistory
 from .schedules import Schedule
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ class Experiment:
     init: Init | None = None
     layer_inits: list[Init | None] = field(default_factory=list)
     seed: int | None = None
+    #: the training history saved with the file (its ``history`` key; ``saved_history``), if any
+    history: SavedHistory | None = None
     #: the weights and biases as loaded (explicit in the file or drawn from init): "reset" restores them
     initial_state: tuple[list[Array], list[Array | None]] | None = None
 

@@ -23,6 +23,7 @@ from .flat import FlatLayout
 from .losses import get_loss
 from .metrics import accuracy, accuracy_rule
 from .network import Backprop, Network
+from .saved_history import SavedHistory
 from .walkthrough import Walkthrough, WalkthroughBuilder
 
 Array = NDArray[np.float64]
@@ -55,6 +56,9 @@ class History:
         # columns: weight-gradient norm of each layer, then bias-gradient norm of each layer
         self._grad = np.full((1024, 2 * layers), np.nan)
         self._starts: dict[tuple[int, ...], Indices | None] = {}  # where each array starts, by sizes
+        #: the thinned history of the training before this one's first iteration, saved with the file
+        #: (``saved_history``; None when there is none): the loss plot shows it before the new points
+        self.saved: SavedHistory | None = None
 
     def _grow(self) -> None:
         self._loss = np.concatenate([self._loss, np.empty_like(self._loss)])
@@ -159,6 +163,7 @@ class History:
         fresh._objective[:keep] = self._objective[self.count - keep:self.count]
         fresh._grad[:keep] = self._grad[self.count - keep:self.count]
         fresh.count = keep
+        fresh.saved = self.saved
         return fresh
 
     def since(self, start: int) -> tuple[Array, Array, Array]:
@@ -206,6 +211,24 @@ class Trainer:
         self._snapshot: tuple[int, tuple[list[Array], list[Array | None]], list[dict[str, Array]], int] | None = None
         self._layout: FlatLayout | None = None  # parameters and gradients in one buffer each (fast path)
         self.configure()
+        saved, experiment.history = experiment.history, None
+        if saved is not None and not saved.is_empty:
+            # a file with its history: this trainer takes it (a later trainer of the experiment starts afresh)
+            # and counts on from where it ended
+            self.set_counters(saved.iterations, saved.epochs, saved.iterations - saved.epochs * self.batches_per_epoch)
+            self.history.saved = saved
+
+    def saved_history(self, evaluations: Array | None = None) -> SavedHistory:
+        """The history to save with the network: what it was loaded with, then this trainer's batch losses
+        and ``evaluations`` (rows: iteration, train loss, test loss, train and test accuracy), thinned."""
+        from .saved_history import EVALUATION_COLUMNS, combine
+
+        h = self.history
+        first = self.iteration - h.count
+        batch = np.column_stack([np.arange(first + 1, self.iteration + 1, dtype=np.float64), h.loss])
+        rows = np.asarray([] if evaluations is None else evaluations, dtype=np.float64)
+        rows = rows.reshape(-1, len(EVALUATION_COLUMNS))
+        return combine(h.saved, self.iteration, self.epoch, batch, rows)
 
     # ---- configuration -------------------------------------------------------------------
     @property

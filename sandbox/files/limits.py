@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..engine.saved_history import MAX_HISTORY_POINTS
+
 #: network files and CSV files larger than this are refused before they are read (a bounded read)
 MAX_FILE_BYTES = 128 * 1024 * 1024
 #: objects and lists nest at most this deep (the format itself needs 5 levels)
@@ -72,6 +74,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit("a label", f"1 to {MAX_LABEL_CHARS} characters", "no spaces"),
     Limit("a CSV path", f"{MAX_PATH_CHARS:,} characters", "relative to the network file's folder, or absolute"),
     Limit("a CSV column name", f"{MAX_COLUMN_NAME_CHARS} characters", "names must be distinct"),
+    Limit("rows of the saved training history", f"{MAX_HISTORY_POINTS:,} batch losses and {MAX_HISTORY_POINTS:,} "
+          "evaluations", "a longer run is thinned evenly when saved"),
 )
 
 _BEGIN = "<!-- limits table -->"

@@ -30,6 +30,7 @@ from ..engine.features import labels as feature_labels
 from . import schema as S
 from . import settings_table as T
 from .errors import NetworkFileError, Problem
+from .history import read_history
 from .limits import MAX_FILE_BYTES, MAX_NESTING
 from .reading import read_regular_file
 from .upgrade import upgrade
@@ -204,6 +205,7 @@ def build_experiment(doc: dict[str, Any], csv_data: CsvData | None = None) -> Ex
         init=_init(doc.get("init"), seed),
         layer_inits=[_init(d.get("init"), seed) for d in file_layers[1:]],
         seed=int(doc["seed"]) if "seed" in doc else None,
+        history=read_history(doc["history"]) if "history" in doc else None,
         features=features,
     )
     for i in missing_weights:

@@ -41,6 +41,7 @@ from . import schema as S
 from . import settings_table as T
 from .errors import NetworkFileError, Problem
 from .experiment_limits import saving_problems
+from .history import history_entry
 from .limits import MAX_FILE_BYTES
 from .load import build_data
 from .validate import Checker, check_csv
@@ -187,6 +188,8 @@ def experiment_to_dict(exp: Experiment, folder: str | os.PathLike[str] | None = 
         d["init"] = _init_dict(exp.init)
     if exp.seed is not None:
         d["seed"] = T.FILE_SEED.cast(exp.seed)
+    if exp.history is not None and not exp.history.is_empty:
+        d["history"] = history_entry(exp.history)
     return d
 
 

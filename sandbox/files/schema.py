@@ -22,7 +22,7 @@ FORMAT = "backprop-sandbox.network"
 VERSION = 1
 
 TOP_KEYS = ("format", "version", "name", "description", "layers", "loss", "optimizer", "schedule",
-            "regularization", "batch", "data", "init", "seed")
+            "regularization", "batch", "data", "init", "seed", "history")
 TOP_REQUIRED = ("format", "version", "layers", "data")
 INPUT_LAYER_KEYS = ("size", "labels")
 LAYER_KEYS = (*T.LAYER.all_keys(), "weights", "biases", "labels", "weight_labels", "bias_labels",

@@ -29,6 +29,7 @@ from .checker import Checker, CsvData, describe, is_number, join
 from .csv_data import check_csv
 from .errors import Problem
 from .experiment_limits import cosine_floor_problem, one_pass_problem
+from .history import check_history
 
 __all__ = ["Checker", "CsvData", "check_csv", "check_document", "check_group", "describe", "is_number"]
 
@@ -63,6 +64,8 @@ def check_document(doc: Any, base_dir: str | os.PathLike[str] | None = None) -> 
         c.setting(top["seed"], "seed", T.FILE_SEED)
     if "init" in top:
         check_init(c, top["init"], "init")
+    if "history" in top:  # the training history saved with the network (issue 13)
+        check_history(c, top["history"])
 
     layers = check_layers(c, top.get("layers"), "layers" in top)
     if "loss" in top:

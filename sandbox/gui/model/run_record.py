@@ -64,3 +64,16 @@ def move_record(old_history, new_history) -> None:
     record = _records.get(old_history)
     if record is not None:
         _records[new_history] = record
+
+
+def saved_history_of(trainer):
+    """The history a file saves for ``trainer`` (``Trainer.saved_history``): its batch losses and the whole-set
+    evaluations its record holds (training and test loss and accuracy), after what it was loaded with."""
+    record = record_of(trainer.history)
+    evaluations = None
+    if record is not None and record.evaluations.n:
+        first = trainer.iteration - trainer.history.count
+        x, y = record.evaluations.x, record.evaluations.y
+        keep = (x >= first) & (x <= trainer.iteration)
+        evaluations = np.column_stack([x[keep], y[keep][:, :2], y[keep][:, 4:6]])
+    return trainer.saved_history(evaluations)

@@ -380,6 +380,14 @@ class LossCurves:
             s.truncate_from(first + 1)
         for s in (self.evaluation, self.epochs, self.evaluation_objective):
             s.truncate_from(first)
+        saved = getattr(history, "saved", None)  # issue 13: the history saved with the file, before this one
+        if saved is not None:
+            for rows, series, previous in ((saved.batch, (self.batch, self.batch_objective), self.batch.last_x),
+                                           (saved.evaluations, (self.evaluation, self.evaluation_objective),
+                                            self.evaluation.last_x)):
+                rows = rows[(rows[:, 0] > previous) & (rows[:, 0] <= first)]
+                for s in series:
+                    s.append(rows[:, 0], rows[:, 1:s.columns + 1])
         x = np.arange(first + 1, trainer.iteration + 1, dtype=np.float64)
         self.batch.append(x, history.loss)
         self.batch_objective.append(x, history.objective)

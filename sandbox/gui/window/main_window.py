@@ -32,6 +32,7 @@ from sandbox.gui.common.formatting import short
 from sandbox.gui.common.icons import icon, resource_file
 from sandbox.gui.model import evaluation
 from sandbox.gui.model.document import Document
+from sandbox.gui.model.run_record import saved_history_of
 from sandbox.gui.network_view import NetworkView
 from sandbox.gui.practice import exercise_dialog
 from sandbox.gui.practice.controller import PracticeController
@@ -600,11 +601,15 @@ class MainWindow(QMainWindow):
 
     def save_file(self, path: str | Path) -> bool:
         """Save to ``path`` atomically (no dialogs). On failure the reason is shown, nothing changes."""
+        experiment = self.document.experiment
+        experiment.history = saved_history_of(self.document.trainer)  # issue 13: the loss history goes along
         try:
-            save_experiment(self.document.experiment, path)
+            save_experiment(experiment, path)
         except (NetworkFileError, OSError) as e:
             self._show_file_error("Could not save the file", e)
             return False
+        finally:
+            experiment.history = None  # (the trainer keeps it; a trainer made later starts afresh)
         self.document.mark_saved(Path(path))
         self._add_recent(Path(path))
         self.statusBar().showMessage(f"Saved {Path(path).name}", 4000)
