@@ -2,9 +2,9 @@
 platform, so that a headless command never imports Qt itself; and, in the child, ``child_main``: its work done,
 or what went wrong as ``error:`` lines and status 1, never a traceback.
 
-The child runs this very package (its folder first on ``PYTHONPATH``, ``-P`` so the current folder does not
-shadow it), with no standard input. What went wrong is one line: the child's ``error:`` lines, else the last line
-it wrote (a traceback's), else how it ended. Ctrl-C in the child is Ctrl-C here.
+The child runs this very package (its folder on ``PYTHONPATH`` after any the user set, ``-P`` so the current
+folder does not shadow it), with no standard input. What went wrong is one line: the child's ``error:`` lines,
+else the last line it wrote (a traceback's), else how it ended. Ctrl-C in the child is Ctrl-C here.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ class ChildFailed(Exception):
 
 
 def qt_child_environment() -> dict[str, str]:
-    """This process's environment, with Qt offscreen and this package first on the module path; Qt's hashes
+    """This process's environment, with Qt offscreen and this package on the module path (after the user's
+    ``PYTHONPATH``: put first, an installed package's folder would bring all of site-packages ahead of it); Qt's hashes
     unseeded, so that what Qt writes in hash order (a PDF's fonts) comes out the same every time."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_HASH_SEED="0")
     here = str(Path(__file__).resolve().parent.parent)  # the child runs this very package
-    env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])])
+    env["PYTHONPATH"] = os.pathsep.join([*filter(None, [os.environ.get("PYTHONPATH")]), here])
     return env
 
 
