@@ -2,10 +2,11 @@
 
 ``python hostile_runner.py JOBS.json`` reads ``[{"id", "argv", "out", "err"}]`` and runs
 ``sandbox.cli.main(argv)`` for each in a child process (forked from this one, so the imports are paid once)
-with its address space limited to ``MEMORY_BYTES`` and an alarm after ``TIMEOUT_S`` seconds, the child's
+with its address space limited to ``MEMORY_BYTES``, its processor time to ``CPU_SECONDS`` (a limit that a busy
+machine does not bring closer) and a wall-clock alarm after ``WALL_SECONDS`` only against a hang, the child's
 stdout and stderr going to the files ``out`` and ``err``, and prints
 ``{"status": {"id": status}, "seconds": {"id": s}}`` as JSON, where a status is the exit code, or
-``"killed by signal N"`` (14: the timeout).
+``"killed by signal N"`` (24: the processor-time limit; 14: the wall-clock guard).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import sys
 import time
 
 MEMORY_BYTES = 2 * 1024**3
-TIMEOUT_S = 60
+CPU_SECONDS = 60
+WALL_SECONDS = 900
 
 
 def run_child(argv: list[str], out: str, err: str) -> int:
@@ -28,7 +30,8 @@ def run_child(argv: list[str], out: str, err: str) -> int:
         status = 70
         try:
             resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-            signal.alarm(TIMEOUT_S)
+            resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+            signal.alarm(WALL_SECONDS)
             out_fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             err_fd = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             os.dup2(out_fd, 1)
