@@ -42,6 +42,14 @@ def test_mse_on_binary_labels_is_a_classifier():
     assert accuracy_rule("mse", np.array([[0.0], [1.0], [1.0]])) == "threshold"
 
 
+def test_the_lecture_s_single_target_is_a_regression():
+    """One sample with target 1 under squared error (the lecture's network): no classes to tell apart, so no
+    accuracy (it was shown as 'Train acc 0 %'); binary cross-entropy is a classifier whatever its targets."""
+    assert accuracy_rule("mse", np.array([[1.0]])) is None
+    assert accuracy_rule("mse", np.array([[1.0], [1.0]])) is None
+    assert accuracy_rule("bce", np.array([[1.0]])) == "threshold"
+
+
 def test_format_accuracy():
     assert format_accuracy(0.975, 0.95) == "Train acc 97.5 %  Test acc 95 %"
     assert format_accuracy(2 / 3, None) == "Train acc 66.7 %"

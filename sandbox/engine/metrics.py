@@ -2,8 +2,9 @@
 
 Which rule applies follows from the loss and the training targets (``accuracy_rule``):
 
-- ``"threshold"``: one output and targets that are all 0 or 1 (binary cross-entropy, or squared error
-  on 0/1 labels): the predicted class is ``y ≥ 0.5``, the target's class ``t ≥ 0.5``;
+- ``"threshold"``: one output trained with binary cross-entropy, or with squared error on targets that are all
+  0 or 1 with both classes present (the lecture's single sample with target 1 is a regression, not a
+  classifier that is 0 % right): the predicted class is ``y ≥ 0.5``, the target's class ``t ≥ 0.5``;
 - ``"argmax"``: several outputs and one-hot targets (softmax cross-entropy, or 0/1 targets with a single
   1 per row): the predicted class is the largest output, the target's the largest target;
 - ``None``: regression (targets that are not class labels): accuracy does not apply.
@@ -31,7 +32,8 @@ def accuracy_rule(loss: str, targets: Array) -> Rule | None:
         return None
     binary = bool(np.all((t == 0.0) | (t == 1.0)))
     if t.shape[1] == 1:
-        return "threshold" if binary or loss == "bce" else None
+        both = binary and bool(np.any(t == 0.0)) and bool(np.any(t == 1.0))
+        return "threshold" if loss == "bce" or both else None
     if loss == "cross_entropy":
         return "argmax"
     one_hot = binary and bool(np.all(t.sum(axis=1) == 1.0))
