@@ -132,10 +132,13 @@ def test_a_whole_practised_update(window, qtbot):
     text = panel.toPlainText()
     assert "your turn" in text and "h1 = i1·w1 + i2·w2" in text and "= ?" in text
     assert "0.85" not in text and "2·0.11" not in text  # neither the value nor the numbers yet
+    # the status bar counts the step asked, as the panel does (the document is still before step 1)
+    assert window.position_label.text() == f"Step <b>1</b> of {len(doc.walkthrough.steps)} (your turn)"
 
     assert answer(window, qtbot, "0,85") == "Right: h1 = 0.85"  # a comma decimal
     assert doc.position == 0 and asked(window) is None
     assert view.displayed_text("h1") == "0.85" and "2·0.11 + 3·0.21" in panel.toPlainText()
+    assert window.position_label.text() == f"Step <b>1</b> of {len(doc.walkthrough.steps)}"
 
     step(window)  # asks h2
     assert asked(window) == 1 and view.displayed_text("h2") == "?"

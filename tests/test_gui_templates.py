@@ -112,6 +112,7 @@ def test_accepting_the_default_of_the_unsaved_changes_prompt_never_overwrites_a_
         assert not window.maybe_save()  # Save → Save As → cancelled: nothing goes on
         assert asked["warning"][-1][1] == QMessageBox.StandardButton.Save
         assert Path(asked["save_as"][-1]).parent != CHECKOUT.parent
+        assert Path(asked["save_as"][-1]) == Path.home() / "vanishing-sigmoid.json"  # the example's name, at home
         assert not window.close()
         assert CHECKOUT.read_bytes() == original and SHIPPED.read_bytes() == original
         assert not window.save()  # File ▸ Save: Save As too

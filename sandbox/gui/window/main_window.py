@@ -550,7 +550,10 @@ class MainWindow(QMainWindow):
         a.undo.setText(f"&Undo {stack.undoText()}".rstrip())
         a.redo.setText(f"&Redo {stack.redoText()}".rstrip())
         a.step_back.setEnabled(self.practice.can_step_back())
-        if doc.walkthrough is not None and doc.position >= 0:
+        asked = self.practice.status_text()  # a question waits: the step asked, as the explanation counts it
+        if asked is not None:
+            self.position_label.setText(asked)
+        elif doc.walkthrough is not None and doc.position >= 0:
             self.position_label.setText(f"Step <b>{doc.position + 1}</b> of {doc.step_count}")
         else:
             self.position_label.setText("Ready")
@@ -664,8 +667,10 @@ class MainWindow(QMainWindow):
 
     def save_as(self) -> bool:
         doc = self.document
+        # an untitled copy of a shipped example is offered under the example's name, in the home folder
+        name = doc.path.name if doc.path else doc.template.name if doc.template else "network.json"
         suggestion = str(doc.path) if doc.path and doc.path.parent != resource_file("networks") else \
-            str(Path.home() / (doc.path.name if doc.path else "network.json"))
+            str(Path.home() / name)
         path, _ = QFileDialog.getSaveFileName(self, "Save the network as", suggestion, FILE_FILTER)
         return self.save_file(path) if path else False
 
