@@ -143,6 +143,19 @@ def test_the_input_plane_map_is_hidden_for_the_lecture_and_shown_for_the_spiral(
     w.document.undo_stack.setClean()
 
 
+def test_a_layout_remembered_from_the_lecture_does_not_hide_the_spiral_s_map(qtbot):
+    """The lecture's window hides the map and remembers its layout on closing; the next window, opened on the
+    spiral, shows the map all the same (the remembered layout is restored first, the map rule after it)."""
+    from sandbox.gui.window.main_window import templates
+
+    lecture = make_window(qtbot, 1440, 900)
+    assert not dock(lecture, "decisionBoundaryDock").isVisible()
+    lecture.save_settings()
+    lecture.close()
+    spiral = make_window(qtbot, 1440, 900, next(p for p in templates() if p.stem == "spiral"))
+    qtbot.waitUntil(dock(spiral, "decisionBoundaryDock").isVisible)
+
+
 def test_a_network_with_three_inputs_hides_the_map(qtbot, tmp_path):
     from sandbox.engine import Dataset, Experiment, Layer, Network
     from sandbox.files import save_experiment

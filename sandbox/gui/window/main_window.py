@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self._setup_window_fit()
         #: no remembered layout: the docks are arranged for the window's size when first shown
         self._needs_arrangement = not self._restore_settings()
+        self._follow_map_use()  # a layout remembered from another network does not decide this one's map
         self._on_path_changed()
         self._on_history_changed()
         self._update_actions()
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         if getattr(self, "_needs_arrangement", False):
             self._needs_arrangement = False
             self._arrange_docks()
+            self._follow_map_use()
         super().showEvent(event)
 
     def _build_menus(self) -> None:
