@@ -45,6 +45,9 @@ def test_feature_names_are_checked_with_where_and_what():
     assert problems([{"a": 1}], 2)[0][1].startswith("unknown feature {'a': 1}")
     (where, what), = problems(["x1^2"], 3)
     assert where == "data.features" and "only 2-input data sets can have features" in what
+    # a hand-added list without a wider input layer: the layer's size is what is wrong, and the message says so
+    (where, what), = problems(["x1^2", "x2^2"], 0)
+    assert what.endswith("with 2 features the input layer needs 4 neurons (x1, x2 and one per feature), it has 2")
 
 
 def spiral_with_features(features: list[str]) -> dict:

@@ -403,6 +403,7 @@ def test_opening_another_file_while_training_records_the_run_asks_and_does_not_t
     answers["answers"] = [QMessageBox.StandardButton.Discard]
     assert w.new_from_template(resource_file("networks", "circle.json"))
     assert len(answers["asked"]) == 3 and doc.trainer.iteration == 0 and not w.training.session.running
+    assert doc.path is None and doc.template.name == "circle.json"  # an untitled copy of the example
     assert _worker_is_still(qtbot, w, in_worker) and doc.trainer.iteration == 0
 
 

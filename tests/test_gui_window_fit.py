@@ -262,6 +262,19 @@ def test_presentation_mode_keeps_a_user_s_zoom_and_ignores_the_map_rule(qtbot):
     w.document.undo_stack.setClean()
 
 
+def test_a_2_input_network_opened_while_presenting_shows_its_map_after_leaving(qtbot):
+    from sandbox.gui.window.main_window import templates
+
+    w = make_window(qtbot, 1440, 900)  # the lecture: no map
+    presentation = action(w, "presentationAction")
+    presentation.trigger()
+    assert w.open_file(next(p for p in templates() if p.stem == "spiral"))
+    assert not dock(w, "decisionBoundaryDock").isVisible()  # presenting: the map stays hidden
+    presentation.trigger()
+    qtbot.waitUntil(dock(w, "decisionBoundaryDock").isVisible)  # the spiral's map, not the lecture's layout
+    w.document.undo_stack.setClean()
+
+
 def test_closing_in_presentation_mode_remembers_the_layout_of_before(qtbot):
     from PySide6.QtCore import QSettings
 

@@ -40,7 +40,8 @@ def labels(features: Sequence[str]) -> list[str]:
 
 def problems(features: object, raw_inputs: int | None) -> list[tuple[str, str]]:
     """What is wrong with a ``data.features`` value, as (where, what): not a list, an unknown or repeated name,
-    or data without exactly 2 raw inputs (``raw_inputs``; None when unknown)."""
+    or data without exactly 2 raw inputs (``raw_inputs``: the input layer's size less the features; None when
+    unknown)."""
     where = "data.features"
     if not isinstance(features, list):
         return [(where, f"expected a list of feature names ({', '.join(FEATURE_NAMES)}), got "
@@ -56,8 +57,10 @@ def problems(features: object, raw_inputs: int | None) -> list[tuple[str, str]]:
         else:
             seen.add(name)
     if features and raw_inputs is not None and raw_inputs != RAW_INPUTS:
-        found.append((where, f"derived features are computed from 2 inputs (x1, x2); this data has {raw_inputs} "
-                             f"input{'s' if raw_inputs != 1 else ''}: only 2-input data sets can have features"))
+        count = len(features)
+        found.append((where, f"derived features are computed from 2 inputs (x1, x2), so only 2-input data sets can "
+                             f"have features: with {count} feature{'s' if count != 1 else ''} the input layer needs "
+                             f"{RAW_INPUTS + count} neurons (x1, x2 and one per feature), it has {raw_inputs + count}"))
     return found
 
 

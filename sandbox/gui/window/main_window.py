@@ -628,7 +628,7 @@ class MainWindow(QMainWindow):
         except Exception as e:  # noqa: BLE001 - told, nothing changes
             self._show_file_error("Could not open the template", e, template)
             return False
-        return self._show_experiment(experiment, None)
+        return self._show_experiment(experiment, template)  # an untitled copy of the example (templates.split)
 
     def new_exercise(self) -> bool:
         """File ▸ New Exercise…: the dialog (seed, shape, activation, loss), then ``open_exercise``."""

@@ -46,6 +46,8 @@ class _Saved:
     axes: list[tuple[pg.AxisItem, QFont | None, QFont]] = field(default_factory=list)
     #: per text of the plot (title, legend): its text and options
     labels: list[tuple[pg.LabelItem, str, dict[str, Any]]] = field(default_factory=list)
+    #: the experiment shown on entering (another opened while presenting decides its own input-plane map)
+    experiment: object = None
 
 
 def _scaled_points(text: str, scale: float) -> str:
@@ -92,7 +94,7 @@ class Presentation(QObject):
                        QSize(toolbar.iconSize()), w.gradient_plot.isVisibleTo(w.gradient_plot.parentWidget()),
                        QTransform(w.network_view.transform())
                        if getattr(w.network_view, "_user_zoomed", False) else None,
-                       w.explanation_pane.text_scale)
+                       w.explanation_pane.text_scale, experiment=w.document.experiment)
         self._saved = saved
         font = QFont(w.font())
         if font.pointSizeF() > 0:
@@ -160,6 +162,8 @@ class Presentation(QObject):
         # the smaller toolbar and status bar laid out first, then the docks where they were, settled now
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         w.restoreState(saved.state)
+        if w.document.experiment is not saved.experiment:  # another network was opened while presenting:
+            w._follow_map_use()  # it decides its own input-plane map, not the layout of before
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         if saved.view_transform is not None:
             w.network_view.setTransform(saved.view_transform)
