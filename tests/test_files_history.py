@@ -65,6 +65,19 @@ def test_a_trainer_takes_the_history_and_counts_on_from_it():
     np.testing.assert_array_equal(saved.batch[3:, 1], trainer.history.loss)
 
 
+def test_thin_spaces_the_rows_by_iteration_not_by_row():
+    """A history whose early part was thinned by an earlier save (sparse) and whose late part is dense keeps
+    points spread evenly over the iterations, not mostly the dense late ones."""
+    early = np.arange(1, 5_001, 25, dtype=np.float64)   # 200 rows over iterations 1 … 5,000
+    late = np.arange(5_001, 10_001, dtype=np.float64)    # 5,000 rows over 5,001 … 10,000
+    rows = np.column_stack([np.concatenate([early, late]), np.zeros(len(early) + len(late))])
+    thinned = thin(rows)
+    assert len(thinned) <= MAX_HISTORY_POINTS and thinned[0, 0] == 1 and thinned[-1, 0] == 10_000
+    assert (np.diff(thinned[:, 0]) > 0).all()
+    late_share = np.mean(thinned[:, 0] > 5_000)
+    assert 0.5 <= late_share < 0.95  # by row count 5,000 of 5,200 rows (96 %) would have been late ones
+
+
 def test_combine_drops_non_finite_losses_and_thins():
     batch = np.column_stack([np.arange(1, 5001.0), np.full(5000, 0.5)])
     batch[10, 1] = np.nan

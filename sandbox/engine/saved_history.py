@@ -43,11 +43,14 @@ class SavedHistory:
 
 
 def thin(rows: Array, cap: int = MAX_HISTORY_POINTS) -> Array:
-    """At most ``cap`` rows, evenly spaced, the first and the last always kept."""
+    """At most ``cap`` rows, evenly spaced in iteration (column 0), the first and the last always kept: a history
+    saved, trained on and saved again keeps its early part as densely as its late part (spaced by row count, each
+    save thinned the older sessions again)."""
     n = len(rows)
     if n <= cap:
         return rows
-    keep = np.unique(np.round(np.linspace(0, n - 1, cap)).astype(np.int64))
+    wanted = np.linspace(rows[0, 0], rows[-1, 0], cap)
+    keep = np.unique(np.searchsorted(rows[:, 0], wanted).clip(0, n - 1))
     thinned: Array = rows[keep]
     return thinned
 
