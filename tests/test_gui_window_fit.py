@@ -275,6 +275,22 @@ def test_a_2_input_network_opened_while_presenting_shows_its_map_after_leaving(q
     w.document.undo_stack.setClean()
 
 
+def test_esc_in_a_weight_editor_cancels_the_edit_and_stays_in_presentation_mode(qtbot):
+    w = make_window(qtbot, 1440, 900)
+    action(w, "presentationAction").trigger()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    editor = w.network_view.begin_edit(("weight", 2, 0, 0))  # w5
+    editor.setFocus()
+    qtbot.keyClicks(editor, "9")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert w.presentation.on  # the key was the editor's
+    assert not editor.isVisible() and w.document.experiment.network.layers[1].weights[0, 0] == 0.14
+    qtbot.keyClick(w.network_view, Qt.Key.Key_Escape)  # the next Esc leaves presentation mode
+    assert not w.presentation.on
+    w.document.undo_stack.setClean()
+
+
 def test_closing_in_presentation_mode_remembers_the_layout_of_before(qtbot):
     from PySide6.QtCore import QSettings
 

@@ -583,6 +583,9 @@ class NetworkView(QGraphicsView):
             self.setFocus()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self._editor and event.type() == event.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape:
+            event.accept()  # Esc is the editor's (cancel), before any window shortcut (presentation mode's leave)
+            return True
         if obj is self._editor and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
             self.cancel_edit()
             return True
