@@ -75,6 +75,12 @@ def test_the_shipped_examples_are_templates_wherever_they_are_reached_from(tmp_p
     copy = tmp_path / "vanishing-sigmoid.json"
     shutil.copyfile(SHIPPED, copy)
     assert not templates.is_template(copy)  # a copy of the user's own is the user's file
+    # another checkout's examples (an app installed with pip install ., not editable, opening them)
+    other = tmp_path / "checkout" / "resources" / "networks"
+    other.mkdir(parents=True)
+    shutil.copyfile(SHIPPED, other / "vanishing-sigmoid.json")
+    shutil.copyfile(SHIPPED, other / "my-own.json")
+    assert templates.is_template(other / "vanishing-sigmoid.json") and not templates.is_template(other / "my-own.json")
     assert templates.split(copy) == (copy, None) and templates.split(SHIPPED) == (None, SHIPPED)
     assert templates.split(None) == (None, None)
 

@@ -1,5 +1,7 @@
 """Shipped examples are templates: a file of the app's own (``resources/networks/*.json`` of the installed
 package or of a checkout, or anything else inside the installed package) is never the document's file.
+An installed app does not know the checkout it was installed from, so any ``resources/networks/NAME.json`` whose
+NAME is a shipped example's is one too.
 It opens as an untitled copy, so that Save asks where and no default answer can overwrite it.
 
 Paths are compared by their resolved real paths (a relative path, ``..`` or a symbolic link to a shipped
@@ -33,9 +35,17 @@ def template_folders() -> list[Path]:
 
 
 def is_template(path: str | Path) -> bool:
-    """Whether ``path`` is one of the app's own files (a shipped example): see ``template_folders``."""
+    """Whether ``path`` is one of the app's own files (a shipped example): see ``template_folders``, and
+    ``is_a_checkout_example``."""
     real = Path(os.path.realpath(Path(path).expanduser()))
-    return any(real.is_relative_to(folder) for folder in template_folders())
+    return any(real.is_relative_to(folder) for folder in template_folders()) or is_a_checkout_example(real)
+
+
+def is_a_checkout_example(real: Path) -> bool:
+    """A ``resources/networks/NAME.json`` of a checkout (or a copy of one) named as a shipped example: what
+    an app installed with ``pip install .`` (not editable) reads when it opens the checkout's examples."""
+    return (real.parent.name == "networks" and real.parent.parent.name == "resources"
+            and real.name in {p.name for p in resources.example_networks()})
 
 
 def split(path: str | Path | None) -> tuple[Path | None, Path | None]:
