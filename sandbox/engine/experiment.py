@@ -56,6 +56,9 @@ class Experiment:
     #: derived input features (``engine.features``: "x1^2", "x1*x2", "sin(x1)" …) appended to the 2 raw inputs,
     #: in this order; ``data`` holds the inputs with them (the file keeps the raw ones and ``data.features``)
     features: list[str] = field(default_factory=list)
+    #: the inputs are the pixels of an image of (rows, columns), row by row (``layers[0].image`` in a file): the
+    #: window draws the sample's picture for the input column and each first-layer neuron's weights as an image
+    input_image: tuple[int, int] | None = None
     #: file-level init, and each layer's own (None where the layer has none)
     init: Init | None = None
     layer_inits: list[Init | None] = field(default_factory=list)
