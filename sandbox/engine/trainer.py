@@ -24,7 +24,7 @@ from .losses import get_loss
 from .metrics import accuracy, accuracy_rule
 from .network import Backprop, Network
 from .saved_history import SavedHistory
-from .walkthrough import Walkthrough, WalkthroughBuilder
+from .walkthrough import DETAILED_STEPS, Walkthrough, WalkthroughBuilder
 
 Array = NDArray[np.float64]
 
@@ -495,15 +495,31 @@ class Trainer:
         return EpochReport(self.epoch, self.iteration, train, test, self.learning_rate, self.penalty())
 
     # ---- the recorded path -----------------------------------------------------------------
-    def walkthrough(self, batch: int | None = None, sample: int = 0) -> Walkthrough:
-        """The next update (or that of batch ``batch`` of this epoch), every number with its formula.
+    def walkthrough(self, batch: int | None = None, sample: int = 0,
+                    detail: int | None = DETAILED_STEPS) -> Walkthrough:
+        """The next update (or that of batch ``batch`` of this epoch), every number with its formula; each layer
+        writes out at most ``detail`` steps of each kind (None: every one) and summarises the rest.
 
         Nothing changes until ``apply`` is called with the result.
         """
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverging update shows inf/NaN
-            return self._walkthrough(batch, sample)
+            return self._walkthrough(batch, sample, detail)
 
-    def _walkthrough(self, batch: int | None, sample: int) -> Walkthrough:
+    def walkthrough_of(self, inputs: Array, targets: Array, source: str,
+                       detail: int | None = DETAILED_STEPS) -> Walkthrough:
+        """The update one step on this single sample alone would make (inputs and targets of shape (1, n)),
+        with the current optimizer's state copied: for showing only (``applies`` False; ``apply`` refuses it).
+        ``source`` says where the sample comes from, e.g. ``"test sample 17"``."""
+        x = np.array(inputs, dtype=np.float64, ndmin=2)
+        t = np.array(targets, dtype=np.float64, ndmin=2)
+        n_in, n_out = self.network.input_size, self.network.layers[-1].size
+        if x.shape != (1, n_in) or t.shape != (1, n_out):
+            raise ValueError(f"one sample is needed: inputs of shape (1, {n_in}) and targets of shape (1, {n_out}), "
+                             f"not {x.shape} and {t.shape}")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._record(x, t, self.batch_in_epoch, 0, [], detail, applies=False, source=source)
+
+    def _walkthrough(self, batch: int | None, sample: int, detail: int | None) -> Walkthrough:
         batch = self.batch_in_epoch if batch is None else batch
         if not 0 <= batch < self.batches_per_epoch:
             raise IndexError(f"batch {batch} does not exist: an epoch has {self.batches_per_epoch} batches")
@@ -512,6 +528,11 @@ class Trainer:
             raise IndexError(f"sample {sample} does not exist: batch {batch} has {len(indices)} samples")
         data = self.experiment.data
         x, t = data.inputs[indices], data.targets[indices]
+        return self._record(x, t, batch, sample, [int(i) for i in indices], detail)
+
+    def _record(self, x: Array, t: Array, batch: int, sample: int, indices: list[int], detail: int | None,
+                applies: bool = True, source: str = "") -> Walkthrough:
+        """The walkthrough of one update on the samples ``x`` with targets ``t``, computed on copies."""
         before = self.network.copy()
         fp = before.forward(x)
         bp = before.backward(fp, t, self._loss, self._reduction)
@@ -531,7 +552,7 @@ class Trainer:
             network_name=self.experiment.name,
             batch=batch,
             sample=sample,
-            batch_indices=[int(i) for i in indices],
+            batch_indices=indices,
             epoch=self.epoch,
             iteration=self.iteration,
             learning_rate=lr,
@@ -552,13 +573,20 @@ class Trainer:
             loss_after=loss_after,
             optimizer_state_after=opt.state,
             optimizer_steps_after=opt.steps_taken,
+            applies=applies,
+            source=source,
         )
         flags = [(layer.train_weights, layer.train_biases) for layer in before.layers]
-        w.steps = WalkthroughBuilder(w, self._loss, self.experiment.regularization, opt, flags, state_before).build()
+        w.steps = WalkthroughBuilder(w, self._loss, self.experiment.regularization, opt, flags, state_before,
+                                     detail=detail).build()
         return w
 
     def apply(self, w: Walkthrough) -> None:
-        """Make a walkthrough's update the trainer's state, exactly as ``step`` would have."""
+        """Make a walkthrough's update the trainer's state, exactly as ``step`` would have (not one that is for
+        showing only: ``walkthrough_of``'s)."""
+        if not w.applies:
+            raise ValueError(f"this walkthrough is for showing only ({w.source or 'not a training batch'}): "
+                             f"it cannot be applied")
         if w.iteration != self.iteration or w.batch != self.batch_in_epoch:
             raise ValueError("this walkthrough was computed for another iteration")
         if not math.isfinite(w.loss):

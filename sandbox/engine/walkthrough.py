@@ -11,6 +11,7 @@ written ``∂A/∂B``, products of numbers as ``(a)(b)(c)``, a true minus sign `
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -167,6 +168,10 @@ class Walkthrough:
     steps: list[Step] = field(default_factory=list)
     #: λR(θ) of the weights before the update (0 without regularization), written by the builder
     penalty: float = 0.0
+    #: False for an update shown only (``Trainer.walkthrough_of``: one sample alone), which ``Trainer.apply`` refuses
+    applies: bool = True
+    #: where the sample comes from when it is not a training batch, e.g. "test sample 17" ("" for a batch)
+    source: str = ""
 
     @property
     def loss(self) -> float:
@@ -296,8 +301,11 @@ class WalkthroughBuilder:
     text when it is first asked for (any step, in any order, gives the same text)."""
 
     def __init__(self, w: Walkthrough, loss: Loss, regularization: Regularization, optimizer: Optimizer,
-                 trainable: list[tuple[bool, bool]], optimizer_state_before: list[dict[str, Array]]):
+                 trainable: list[tuple[bool, bool]], optimizer_state_before: list[dict[str, Array]],
+                 detail: int | None = DETAILED_STEPS):
         self.w = w
+        #: each layer writes out at most this many steps of each kind (None: every step, nothing summarised)
+        self.cap = sys.maxsize if detail is None else max(0, int(detail))
         self.net = w.network
         self.loss = loss
         self.reg = regularization
@@ -323,7 +331,10 @@ class WalkthroughBuilder:
         return float(self.w.forward.outputs[l][self.s, j])
 
     def sample_note(self) -> str:
-        """Which sample of the batch a formula's numbers are, counted from 1 as people count."""
+        """Which sample of the batch a formula's numbers are, counted from 1 as people count (or where a sample
+        shown on its own comes from, e.g. " (test sample 17)")."""
+        if self.w.source:
+            return f" ({self.w.source})"
         return f" (sample {self.s + 1})" if self.batch > 1 else ""
 
     def delta_name(self, j: int) -> str:
@@ -353,7 +364,7 @@ class WalkthroughBuilder:
     # steps ---------------------------------------------------------------------------------
     def build(self) -> list[Step]:
         steps: list[Step] = []
-        cap = DETAILED_STEPS
+        cap = self.cap
         for l in range(1, self.net.depth + 1):
             size = self.net.layers[l - 1].size
             for j in range(min(size, cap)):
@@ -408,7 +419,7 @@ class WalkthroughBuilder:
         """One step for the ``count`` steps of kind ``covers`` of layer ``l`` that are not written out: what each
         is, and the one of largest magnitude (its ``value``)."""
         layer = self.net.layers[l - 1]
-        s, cap = self.s, DETAILED_STEPS
+        s, cap = self.s, self.cap
         if covers == "input_gradient":
             values = self.w.input_gradients()[cap:]
         elif phase == "forward":
@@ -434,7 +445,7 @@ class WalkthroughBuilder:
 
     def summary_text(self, phase: str, covers: str, l: int, count: int, largest: float) -> StepText:
         labels = self.net.neuron_labels(l)
-        cap = DETAILED_STEPS
+        cap = self.cap
         first_neuron = labels[cap] if cap < len(labels) else labels[-1]
         if covers == "input_gradient":
             what = f"∂E/∂(input) ({first_neuron} to {labels[-1]}), each as above"
