@@ -13,7 +13,7 @@ from sandbox.resources import resource_path
 NETWORKS = Path(__file__).resolve().parents[1] / "resources" / "networks"
 EXAMPLES = ["lecture17-linear.json", "lecture17-logistic.json", "xor.json", "spiral.json", "circle.json",
             "regression-plane.json", "vanishing-sigmoid.json", "vanishing-tanh.json", "vanishing-relu.json",
-            "momentum.json"]
+            "momentum.json", "digits.json", "iris.json"]
 
 
 def test_every_example_is_shipped():

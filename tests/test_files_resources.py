@@ -32,3 +32,11 @@ def test_pyproject_lists_every_package_and_maps_the_resources():
     assert config["package-dir"]["sandbox.resources"] == "resources"
     assert config["package-dir"]["sandbox.docs"] == "docs"
     assert "networks/*.json" in config["package-data"]["sandbox.resources"]
+    assert {"data/*.csv", "data/*.md"} <= set(config["package-data"]["sandbox.resources"])
+
+
+def test_the_data_sets_are_shipped():
+    """The CSV files the examples read, and their source and licence, from a checkout or an installed copy."""
+    data = {p.name: p.read_bytes() for p in (ROOT / "resources" / "data").iterdir() if p.suffix in (".csv", ".md")}
+    assert {"digits.csv", "iris.csv", "README.md"} <= set(data)
+    assert {name: resource_path("data", name).read_bytes() for name in data} == data

@@ -27,17 +27,34 @@ from . import settings_table as T
 from .checker import Checker, CsvData, describe, quoted
 from .errors import NetworkFileError
 from .reading import read_regular_file
+from .settings_table import number_text
 from .text_rules import text_problem
 
 
 def check_csv(c: Checker, d: dict[str, Any], n_in: int | None, n_out: int | None,
               base_dir: str | os.PathLike[str] | None) -> CsvData | None:
-    c.obj(d, "data", S.CSV_KEYS, ("csv", "target_columns"))
+    c.obj(d, "data", S.CSV_KEYS, ("csv",))
     for setting in T.CSV_SETTINGS:
         if setting.key in d:
             c.setting(d[setting.key], f"data.{setting.key}", setting)
     columns = d.get("target_columns")
-    if "target_columns" in d:
+    by_class = "class_column" in d
+    if by_class and "target_columns" in d:
+        c.add("data", 'give either "target_columns" (the targets\' own columns) or "class_column" (one column of '
+                      'class numbers), not both')
+        columns = None
+    elif by_class:
+        column = d["class_column"]
+        if isinstance(column, str) or (isinstance(column, int) and not isinstance(column, bool) and column >= 0):
+            columns = [column]
+        else:
+            c.add("data.class_column", f"expected a column name or a 0-based column number, got {describe(column)}")
+            columns = None
+    elif "target_columns" not in d:
+        c.add("data", 'missing required key "target_columns" (the columns of the targets), or "class_column" '
+                      "(one column of class numbers)")
+        columns = None
+    elif "target_columns" in d:
         if not isinstance(columns, list) or not columns or not all(
                 isinstance(x, str) or (isinstance(x, int) and not isinstance(x, bool) and x >= 0) for x in columns):
             c.add("data.target_columns", f"expected a non-empty list of column names or 0-based column numbers, "
@@ -55,6 +72,8 @@ def check_csv(c: Checker, d: dict[str, Any], n_in: int | None, n_out: int | None
     table = read_csv(c, path, path_text)
     if table is None or columns is None:
         return None
+    if by_class:
+        return _class_targets(c, table, columns[0], path_text, n_in, n_out)
     return _split_columns(c, table, columns, path_text, n_in, n_out)
 
 
@@ -292,29 +311,85 @@ class _Rows:
             numbers.append(x)
 
 
-def _split_columns(c: Checker, table: CsvTable, columns: list[Any], path_text: str, n_in: int | None,
-                   n_out: int | None) -> CsvData | None:
-    """The input and target columns of a table, as ``target_columns`` names them."""
+def _column_index(c: Checker, table: CsvTable, col: str | int, where: str, path_text: str) -> int | None:
+    """The 0-based index of a column given by its name or number, or None and the problem at ``where``."""
     header, width = table.header, table.values.shape[1]
-    targets: list[int] = []
-    for k, col in enumerate(columns):
-        if isinstance(col, int):
-            if col >= width:
-                c.add(f"data.target_columns[{k}]", f"column {col} does not exist: {path_text} has {width} columns "
-                                                   f"(numbered from 0)")
-                return None
-            targets.append(col)
-        else:
-            if header is None or col not in header:
-                known = f"its columns are {_names(header)}" if header else "it has no header row"
-                c.add(f"data.target_columns[{k}]", f'{path_text} has no column {quoted(col)} ({known})')
-                return None
-            targets.append(header.index(col))
+    if isinstance(col, int):
+        if col >= width:
+            c.add(where, f"column {col} does not exist: {path_text} has {width} columns (numbered from 0)")
+            return None
+        return col
+    if header is None or col not in header:
+        known = f"its columns are {_names(header)}" if header else "it has no header row"
+        c.add(where, f"{path_text} has no column {quoted(col)} ({known})")
+        return None
+    return header.index(col)
+
+
+def _input_columns(c: Checker, width: int, targets: list[int], path_text: str, n_in: int | None,
+                   besides: str) -> list[int] | None:
+    """The columns that are not targets; None (and the problem) when the network has another number of inputs."""
     inputs = [k for k in range(width) if k not in targets]
     if n_in is not None and len(inputs) != n_in:
         c.add("data.csv", f"{path_text} has {len(inputs)} input column{'s' if len(inputs) != 1 else ''} "
-                          f"(besides the target columns), but the network has {n_in} input"
-                          f"{'s' if n_in != 1 else ''}")
+                          f"(besides {besides}), but the network has {n_in} input{'s' if n_in != 1 else ''}")
+        return None
+    return inputs
+
+
+#: rows with a bad class number listed before "and N more rows"
+MAX_CLASS_PROBLEMS = 3
+
+
+def _class_targets(c: Checker, table: CsvTable, col: str | int, path_text: str, n_in: int | None,
+                   n_out: int | None) -> CsvData | None:
+    """The inputs and one-hot targets of a table whose ``class_column`` holds class numbers 0 … K − 1, K the
+    number of outputs (with one output, 0 or 1: the class is the target itself). Without a known output size,
+    K is the largest class number + 1."""
+    index = _column_index(c, table, col, "data.class_column", path_text)
+    if index is None:
+        return None
+    inputs = _input_columns(c, table.values.shape[1], [index], path_text, n_in, "the class column")
+    if inputs is None:
+        return None
+    classes = table.values[:, index]
+    whole = (classes == np.floor(classes)) & (classes >= 0)
+    if n_out is None:
+        count = int(classes[whole].max()) + 1 if whole.any() else 1
+    else:
+        count = n_out
+    top = 2 if count == 1 else count  # one output: classes 0 and 1
+    bad = np.flatnonzero(~whole | (classes >= top))
+    if len(bad):
+        name = f"column {quoted(col)}" if isinstance(col, str) else f"column {col}"
+        rule = (f"a whole number from 0 to {top - 1}" + (f" (the network has {n_out} outputs, one per class)"
+                                                          if n_out is not None and n_out > 1 else
+                                                          " (one output: class 0 or 1)" if n_out == 1 else ""))
+        for r in bad[:MAX_CLASS_PROBLEMS]:
+            c.add("data.class_column", f"{path_text}, data row {r + 1}, {name}: {number_text(float(classes[r]))} "
+                                       f"is not a class number: expected {rule}")
+        if len(bad) > MAX_CLASS_PROBLEMS:
+            more = len(bad) - MAX_CLASS_PROBLEMS
+            c.add("data.class_column", f"{path_text}: {more:,} more row{'s' if more != 1 else ''} with a class "
+                                       f"that is not {rule.split(' (')[0]}")
+        return None
+    numbers = classes.astype(np.int64)
+    if count == 1:
+        return CsvData(table.values[:, inputs], numbers[:, None].astype(np.float64))
+    return CsvData(table.values[:, inputs], np.eye(count)[numbers])
+
+
+def _split_columns(c: Checker, table: CsvTable, columns: list[Any], path_text: str, n_in: int | None,
+                   n_out: int | None) -> CsvData | None:
+    """The input and target columns of a table, as ``target_columns`` names them."""
+    targets: list[int] = []
+    for k, col in enumerate(columns):
+        index = _column_index(c, table, col, f"data.target_columns[{k}]", path_text)
+        if index is None:
+            return None
+        targets.append(index)
+    inputs = _input_columns(c, table.values.shape[1], targets, path_text, n_in, "the target columns")
+    if inputs is None:
         return None
     if n_out is not None and len(targets) != n_out:
         c.add("data.target_columns", f"{len(targets)} target column{'s' if len(targets) != 1 else ''} given, "

@@ -207,6 +207,7 @@ def build_experiment(doc: dict[str, Any], csv_data: CsvData | None = None) -> Ex
         seed=int(doc["seed"]) if "seed" in doc else None,
         history=read_history(doc["history"]) if "history" in doc else None,
         features=features,
+        input_image=_image(file_layers[0].get("image")),
     )
     for i in missing_weights:
         drawn = experiment.draw_weights(i)
@@ -217,6 +218,11 @@ def build_experiment(doc: dict[str, Any], csv_data: CsvData | None = None) -> Ex
         network.layers[i].weights[...] = drawn
     experiment.initial_state = network.state()
     return experiment
+
+
+def _image(d: dict[str, Any] | None) -> tuple[int, int] | None:
+    """``layers[0].image`` as (rows, columns), or None."""
+    return None if d is None else (int(d["rows"]), int(d["columns"]))
 
 
 class _BuildProblem(ValueError):

@@ -72,6 +72,16 @@ def _init_dict(init: Init) -> dict[str, Any]:
     return write_group(T.INIT, init.scheme, _attributes(init))
 
 
+def _input_layer_dict(exp: Experiment) -> dict[str, Any]:
+    """``layers[0]``: size, labels, and the image the inputs are the pixels of (when it still fits the size)."""
+    net = exp.network
+    d: dict[str, Any] = {"size": net.input_size, "labels": list(net.input_labels)}
+    if exp.input_image is not None and exp.input_image[0] * exp.input_image[1] == net.input_size:
+        rows, columns = exp.input_image
+        d["image"] = write_group(T.IMAGE, None, {"rows": rows, "columns": columns}.get)
+    return d
+
+
 def _layer_dict(exp: Experiment, i: int) -> dict[str, Any]:
     layer = exp.network.layers[i]
     settings = {"size": layer.size, "activation": layer.activation, "alpha": layer.alpha, "bias": layer.has_bias}
@@ -133,7 +143,9 @@ def _csv_entry(exp: Experiment, source: dict[str, Any], folder: Path | None,
     given = Path(source["csv"])
     resolved = given if given.is_absolute() else Path(exp.data_folder or ".") / given
     checker = Checker()
-    csv_data = check_csv(checker, {**source, "csv": str(resolved)}, None, None, None)
+    # a class column's targets are one-hot over the outputs: their number is the number of classes
+    outputs = exp.network.layers[-1].size if "class_column" in source and exp.network.layers else None
+    csv_data = check_csv(checker, {**source, "csv": str(resolved)}, None, outputs, None)
     if checker.problems or csv_data is None:
         return None
     if not _same_dataset(build_data(source, csv_data, exp.seed or 0), data):
@@ -170,8 +182,7 @@ def experiment_to_dict(exp: Experiment, folder: str | os.PathLike[str] | None = 
         "format": S.FORMAT,
         "version": S.VERSION,
         "name": exp.name,
-        "layers": [{"size": net.input_size, "labels": list(net.input_labels)}]
-                  + [_layer_dict(exp, i) for i in range(net.depth)],
+        "layers": [_input_layer_dict(exp)] + [_layer_dict(exp, i) for i in range(net.depth)],
         "loss": write_group(T.LOSS, exp.loss, {"reduction": exp.reduction}.get),
         "optimizer": write_group(T.OPTIMIZER, spec.name, {"learning_rate": spec.learning_rate, **spec.options}.get),
         "batch": write_group(T.BATCH, exp.batching.mode, _attributes(exp.batching)),

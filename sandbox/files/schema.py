@@ -24,20 +24,22 @@ VERSION = 1
 TOP_KEYS = ("format", "version", "name", "description", "layers", "loss", "optimizer", "schedule",
             "regularization", "batch", "data", "init", "seed", "history")
 TOP_REQUIRED = ("format", "version", "layers", "data")
-INPUT_LAYER_KEYS = ("size", "labels")
+INPUT_LAYER_KEYS = ("size", "labels", "image")
+#: ``layers[0].image``: the inputs are an image's pixels, row by row
+IMAGE_KEYS = ("rows", "columns")
 LAYER_KEYS = (*T.LAYER.all_keys(), "weights", "biases", "labels", "weight_labels", "bias_labels",
               "preactivation_labels", "trainable", "init")
 LAYER_REQUIRED = T.LAYER.required()
 TRAINABLE_KEYS = T.TRAINABLE.all_keys()
 INLINE_KEYS = ("inputs", "targets", "test_inputs", "test_targets")
-CSV_KEYS = ("csv", "target_columns", *(s.key for s in T.CSV_SETTINGS))
+CSV_KEYS = ("csv", "target_columns", "class_column", *(s.key for s in T.CSV_SETTINGS))
 GENERATOR_KEYS = T.GENERATOR.all_keys()
 #: the ``name`` of a file that gives none
 DEFAULT_NAME = "untitled"
 
 __all__ = ["FORMAT", "VERSION", "MAX_FILE_BYTES", "MAX_PARAMETERS", "MAX_SAMPLES", "TOP_KEYS", "TOP_REQUIRED",
-           "INPUT_LAYER_KEYS", "LAYER_KEYS", "LAYER_REQUIRED", "TRAINABLE_KEYS", "INLINE_KEYS", "CSV_KEYS",
-           "GENERATOR_KEYS", "DEFAULT_NAME", "BadNumber", "JsonObject", "parse_json", "parse_json_fast"]
+           "INPUT_LAYER_KEYS", "IMAGE_KEYS", "LAYER_KEYS", "LAYER_REQUIRED", "TRAINABLE_KEYS", "INLINE_KEYS",
+           "CSV_KEYS", "GENERATOR_KEYS", "DEFAULT_NAME", "BadNumber", "JsonObject", "parse_json", "parse_json_fast"]
 
 
 # ---- parsing --------------------------------------------------------------------------------

@@ -546,6 +546,17 @@ TRAINABLE = _group(
      Setting("biases", "bool", "Whether the layer's biases are updated.", default=True, label="Train biases")],
     prefix="trainable.")
 
+#: ``layers[0].image``: the inputs are the pixels of an image, row by row (input k is pixel (k // columns,
+#: k % columns)); rows × columns must be the input layer's size
+IMAGE = _group(
+    "layers[0].image", "Inputs that are an image", None,
+    [Setting("rows", "int", "The image's height in pixels.", required=True, minimum=1, maximum=MAX_LAYER_SIZE,
+             label="Rows"),
+     Setting("columns", "int", "The image's width in pixels: the inputs are its pixels row by row, so rows × "
+             "columns is the input layer's size.", required=True, minimum=1, maximum=MAX_LAYER_SIZE,
+             label="Columns")],
+    prefix="image.")
+
 # ---- the top level -------------------------------------------------------------------------------
 
 FILE_SEED = replace(SEED, help="The default of every seed the file leaves out (init, every layer's init, batch, "
@@ -572,7 +583,8 @@ def layer_fields() -> tuple[str, ...]:
 
 #: the tables of docs/file_format.md: marker name -> the groups whose settings it lists
 DOC_TABLES: dict[str, tuple[Group, ...]] = {
-    "layer": (LAYER, TRAINABLE), "loss": (LOSS,), "optimizer": (OPTIMIZER,), "schedule": (SCHEDULE,),
+    "image": (IMAGE,), "layer": (LAYER, TRAINABLE), "loss": (LOSS,), "optimizer": (OPTIMIZER,),
+    "schedule": (SCHEDULE,),
     "regularization": (REGULARIZATION,), "batch": (BATCH,), "generator": (GENERATOR,), "init": (INIT,),
 }
 _BEGIN = ("<!-- settings table: {name} (made from sandbox/files/settings_table.py by "
@@ -658,8 +670,8 @@ def doc_tables_in(text: str) -> list[str]:
 __all__ = [
     "Setting", "Variant", "Group", "Kind", "Value", "Write", "GROUPS", "LOSS", "OPTIMIZER", "SCHEDULE",
     "REGULARIZATION", "BATCH", "INIT", "GENERATOR", "LAYER", "TRAINABLE", "SEED", "FILE_SEED", "CSV_SETTINGS", "CSV",
-    "LAYER_SIZE", "MOMENTUM_FORM", "FEATURES", "ALPHA_DEFAULTS", "ACTIVATION_NAMES", "MAX_SEED", "MAX_PARAMETERS",
-    "MAX_SAMPLES",
+    "LAYER_SIZE", "IMAGE", "MOMENTUM_FORM", "FEATURES", "ALPHA_DEFAULTS", "ACTIVATION_NAMES", "MAX_SEED",
+    "MAX_PARAMETERS", "MAX_SAMPLES",
     "WHOLE_NUMBER_DIGITS", "LARGEST_WHOLE_NUMBER", "LARGEST_NUMBER", "number_text", "experiment_fields",
     "layer_fields", "markdown_table", "doc_block", "update_doc", "doc_tables_in", "DOC_TABLES",
 ]

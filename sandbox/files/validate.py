@@ -180,6 +180,8 @@ def check_layers(c: Checker, value: Any, present: bool) -> list[_LayerInfo] | No
             info.size = _int(c.setting(first["size"], "layers[0].size", T.LAYER_SIZE))
         if "labels" in first:
             info.labels = c.labels(first["labels"], "layers[0].labels", info.size)
+        if "image" in first:
+            check_image(c, first["image"], info.size)
     infos.append(info)
     last = len(value) - 1
     for i in range(1, len(value)):
@@ -187,6 +189,18 @@ def check_layers(c: Checker, value: Any, present: bool) -> list[_LayerInfo] | No
     if all(layer.size is not None for layer in infos):
         check_unique_labels(c, infos)
     return infos
+
+
+def check_image(c: Checker, value: Any, size: int | None) -> None:
+    """``layers[0].image``: rows and columns whose product is the input layer's size."""
+    d = check_group(c, T.IMAGE, value, "layers[0].image")
+    if d is None:
+        return
+    rows, columns = _int(d.get("rows")), _int(d.get("columns"))
+    if rows is None or columns is None or rows < 1 or columns < 1 or size is None or rows * columns == size:
+        return
+    c.add("layers[0].image", f"an image of {rows} × {columns} pixels has {rows * columns:,} pixels, but the input "
+                             f"layer has {size:,} input{'s' if size != 1 else ''} (one per pixel)")
 
 
 def _parameter_count(layers: list[Any]) -> int | None:
@@ -208,7 +222,8 @@ def _int(value: T.Value | None) -> int | None:
 def check_layer(c: Checker, value: Any, i: int, fan_in: int | None, is_last: bool) -> _LayerInfo:
     where = f"layers[{i}]"
     info = _LayerInfo()
-    d = c.obj(value, where, S.LAYER_KEYS, S.LAYER_REQUIRED)
+    d = c.obj(value, where, S.LAYER_KEYS, S.LAYER_REQUIRED,
+              misplaced={"image": "only the input layer (layers[0]) can say its inputs are an image"})
     if d is None:
         return info
     checked = {s.key: c.setting(d[s.key], f"{where}.{s.key}", s) for s in T.LAYER.common if s.key in d}
@@ -338,7 +353,7 @@ def check_data(c: Checker, value: Any, layers: list[_LayerInfo] | None,
         c.add("data", f'give only one of inline "inputs", a "generator" or a "csv" file, not {" and ".join(kinds)}')
         return None
     if not kinds:
-        c.obj(value, "data", (*S.INLINE_KEYS, *S.GENERATOR_KEYS, "csv", "target_columns"))
+        c.obj(value, "data", (*S.INLINE_KEYS, *S.GENERATOR_KEYS, *S.CSV_KEYS))
         c.add("data", 'give inline "inputs" and "targets", a "generator" or a "csv" file')
         return None
     if kinds == ["inputs"]:
