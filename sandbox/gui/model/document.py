@@ -409,6 +409,17 @@ class Document(QObject):
         return self._apply_command is not None
 
     @property
+    def shown_only(self) -> bool:
+        """The walkthrough shown is of one chosen sample (``show_sample``): shown, never applied."""
+        return self._walkthrough is not None and not self._walkthrough.applies
+
+    @property
+    def finished(self) -> bool:
+        """The walkthrough shown has ended: its update applied, or (shown only) its last step shown. The next
+        Step goes on with the next training update (``next_walkthrough``)."""
+        return self.applied or (self.shown_only and self._position == self.step_count - 1)
+
+    @property
     def step_count(self) -> int:
         return len(self._walkthrough.steps) if self._walkthrough is not None else 0
 
@@ -424,21 +435,26 @@ class Document(QObject):
         """Show the walkthrough up to step ``position`` (−1: none). Reaching the last step applies
         the update (one undoable command); going back from there takes it back. An update that
         cannot be applied (its loss or its new weights are not finite) stops one step short, and
-        ``problem`` says why."""
+        ``problem`` says why. A chosen sample's walkthrough (``shown_only``) is never applied, and going
+        back before its first step leaves it: the next training update is at hand again."""
         w = self.ensure_walkthrough()
         last = len(w.steps) - 1
         position = max(-1, min(position, last))
         if position == self._position:
             return
+        if position < 0 and self.shown_only:
+            self._forget_walkthrough(signal=True)
+            return
         if self.applied and position < last:
             self._unapply()
-        if position == last and not self.applied and not self._apply():
+        if position == last and w.applies and not self.applied and not self._apply():
             position = last - 1
         self._position = position
         self.walkthroughChanged.emit()
 
     def next_walkthrough(self) -> None:
-        """Leave a finished (applied) walkthrough: the next batch's update starts, nothing shown yet."""
+        """Leave a finished walkthrough (applied, or a sample's shown to its end): the next batch's update
+        starts, nothing shown yet."""
         self._walkthrough = None
         self._apply_command = None
         self._position = -1
@@ -455,7 +471,21 @@ class Document(QObject):
 
     def can_return(self) -> bool:
         """Nothing of this update shown yet, and the previous update can be shown again as it ended."""
-        return self._position == -1 and self._last_update() is not None
+        return self._position == -1 and not self.shown_only and self._last_update() is not None
+
+    def show_sample(self, inputs: Array, targets: Array, source: str, position: int = -1) -> Walkthrough:
+        """Step through the update that one chosen sample alone would make (a test sample clicked in the
+        Classes dock): ``Trainer.walkthrough_of``, shown up to step ``position`` (−1: none yet; the next Step
+        shows its first). It is shown only, never applied (test samples are held out of training): after its
+        last step the next Step goes on with the next training update; training, an edit or an undo
+        withdraws it. ``source`` names the sample for people, e.g. "test sample 17"."""
+        x = np.asarray(inputs, dtype=np.float64).reshape(1, -1)
+        t = np.asarray(targets, dtype=np.float64).reshape(1, -1)
+        w = self.trainer.walkthrough_of(x, t, source)
+        self._walkthrough, self._apply_command = w, None
+        self._position = max(-1, min(position, len(w.steps) - 1))
+        self.walkthroughChanged.emit()
+        return w
 
     def return_to_previous(self) -> None:
         """Show the update finished just before this one again, at its last step (still applied)."""

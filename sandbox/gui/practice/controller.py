@@ -129,7 +129,7 @@ class PracticeController(QObject):
         """The walkthrough Step and Finish Update go on with: the animation ended, after an applied update
         the next one."""
         self.view.finish_animation()
-        if self.document.applied:
+        if self.document.finished:
             self.document.next_walkthrough()
         return self.player.ensure_walkthrough()
 
@@ -241,9 +241,14 @@ class PracticeController(QObject):
     def _end_text(self) -> str:
         doc = self.document
         w = doc.walkthrough
-        if w is None or not doc.applied:
+        if w is None or not doc.finished:
             return ""
         score = self.update_score()
+        if doc.shown_only:  # a chosen sample's update (issue 14): shown to its end, never applied
+            done = f"<b>{html.escape(w.source[:1].upper() + w.source[1:])} done</b>"
+            scored = f": {score.text()}" if score.total else ""
+            return (f"{done}{scored}. Its update is not applied (shown only). Press <b>Step</b> for the next "
+                    "training update.")
         if score.total == 0:
             return f"<b>Update {w.iteration + 1} applied.</b> Press <b>Step</b> for the next one."
         return (f"<b>Update {w.iteration + 1} done:</b> {score.text()}. Press <b>Step</b> for the next update."
@@ -306,11 +311,11 @@ class PracticeController(QObject):
         q = self.pending
         if q is not None and (doc.walkthrough is not self._pending_of or doc.position != q.step_index - 1):
             self._drop_pending()
-        if self._end_of is not None and (doc.walkthrough is not self._end_of or not doc.applied):
+        if self._end_of is not None and (doc.walkthrough is not self._end_of or not doc.finished):
             self._end_of = None  # undone or stepped back: the update is no longer done
             self.bar.set_feedback("", "info")
         w = doc.walkthrough
-        if self.enabled and w is not None and doc.applied:
+        if self.enabled and w is not None and doc.finished:
             record = self._record(w)
             if not record.scored:
                 record.scored = True

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QTextBrowser, QToolBu
 from sandbox.engine import Step, Walkthrough
 from sandbox.explain.escape import for_terminal
 from sandbox.explain.markup import to_html
+from sandbox.gui.classes import shown_only
 from sandbox.gui.common import palette
 from sandbox.gui.common.formatting import short
 from sandbox.gui.model.document import Document
@@ -204,6 +205,8 @@ class ExplanationPanel(QTextBrowser):
             parts.append(self._matrix_html(w))
             if doc.applied:
                 parts.append(self._applied_html())
+            elif doc.finished:  # a chosen sample's update (issue 14): shown only
+                parts.append(shown_only.end_html(w))
             self.setHtml("".join(parts))
             self.step_list.show_html("")
             return
@@ -215,6 +218,8 @@ class ExplanationPanel(QTextBrowser):
             parts.append(self._step_html(step))
         if doc.applied:
             parts.append(self._applied_html())
+        elif doc.finished:  # a chosen sample's update (issue 14): shown only
+            parts.append(shown_only.end_html(w))
         self.setHtml("".join(parts))
         self.step_list.show_html(self._list_html(w.steps, start, position))
 
@@ -224,19 +229,21 @@ class ExplanationPanel(QTextBrowser):
         where = (f"step {position + 1} of {total}" if start == position
                  else f"steps {start + 1}–{position + 1} of {total}")
         w = self.doc.walkthrough
+        which = shown_only.header_text(w) if not w.applies else \
+            f"update {w.iteration + 1} (batch {w.batch + 1} of epoch {w.epoch + 1})"
         return ("<table cellspacing='0' cellpadding='4'><tr>"
                 f"<td nowrap valign='top' style='background:{colour}' class='chip'>"
-                f"&nbsp;{title}&nbsp;</td><td class='counter'>&nbsp;{where} · update {w.iteration + 1} "
-                f"(batch {w.batch + 1} of epoch {w.epoch + 1})</td></tr></table>")
+                f"&nbsp;{title}&nbsp;</td><td class='counter'>&nbsp;{where} · {which}</td></tr></table>")
 
     def _question_header(self, step: Step, index: int, total: int) -> str:
         """The chip of a practice question: the phase's colour, "Your turn", which step of which update."""
         colour = palette.PHASE_COLORS[step.phase].name()
         w = self.doc.walkthrough
+        which = shown_only.header_text(w) if not w.applies else f"update {w.iteration + 1}"
         return ("<table cellspacing='0' cellpadding='4'><tr>"
                 f"<td nowrap valign='top' style='background:{colour}' class='chip'>"
                 f"&nbsp;{palette.PHASE_TITLES[step.phase]} · your turn&nbsp;</td><td class='counter'>&nbsp;step "
-                f"{index + 1} of {total} · update {w.iteration + 1}</td></tr></table>")
+                f"{index + 1} of {total} · {which}</td></tr></table>")
 
     def _matrix_html(self, w: Walkthrough) -> str:
         """The lecture's matrix slide with this update's numbers (monospace, as ``matrix_text`` aligns it)."""

@@ -135,11 +135,11 @@ class WalkthroughPlayer(QObject):
         return (doc.walkthrough is not None and doc.position >= 0) or doc.can_return()
 
     def step(self) -> None:
-        """Show the next group of steps; after the applied last step, the next update's first group
-        (a press always shows something new)."""
+        """Show the next group of steps; after the applied last step (or a chosen sample's last, shown only),
+        the next update's first group (a press always shows something new)."""
         self.view.finish_animation()
         doc = self.document
-        if doc.applied:
+        if doc.finished:
             slow = doc.experiment.network.parameter_count > BUSY_PARAMETERS
             with _busy(slow):
                 doc.next_walkthrough()
@@ -156,15 +156,16 @@ class WalkthroughPlayer(QObject):
         if doc.position < 0:  # back into the update that just ended
             doc.return_to_previous()
             return
+        sample = doc.shown_only  # (back from a chosen sample's first group: the next update is at hand again)
         doc.set_position(self.group_start(doc.position) - 1)
-        if doc.position < 0 and doc.can_return():  # from the next update's first group: one press back
+        if doc.position < 0 and not sample and doc.can_return():  # from the next update's first group: one press back
             doc.return_to_previous()
 
     def finish_update(self) -> None:
         """Show every remaining step of this update at once and apply it."""
         self.view.finish_animation()
         doc = self.document
-        if doc.applied:
+        if doc.finished:
             doc.next_walkthrough()
         w = self._ensure_walkthrough()
         doc.set_position(len(w.steps) - 1)
