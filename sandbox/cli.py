@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=_index, default=0, metavar="K", help="batch of the first epoch (0)")
     p.add_argument("--sample", type=_index, default=0, metavar="S", help="sample of the batch whose forward "
                                                                           "values are shown (0)")
+    p.add_argument("--full", action="store_true",
+                   help="write out every neuron, gradient and weight update (by default a layer writes out the "
+                        "first 32 of each kind and one summary line for the rest)")
 
     p = sub.add_parser("train", help="train headless and write the trained network",
                        description="Train headless with a progress bar on stderr, print the final losses "

@@ -18,7 +18,7 @@ def cmd_explain(args: argparse.Namespace, out: Output, prog: str) -> int:
     """Print the walkthrough of batch ``args.batch`` in ``args.format``; status 0, 1 or 2 (no such batch)."""
     from .explain import to_json, to_markdown, to_text
 
-    w = computed_walkthrough(args.file, args.batch, args.sample, prog)
+    w = computed_walkthrough(args.file, args.batch, args.sample, prog, full=args.full)
     if args.format == "json":
         try:
             text = json.dumps(to_json(w), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
@@ -32,14 +32,17 @@ def cmd_explain(args: argparse.Namespace, out: Output, prog: str) -> int:
     return 0
 
 
-def computed_walkthrough(path: str, batch: int, sample: int, prog: str) -> Walkthrough:
-    """The walkthrough of ``batch``/``sample`` of the file's first epoch, all of whose numbers are finite.
+def computed_walkthrough(path: str, batch: int, sample: int, prog: str, full: bool = False) -> Walkthrough:
+    """The walkthrough of ``batch``/``sample`` of the file's first epoch, all of whose numbers are finite; every
+    step written out with ``full``, else each layer's first ``DETAILED_STEPS`` of each kind and a summary.
 
     It is computed from the file's weights (and a fresh optimizer): the batches before ``batch`` are not
     trained first, so for ``batch`` > 0 it is not the update training would make on that batch."""
+    from .engine.walkthrough import DETAILED_STEPS
+
     trainer = make_trainer(path, read_network(path))
     try:
-        w = trainer.walkthrough(batch, sample)
+        w = trainer.walkthrough(batch, sample, detail=None if full else DETAILED_STEPS)
     except IndexError as e:  # a batch or sample the file does not have: wrong usage
         say(f"{prog} explain: error: {e}")
         raise CommandFailed([], 2) from None

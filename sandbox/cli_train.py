@@ -61,6 +61,8 @@ def cmd_train(args: argparse.Namespace, out: Output) -> int:
     if train_acc is not None:  # a classifier (see sandbox.engine.metrics): the share of samples right
         out.line(f"train accuracy: {train_acc:.4g}")
         out.line(f"test accuracy: {'none (no test data)' if test_acc is None else format(test_acc, '.4g')}")
+        for line in class_lines(trainer):
+            out.line(line)
     if args.out:
         # the loss history goes along (``history``: the file's own, then this run's batch losses and each
         # epoch's whole-set losses, with the accuracy when --log computed it), thinned
@@ -173,6 +175,47 @@ def _train(args: argparse.Namespace, trainer: Trainer, log: EpochLog | None,
         say(f"interrupted (Ctrl-C) after {iterations} iterations; keeping what was trained so far")
         return INTERRUPTED_STATUS, iterations, seconds
     return 0, iterations, seconds
+
+
+#: a class's line names at most this many of the classes its samples were mistaken for
+MISTAKES_NAMED = 2
+
+
+def class_lines(trainer: Trainer) -> list[str]:
+    """For a classifier of more than 2 classes, each class's accuracy on the test set (the training set
+    without one) and what its misclassified samples were taken for; [] otherwise."""
+    import numpy as np
+
+    from .engine.classification import confusion_matrix, per_class_accuracy
+    from .engine.metrics import accuracy_rule
+    from .explain.escape import for_terminal
+
+    data = trainer.experiment.data
+    rule = accuracy_rule(trainer.experiment.loss, data.targets)
+    if rule != "argmax" or data.targets.shape[1] <= 2:
+        return []
+    which, x, t = ("test", data.test_inputs, data.test_targets) if data.has_test else \
+        ("train", data.inputs, data.targets)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        matrix = confusion_matrix(trainer.network.predict(x), t, rule)
+    shares = per_class_accuracy(matrix)
+    names = [for_terminal(label) for label in trainer.network.layers[-1].labels]
+    lines = [f"{which} accuracy by class:"]
+    for k, name in enumerate(names):
+        total, right = int(matrix[k].sum()), int(matrix[k, k])
+        if total == 0:
+            lines.append(f"  {name}: none (no {which} samples)")
+            continue
+        text = f"  {name}: {shares[k]:.4g} ({right} of {total} right"
+        wrong = [(int(n), c) for c, n in enumerate(matrix[k]) if c != k and n > 0]
+        wrong.sort(key=lambda nc: (-nc[0], nc[1]))
+        if wrong:
+            named = ", ".join(f"{n} {'taken ' if i == 0 else ''}for {names[c]}"
+                              for i, (n, c) in enumerate(wrong[:MISTAKES_NAMED]))
+            rest = sum(n for n, _ in wrong[MISTAKES_NAMED:])
+            text += f"; {named}" + (f", {rest} for other classes" if rest else "")
+        lines.append(text + ")")
+    return lines
 
 
 def _check_result(args: argparse.Namespace, trainer: Trainer) -> None:

@@ -163,7 +163,7 @@ class _Layer:
         self.fan_in, self.size = self.layer.fan_in, self.layer.size
         self.a = w.forward.outputs[i][w.sample]
         self.dz = w.backprop.preactivation_grads[i][w.sample]
-        self.single = len(w.batch_indices) == 1
+        self.single = w.inputs.shape[0] == 1
         self.lr = float(w.learning_rate)
 
     def pre(self, l: int, j: int) -> str:
@@ -318,7 +318,7 @@ def blocks(w: Walkthrough, esc: Callable[[str], str]) -> tuple[list[tuple[str, s
     notes: list[tuple[str, str]] = [(
         "Each layer's update as one matrix equation, as on the lecture's slide: rows are the layer's inputs, "
         "columns its neurons (the transpose of how the file stores a layer), from the output layer back.", "")]
-    n = len(w.batch_indices)
+    n = int(w.inputs.shape[0])
     plain = _plain_sgd(w)
     if any(_mentions_delta(block) for block in out):
         notes += _delta_notes(w)

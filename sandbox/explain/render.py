@@ -100,6 +100,8 @@ def to_json(w: Walkthrough) -> dict[str, Any]:
         },
         "steps": [s.to_dict() for s in w.steps],
     })
+    if not w.applies:  # only then: the JSON of a training batch stays as it was
+        data["applies"], data["source"] = False, for_json(w.source)
     return data
 
 
@@ -109,6 +111,8 @@ Escape = Callable[[str], str]
 
 
 def _title(w: Walkthrough, esc: Escape) -> str:
+    if not w.applies:  # ``Trainer.walkthrough_of``: shown only
+        return f"{esc(w.network_name)}: one gradient-descent update on {esc(w.source or 'one sample')} (not applied)"
     return f"{esc(w.network_name)}: one gradient-descent update"
 
 
@@ -128,10 +132,14 @@ def _first(parts: Iterable[str]) -> str:
     return ", ".join(shown[:HEADER_VALUES]) + ", …"
 
 
-def _update_line(w: Walkthrough, batch_option: bool) -> str:
+def _update_line(w: Walkthrough, batch_option: bool, esc: Escape) -> str:
     """Which update this is, counted from 1 (``batch_option``: chosen with ``explain --batch K``, which
     computes it from the file's weights without training the batches before it)."""
     b = w.batch + 1
+    if not w.applies:
+        return (f"What one update on {esc(w.source or 'this sample')} alone would do, from the weights after "
+                f"{w.iteration} update{'s' if w.iteration != 1 else ''} (epoch {w.epoch + 1}); not applied: "
+                f"training does not make this update.")
     if not batch_option or w.batch == 0:  # batch 1 from the file's weights is training's first update
         return f"Update {w.iteration + 1}: batch {b} of epoch {w.epoch + 1}."
     k = w.batch
@@ -148,7 +156,11 @@ def _sample_line(w: Walkthrough, esc: Escape, star: str = "*", batch_option: boo
     inputs = _first(f"{esc(label)} = {fmt(x)}" for label, x in zip(net.input_labels, w.inputs[s]))
     targets = _first(f"{esc(label)}{star} = {fmt(t)}" for label, t in zip(net.layers[-1].labels, w.targets[s]))
     n = len(w.batch_indices)
-    if n == 1:
+    if not w.applies or not n:
+        where = esc(w.source) if w.source else "a sample"
+        held = " (test samples are held out: training never learns from them)" if w.source.startswith("test") else ""
+        batch = f"The sample is {where}, shown on its own{held}."
+    elif n == 1:
         batch = f"Batch {w.batch + 1} is sample {w.batch_indices[0] + 1} of the training data."
     else:
         shown = ", ".join(str(i + 1) for i in w.batch_indices[:8]) + (", …" if n > 8 else "")
@@ -159,7 +171,7 @@ def _sample_line(w: Walkthrough, esc: Escape, star: str = "*", batch_option: boo
     title = MSE_TITLE_OUTPUTS if w.loss_name == "mse" and w.targets.shape[1] > 1 else LOSS_TITLES.get(w.loss_name)
     loss = title.replace("*", star) if title is not None else esc(w.loss_name)
     return [
-        _update_line(w, batch_option),
+        _update_line(w, batch_option, esc),
         batch,
         f"Inputs: {inputs}; target: {targets}.",
         f"Loss: {loss}, {esc(w.reduction)} over the batch; optimizer: {optimizer}; "
@@ -205,6 +217,12 @@ def _sanity(w: Walkthrough) -> list[tuple[str, str, str, str]]:
 
 
 def _verdict(w: Walkthrough) -> str:
+    if not w.applies:
+        if w.loss_after < w.loss:
+            return "The loss would go down: the update would move the prediction towards the target."
+        if w.loss_after > w.loss:
+            return "The loss would go up: this step would overshoot (a lower learning rate may help)."
+        return "The loss would not change."
     if w.loss_after < w.loss:
         return "The loss went down: the update moved the prediction towards the target."
     if w.loss_after > w.loss:
