@@ -75,12 +75,13 @@ def parse_columns(text: str, header: list[str] | None) -> list[str | int]:
     return columns
 
 
-def build_csv(source: dict, base_dir: Path | None) -> tuple[Dataset | None, list[str]]:
-    """The data set of a CSV source, or None and the problems found (one line each)."""
+def build_csv(source: dict, base_dir: Path | None, outputs: int | None = None) -> tuple[Dataset | None, list[str]]:
+    """The data set of a CSV source, or None and the problems found (one line each); ``outputs``, the network's,
+    is the number of classes of a ``class_column`` (one-hot targets)."""
     checker = Checker()
     entry = dict(source)
     entry["csv"] = str(csv_path(source, base_dir))
-    data = check_csv(checker, entry, None, None, None)
+    data = check_csv(checker, entry, None, outputs if "class_column" in source else None, None)
     if checker.problems or data is None:
         return None, [f"{p.where}: {p.what}" for p in checker.problems] or ["the CSV file could not be read"]
     return split(data.inputs, data.targets, float(source.get("test_fraction", 0.0)),

@@ -151,6 +151,8 @@ class DatasetSection(SettingsSection):
                f"{n_out} target{'s' if n_out != 1 else ''}"
         if kind == "csv":
             columns = ", ".join(str(c) for c in source.get("target_columns", []))
+            if "class_column" in source:
+                columns = f"one per class of column {source['class_column']}"
             text += f"<br>from {_shown(Path(source['csv']).name)}, targets: {_shown(columns)}"
         elif kind == "inline":
             text += "<br>The numbers are written in the file; choose a generator or import a CSV to replace them."
@@ -198,7 +200,7 @@ class DatasetSection(SettingsSection):
         if "generator" in source:
             data = ds.build_generated(source)
         else:
-            data, problems = ds.build_csv(source, self._base_dir())
+            data, problems = ds.build_csv(source, self._base_dir(), self.experiment.network.layers[-1].size)
             if data is None:
                 QMessageBox.warning(self, "Cannot use the CSV file", "\n".join(problems[:12]))
                 self.refresh()
