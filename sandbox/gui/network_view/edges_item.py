@@ -39,6 +39,9 @@ ASYNC_EDGES = 6000
 MAX_FULL_ACTIVE = 4
 #: a layer pair with more edges than this draws only this many, the strongest (largest |w|)
 MAX_DRAWN_PER_LAYER = 20_000
+#: inputs shown as one picture: each first-layer neuron draws only this many lines from it, its strongest
+#: (its node's weight image shows all of its weights)
+PICTURE_EDGES_PER_NEURON = 3
 
 
 def _faded(colour: QColor, amount: float) -> QColor:
@@ -172,6 +175,8 @@ class EdgesItem(QGraphicsItem):
         key = (weights.tobytes(), dim)
         if key != self._bucket_key:  # the lines change only when the weights or the dimming do
             self._bucket_key = key
+            if not self._dense:
+                self.drawn = self.strongest(weights)
             self.lines_item.set_buckets(self._dense_buckets(weights, dim) if self._dense
                                         else self._bucket(weights, dim))
         self.update()
@@ -216,11 +221,15 @@ class EdgesItem(QGraphicsItem):
             return []
         classes = self._classes(weights)
         negative = weights < 0
+        shown = np.ones(weights.size, bool)
+        if self.drawn is not None:  # (inputs collapsed into a picture: only some of its lines)
+            shown = np.zeros(weights.size, bool)
+            shown[self.drawn] = True
         buckets: Buckets = []
         lines = self._lines
         for c in range(WIDTH_CLASSES):  # thin first: the strongest edges end up on top, whatever their sign
             for neg in (False, True):
-                idx = np.flatnonzero((classes == c) & (negative == neg))
+                idx = np.flatnonzero((classes == c) & (negative == neg) & shown)
                 if idx.size == 0:
                     continue
                 buckets.append((self._pen(c, neg, dim), [lines[i] for i in idx.tolist()]))
@@ -231,17 +240,34 @@ class EdgesItem(QGraphicsItem):
         edges, the ``MAX_DRAWN_PER_LAYER`` of largest |w| (an infinite one counts as the largest, a NaN
         one as zero); every edge of the others. None when that is every edge."""
         offsets = self._layout.edge_offsets[1:] + [self._layout.edge_count]
-        if max(b - a for a, b in zip(offsets[:-1], offsets[1:])) <= MAX_DRAWN_PER_LAYER:
+        picture = self._layout.picture is not None and len(offsets) > 1
+        if max(b - a for a, b in zip(offsets[:-1], offsets[1:])) <= MAX_DRAWN_PER_LAYER and not picture:
             return None
         magnitude = self._relative(weights)
         parts = []
         for start, end in zip(offsets[:-1], offsets[1:]):
-            if end - start <= MAX_DRAWN_PER_LAYER:
+            if picture and start == offsets[0]:  # from the picture: each neuron's strongest few
+                parts.append(self._strongest_per_neuron(magnitude[start:end]) + start)
+            elif end - start <= MAX_DRAWN_PER_LAYER:
                 parts.append(np.arange(start, end))
             else:
                 top = np.argpartition(magnitude[start:end], end - start - MAX_DRAWN_PER_LAYER)
                 parts.append(np.sort(top[end - start - MAX_DRAWN_PER_LAYER:]) + start)
         return np.concatenate(parts)
+
+    def thinned_beyond_picture(self) -> int:
+        """How many edges are left out other than the collapsed picture's (0: only those, or none)."""
+        offsets = self._layout.edge_offsets[1:] + [self._layout.edge_count]
+        return sum(max(0, (b - a) - MAX_DRAWN_PER_LAYER) for a, b in zip(offsets[1:-1], offsets[2:]))
+
+    def _strongest_per_neuron(self, magnitude: np.ndarray) -> np.ndarray:
+        """The first layer's edges from a collapsed picture that are drawn: each neuron's
+        ``PICTURE_EDGES_PER_NEURON`` of largest |w| (indices within the layer, in order)."""
+        n_in = self._layout.sizes[0]
+        keep = min(PICTURE_EDGES_PER_NEURON, n_in)
+        rows = magnitude.reshape(-1, n_in)
+        top = np.argpartition(rows, n_in - keep, axis=1)[:, n_in - keep:]
+        return np.sort((top + np.arange(rows.shape[0])[:, None] * n_in).ravel())
 
     def _dense_buckets(self, weights: np.ndarray, dim: bool) -> Buckets:
         """The buckets of a dense network, with numpy only: arrays of end points, thin first."""

@@ -36,6 +36,27 @@ class Layout:
     #: detailed, but with too many labels for each to show its old value and gradient all the time:
     #: only the labels of the current step (and the one under the mouse) show everything
     crowded: bool = False
+    #: inputs that are an image's pixels, shown collapsed as one picture: (rows, columns), else None
+    image: tuple[int, int] | None = None
+    #: the picture's left, top, right, bottom (input k's centre is pixel (k // columns, k % columns)'s)
+    picture: tuple[float, float, float, float] | None = None
+
+    @property
+    def pixel(self) -> float:
+        """The side of one pixel of the collapsed input picture (0 without one)."""
+        if self.picture is None or self.image is None:
+            return 0.0
+        return (self.picture[2] - self.picture[0]) / self.image[1]
+
+    def pixel_at(self, x: float, y: float) -> int | None:
+        """The input whose pixel of the collapsed picture is at (x, y), or None."""
+        if self.picture is None or self.image is None:
+            return None
+        left, top, right, bottom = self.picture
+        if not (left <= x < right and top <= y < bottom):
+            return None
+        side = self.pixel
+        return int((y - top) // side) * self.image[1] + int((x - left) // side)
 
     @property
     def edge_count(self) -> int:
@@ -56,12 +77,20 @@ class Layout:
         # (a big layout writes ∂E/∂i1 = … under each input, about 200 px wide, centred on it)
         left = self.column_x[0] - self.radius - (75 if self.radius >= 28 else 50)
         right = float(self.target_centres[:, 0].max()) + (150 if self.radius >= 18 else 75)
-        return left, self.top - self.radius - 85, right, self.bottom + self.radius + 70
+        top, bottom = self.top - self.radius - 85, self.bottom + self.radius + 70
+        if self.picture is not None:  # the picture, its caption under it
+            left = min(left, self.picture[0] - 30)
+            top, bottom = min(top, self.picture[1] - 85), max(bottom, self.picture[3] + 60)
+        return left, top, right, bottom
 
 
-def compute_layout(network: Network) -> Layout:
+def compute_layout(network: Network, image: tuple[int, int] | None = None) -> Layout:
+    """Where everything goes; ``image`` (rows, columns): the inputs are drawn as one picture of that shape
+    (their centres at its pixels' centres) instead of a column of neurons."""
     sizes = network.sizes
-    biggest = max(sizes)
+    if image is not None and (len(sizes) < 2 or image[0] * image[1] != sizes[0]):
+        image = None
+    biggest = max(sizes[1:]) if image is not None else max(sizes)
     edge_count = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     detailed = biggest <= 6 and edge_count <= 48
     if biggest <= 6:
@@ -73,6 +102,8 @@ def compute_layout(network: Network) -> Layout:
         radius, dy, dx = 9.0, 26.0, 240.0
     if not detailed and biggest <= 6:
         dy = 120.0
+    if image is not None and radius < 12.0:  # the first layer's nodes hold weight images: as big as they fit
+        radius = 12.0
     if len(sizes) > 4:  # deeper networks: columns closer together, so that the whole still reads
         dx = max(dx * 0.5, dx * 4.0 / len(sizes))
     span = (biggest - 1) * dy
@@ -83,6 +114,18 @@ def compute_layout(network: Network) -> Layout:
         ys = (np.arange(n) - (n - 1) / 2.0) * dy
         centres.append(np.column_stack([np.full(n, x), ys]))
         column_x.append(float(x))
+    picture = None
+    if image is not None:  # the inputs' centres: the pixels of a picture centred on the input column
+        rows, columns = image
+        side = max(0.42 * span, 5.0 * radius, 120.0)
+        pixel = side / max(rows, columns)
+        # its right edge three quarters of a column's width before the first hidden layer
+        right, top = dx * 0.25, -pixel * rows / 2.0
+        left = right - pixel * columns
+        k = np.arange(sizes[0])
+        centres[0] = np.column_stack([left + (k % columns + 0.5) * pixel, top + (k // columns + 0.5) * pixel])
+        column_x[0] = (left + right) / 2.0
+        picture = (left, top, right, -top)
 
     offsets = [0]
     parts, layer_ids, js, ks = [], [], [], []
@@ -125,7 +168,7 @@ def compute_layout(network: Network) -> Layout:
         edge_j=np.concatenate(js) if js else np.zeros(0, int),
         edge_k=np.concatenate(ks) if ks else np.zeros(0, int),
         target_centres=target_centres, bias_centres=bias_centres, detailed=detailed,
-        top=-span / 2.0, bottom=span / 2.0, crowded=crowded,
+        top=-span / 2.0, bottom=span / 2.0, crowded=crowded, image=image, picture=picture,
     )
 
 

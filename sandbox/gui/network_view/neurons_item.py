@@ -48,6 +48,12 @@ class NeuronsItem(QGraphicsItem):
         self._texts_drawn = True
         #: (layer, neuron) → its output over the input plane, drawn inside the node (``set_neuron_maps``)
         self._maps: dict[tuple[int, int], QImage] = {}
+        #: the maps are images of weights (inputs that are images): drawn pixel-crisp in a rounded square
+        self._square_maps = False
+        #: the shown sample's picture, drawn in place of the input column when the layout collapses it
+        self._picture: QImage | None = None
+        #: the picture is part of the step shown (a forward step into the first layer, ∂E/∂x)
+        self.picture_lit = False
         # redrawn only when values, highlights or the zoom change: a hover elsewhere is a blit
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         left, top, right, bottom = layout.scene_bounds()
@@ -64,10 +70,32 @@ class NeuronsItem(QGraphicsItem):
         self._groups = None  # built on the first paint without texts
         self.update()
 
-    def set_neuron_maps(self, maps: dict[tuple[int, int], QImage]) -> None:
-        """Images of the hidden neurons' outputs over the input plane, drawn inside their nodes (empty: none)."""
+    def set_neuron_maps(self, maps: dict[tuple[int, int], QImage], square: bool = False) -> None:
+        """Images of the hidden neurons' outputs over the input plane, drawn inside their nodes (empty: none);
+        ``square``: images of weights, drawn pixel-crisp filling a rounded square."""
         self._maps = dict(maps)
+        self._square_maps = square
         self.update()
+
+    def set_picture(self, picture: QImage | None) -> None:
+        """The shown sample's inputs as an image (the layout's ``picture`` says where)."""
+        self._picture = picture
+        self.update()
+
+    @property
+    def picture(self) -> QImage | None:
+        return self._picture
+
+    def caption_rect(self) -> QRectF | None:
+        """Where the picture's "show the input neurons" line is (a click there expands the inputs)."""
+        box = self._layout.picture
+        if box is None:
+            return None
+        px = self._caption_px()
+        return QRectF(box[0] - 20, box[3] + px * 1.9, box[2] - box[0] + 40, px * 1.6)
+
+    def _caption_px(self) -> float:
+        return 21.0 if self._layout.radius >= 18 else 17.0
 
     def neuron_map(self, l: int, j: int) -> QImage | None:
         """The image drawn inside neuron ``j`` of layer ``l``, if any."""
@@ -80,12 +108,67 @@ class NeuronsItem(QGraphicsItem):
             return
         r = self._layout.radius
         path = QPainterPath()
-        path.addEllipse(QPointF(x, y), r, r)
+        if self._square_maps:
+            path.addRoundedRect(QRectF(x - r, y - r, 2 * r, 2 * r), r * 0.3, r * 0.3)
+        else:
+            path.addEllipse(QPointF(x, y), r, r)
         painter.save()
         painter.setClipPath(path)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not self._square_maps)
         painter.drawImage(QRectF(x - r, y - r, 2 * r, 2 * r), image)
         painter.restore()
+        if self._square_maps:  # a thin outline: white pixels at the edge still end somewhere
+            painter.save()
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            hovered = self._hovered == ("neuron", l, j)
+            painter.setPen(QPen(palette.HIGHLIGHT if hovered else palette.MUTED, 2.0 if hovered else 0.8))
+            painter.drawPath(path)
+            painter.restore()
+
+    def _paint_picture(self, painter: QPainter) -> None:
+        """The collapsed input column: the sample's picture, pixel-crisp, framed (amber while the step shown uses
+        it), the hovered pixel outlined, and a caption under it."""
+        layout, box = self._layout, self._layout.picture
+        if box is None or layout.image is None:
+            return
+        rect = QRectF(box[0], box[1], box[2] - box[0], box[3] - box[1])
+        if self._picture is not None:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+            painter.drawImage(rect, self._picture)
+            painter.restore()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.picture_lit:
+            glow = QColor(palette.HIGHLIGHT)
+            glow.setAlpha(150)
+            painter.setPen(QPen(glow, layout.pixel * 0.35))
+            pad = layout.pixel * 0.2
+            painter.drawRect(rect.adjusted(-pad, -pad, pad, pad))
+        painter.setPen(QPen(palette.HIGHLIGHT if self.picture_lit else palette.INK, 1.5))
+        painter.drawRect(rect)
+        hovered = self._hovered
+        if hovered and hovered[0] == "neuron" and hovered[1] == 0:
+            side = layout.pixel
+            x, y = (float(v) for v in layout.centres[0][hovered[2]])
+            painter.setPen(QPen(palette.HIGHLIGHT, max(2.0, side * 0.1)))
+            painter.drawRect(QRectF(x - side / 2, y - side / 2, side, side))
+        rows, columns = layout.image
+        px = self._caption_px()
+        cx = rect.center().x()
+        link = self.caption_rect()
+        if link is not None:  # on a band: the lines from the picture pass under the caption
+            band = QColor(palette.BACKGROUND)
+            band.setAlpha(235)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(band)
+            painter.drawRoundedRect(QRectF(link.left(), rect.bottom() + px * 0.3, link.width(),
+                                           link.bottom() - rect.bottom() - px * 0.1), 4, 4)
+        painter.setPen(palette.MUTED)
+        draw_text(painter, f"input: {rows}×{columns} image, {rows * columns} pixels", cx, rect.bottom() + px * 1.1,
+                  px - 2)
+        if link is not None:
+            painter.setPen(palette.POSITIVE)
+            draw_text(painter, f"▸ show the {rows * columns} input neurons", cx, link.center().y(), px - 2)
 
     def set_progress(self, progress: float) -> None:
         """Animation progress: new values fade in (only drawn when texts are)."""
@@ -128,8 +211,13 @@ class NeuronsItem(QGraphicsItem):
         if (21 if layout.radius >= 18 else 13) * lod >= 7:  # headings only where they can be read
             self._paint_headers(painter)
         self._paint_targets(painter, with_text)
+        collapsed = layout.picture is not None
+        if collapsed:
+            self._paint_picture(painter)
         if with_text:
             for l, centres in enumerate(layout.centres):
+                if l == 0 and collapsed:
+                    continue
                 for j in range(centres.shape[0]):
                     self._paint_neuron(painter, l, j, centres[j], with_text)
         else:
@@ -147,6 +235,14 @@ class NeuronsItem(QGraphicsItem):
         for l, x in enumerate(layout.column_x):
             if l == 0:
                 title, sub = "Input", f"{layout.sizes[0]} values"
+                if layout.picture is not None and layout.image is not None:
+                    title, sub = "Input image", f"{layout.image[0]}×{layout.image[1]} pixels"
+                    y0 = min(y, layout.picture[1] - 40)
+                    painter.setPen(palette.INK)
+                    draw_text(painter, title, x, y0 - 10, big, True)
+                    painter.setPen(palette.MUTED)
+                    draw_text(painter, sub, x, y0 + 10, big - 3)
+                    continue
             else:
                 layer = net.layers[l - 1]
                 title = "Output" if l == net.depth else f"Hidden layer {l}"
@@ -178,8 +274,9 @@ class NeuronsItem(QGraphicsItem):
                                  for c in layout.bias_centres]
         if self._groups is None:
             self._groups = self._fast_groups()
+        collapsed = layout.picture is not None
         if self._highlights.neurons:  # a glow ring around the active neurons, under them
-            glow = [self._points[l][j] for l, j in list(self._highlights.neurons)[:2000]]
+            glow = [self._points[l][j] for l, j in list(self._highlights.neurons)[:2000] if not (collapsed and l == 0)]
             painter.setPen(QPen(palette.HIGHLIGHT, r * 2.7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             painter.drawPoints(glow)
         for (kind, level), points in self._groups:
@@ -201,7 +298,7 @@ class NeuronsItem(QGraphicsItem):
         for (l, j) in self._maps:
             x, y = layout.centres[l][j]
             self._paint_map(painter, l, j, float(x), float(y))
-        if self._hovered and self._hovered[0] == "neuron":
+        if self._hovered and self._hovered[0] == "neuron" and not (collapsed and self._hovered[1] == 0):
             x, y = layout.centres[self._hovered[1]][self._hovered[2]]
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(palette.HIGHLIGHT, 3.0))
@@ -214,7 +311,8 @@ class NeuronsItem(QGraphicsItem):
         merged: dict[tuple, list[QPointF]] = {}
         for l, points in enumerate(self._points):
             if l == 0:
-                merged.setdefault(("input", 0), []).extend(points)
+                if self._layout.picture is None:  # (a collapsed input column is the picture)
+                    merged.setdefault(("input", 0), []).extend(points)
                 continue
             values = np.asarray(state.values[l], dtype=float)
             unknown = np.isnan(values)
@@ -261,8 +359,9 @@ class NeuronsItem(QGraphicsItem):
         painter.drawEllipse(QPointF(x, y), r, r)
         if (l, j) in self._maps:
             self._paint_map(painter, l, j, x, y)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(QPointF(x, y), r, r)  # the outline over the map
+            if not self._square_maps:
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(QPointF(x, y), r, r)  # the outline over the map
         if not with_text:
             return
         texts = neuron_texts(state, l, j)

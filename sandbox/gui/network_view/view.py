@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QLineEdit, 
 from sandbox.explain.escape import for_terminal
 from sandbox.gui.common import palette
 from sandbox.gui.common.formatting import full, parse_number
+from sandbox.gui.images.colours import grey_range, grey_rgb, qimage, weight_qimages
 from sandbox.gui.model.document import Document
 from sandbox.gui.network_view.animation import Highlights, highlights_for
 from sandbox.gui.network_view.edges_item import EdgesItem
@@ -84,9 +85,25 @@ class NetworkView(QGraphicsView):
         self.neuron_maps_action.setObjectName("neuronMapsAction")
         self.neuron_maps_action.setCheckable(True)
         self.neuron_maps_action.setStatusTip("Draw each hidden neuron's output over the input plane inside its node"
-                                             " (networks with 2 inputs)")
+                                             " (networks with 2 inputs); for inputs that are an image, each first-"
+                                             "layer neuron's weights as an image")
         self.neuron_maps_action.toggled.connect(lambda _=False: self._show_neuron_maps())
+        #: the maps were switched on by the view for an image network, not by the user (off again for others)
+        self._maps_on_by_view = False
+        #: the user turned the maps off: an image network does not turn them on again
+        self._maps_refused = False
+        self.neuron_maps_action.triggered.connect(self._on_maps_chosen)
         self.addAction(self.neuron_maps_action)
+        # inputs that are an image (issue 14): one picture of the sample, or the individual input neurons
+        self.input_neurons_action = QAction("Show Input Neurons", self)
+        self.input_neurons_action.setObjectName("inputNeuronsAction")
+        self.input_neurons_action.setCheckable(True)
+        self.input_neurons_action.setStatusTip("Draw each pixel of the input image as a neuron of its own instead of"
+                                               " one picture of the sample")
+        self.input_neurons_action.toggled.connect(lambda _=False: self.rebuild())
+        self.addAction(self.input_neurons_action)
+        #: the grey scale's ends for the sample's picture (from the data, set on rebuild)
+        self._grey = (0.0, 1.0)
         document.structureChanged.connect(self._on_structure_changed)
         self._last_refresh = 0.0
         self._deferred = QTimer(self)
@@ -105,7 +122,14 @@ class NetworkView(QGraphicsView):
         self.finish_animation()
         scene = self.scene()
         scene.clear()
-        self.layout_ = compute_layout(self.document.experiment.network)
+        experiment = self.document.experiment
+        self.layout_ = compute_layout(experiment.network, self.collapsed_image())
+        images = self.image_shape() is not None
+        self.input_neurons_action.setEnabled(images)
+        self.input_neurons_action.setVisible(images)
+        if images:
+            data = experiment.data
+            self._grey = grey_range(np.vstack([data.inputs, data.test_inputs]) if data.n_test else data.inputs)
         self._edges = EdgesItem(self.layout_)
         self._neurons = NeuronsItem(self.layout_)
         scene.addItem(self._edges.lines_item)
@@ -115,6 +139,7 @@ class NetworkView(QGraphicsView):
         left, top, right, bottom = self.layout_.scene_bounds()
         scene.setSceneRect(QRectF(left - 10, top - 10, right - left + 20, bottom - top + 20))
         self._user_zoomed = False
+        self._follow_image_maps()
         self._show_neuron_maps()
         self.refresh()
         self.fit_to_window()
@@ -128,15 +153,63 @@ class NetworkView(QGraphicsView):
             self._show_neuron_maps()
 
     def neuron_maps_available(self) -> bool:
-        """Whether the network can have maps: 2 raw inputs (with their derived features, if any) and a hidden layer."""
+        """Whether the network can have maps: 2 raw inputs (with their derived features, if any) and a hidden
+        layer; or inputs that are an image (the first layer's weights are the maps)."""
         experiment = self.document.experiment
+        if self.image_shape() is not None:
+            return True
         return plane_features(experiment) is not None and experiment.network.depth > 1
+
+    # ---- inputs that are an image (issue 14) ----------------------------------------------------------
+    def image_shape(self) -> tuple[int, int] | None:
+        """(rows, columns) when the inputs are an image's pixels (``Experiment.input_image``), else None."""
+        experiment = self.document.experiment
+        image = experiment.input_image
+        if image is None or experiment.network.depth < 1:
+            return None
+        rows, columns = int(image[0]), int(image[1])
+        return (rows, columns) if rows * columns == experiment.network.input_size else None
+
+    def collapsed_image(self) -> tuple[int, int] | None:
+        """The image shape when the input column is shown as one picture (``inputNeuronsAction`` off)."""
+        return None if self.input_neurons_action.isChecked() else self.image_shape()
+
+    def inputs_collapsed(self) -> bool:
+        """Whether the input column is drawn as the sample's picture."""
+        return self.layout_ is not None and self.layout_.picture is not None
+
+    def input_picture(self):
+        """The picture of the shown sample drawn for the input column (None when the inputs are neurons)."""
+        return None if self._neurons is None else self._neurons.picture
+
+    def _on_maps_chosen(self, checked: bool = False) -> None:
+        self._maps_on_by_view = False  # the user's choice from now on
+        self._maps_refused = not checked
+
+    def _follow_image_maps(self) -> None:
+        """Weight images in the first layer's nodes for an image network (the point of showing one), until the
+        user turns them off; off again for the next network if the view turned them on."""
+        action = self.neuron_maps_action
+        if self.image_shape() is not None:
+            if not action.isChecked() and not self._maps_refused:
+                self._maps_on_by_view = True
+                action.setChecked(True)
+        elif self._maps_on_by_view:
+            self._maps_on_by_view = False
+            action.setChecked(False)
 
     def _show_neuron_maps(self) -> None:
         if self._neurons is None:
             return
         images = {}
         sizes = self.layout_.sizes if self.layout_ is not None else []
+        shape = self.image_shape()
+        if shape is not None:
+            if self.neuron_maps_action.isChecked():
+                first = self.document.experiment.network.layers[0].weights
+                images = {(1, j): image for j, image in enumerate(weight_qimages(first, shape))}
+            self._neurons.set_neuron_maps(images, square=True)
+            return
         if self.neuron_maps_action.isChecked() and self.neuron_maps_available():
             for k, maps in enumerate(self._hidden_maps[: max(0, len(sizes) - 2)]):
                 if len(maps) != sizes[k + 1]:
@@ -160,7 +233,8 @@ class NetworkView(QGraphicsView):
         """Whether the items were laid out for a network of this shape (sizes and biases)."""
         layout = self.layout_
         return layout is not None and list(layout.sizes) == list(network.sizes) and [
-            c is not None for c in layout.bias_centres[1:]] == [layer.has_bias for layer in network.layers]
+            c is not None for c in layout.bias_centres[1:]] == [layer.has_bias for layer in network.layers] and (
+            layout.image == self.collapsed_image())
 
     def _on_values_changed(self) -> None:
         """Small networks follow every change at once; a dense one (whose lines take long to draw
@@ -201,6 +275,19 @@ class NetworkView(QGraphicsView):
         self._edges.set_animation([], 1.0)
         self._neurons.set_state(state, self._highlights)
         self._neurons.set_progress(1.0)
+        if self.layout_.picture is not None:
+            self._show_picture(state)
+        if self.image_shape() is not None and self.neuron_maps_action.isChecked():
+            self._show_neuron_maps()  # the first layer's weights, as they are now
+
+    def _show_picture(self, state: DisplayState) -> None:
+        """The shown sample's inputs as the input column's picture; lit while the step shown uses the inputs."""
+        shape = self.layout_.image
+        values = np.asarray(state.values[0], dtype=float)
+        self._neurons.set_picture(qimage(grey_rgb(values.reshape(shape), *self._grey)))
+        self._neurons.picture_lit = any(
+            (s.layer == 1 and s.phase == "forward") or "input_gradient" in (s.kind, getattr(s, "covers", ""))
+            for s in state.active)
 
     @property
     def state(self) -> DisplayState | None:
@@ -282,7 +369,12 @@ class NetworkView(QGraphicsView):
         ("target", j), or None."""
         layout = self.layout_
         x, y = point.x(), point.y()
+        pixel = layout.pixel_at(x, y)
+        if pixel is not None:
+            return ("neuron", 0, pixel)
         for l, c in enumerate(layout.centres):
+            if l == 0 and layout.picture is not None:
+                continue
             d = np.hypot(c[:, 0] - x, c[:, 1] - y)
             j = int(np.argmin(d))
             if d[j] <= layout.radius:
@@ -409,7 +501,28 @@ class NetworkView(QGraphicsView):
     # ---- mouse: hover and double-click ---------------------------------------------------------
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self.finish_animation()  # a click never waits for an animation
+        if event.button() == Qt.MouseButton.LeftButton and self.on_expand_link(event.position().toPoint()):
+            self.input_neurons_action.setChecked(True)  # "▸ show the 64 input neurons" under the picture
+            event.accept()
+            return
         super().mousePressEvent(event)
+
+    def on_expand_link(self, at: QPoint) -> bool:
+        """Whether ``at`` (view coordinates) is on the collapsed picture's "show the input neurons" line."""
+        rect = self._neurons.caption_rect() if self._neurons is not None else None
+        return rect is not None and rect.contains(self.mapToScene(at))
+
+    def show_neuron(self, l: int, j: int) -> None:
+        """Bring neuron ``j`` of layer ``l`` into sight and outline it (as the mouse over it does)."""
+        if self.layout_ is None or not (0 <= l < len(self.layout_.centres)) or not (
+                0 <= j < self.layout_.centres[l].shape[0]):
+            return
+        x, y = (float(v) for v in self.layout_.centres[l][j])
+        if not self.mapToScene(self.viewport().rect()).boundingRect().contains(QPointF(x, y)):
+            self.centerOn(QPointF(x, y))
+        self._hovered = ("neuron", l, j)
+        self._edges.set_hovered(None)
+        self._neurons.set_hovered(self._hovered)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         super().mouseMoveEvent(event)
@@ -417,6 +530,8 @@ class NetworkView(QGraphicsView):
             return
         place = self.place_at(self.mapToScene(event.position().toPoint()))
         self._set_hovered(place, event.globalPosition().toPoint())
+        if place is None and self.on_expand_link(event.position().toPoint()):
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
 
     def _set_hovered(self, place: tuple | None, global_pos: QPoint) -> None:
         if place == self._hovered:
@@ -473,9 +588,11 @@ class NetworkView(QGraphicsView):
         """The menu a right-click on ``place`` opens ("Open Chain Rule for h1"), or None."""
         where = self.chain_rule_neuron(place)
         if where is None:
-            if place is None and self.neuron_maps_available():  # the background: the view's own toggle
+            if place is None and self.neuron_maps_available():  # the background: the view's own toggles
                 menu = QMenu(self)
                 menu.addAction(self.neuron_maps_action)
+                if self.image_shape() is not None:
+                    menu.addAction(self.input_neurons_action)
                 return menu
             return None
         label = self.document.experiment.network.layers[where[0] - 1].labels[where[1]]
@@ -636,6 +753,8 @@ class NetworkView(QGraphicsView):
         drawn = self._edges.drawn if self._edges is not None else None
         if drawn is None or self.layout_ is None:
             return ""
+        if self.layout_.picture is not None and self._edges.thinned_beyond_picture() == 0:
+            return ""  # only the picture's lines are fewer: its own caption says so
         return f"showing the {drawn.size:,} strongest of {self.layout_.edge_count:,} connections"
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802

@@ -27,9 +27,11 @@ from sandbox.engine import Experiment
 from sandbox.engine.metrics import format_accuracy
 from sandbox.explain.escape import for_terminal
 from sandbox.files import NetworkFileError, load_experiment, save_experiment
+from sandbox.gui.classes import shown_only
 from sandbox.gui.common.docks import add_dock
 from sandbox.gui.common.formatting import short
 from sandbox.gui.common.icons import icon, resource_file
+from sandbox.gui.images.weight_images import install_weight_images
 from sandbox.gui.model import evaluation
 from sandbox.gui.model.document import Document
 from sandbox.gui.model.run_record import saved_history_of
@@ -129,12 +131,18 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(self.default_size())
         self._setup_training()
+        from sandbox.gui.classes.dock import ClassesDock  # issue 14: confusion matrix, gallery of samples
+
+        self.classes = ClassesDock(self)
         self._setup_lecture_views()
         self._setup_help()
         self._setup_window_fit()
+        self.weight_images = install_weight_images(self)  # issue 14: "What each neuron looks for"
         #: no remembered layout: the docks are arranged for the window's size when first shown
         self._needs_arrangement = not self._restore_settings()
         self._follow_map_use()  # a layout remembered from another network does not decide this one's map
+        self.classes.follow_network()  # (nor whether its Classes dock is shown)
+        self.weight_images.follow()  # nor whether the weight images are shown
         self._on_path_changed()
         self._on_history_changed()
         self._update_actions()
@@ -208,6 +216,7 @@ class MainWindow(QMainWindow):
             self._needs_arrangement = False
             self._arrange_docks()
             self._follow_map_use()
+            self.weight_images.follow()
         super().showEvent(event)
 
     def _build_menus(self) -> None:
@@ -267,6 +276,7 @@ class MainWindow(QMainWindow):
         view.addAction(a.zoom_in)
         view.addAction(a.zoom_out)
         view.addAction(self.network_view.neuron_maps_action)  # issue 13: each hidden neuron's map in its node
+        view.addAction(self.network_view.input_neurons_action)  # issue 14: an image's pixels as neurons
         view.addSeparator()
         view.addAction(a.presentation)
         view.addSeparator()
@@ -555,8 +565,9 @@ class MainWindow(QMainWindow):
         asked = self.practice.status_text()  # a question waits: the step asked, as the explanation counts it
         if asked is not None:
             self.position_label.setText(asked)
-        elif doc.walkthrough is not None and doc.position >= 0:
-            self.position_label.setText(f"Step <b>{doc.position + 1}</b> of {doc.step_count}")
+        elif doc.walkthrough is not None and doc.position >= 0:  # (a chosen sample's: says which, not applied)
+            self.position_label.setText(shown_only.status_text(doc) or
+                                        f"Step <b>{doc.position + 1}</b> of {doc.step_count}")
         else:
             self.position_label.setText("Ready")
         self._update_status()
