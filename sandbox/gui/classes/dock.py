@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from sandbox.gui.classes.panel import ClassesPanel
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: the dock shows itself for classifiers of more classes than this
 SHOWN_FROM = 3
+#: its width when it shows itself (pixels)
+WIDTH = 360
 
 
 class ClassesDock(QObject):
@@ -33,6 +35,7 @@ class ClassesDock(QObject):
         self.panel = ClassesPanel(window.document)
         self.dock: QDockWidget = add_dock(window, "Classes", "classesDock", self.panel,
                                           Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock.hide()  # (until a network with many classes shows it, or the user)
         settings = window.findChild(QDockWidget, "settingsDock")
         if settings is not None and not settings.isFloating():
             window.tabifyDockWidget(settings, self.dock)
@@ -47,6 +50,7 @@ class ClassesDock(QObject):
             view_menu.addAction(self.action)
         #: the user showed or hid the dock (View menu): it no longer follows the network
         self.chosen = False
+        self._sized = False
         self.panel.sampleChosen.connect(self.show_sample)
         window.document.structureChanged.connect(self.follow_network)
         self.follow_network()
@@ -68,6 +72,19 @@ class ClassesDock(QObject):
             self.dock.show()
         if classes >= SHOWN_FROM and not self.dock.isHidden():
             self.dock.raise_()
+        # the left column runs down to the status bar while it holds the matrix and the gallery (as the right
+        # column does for the explanation); the history plots take the whole width again for other networks
+        self.window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea
+                              if classes >= SHOWN_FROM else Qt.DockWidgetArea.BottomDockWidgetArea)
+        if classes >= SHOWN_FROM and not self._sized:
+            self._sized = True
+            QTimer.singleShot(0, self._widen)  # (once the window is shown and its docks arranged)
+
+    def _widen(self) -> None:
+        """Room for three columns of tiles beside the matrix, the first time the dock shows itself."""
+        if self.window.isVisible() and not self.dock.isHidden() and not self.dock.isFloating() and \
+                self.dock.width() < WIDTH:
+            self.window.resizeDocks([self.dock], [WIDTH], Qt.Orientation.Horizontal)
 
     def show_sample(self, results: SetResults, row: int) -> None:
         """Step through the update sample ``row`` of ``results``' set would make: training pauses, the document

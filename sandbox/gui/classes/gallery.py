@@ -24,9 +24,9 @@ from sandbox.gui.common.formatting import short
 
 #: tiles laid out at first, and added by each "Show more"
 PAGE = 60
-TILE_W, TILE_H = 112.0, 156.0
+TILE_W, TILE_H = 96.0, 142.0
 GAP = 6.0
-PICTURE = 56.0
+PICTURE = 44.0
 #: class probabilities listed on a tile (the largest), and feature values (the first)
 TOP_CLASSES = 3
 FEATURE_LINES = 4
@@ -69,6 +69,7 @@ class SampleGallery(QWidget):
         self._pictures: dict[int, QImage] = {}
         self._picture_key: tuple = ()
         self._range = (0.0, 1.0)
+        self._drawn_before: tuple = ()
 
     # ---- what is shown -------------------------------------------------------------------------
     def set_results(self, results: SetResults | None, image: tuple[int, int] | None = None,
@@ -111,10 +112,24 @@ class SampleGallery(QWidget):
                 true, predicted = self.cell
                 order = order[(r.truth[order] == true) & (r.predicted[order] == predicted)]
             self._rows = order
-        self.updateGeometry()
-        self.setFixedHeight(self.heightForWidth(self.width()))
-        self.update()
+        height = self.heightForWidth(self.width())
+        if height != self.height():
+            self.setFixedHeight(height)
+        drawn = self._drawn()
+        if drawn != self._drawn_before:  # (while training: a repaint only when a tile would look different)
+            self._drawn_before = drawn
+            self.update()
         self.layoutChanged.emit()
+
+    def _drawn(self) -> tuple:
+        """What the tiles show, to the percent: their samples, classes and probabilities, the one selected."""
+        r = self.results
+        if r is None:
+            return ()
+        rows = self._rows[: self.limit]
+        shares = np.nan_to_num(np.round(100.0 * r.probabilities[rows]), nan=-1.0)
+        return (r.which, id(r.inputs), self.image, rows.tobytes(), shares.tobytes(), r.predicted[rows].tobytes(),
+                self.selected, self.width())
 
     @property
     def total(self) -> int:
@@ -236,8 +251,11 @@ class SampleGallery(QWidget):
         names = r.class_names
         p.setFont(bold)
         p.setPen(WRONG if wrong else palette.INK)
+        says = f"says {names[predicted]}"
+        if QFontMetricsF(bold).horizontalAdvance(says) > w:  # a long class name: the name alone, as it fits
+            says = names[predicted]
         p.drawText(QRectF(x, y, w, 16), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   QFontMetricsF(bold).elidedText(f"says {names[predicted]}", Qt.TextElideMode.ElideRight, w))
+                   QFontMetricsF(bold).elidedText(says, Qt.TextElideMode.ElideRight, w))
         y += 16
         p.setFont(small)
         p.setPen(palette.INK if wrong else palette.MUTED)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
@@ -20,7 +21,7 @@ from sandbox.gui.classes.results import SetResults
 from sandbox.gui.common import palette
 
 #: a cell's side (pixels): as large as the width allows, within these
-CELL_MIN, CELL_MAX = 20.0, 46.0
+CELL_MIN, CELL_MAX = 20.0, 64.0
 #: room for the axis titles, the column labels, the accuracy column and the overall line
 AXIS_TITLE = 16.0
 HEADER = 18.0
@@ -66,6 +67,8 @@ class ConfusionMatrixView(QWidget):
         self.results: SetResults | None = None
         #: the cell whose samples the gallery shows, if any
         self.chosen: tuple[int, int] | None = None
+        self._label_width: tuple[object, float] = (None, 0.0)
+        self._grid_of: tuple[object, tuple[QPointF, float]] = (None, (QPointF(), 0.0))
 
     # ---- what is shown ---------------------------------------------------------------------------
     def set_results(self, results: SetResults | None) -> None:
@@ -73,9 +76,14 @@ class ConfusionMatrixView(QWidget):
         if results is None or self.results is None or results.which != self.results.which or \
                 results.matrix.shape != self.results.matrix.shape:
             self.chosen = None
+        before = self.results
+        resized = results is None or before is None or results.class_names != before.class_names
         self.results = results
-        self.updateGeometry()
-        self.update()
+        if resized:  # (only then: a new geometry lays the whole window out again)
+            self.updateGeometry()
+        if resized or results is None or before is None or results.which != before.which or \
+                not np.array_equal(results.matrix, before.matrix):  # (while training: mostly the same counts)
+            self.update()
 
     @property
     def classes(self) -> int:
@@ -109,11 +117,13 @@ class ConfusionMatrixView(QWidget):
 
     # ---- geometry --------------------------------------------------------------------------------------
     def _row_label_width(self) -> float:
-        if self.results is None:
-            return 0.0
-        metrics = QFontMetricsF(self.font())
-        widest = max((metrics.horizontalAdvance(name) for name in self.results.class_names), default=0.0)
-        return min(ROW_LABEL_MAX, widest + 8.0)
+        names = tuple(self.results.class_names) if self.results is not None else ()
+        key = (names, self.font().key())
+        if self._label_width[0] != key:  # (measured once per set of names, not per cell drawn)
+            metrics = QFontMetricsF(self.font())
+            widest = max((metrics.horizontalAdvance(name) for name in names), default=0.0)
+            self._label_width = (key, min(ROW_LABEL_MAX, widest + 8.0) if names else 0.0)
+        return self._label_width[1]
 
     def cell_size(self, width: float | None = None) -> float:
         k = max(self.classes, 1)
@@ -128,9 +138,16 @@ class ConfusionMatrixView(QWidget):
         left = max(MARGIN, (self.width() - used) / 2.0)
         return QPointF(left + AXIS_TITLE + self._row_label_width(), MARGIN + AXIS_TITLE + HEADER)
 
+    def _grid(self) -> tuple[QPointF, float]:
+        """The cells' top-left corner and side, worked out once per width and set of classes."""
+        key = (self.width(), tuple(self.results.class_names) if self.results is not None else (), self.font().key())
+        if self._grid_of[0] != key:
+            self._grid_of = (key, (self._origin(), self.cell_size()))
+        return self._grid_of[1]
+
     def cell_rect(self, row: int, column: int) -> QRectF:
         """Where a cell is drawn (widget coordinates)."""
-        o, cell = self._origin(), self.cell_size()
+        o, cell = self._grid()
         return QRectF(o.x() + column * cell, o.y() + row * cell, cell, cell)
 
     def cell_at(self, point: QPointF) -> tuple[int, int] | None:
@@ -138,7 +155,7 @@ class ConfusionMatrixView(QWidget):
         k = self.classes
         if k == 0:
             return None
-        o, cell = self._origin(), self.cell_size()
+        o, cell = self._grid()
         column = math.floor((point.x() - o.x()) / cell)
         row = math.floor((point.y() - o.y()) / cell)
         return (row, column) if 0 <= row < k and 0 <= column < k else None
@@ -167,8 +184,8 @@ class ConfusionMatrixView(QWidget):
             return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        k, cell = self.classes, self.cell_size()
-        o = self._origin()
+        k = self.classes
+        o, cell = self._grid()
         font = QFont(self.font())
         small = QFont(font)
         small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
@@ -186,7 +203,7 @@ class ConfusionMatrixView(QWidget):
         p.translate(o.x() - label_width - AXIS_TITLE / 2.0, o.y() + k * cell / 2.0)
         p.rotate(-90)
         p.drawText(QRectF(-k * cell / 2.0, -AXIS_TITLE / 2.0, k * cell, AXIS_TITLE), Qt.AlignmentFlag.AlignCenter,
-                   "true class →" if k > 2 else "true")
+                   "← true class" if k > 2 else "true")
         p.restore()
         # class names: over the columns, before the rows
         p.setPen(palette.INK)

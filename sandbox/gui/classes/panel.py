@@ -31,7 +31,7 @@ from sandbox.gui.model import evaluation
 from sandbox.gui.model.document import Document
 
 #: the matrix and the gallery follow training at most this often (a second's worth of reports is one refresh)
-REFRESH_HZ = 3.0
+REFRESH_HZ = 2.0
 NOT_A_CLASSIFIER = ("<p>This network is not a classifier: its targets are not class labels (one-hot rows, or 0/1 "
                     "with one output), so there is nothing to count right or wrong.</p><p>Open an example with "
                     "several classes, e.g. <b>digits</b> or <b>iris</b> (File ▸ New from Template).</p>")
