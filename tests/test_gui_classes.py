@@ -48,8 +48,9 @@ def window(qtbot, monkeypatch):
 def choose_set(w, which: str) -> None:
     panel = w.classes.panel
     combo = panel.set_combo
-    combo.setCurrentIndex(combo.findData(which))
-    panel.refresh()
+    index = combo.findData(which)
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)  # (as a person's choice in the list)
     assert panel.results is not None and panel.results.which == which
 
 
@@ -193,6 +194,10 @@ def test_an_edit_or_stepping_back_withdraws_the_sample(qtbot, window):
     assert doc.walkthrough is None and doc.position == -1
     w.actions_.step.trigger()
     assert doc.walkthrough.applies
+    qtbot.mouseClick(gallery, Qt.MouseButton.LeftButton, pos=gallery.tile_rect(2).center().toPoint())
+    assert doc.shown_only
+    w.actions_.undo.trigger()  # (the weight edit undone: the network changed under the sample)
+    assert doc.walkthrough is None and doc.experiment.network.layers[0].weights[0, 0] != 0.5
 
 
 def test_practice_asks_about_a_sample_and_says_it_is_not_applied(qtbot, window):
@@ -280,3 +285,16 @@ def test_iris_tiles_show_feature_values(qtbot, window):
     np.testing.assert_array_equal(panel.results.predicted, predicted)
     qtbot.mouseClick(panel.gallery, Qt.MouseButton.LeftButton, pos=panel.gallery.tile_rect(0).center().toPoint())
     assert w.document.shown_only
+
+
+def test_the_set_chosen_stays_chosen_where_the_network_has_it(qtbot, window):
+    w = window("digits.json")
+    panel = w.classes.panel
+    assert panel.which == "test" and panel.set_combo.isEnabled()
+    w.open_file(resource_file("networks", "lecture17-linear.json"))  # no test set: the training set, not chosen
+    assert panel.which == "train" and not panel.set_combo.isEnabled()
+    w.open_file(resource_file("networks", "iris.json"))
+    assert panel.which == "test"
+    choose_set(w, "train")
+    w.open_file(resource_file("networks", "digits.json"))
+    assert panel.which == "train" and panel.results.which == "train" and panel.results.size == 1438

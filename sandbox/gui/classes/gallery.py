@@ -24,9 +24,9 @@ from sandbox.gui.common.formatting import short
 
 #: tiles laid out at first, and added by each "Show more"
 PAGE = 60
-TILE_W, TILE_H = 96.0, 142.0
+TILE_W, TILE_H = 96.0, 150.0
 GAP = 6.0
-PICTURE = 44.0
+PICTURE = 52.0
 #: class probabilities listed on a tile (the largest), and feature values (the first)
 TOP_CLASSES = 3
 FEATURE_LINES = 4

@@ -71,7 +71,9 @@ class ClassesPanel(QWidget):
         self.set_combo.setObjectName("confusionSetCombo")
         self.set_combo.setToolTip("Which samples the matrix counts and the gallery shows: the held-out test set "
                                   "(samples the network never trains on) or the training set")
-        self.set_combo.activated.connect(lambda _i: self.refresh())
+        self.set_combo.activated.connect(self._on_set_chosen)
+        #: the set the user chose (the test set until then): shown whenever the network has it
+        self.chosen_set = "test"
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(QLabel("Samples:"))
@@ -129,14 +131,16 @@ class ClassesPanel(QWidget):
     def _on_structure(self) -> None:
         """Another experiment or shape: the sets it has in the switch (the test set first), nothing chosen."""
         experiment = self.document.experiment
-        current = self.set_combo.currentData()
         self.set_combo.clear()
         for which in available_sets(experiment):
             self.set_combo.addItem(SET_TITLES[which], which)
-        index = self.set_combo.findData(current)
-        self.set_combo.setCurrentIndex(max(index, 0))
+        self.set_combo.setCurrentIndex(max(self.set_combo.findData(self.chosen_set), 0))
         self.set_combo.setEnabled(self.set_combo.count() > 1)
         self.shown_sample = None
+        self.refresh()
+
+    def _on_set_chosen(self, index: int) -> None:
+        self.chosen_set = str(self.set_combo.itemData(index))
         self.refresh()
 
     def schedule(self, *_args: object) -> None:
