@@ -575,6 +575,7 @@ class Trainer:
             optimizer_steps_after=opt.steps_taken,
             applies=applies,
             source=source,
+            input_image=self.experiment.input_image,
         )
         flags = [(layer.train_weights, layer.train_biases) for layer in before.layers]
         w.steps = WalkthroughBuilder(w, self._loss, self.experiment.regularization, opt, flags, state_before,

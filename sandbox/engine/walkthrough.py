@@ -172,6 +172,10 @@ class Walkthrough:
     applies: bool = True
     #: where the sample comes from when it is not a training batch, e.g. "test sample 17" ("" for a batch)
     source: str = ""
+    #: (rows, columns) when the inputs are an image's pixels row by row (``Experiment.input_image``), else None
+    input_image: tuple[int, int] | None = None
+    #: writes one neuron's steps of a phase (``neuron_steps``); set by the builder
+    neuron_writer: Callable[[str, int, int], list[Step]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def loss(self) -> float:
@@ -189,6 +193,14 @@ class Walkthrough:
 
     def steps_of(self, phase: str) -> list[Step]:
         return [s for s in self.steps if s.phase == phase]
+
+    def neuron_steps(self, phase: str, layer: int, neuron: int) -> list[Step]:
+        """The steps of ``phase`` about neuron ``neuron`` of layer ``layer`` (≥ 1): its weighted sum and output, or
+        its gradients and those of its incoming weights and bias, or their updates, in the walkthrough's order and
+        written out even where the walkthrough summarises them (the steps ``detail=None`` gives)."""
+        if self.neuron_writer is not None:
+            return self.neuron_writer(phase, layer, neuron)
+        return [s for s in self.steps if s.phase == phase and s.layer == layer and s.neuron == neuron]
 
     def phase_start(self, phase: str) -> int:
         """Index of the first step of ``phase``."""
@@ -317,6 +329,7 @@ class WalkthroughBuilder:
         self._out_chains: dict[tuple[int, int], list[Factor]] = {}
         self._pre_chains: dict[tuple[int, int], list[Factor]] = {}
         w.penalty = regularization.penalty(w.weights_before) if regularization.active else 0.0
+        w.neuron_writer = self.neuron_steps
 
     # names ---------------------------------------------------------------------------------
     def neuron(self, l: int, j: int) -> str:
@@ -414,6 +427,23 @@ class WalkthroughBuilder:
             if total > cap:
                 steps.append(self.summary("update", "update", l, total - cap))
         return steps
+
+    def neuron_steps(self, phase: str, l: int, j: int) -> list[Step]:
+        """Every step of ``phase`` about neuron j of layer l ≥ 1, as ``build`` writes them when nothing is capped."""
+        layer = self.net.layers[l - 1]
+        if phase == "forward":
+            return self.forward_steps(l, j)
+        if phase == "backward":
+            steps = [self.output_grad_step(l, j)]
+            if layer.activation != "identity":
+                steps.append(self.preactivation_grad_step(l, j))
+            steps.extend(self.weight_grad_step(l, j, k) for k in range(layer.fan_in))
+            if layer.has_bias:
+                steps.append(self.bias_grad_step(l, j))
+            return steps
+        if phase == "update":
+            return [self.update_step(l, j, k) for k in [*range(layer.fan_in), *([None] if layer.has_bias else [])]]
+        return []
 
     def summary(self, phase: str, covers: str, l: int, count: int) -> Step:
         """One step for the ``count`` steps of kind ``covers`` of layer ``l`` that are not written out: what each

@@ -179,6 +179,32 @@ def _sample_line(w: Walkthrough, esc: Escape, star: str = "*", batch_option: boo
     ]
 
 
+#: the shades of an input picture's pixels, from the smallest value to the largest
+SHADES = " ░▒▓█"
+
+
+def _picture(w: Walkthrough) -> list[str]:
+    """The shown sample's inputs drawn as the image they are (``input_image``), two characters a pixel, with a
+    line saying how to read it; [] when the inputs are not an image."""
+    shape = w.input_image
+    if shape is None:
+        return []
+    rows, columns = shape
+    x = np.asarray(w.inputs[w.sample], dtype=np.float64)
+    if rows * columns != x.size or not np.isfinite(x).all():
+        return []
+    low, high = min(0.0, float(x.min())), max(1.0, float(x.max()))
+    levels = np.clip(((x - low) / (high - low) * (len(SHADES) - 1)).round(), 0, len(SHADES) - 1).astype(int)
+    first, last = w.network.input_labels[0], w.network.input_labels[-1]
+    lines = [f"The inputs are the pixels of the {rows}×{columns} image below, row by row ({first} at the top left, "
+             f"{last} at the bottom right): blank is {fmt(low)}, █ is {fmt(high)}."]
+    lines.append("┌" + "─" * (2 * columns) + "┐")
+    for r in range(rows):
+        lines.append("│" + "".join(2 * SHADES[v] for v in levels[r * columns:(r + 1) * columns]) + "│")
+    lines.append("└" + "─" * (2 * columns) + "┘")
+    return lines
+
+
 def _step_groups(w: Walkthrough, phase: str, esc: Escape) -> list[tuple[str, list[Step]]]:
     """The steps of a phase in order, grouped by layer (with a heading) for forward, backward and update."""
     groups: list[tuple[str, list[Step]]] = []
@@ -240,6 +266,9 @@ def to_text(w: Walkthrough, batch_option: bool = False) -> str:
     title = _title(w, esc)
     out = [title, "=" * len(title), ""]
     out += _sample_line(w, esc, batch_option=batch_option)
+    picture = _picture(w)
+    if picture:
+        out += ["", picture[0]] + ["  " + line for line in picture[1:]]
     for phase, title in SECTIONS:
         if phase == "update":
             title = f"Update ({_optimizer_title(w, esc)}, η = {fmt(w.learning_rate)})"
@@ -276,6 +305,9 @@ def to_markdown(w: Walkthrough, batch_option: bool = False) -> str:
     esc = for_markdown
     out = [f"# {_title(w, esc)}", ""]
     out += [line + "  " for line in _sample_line(w, esc, star="\\*", batch_option=batch_option)]
+    picture = _picture(w)
+    if picture:
+        out += ["", esc(picture[0]), "", "```"] + picture[1:] + ["```"]
     for phase, title in SECTIONS:
         if phase == "update":
             title = f"Update ({_optimizer_title(w, esc)}, η = {fmt(w.learning_rate)})"
