@@ -59,3 +59,19 @@ def test_text_and_markdown_are_hundreds_of_lines_by_default_and_every_weight_wit
     if fmt == "text":
         assert "… and " in short and "… and " not in full.split("The update in matrix form")[0]
         assert "w1_32_64 = w1_32_64 − η" in full and "w1_32_64 = w1_32_64 − η" not in short
+
+
+NETWORKS = sorted((Path(__file__).resolve().parents[1] / "resources" / "networks").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", NETWORKS, ids=[p.stem for p in NETWORKS])
+def test_a_network_without_summaries_prints_the_same_bytes_with_full(capsys, path):
+    default = explain(capsys, path, "--format", "json")
+    summarised = any(s["kind"] == "summary" for s in json.loads(default)["steps"])
+    if path.stem in ("lecture17-linear", "lecture17-logistic", "xor", "circle", "momentum", "regression-plane"):
+        assert not summarised
+    if not summarised:
+        assert explain(capsys, path, "--format", "json", "--full") == default
+        assert explain(capsys, path, "--full") == explain(capsys, path)
+    else:
+        assert len(explain(capsys, path, "--full")) > len(explain(capsys, path))
