@@ -150,7 +150,7 @@ def test_show_input_neurons_brings_the_64_inputs_back_and_hides_the_picture(imag
     np.testing.assert_array_equal(view.layout_.centres[0], collapsed_centres)
 
 
-def test_a_click_on_the_pictures_caption_shows_the_input_neurons(image_view, qtbot):
+def test_a_click_on_the_pictures_caption_shows_the_input_neurons_and_one_under_them_the_picture(image_view, qtbot):
     view = image_view
     rect = view._neurons.caption_rect()
     assert rect is not None
@@ -158,7 +158,14 @@ def test_a_click_on_the_pictures_caption_shows_the_input_neurons(image_view, qtb
     assert view.on_expand_link(at)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
     assert view.input_neurons_action.isChecked() and not view.inputs_collapsed()
-    assert not view.on_expand_link(at)
+    # at the top left: a line that shows the picture again
+    assert view.collapse_link_text() == "▸ show the 64 inputs as one 8×8 picture"
+    rect = view.collapse_link_rect()
+    assert rect is not None and view.viewport().rect().contains(rect.toRect())
+    back = rect.center().toPoint()
+    assert view.on_expand_link(back)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=back)
+    assert not view.input_neurons_action.isChecked() and view.inputs_collapsed()
 
 
 def test_the_background_menu_offers_both_toggles(image_view):
@@ -206,6 +213,7 @@ def test_a_network_without_an_image_input_is_drawn_as_before(qtbot):
     assert not view.input_neurons_action.isVisible() and not view.input_neurons_action.isEnabled()
     assert not view.neuron_maps_action.isChecked()
     assert view.layout_.picture is None and view._edges.drawn is None
+    assert view._neurons.caption_rect() is None and view.collapse_link_rect() is None  # (no links)
     # an image shape that does not fit the inputs is ignored
     experiment = plain_experiment()
     experiment.input_image = (2, 2)

@@ -202,7 +202,7 @@ class WeightImagesPanel(QWidget):
         painter.drawRect(bar)
         painter.drawLine(QPointF(bar.center().x(), bar.bottom()), QPointF(bar.center().x(), bar.bottom() + 3))
         painter.setPen(palette.MUTED)
-        low, high = f"{short(-self._span)}", f"+{short(self._span)}"
+        low, high = f"−{self._span:.2g}", f"+{self._span:.2g}"
         painter.drawText(QRectF(MARGIN, bar.top() - 4, 66, 18), Qt.AlignmentFlag.AlignRight, low)
         painter.drawText(QRectF(bar.right() + 4, bar.top() - 4, 66, 18), Qt.AlignmentFlag.AlignLeft, high)
         painter.drawText(QRectF(bar.center().x() - 40, bar.bottom() + 2, 80, 16), Qt.AlignmentFlag.AlignHCenter, "0")
@@ -273,6 +273,8 @@ class WeightImages:
         self.dock.hide()
         #: the user showed or hid the dock: it no longer follows the network
         self.chosen = False
+        #: the right column was shared out once (``_share_column``)
+        self._sized = False
         self.dock.toggleViewAction().triggered.connect(self._on_chosen)
         show_neuron = getattr(network_view, "show_neuron", None)
         if show_neuron is not None:
@@ -295,6 +297,20 @@ class WeightImages:
             self.dock.setVisible(useful)
             if useful:
                 self.dock.raise_()
+        if useful and not self._sized:
+            QTimer.singleShot(0, self._share_column)
+
+    def _share_column(self) -> None:
+        """The first time it shows beside the explanation: half of the right column each (the images get room)."""
+        window, dock = self.window, self.dock
+        explanation = window.findChild(QDockWidget, "explanationDock")
+        if (self._sized or explanation is None or not window.isVisible() or dock.isHidden() or dock.isFloating()
+                or window.dockWidgetArea(dock) != window.dockWidgetArea(explanation)
+                or explanation in window.tabifiedDockWidgets(dock)):
+            return
+        self._sized = True
+        total = explanation.height() + dock.height()
+        window.resizeDocks([explanation, dock], [total // 2, total - total // 2], Qt.Orientation.Vertical)
 
 
 def install_weight_images(window: QMainWindow) -> WeightImages:

@@ -154,6 +154,8 @@ def compute_layout(network: Network, image: tuple[int, int] | None = None) -> La
             c = centres[l]
             if detailed:  # above the neuron, with room for its value beside it
                 bias_centres.append(np.column_stack([c[:, 0], c[:, 1] - radius - max(12.0, radius * 0.6)]))
+            elif image is not None:  # at the node's left, off its weight image
+                bias_centres.append(np.column_stack([c[:, 0] - radius * 1.45, c[:, 1] - radius * 0.55]))
             else:  # tucked at the neuron's upper left
                 bias_centres.append(np.column_stack([c[:, 0] - radius * 0.95, c[:, 1] - radius * 0.85]))
         else:

@@ -132,6 +132,15 @@ class NeuronsItem(QGraphicsItem):
         if box is None or layout.image is None:
             return
         rect = QRectF(box[0], box[1], box[2] - box[0], box[3] - box[1])
+        px = self._caption_px()
+        link = self.caption_rect()
+        if link is not None:  # on a band: the lines from the picture pass under the caption
+            band = QColor(palette.BACKGROUND)
+            band.setAlpha(235)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(band)
+            painter.drawRoundedRect(QRectF(link.left(), rect.bottom() + px * 0.3, link.width(),
+                                           link.bottom() - rect.bottom() - px * 0.1), 4, 4)
         if self._picture is not None:
             painter.save()
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
@@ -139,8 +148,7 @@ class NeuronsItem(QGraphicsItem):
             painter.restore()
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if self.picture_lit:
-            glow = QColor(palette.HIGHLIGHT)
-            glow.setAlpha(150)
+            glow = QColor(palette.HIGHLIGHT).lighter(135)  # opaque: the lines under it do not show through
             painter.setPen(QPen(glow, layout.pixel * 0.35))
             pad = layout.pixel * 0.2
             painter.drawRect(rect.adjusted(-pad, -pad, pad, pad))
@@ -153,16 +161,7 @@ class NeuronsItem(QGraphicsItem):
             painter.setPen(QPen(palette.HIGHLIGHT, max(2.0, side * 0.1)))
             painter.drawRect(QRectF(x - side / 2, y - side / 2, side, side))
         rows, columns = layout.image
-        px = self._caption_px()
         cx = rect.center().x()
-        link = self.caption_rect()
-        if link is not None:  # on a band: the lines from the picture pass under the caption
-            band = QColor(palette.BACKGROUND)
-            band.setAlpha(235)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(band)
-            painter.drawRoundedRect(QRectF(link.left(), rect.bottom() + px * 0.3, link.width(),
-                                           link.bottom() - rect.bottom() - px * 0.1), 4, 4)
         painter.setPen(palette.MUTED)
         draw_text(painter, f"input: {rows}×{columns} image, {rows * columns} pixels", cx, rect.bottom() + px * 1.1,
                   px - 2)
@@ -376,6 +375,12 @@ class NeuronsItem(QGraphicsItem):
         if not mapped or r >= 28:  # a small node shows its whole map (its name is in the tooltip)
             draw_text(painter, to_html(texts.label), x, y, label_px, True)
         value_px = 21 if r >= 28 else 12
+        # the columns of an image network stand close (a node's height apart): its numbers go beside the node
+        beside = self._layout.picture is not None and r < 18
+        value_at = (x + r + 4, y - (5 if texts.grad else 0)) if beside else (x, y + r + value_px * 0.9)
+        align = "left" if beside else "center"
+        if beside and (texts.value or texts.grad):
+            self._paint_plate(painter, texts, x + r + 2, y, value_px)
         if texts.value:
             # only what this step computes fades in: a neuron's value in the forward pass, its
             # gradient in the backward pass (the value stays while the backward pulse travels)
@@ -383,20 +388,31 @@ class NeuronsItem(QGraphicsItem):
             if fading:
                 painter.setOpacity(max(0.0, self._progress * 1.4 - 0.4))
             painter.setPen(palette.INK)
-            draw_text(painter, changed_text(texts.value, texts.old, r >= 28), x, y + r + value_px * 0.9, value_px,
-                      True)
+            draw_text(painter, changed_text(texts.value, texts.old, r >= 28), *value_at, value_px, True, align=align)
             painter.setOpacity(1.0)
         elif l > 0:
             painter.setPen(palette.FAINT)
-            draw_text(painter, "?", x, y + r + value_px * 0.9, value_px, True)
+            draw_text(painter, "?", *value_at, value_px, True, align=align)
         if texts.grad:
             if (l, j) in self._highlights.new_grads and self._progress < 1.0:
                 painter.setOpacity(max(0.0, self._progress * 1.4 - 0.4))
             painter.setPen(palette.GRADIENT)
             name = to_html(texts.grad_label or texts.label)
             grad = f"∂E/∂{name} = {texts.grad}" if r >= 28 else texts.grad
-            draw_text(painter, grad, x, y + r + value_px * 2.05, value_px - 3, True)
+            grad_at = (x + r + 4, y + 6) if beside else (x, y + r + value_px * 2.05)
+            draw_text(painter, grad, *grad_at, value_px - 3, True, align=align)
             painter.setOpacity(1.0)
+
+    def _paint_plate(self, painter: QPainter, texts, left: float, y: float, px: float) -> None:
+        """A pale plate behind the numbers written beside a node, over the lines that pass there."""
+        width = max(text_size(texts.value or "?", px, True)[0], text_size(texts.grad, px - 3, True)[0]
+                    if texts.grad else 0.0) + 5
+        height = px * (2.1 if texts.grad else 1.2)
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(251, 252, 254, 215))
+        painter.drawRoundedRect(QRectF(left, y - height / 2, width, height), 3, 3)
+        painter.restore()
 
     def _paint_bias(self, painter: QPainter, l: int, j: int, c: np.ndarray, with_text: bool) -> None:
         state = self._state

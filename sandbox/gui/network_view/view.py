@@ -502,15 +502,36 @@ class NetworkView(QGraphicsView):
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self.finish_animation()  # a click never waits for an animation
         if event.button() == Qt.MouseButton.LeftButton and self.on_expand_link(event.position().toPoint()):
-            self.input_neurons_action.setChecked(True)  # "▸ show the 64 input neurons" under the picture
+            # "▸ show the 64 input neurons" under the picture, "▸ show as one 8×8 picture" under the neurons
+            self.input_neurons_action.setChecked(not self.input_neurons_action.isChecked())
             event.accept()
             return
         super().mousePressEvent(event)
 
     def on_expand_link(self, at: QPoint) -> bool:
-        """Whether ``at`` (view coordinates) is on the collapsed picture's "show the input neurons" line."""
+        """Whether ``at`` (view coordinates) is on the collapsed picture's "show the input neurons" line (or, the
+        input neurons shown, on the line at the top left that shows the picture again)."""
+        collapse = self.collapse_link_rect()
+        if collapse is not None:
+            return collapse.contains(QPointF(at))
         rect = self._neurons.caption_rect() if self._neurons is not None else None
         return rect is not None and rect.contains(self.mapToScene(at))
+
+    def collapse_link_text(self) -> str:
+        """The line that collapses an image network's input neurons into its picture ('' when there is none)."""
+        shape = self.image_shape()
+        if shape is None or self.inputs_collapsed():
+            return ""
+        return f"▸ show the {shape[0] * shape[1]} inputs as one {shape[0]}×{shape[1]} picture"
+
+    def collapse_link_rect(self) -> QRectF | None:
+        """Where ``collapse_link_text`` is drawn, in the viewport's coordinates (top left, under any caption)."""
+        text = self.collapse_link_text()
+        if not text:
+            return None
+        w, h = text_size(text, 12)
+        top = 6.0 + (text_size(self.caption_text(), 12)[1] + 8 if self.caption_text() else 0.0)
+        return QRectF(8, top, w + 12, h + 6)
 
     def show_neuron(self, l: int, j: int) -> None:
         """Bring neuron ``j`` of layer ``l`` into sight and outline it (as the mouse over it does)."""
@@ -769,6 +790,13 @@ class NetworkView(QGraphicsView):
             painter.fillRect(QRectF(8, 6, w + 12, h + 6), band)
             painter.setPen(palette.MUTED)
             draw_text(painter, caption, 14, 9 + h / 2, 12, align="left")
+        link = self.collapse_link_rect()
+        if link is not None:  # an image network's input neurons: one click back to its picture
+            band = QColor(palette.BACKGROUND)
+            band.setAlpha(225)
+            painter.fillRect(link, band)
+            painter.setPen(palette.POSITIVE)
+            draw_text(painter, self.collapse_link_text(), link.left() + 6, link.center().y(), 12, align="left")
         placed, hint, top = self.legend_layout()
         width = float(self.viewport().width())
         band = QColor(palette.BACKGROUND)
