@@ -285,6 +285,9 @@ def test_the_dock_is_hidden_for_the_lecture_and_shown_with_every_neurons_image_f
     rect = panel.cell_rect(5)
     qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.center().x()), int(rect.center().y())))
     assert w.network_view._hovered == ("neuron", 1, 5)
+    choice = getattr(w.player, "neuron_choice", None)  # the neuron a big layer's explanation follows
+    if choice is not None:
+        assert choice.chosen.get(1) == 5
     # back to a network without an image: hidden again
     w._show_experiment(plain_experiment(), None)
     assert dock.isHidden()

@@ -3,7 +3,8 @@ image of the input's rows × columns, larger than in the nodes, on one symmetric
 
 The numbers are the first layer's weight matrix (row j, reshaped: ``colours.weight_images``); the panel only
 colours them. It follows the document (an edit, an undo, a training report) at most ``UPDATE_HZ`` times a
-second and only while it is visible; a click on an image outlines that neuron in the network view.
+second and only while it is visible; a click on an image outlines that neuron in the network view and makes it
+the one a walkthrough's explanation follows in that layer.
 """
 
 from __future__ import annotations
@@ -279,6 +280,10 @@ class WeightImages:
         show_neuron = getattr(network_view, "show_neuron", None)
         if show_neuron is not None:
             self.panel.neuronClicked.connect(show_neuron)
+        # the neuron a big layer's explanation follows (``stepping.neuron_choice``), where the window has one
+        choice = getattr(getattr(window, "player", None), "neuron_choice", None)
+        if choice is not None:
+            self.panel.neuronClicked.connect(choice.choose)
         document.structureChanged.connect(self.follow)
         view_menu = getattr(window, "view_menu", None)
         if view_menu is not None:
