@@ -306,7 +306,8 @@ class WeightImages:
             QTimer.singleShot(0, self._share_column)
 
     def _share_column(self) -> None:
-        """The first time it shows beside the explanation: half of the right column each (the images get room)."""
+        """The first time it shows beside the explanation: about half of the right column each (room for the
+        images)."""
         window, dock = self.window, self.dock
         explanation = window.findChild(QDockWidget, "explanationDock")
         if (self._sized or explanation is None or not window.isVisible() or dock.isHidden() or dock.isFloating()
@@ -315,7 +316,8 @@ class WeightImages:
             return
         self._sized = True
         total = explanation.height() + dock.height()
-        window.resizeDocks([explanation, dock], [total // 2, total - total // 2], Qt.Orientation.Vertical)
+        share = round(total * (0.5 if total >= 760 else 0.42))  # (a short window: the explanation keeps more)
+        window.resizeDocks([explanation, dock], [total - share, share], Qt.Orientation.Vertical)
 
 
 def install_weight_images(window: QMainWindow) -> WeightImages:

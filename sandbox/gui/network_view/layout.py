@@ -140,7 +140,10 @@ def compute_layout(network: Network, image: tuple[int, int] | None = None) -> La
         d = b - a
         length = np.hypot(d[:, 0], d[:, 1])[:, None]
         u = d / np.where(length == 0, 1, length)
-        parts.append(np.hstack([a + u * radius, b - u * radius]))
+        start = a + u * radius
+        if l == 1 and picture is not None:  # from the picture's right edge, at the height of the pixel's row
+            start = np.column_stack([np.full(len(kk), picture[2]), a[:, 1]])
+        parts.append(np.hstack([start, b - u * radius]))
         layer_ids.append(np.full(jj.size, l))
         js.append(jj)
         ks.append(kk)
