@@ -298,3 +298,16 @@ def test_the_set_chosen_stays_chosen_where_the_network_has_it(qtbot, window):
     choose_set(w, "train")
     w.open_file(resource_file("networks", "digits.json"))
     assert panel.which == "train" and panel.results.which == "train" and panel.results.size == 1438
+
+
+def test_a_picture_follows_an_input_edited(qtbot, window):
+    w = window("digits.json")
+    choose_set(w, "train")
+    gallery = w.classes.panel.gallery
+    row = gallery.shown_rows()[0]
+    inputs = w.document.experiment.data.inputs[row]
+    k = int(np.argmin(inputs))  # a blank pixel (white) made all ink (black)
+    assert gallery.picture(row).pixelColor(k % 8, k // 8).value() == 255
+    w.document.edit_value(("input", row, k), 1.0)
+    w.classes.panel.refresh()
+    assert gallery.picture(row).pixelColor(k % 8, k // 8).value() == 0

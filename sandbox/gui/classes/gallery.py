@@ -73,9 +73,10 @@ class SampleGallery(QWidget):
 
     # ---- what is shown -------------------------------------------------------------------------
     def set_results(self, results: SetResults | None, image: tuple[int, int] | None = None,
-                    input_labels: list[str] | None = None) -> None:
-        """Show ``results``' samples in its gallery order; ``image`` (rows, columns) when the inputs are pixels."""
-        key = (id(results.inputs) if results is not None else None, image)
+                    input_labels: list[str] | None = None, data_version: int = 0) -> None:
+        """Show ``results``' samples in its gallery order; ``image`` (rows, columns) when the inputs are pixels;
+        ``data_version`` counts the edits of the data (an input edited in place: its picture is drawn again)."""
+        key = (id(results.inputs) if results is not None else None, image, data_version)
         if key != self._picture_key:
             self._pictures.clear()
             self._picture_key = key
@@ -128,7 +129,7 @@ class SampleGallery(QWidget):
             return ()
         rows = self._rows[: self.limit]
         shares = np.nan_to_num(np.round(100.0 * r.probabilities[rows]), nan=-1.0)
-        return (r.which, id(r.inputs), self.image, rows.tobytes(), shares.tobytes(), r.predicted[rows].tobytes(),
+        return (r.which, self._picture_key, rows.tobytes(), shares.tobytes(), r.predicted[rows].tobytes(),
                 self.selected, self.width())
 
     @property

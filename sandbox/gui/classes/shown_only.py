@@ -23,7 +23,7 @@ def why_not_applied(w: Walkthrough) -> str:
     """Why a chosen sample's update is only shown."""
     if w.source.startswith("test"):
         return "test samples are held out of training"
-    return "training applies the updates of whole batches, not of one sample chosen"
+    return "training goes through its own batches in their order, so a sample chosen here is only shown"
 
 
 def status_text(document: Document) -> str | None:
