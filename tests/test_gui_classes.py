@@ -226,6 +226,11 @@ def test_clicking_a_sample_while_training_pauses_it(qtbot, window):
     iteration = doc.trainer.iteration
     w.actions_.finish_update.trigger()
     assert doc.trainer.iteration == iteration and not doc.applied
+    train.trigger()  # training again withdraws the sample
+    qtbot.waitUntil(lambda: doc.trainer.iteration > iteration + 5, timeout=20000)
+    assert not doc.shown_only and gallery.selected is None
+    train.trigger()
+    qtbot.waitUntil(lambda: not w.training.session.running, timeout=5000)
 
 
 def test_the_matrix_follows_training_while_visible(qtbot, window):

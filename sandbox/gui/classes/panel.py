@@ -216,8 +216,9 @@ class ClassesPanel(QWidget):
             self.gallery_title.setText(f"<b>True {names[true]}, predicted {names[predicted]}</b>: {g.total:,} "
                                        f"{noun}, least sure first. Click one to step through its update.")
         else:
-            self.gallery_title.setText(f"<b>{wrong:,} of {r.size:,} {noun} misclassified</b>, shown first (most sure "
-                                       "first). Click one to step through the update it would make.")
+            self.gallery_title.setText(f"<b>{wrong:,} of {r.size:,} {noun} misclassified</b>, shown first. Click a "
+                                       "sample to step through the update it would make, a cell of the matrix to "
+                                       "see only its samples.")
         shown = min(g.limit, g.total)
         self.footer.setText(f"{shown:,} of {g.total:,} shown")
         left = g.total - shown
