@@ -326,3 +326,18 @@ def test_a_user_who_hides_the_dock_keeps_it_hidden(window):
     assert dock.isHidden()
     assert w._show_experiment(image_experiment(seed=4), None)
     assert dock.isHidden()
+
+
+def test_during_the_update_phase_the_nodes_show_the_weights_as_the_edges_do(image_view):
+    view = image_view
+    doc = view.document
+    w = doc.ensure_walkthrough()
+    last = max(i for i, s in enumerate(w.steps) if s.phase == "update" and s.layer == 1)
+    doc.set_position(last)
+    shown = view.state.weights[1]
+    before = doc.experiment.network.layers[0].weights
+    assert not doc.applied and not np.array_equal(shown, before)  # on screen, not applied yet
+    span = weight_span(shown)
+    for j in (0, 7, 31):
+        np.testing.assert_array_equal(image_rgb(view.neuron_map_image(1, j)),
+                                      weight_rgb(shown[j].reshape(ROWS, COLUMNS), span))

@@ -207,6 +207,9 @@ class NetworkView(QGraphicsView):
         if shape is not None:
             if self.neuron_maps_action.isChecked():
                 first = self.document.experiment.network.layers[0].weights
+                shown = self._state.weights[1] if self._state is not None else None
+                if shown is not None and shown.shape == first.shape:  # as the edges show them (mid-update too)
+                    first = shown
                 images = {(1, j): image for j, image in enumerate(weight_qimages(first, shape))}
             self._neurons.set_neuron_maps(images, square=True)
             return
