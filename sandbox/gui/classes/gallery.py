@@ -288,10 +288,12 @@ class SampleGallery(QWidget):
         p.setFont(font)
         n = len(values)
         lines = min(n, FEATURE_LINES)
-        line = min(14.0, area.height() / max(lines + (1 if n > lines else 0), 1))
+        rows = lines + (1 if n > lines else 0)
+        line = min(14.0, area.height() / max(rows, 1))
+        top = area.y() + (area.height() - rows * line) / 2.0  # (a few values: in the middle of the picture's room)
         for i in range(lines):
             name = self.input_labels[i] if i < len(self.input_labels) else f"x{i + 1}"
-            row = QRectF(area.x(), area.y() + i * line, area.width(), line)
+            row = QRectF(area.x(), top + i * line, area.width(), line)
             value = short(float(values[i]))
             p.setPen(palette.INK)
             p.drawText(row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, value)
@@ -301,7 +303,7 @@ class SampleGallery(QWidget):
                        metrics.elidedText(name, Qt.TextElideMode.ElideRight, room))
         if n > lines:
             p.setPen(palette.MUTED)
-            p.drawText(QRectF(area.x(), area.y() + lines * line, area.width(), line),
+            p.drawText(QRectF(area.x(), top + lines * line, area.width(), line),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"… {n - lines} more")
 
     # ---- the mouse -----------------------------------------------------------------------------
