@@ -54,6 +54,14 @@ GRID_HZ = 10.0
 #: passed (a million samples take ~0.5 s an evaluation: every few seconds, not 20 times a second; a
 #: small set is evaluated in every report as before); a paused report is always evaluated
 EVALUATION_SPACING = 4.0
+#: and at most this many times a second while running (the status bar's figures follow at 5 a second, the
+#: loss plot draws 10 frames): digits.json's two sets (1,797 samples) cost ~1.5 ms an evaluation, 20 iterations
+EVALUATION_HZ = 5.0
+#: after a report at full speed the worker waits at most this long for the GUI to take it (``_wait_for_gui``):
+#: time enough for the GUI to handle a report and start its drawing while the worker holds off, and a bound on
+#: what a slow window (many docks, a busy machine) takes from training (it was 100 ms: on digits.json with its
+#: docks the worker waited 28 to 35 % of the time; see benchmarks/window_digits.py)
+GUI_WAIT_LIMIT = 0.01
 
 
 # ---- what the GUI asks of the worker -----------------------------------------------------------------
@@ -203,9 +211,10 @@ class TrainingWorker(QObject):
         self._evaluate_after = -float("inf")
         #: pause after each report until the GUI has drawn it (see ``_wait_for_gui``)
         self.yield_to_gui = True
-        self.gui_wait_limit = 0.1
-        #: time spent waiting for the GUI to draw (for benchmarks)
+        self.gui_wait_limit = GUI_WAIT_LIMIT
+        #: time spent waiting for the GUI to draw, and making reports (for benchmarks)
         self.gui_wait_seconds = 0.0
+        self.report_seconds = 0.0
         self._acknowledged = True
         self._dirty = trainer is not None  # something changed that the GUI has not seen yet
         self._restart = False
@@ -377,7 +386,8 @@ class TrainingWorker(QObject):
         if trainer is None:
             self._dirty = False
             return
-        now = time.perf_counter() if now is None else now
+        began = time.perf_counter()
+        now = began if now is None else now
         # the speed over the last second or so (per report it would jitter: 3 iterations in one
         # report's 33 ms and 4 in the next read as 90 and 120 iterations a second at a set 100)
         marks = self._rate_marks
@@ -414,7 +424,8 @@ class TrainingWorker(QObject):
                 if train_acc is not None:
                     evaluation_accuracy = (train_acc, float("nan") if test_acc is None else test_acc)
                 ended = time.perf_counter()
-                self._evaluate_after = ended + EVALUATION_SPACING * (ended - started)
+                self._evaluate_after = max(ended + EVALUATION_SPACING * (ended - started),
+                                           started + 1.0 / EVALUATION_HZ)
             grid = self._grid()
         except Exception:
             pass
@@ -450,6 +461,7 @@ class TrainingWorker(QObject):
         self._last_report_time = now
         self._dirty = False
         self._acknowledged = False
+        self.report_seconds += time.perf_counter() - began
         self.report.emit(report)
 
     def _grid(self) -> GridOutput | None:
