@@ -26,6 +26,8 @@ from sandbox.gui.classes import shown_only
 from sandbox.gui.common import palette
 from sandbox.gui.common.formatting import short
 from sandbox.gui.model.document import Document
+from sandbox.gui.stepping.neuron_choice import NeuronChoice
+from sandbox.gui.stepping.neuron_text import follows_neuron, layer_blocks, neuron_block_html
 
 MAX_FORMULA_SHARE = 0.7  # of the pane's height, when the list of steps is shown too
 MIN_FORMULA = 90  # px: the formula's least height (its text scrolls when the pane is shorter)
@@ -120,6 +122,8 @@ class ExplanationPanel(QTextBrowser):
         self.question: Callable[[], tuple[int, str] | None] = lambda: None
         #: how much bigger than usual the text is written (presentation mode: 1.5)
         self.text_scale = 1.0
+        #: the neuron of each big layer whose formulas a layer step shows (``follow``; None: the last steps)
+        self.neuron_choice: NeuronChoice | None = None
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor)
@@ -210,18 +214,40 @@ class ExplanationPanel(QTextBrowser):
             self.setHtml("".join(parts))
             self.step_list.show_html("")
             return
-        shown = group[-MAX_GROUP_SHOWN:]
-        if len(group) > len(shown):
-            hidden = len(group) - len(shown)
-            parts.append(f"<p class='muted'>… {plural(hidden, 'more step')} in this group (listed below)</p>")
-        for step in shown:
-            parts.append(self._step_html(step))
+        parts.extend(self._group_html(w, group))
         if doc.applied:
             parts.append(self._applied_html())
         elif doc.finished:  # a chosen sample's update (issue 14): shown only
             parts.append(shown_only.end_html(w))
         self.setHtml("".join(parts))
         self.step_list.show_html(self._list_html(w.steps, start, position))
+
+    def _group_html(self, w: Walkthrough, group: list[Step]) -> list[str]:
+        """The steps of the group shown: its last ``MAX_GROUP_SHOWN``; a big layer's as the followed neuron's
+        formulas and a line for the rest of the layer (``neuron_text``)."""
+        blocks = layer_blocks(group)
+        choice = self.neuron_choice
+        followed = [choice is not None and follows_neuron(b, MAX_GROUP_SHOWN) for b in blocks]
+        if not any(followed):  # no big layer: the group's last steps, as for every small network
+            blocks, followed = [group], [False]
+        parts: list[str] = []
+        for block, follow in zip(blocks, followed):
+            if follow and choice is not None:
+                neuron, chosen = choice.neuron(w, block[0].layer)
+                parts.append(neuron_block_html(w, block, neuron, chosen, self._step_html))
+                continue
+            shown = block[-MAX_GROUP_SHOWN:]
+            if len(block) > len(shown):
+                hidden = len(block) - len(shown)
+                parts.append(f"<p class='muted'>… {plural(hidden, 'more step')} in this group (listed below)</p>")
+            parts.extend(self._step_html(step) for step in shown)
+        return parts
+
+    def follow(self, choice: NeuronChoice) -> None:
+        """Write a big layer's steps as the neuron ``choice`` follows (and again when another is chosen)."""
+        self.neuron_choice = choice
+        choice.changed.connect(self.refresh)
+        self.refresh()
 
     def _header(self, step: Step, start: int, position: int, total: int) -> str:
         colour = palette.PHASE_COLORS[step.phase].name()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from sandbox.engine import Network, Step, Walkthrough
 from sandbox.gui.model.document import Document
 from sandbox.gui.network_view import NetworkView
+from sandbox.gui.stepping.neuron_choice import NeuronChoice
 
 GRANULARITIES = ("edge", "neuron", "layer", "phase")
 #: "edge" steps one formula at a time: one weight's gradient or update, but a neuron's whole sum in
@@ -82,6 +83,8 @@ class WalkthroughPlayer(QObject):
         self.granularity = default_granularity(document.experiment.network)
         self.speed = "normal"
         view.group_start = self.group_start
+        #: the neuron of each big layer the explanation follows (clicked in the view; view state)
+        self.neuron_choice = NeuronChoice(document, view, self)
         document.structureChanged.connect(self._on_structure)
 
     def _on_structure(self) -> None:

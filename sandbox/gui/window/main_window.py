@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.explanation_pane = ExplanationPane(self.document)
         self.explanation_panel = self.explanation_pane.panel
         self.explanation_panel.group_start = self.player.group_start
+        self.explanation_panel.follow(self.player.neuron_choice)  # issue 14: a big layer's step, one neuron
         self.explanation_panel.stepClicked.connect(self.player.jump_to)
         # practice mode (issue 12): Step asks for the next value; its answer bar sits under the formula
         self.practice = PracticeController(self.document, self.player, self.network_view, self.explanation_pane,
