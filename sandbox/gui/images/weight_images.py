@@ -177,6 +177,7 @@ class WeightImagesPanel(QWidget):
             return
         self._paint_bar(painter)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # square cells: 3× faster drawImage (live)
         for j, image in enumerate(self._images):
             rect = self.cell_rect(j)
             painter.drawImage(rect, image)
