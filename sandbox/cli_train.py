@@ -186,7 +186,7 @@ def class_lines(trainer: Trainer) -> list[str]:
     without one) and what its misclassified samples were taken for; [] otherwise."""
     import numpy as np
 
-    from .engine.classification import confusion_matrix, per_class_accuracy
+    from .engine.classification import class_names, confusion_matrix, per_class_accuracy
     from .engine.metrics import accuracy_rule
     from .explain.escape import for_terminal
 
@@ -199,7 +199,9 @@ def class_lines(trainer: Trainer) -> list[str]:
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         matrix = confusion_matrix(trainer.network.predict(x), t, rule)
     shares = per_class_accuracy(matrix)
-    names = [for_terminal(label) for label in trainer.network.layers[-1].labels]
+    names = [for_terminal(name) for name in class_names(trainer.network.layers[-1].labels, rule)]
+    if all(name.isdigit() for name in names):  # "class 7 … taken for class 1", not a bare "7 … for 1"
+        names = [f"class {name}" for name in names]
     lines = [f"{which} accuracy by class:"]
     for k, name in enumerate(names):
         total, right = int(matrix[k].sum()), int(matrix[k, k])

@@ -58,3 +58,10 @@ def test_a_two_class_or_regression_network_prints_no_class_lines(capsys):
     for name in ("xor.json", "regression-plane.json"):
         assert cli.main(["train", str(ROOT / "resources" / "networks" / name), "--epochs", "1"]) == 0
         assert "accuracy by class" not in capsys.readouterr().out
+
+
+def test_digits_classes_are_named_by_their_digit(capsys):
+    assert cli.main(["train", str(ROOT / "resources" / "networks" / "digits.json"), "--epochs", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("test accuracy by class:")
+    assert [line.split(":")[0] for line in lines[start + 1:start + 11]] == [f"  class {k}" for k in range(10)]

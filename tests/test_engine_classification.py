@@ -93,3 +93,14 @@ def test_gallery_order_puts_the_wrong_first_by_confidence(case):
     assert not np.any(~flags[:-1] & flags[1:])  # no wrong one after a right one
     w, r = order[flags], order[~flags]
     assert np.all(np.diff(confidence[w]) <= 0) and np.all(np.diff(confidence[r]) >= 0)
+
+
+def test_class_names_drop_a_shared_prefix_only_when_it_numbers_the_classes_from_0():
+    from sandbox.engine.classification import class_names
+
+    assert class_names([f"y{k}" for k in range(10)], "argmax") == [str(k) for k in range(10)]
+    assert class_names(["y1", "y2", "y3"], "argmax") == ["y1", "y2", "y3"]  # y1 is class 0: kept
+    assert class_names(["setosa", "versicolor", "virginica"], "argmax") == ["setosa", "versicolor", "virginica"]
+    assert class_names(["y0", "y2", "y1"], "argmax") == ["y0", "y2", "y1"]
+    assert class_names(["y"], "threshold") == ["0", "1"]
+    assert class_names(["digit_0", "digit_1"], "argmax") == ["0", "1"]

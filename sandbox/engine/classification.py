@@ -72,3 +72,26 @@ def gallery_order(outputs: Array, targets: Array, rule: Rule) -> NDArray[np.int6
     key = np.where(wrong, -confidence, confidence)
     order = np.lexsort((np.arange(n), key, ~wrong))
     return np.asarray(order, dtype=np.int64)
+
+
+def class_names(output_labels: list[str], rule: Rule) -> list[str]:
+    """The classes' names for people: "0" and "1" for one thresholded output; else the output labels, without
+    a prefix they all share when what follows it numbers the classes 0, 1, … in order (``y0``…``y9`` name the
+    digits 0…9: the matrix reads "7", not "y7")."""
+    if rule == "threshold":
+        return ["0", "1"]
+    labels = list(output_labels)
+    prefix = _common_prefix(labels)
+    if prefix and all(label[len(prefix):] == str(k) for k, label in enumerate(labels)):
+        return [label[len(prefix):] for label in labels]
+    return labels
+
+
+def _common_prefix(labels: list[str]) -> str:
+    if not labels:
+        return ""
+    first, last = min(labels), max(labels)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n] and not first[n].isdigit():
+        n += 1
+    return first[:n]

@@ -13,6 +13,9 @@ from numpy.typing import NDArray
 
 from sandbox.engine import Experiment
 from sandbox.engine.classification import (
+    class_names as engine_class_names,
+)
+from sandbox.engine.classification import (
     class_probabilities,
     confusion_matrix,
     gallery_order,
@@ -64,12 +67,9 @@ def classifier_rule(experiment: Experiment) -> Rule | None:
 
 
 def class_names(experiment: Experiment, rule: Rule) -> list[str]:
-    """The classes' names: the output layer's labels (argmax), or "0" and "1" for one thresholded output
-    (named after the output: "y < 0.5", "y ≥ 0.5" would say the same at more length)."""
-    labels = list(experiment.network.layers[-1].labels)
-    if rule == "threshold":
-        return ["0", "1"]
-    return labels
+    """The classes' names (``engine.classification.class_names``): the output layer's labels, "0" … "9" for
+    digits' ``y0`` … ``y9``, or "0" and "1" for one thresholded output."""
+    return engine_class_names(experiment.network.layers[-1].labels, rule)
 
 
 def class_count(experiment: Experiment) -> int:
