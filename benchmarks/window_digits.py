@@ -1,6 +1,6 @@
 """How fast the window trains digits.json (64-32-10, softmax cross-entropy) against the same training headless.
 
-    python benchmarks/window_digits.py [--seconds S] [--rounds N] [--file NETWORK.json] [--busy]
+    python benchmarks/window_digits.py [--seconds S] [--rounds N] [--file NETWORK.json] [--hide DOCKS] [--busy]
 
 Opens ``resources/networks/digits.json`` in the main window (offscreen, 1600×1000, the default docks shown:
 network view, loss and gradient plots, explanation, settings, status bar with losses and accuracy, and
@@ -11,7 +11,8 @@ iterations and epochs a second headless and in the window, the window's share of
 ≥ 80 %), and where the worker's time went (iterations, reports with their whole-set evaluation, waiting for
 the window to take a report), the share of a core the GUI thread used, and reports and plot frames a second.
 
-numpy's BLAS runs on one thread (as in benchmarks/engine.py). ``--busy`` keeps the machine's other core
+``--hide classesDock,weightImagesDock`` closes those docks first (what they cost the training shows as the
+difference). numpy's BLAS runs on one thread (as in benchmarks/engine.py). ``--busy`` keeps the machine's other core
 occupied by a busy process, so that the window's two threads (GUI and worker) share one core.
 """
 
@@ -57,7 +58,7 @@ class Headless:
         self.epochs += t.epoch - e0
 
 
-def measure(path: str, seconds: float, rounds: int) -> dict:
+def measure(path: str, seconds: float, rounds: int, hide: tuple[str, ...] = ()) -> dict:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QApplication, QDockWidget
@@ -77,6 +78,11 @@ def measure(path: str, seconds: float, rounds: int) -> dict:
     window.resize(1600, 1000)
     window.show()
     wait(500)
+    for name in hide:
+        dock = window.findChild(QDockWidget, name)
+        if dock is not None:
+            dock.close()
+    wait(200)
     fastest = window.findChild(QAction, "fastestAction")
     if fastest is not None:
         fastest.setChecked(True)
@@ -139,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=2.0, help="training time of each slice (default 2)")
     parser.add_argument("--rounds", type=int, default=5, help="headless/window rounds (default 5)")
     parser.add_argument("--file", default=DIGITS, help="network file (default: resources/networks/digits.json)")
+    parser.add_argument("--hide", default="", help="dock objectNames to close first, comma-separated")
     parser.add_argument("--busy", action="store_true", help="keep the other core busy with another process")
     args = parser.parse_args(argv)
     busy = None
@@ -146,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         busy = subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        m = measure(args.file, args.seconds, args.rounds)
+        m = measure(args.file, args.seconds, args.rounds, tuple(n for n in args.hide.split(",") if n))
     finally:
         if busy is not None:
             busy.kill()
