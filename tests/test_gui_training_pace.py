@@ -100,3 +100,24 @@ def test_a_remembered_choice_wins_over_the_default(qtbot, window):
     qtbot.addWidget(other)
     assert other.training.session.controller.speed is None
     assert other.findChild(QAction, "fastestAction").isChecked()
+
+
+def test_at_fastest_the_window_draws_less_often_and_at_a_pace_as_before(window):
+    """Every redraw holds the GIL the worker trains with: at Fastest the plots draw FASTEST_PLOT_HZ frames a
+    second and the document tells its progress FASTEST_PROGRESS_HZ times; a set pace brings back the rates."""
+    from PySide6.QtCore import QTimer
+
+    from sandbox.gui.model import document
+    from sandbox.gui.training import view
+
+    _combo, fastest, _controller = parts(window)
+    clock = window.findChild(QTimer, "plotClock")
+    groups = len(view.PLOT_GROUPS)
+    assert clock.interval() == round(1000 / (view.PLOT_HZ * groups))  # the spiral's watchable pace
+    assert window.document.progress_hz == document.PROGRESS_HZ
+    fastest.trigger()
+    assert clock.interval() == round(1000 / (view.FASTEST_PLOT_HZ * groups)) > round(1000 / (view.PLOT_HZ * groups))
+    assert window.document.progress_hz == document.FASTEST_PROGRESS_HZ < document.PROGRESS_HZ
+    fastest.trigger()
+    assert clock.interval() == round(1000 / (view.PLOT_HZ * groups))
+    assert window.document.progress_hz == document.PROGRESS_HZ

@@ -62,6 +62,9 @@ Array = np.ndarray
 
 #: while training, the views that show weights and counters are told at most this often
 PROGRESS_HZ = 5.0
+#: and at Fastest (``Document.progress_hz``, set by the training view): the user chose training speed over
+#: smooth counters, and every redraw holds the GIL the worker trains with (benchmarks/window_digits.py)
+FASTEST_PROGRESS_HZ = 3.0
 #: the document's trainer keeps at most this many iterations of history (the plots keep their own,
 #: decimated, record of the whole run)
 HISTORY_CAP = 200_000
@@ -127,6 +130,9 @@ class Document(QObject):
         #: the last training report taken in (None since the last change of the whole state)
         self.latest_report: TrainingReport | None = None
         self._progressed_at = 0.0
+        #: how often ``progressed`` is emitted while training (view state: ``PROGRESS_HZ`` or, at Fastest,
+        #: ``FASTEST_PROGRESS_HZ``)
+        self.progress_hz = PROGRESS_HZ
         #: inputs and targets edited in place so far (what depends on the data knows it changed)
         self.data_edits = 0
 
@@ -371,7 +377,7 @@ class Document(QObject):
         self._forget_walkthrough(signal=True)
         self.reportTaken.emit(report)
         now = time.perf_counter()
-        if not report.running or now - self._progressed_at >= 1.0 / PROGRESS_HZ:
+        if not report.running or now - self._progressed_at >= 1.0 / self.progress_hz:
             self._progressed_at = now
             self.progressed.emit()
         return True
