@@ -106,11 +106,18 @@ def _torch_model(exp: Experiment) -> tuple[Any, Any]:
     model = torch.nn.Sequential(*modules)
     spec = exp.optimizer.build()
     h = spec.hyperparameters()
+    reg = exp.regularization
+    if reg.active and reg.kind != "l2":
+        raise SystemExit(f"this benchmark compares L2 weight decay or none, not {reg.kind}")
+    # L2: torch's weight_decay adds λ·w to the gradient, as the engine does; biases are not regularized
+    linears = [m for m in modules if isinstance(m, torch.nn.Linear)]
+    groups = [{"params": [lin.weight for lin in linears], "weight_decay": reg.strength if reg.active else 0.0},
+              {"params": [lin.bias for lin in linears if lin.bias is not None], "weight_decay": 0.0}]
     if spec.name == "adam":
-        optimizer = torch.optim.Adam(model.parameters(), lr=float(h["learning_rate"]),
+        optimizer = torch.optim.Adam(groups, lr=float(h["learning_rate"]),
                                      betas=(float(h["beta1"]), float(h["beta2"])), eps=float(h["eps"]))
     elif spec.name == "sgd" and not h.get("momentum"):
-        optimizer = torch.optim.SGD(model.parameters(), lr=float(h["learning_rate"]))
+        optimizer = torch.optim.SGD(groups, lr=float(h["learning_rate"]))
     else:
         raise SystemExit(f"this benchmark compares Adam or plain SGD, not {spec.name} with {h}")
     return model, optimizer
