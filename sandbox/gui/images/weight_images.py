@@ -268,10 +268,10 @@ class WeightImages:
         self.dock: QDockWidget = add_dock(window, "What each neuron looks for", "weightImagesDock", scroll,
                                           Qt.DockWidgetArea.RightDockWidgetArea)
         explanation = window.findChild(QDockWidget, "explanationDock")
-        boundary = window.findChild(QDockWidget, "decisionBoundaryDock")
-        if boundary is not None and window.dockWidgetArea(boundary) == Qt.DockWidgetArea.RightDockWidgetArea:
-            window.tabifyDockWidget(boundary, self.dock)  # the map is for 2 inputs, these images for many
-        elif explanation is not None:
+        if explanation is not None:
+            # under the explanation, where the input-plane map is for 2 inputs (the two never both apply). Not
+            # tabified with the map: a layout restored with a tab group of one hidden dock left its tab bar
+            # drawn over the window's top left corner ("What eac…" over the File menu)
             window.splitDockWidget(explanation, self.dock, Qt.Orientation.Vertical)
         self.dock.hide()
         #: the user showed or hid the dock: it no longer follows the network

@@ -28,7 +28,7 @@ from sandbox.engine.metrics import format_accuracy
 from sandbox.explain.escape import for_terminal
 from sandbox.files import NetworkFileError, load_experiment, save_experiment
 from sandbox.gui.classes import shown_only
-from sandbox.gui.common.docks import add_dock
+from sandbox.gui.common.docks import add_dock, sweep_tab_bars_on_changes
 from sandbox.gui.common.formatting import short
 from sandbox.gui.common.icons import icon, resource_file
 from sandbox.gui.images.weight_images import install_weight_images
@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self._follow_map_use()  # a layout remembered from another network does not decide this one's map
         self.classes.follow_network()  # (nor whether its Classes dock is shown)
         self.weight_images.follow()  # nor whether the weight images are shown
+        sweep_tab_bars_on_changes(self)
         self._on_path_changed()
         self._on_history_changed()
         self._update_actions()
