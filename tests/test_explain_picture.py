@@ -30,3 +30,15 @@ def test_no_picture_without_an_image_and_the_json_is_the_same():
     with_image, without = _image_trainer((2, 3)).walkthrough(), _image_trainer(None).walkthrough()
     assert "┌" not in to_text(without) and "image" not in to_markdown(without)
     assert to_json(with_image) == to_json(without)
+
+
+def test_a_picture_too_wide_to_print_is_named_not_drawn():
+    rng = np.random.default_rng(3)
+    n = 41
+    net = Network(n, [Layer(rng.normal(size=(2, n)), "softmax", biases=np.zeros(2))])
+    exp = Experiment(network=net, data=Dataset(rng.uniform(size=(2, n)), np.eye(2)), name="wide",
+                     loss="cross_entropy", optimizer=OptimizerSpec("sgd", 0.1), batching=Batching("full"),
+                     input_image=(1, n))
+    text = to_text(Trainer(exp).walkthrough())
+    assert "The inputs are the pixels of a 1×41 image, row by row (too big to draw here)." in text
+    assert "┌" not in text

@@ -316,3 +316,31 @@ def test_a_picture_follows_an_input_edited(qtbot, window):
     w.document.edit_value(("input", row, k), 1.0)
     w.classes.panel.refresh()
     assert gallery.picture(row).pixelColor(k % 8, k // 8).value() == 0
+
+
+@pytest.mark.parametrize("inputs", [4, 64])
+def test_other_data_is_no_longer_drawn_as_the_images_pixels(qtbot, window, tmp_path, inputs):
+    w = window("digits.json")
+    """Data from another CSV (4 columns: the gallery drew 4 numbers as an 8×8 picture, raised inside its paint
+    and crashed the process; 64 columns: feature rows drawn and saved as pictures) drops the input image."""
+    rng = np.random.default_rng(0)
+    rows = 40
+    x = rng.uniform(0.0, 1.0, (rows, inputs))
+    t = np.eye(10)[np.arange(rows) % 10]
+    header = [f"f{k}" for k in range(inputs)] + [f"t{k}" for k in range(10)]
+    lines = [",".join(header)] + [",".join(f"{v:g}" for v in row) for row in np.hstack([x, t])]
+    (tmp_path / "other.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    section = w.training.settings_panel.dataset
+    source = {"csv": str(tmp_path / "other.csv"), "target_columns": header[inputs:], "test_fraction": 0.25,
+              "seed": 0}
+    assert section._replace(source, "Import", None)
+    exp = w.document.experiment
+    assert exp.network.input_size == inputs and exp.input_image is None and exp.image_shape() is None
+    dock = w.findChild(QDockWidget, "classesDock")
+    dock.show()
+    gallery = w.classes.panel.gallery
+    qtbot.waitUntil(lambda: gallery.results is not None and gallery.results.inputs.shape[1] == inputs)
+    assert gallery.image is None
+    assert not gallery.grab().isNull()  # the tiles show feature values
+    w.document.undo_stack.undo()  # the digits come back, pictures and all
+    assert w.document.experiment.image_shape() == (8, 8)

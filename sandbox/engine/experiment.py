@@ -74,6 +74,14 @@ class Experiment:
         if self.initial_state is None:
             self.initial_state = self.network.state()
 
+    def image_shape(self) -> tuple[int, int] | None:
+        """``input_image`` while it still fits the input layer (rows × columns = inputs), else None: what every
+        view that draws the inputs as a picture asks."""
+        if self.input_image is None:
+            return None
+        rows, columns = int(self.input_image[0]), int(self.input_image[1])
+        return (rows, columns) if rows * columns == self.network.input_size and rows > 0 else None
+
     def default_init(self) -> Init:
         """The init of the layers without their own: the file-level one, else Xavier uniform with the
         experiment's seed."""

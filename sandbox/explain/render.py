@@ -181,6 +181,8 @@ def _sample_line(w: Walkthrough, esc: Escape, star: str = "*", batch_option: boo
 
 #: the shades of an input picture's pixels, from the smallest value to the largest
 SHADES = " ░▒▓█"
+#: a bigger input picture is named, not drawn (two characters a pixel: 40 columns are 82 characters wide)
+MAX_PICTURE_COLUMNS, MAX_PICTURE_ROWS = 40, 40
 
 
 def _picture(w: Walkthrough) -> list[str]:
@@ -193,6 +195,8 @@ def _picture(w: Walkthrough) -> list[str]:
     x = np.asarray(w.inputs[w.sample], dtype=np.float64)
     if rows * columns != x.size or not np.isfinite(x).all():
         return []
+    if columns > MAX_PICTURE_COLUMNS or rows > MAX_PICTURE_ROWS:
+        return [f"The inputs are the pixels of a {rows}×{columns} image, row by row (too big to draw here)."]
     low, high = min(0.0, float(x.min())), max(1.0, float(x.max()))
     levels = np.clip(((x - low) / (high - low) * (len(SHADES) - 1)).round(), 0, len(SHADES) - 1).astype(int)
     first, last = w.network.input_labels[0], w.network.input_labels[-1]

@@ -88,7 +88,8 @@ class SampleGallery(QWidget):
             self.cell = None
             self.selected = None
         self.results = results
-        self.image = image if image is not None and image[0] * image[1] > 0 else None
+        fits = image is not None and results is not None and image[0] * image[1] == results.inputs.shape[1] > 0
+        self.image = image if fits else None
         self.input_labels = list(input_labels or [])
         self._reorder()
 

@@ -182,7 +182,7 @@ class ClassesPanel(QWidget):
         results = set_results(experiment, self.which)
         self.results = results
         self.matrix.set_results(results)
-        self.gallery.set_results(results, experiment.input_image, experiment.network.input_labels,
+        self.gallery.set_results(results, experiment.image_shape(), experiment.network.input_labels,
                                  self.document.data_edits)
         if self.matrix.chosen != self.gallery.cell:  # (the matrix forgot its cell: another set or shape)
             self.gallery.set_cell(self.matrix.chosen)

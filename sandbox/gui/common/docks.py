@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QWidget
+from shiboken6 import isValid
 
 
 def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea,
@@ -39,7 +40,8 @@ def sweep_tab_bars_on_changes(window: QMainWindow) -> None:
     """``hide_stray_tab_bars`` once the event loop is back, whenever one of the window's docks is shown or
     hidden (and now)."""
     def sweep(_visible: bool = False) -> None:
-        QTimer.singleShot(0, window, lambda: hide_stray_tab_bars(window))
+        if isValid(window):  # (docks say they hide while the window is being deleted)
+            QTimer.singleShot(0, window, lambda: hide_stray_tab_bars(window))
 
     for dock in window.findChildren(QDockWidget):
         dock.visibilityChanged.connect(sweep)

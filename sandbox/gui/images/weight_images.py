@@ -62,11 +62,7 @@ class WeightImagesPanel(QWidget):
     def image_shape(self) -> tuple[int, int] | None:
         """(rows, columns) of the input image, or None when the inputs are not one (or there is no layer)."""
         experiment = self.document.experiment
-        image = experiment.input_image
-        if image is None or experiment.network.depth < 1:
-            return None
-        rows, columns = int(image[0]), int(image[1])
-        return (rows, columns) if rows * columns == experiment.network.input_size else None
+        return experiment.image_shape() if experiment.network.depth >= 1 else None
 
     def arrays(self) -> np.ndarray:
         """What the images show: (neurons, rows, columns), the first layer's weight rows reshaped."""
@@ -296,7 +292,9 @@ class WeightImages:
         self.chosen = True
 
     def follow(self) -> None:
-        """Shown for a network whose inputs are an image, hidden otherwise (unless the user chose)."""
+        """Shown for a network whose inputs are an image, hidden otherwise (unless the user chose); its View menu
+        entry is greyed out while there is nothing to show and the dock is hidden."""
+        self.dock.toggleViewAction().setEnabled(self.panel.image_shape() is not None or not self.dock.isHidden())
         if self.chosen or getattr(getattr(self.window, "presentation", None), "on", False):
             return
         useful = self.panel.image_shape() is not None

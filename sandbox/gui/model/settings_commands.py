@@ -217,7 +217,8 @@ def _unique_labels(layers: list[Layer], input_labels: list[str]) -> None:
 
 
 def with_data(experiment: Experiment, data, data_source: dict) -> Experiment:
-    """A copy with other data; the first layer (or the output layer) is rebuilt if the sizes differ."""
+    """A copy with other data; the first layer (or the output layer) is rebuilt if the sizes differ. Inputs from
+    another source are no longer an image's pixels (``input_image`` is dropped)."""
     exp = experiment.copy()
     n_in = data.inputs.shape[1]
     n_out = data.targets.shape[1]
@@ -235,6 +236,9 @@ def with_data(experiment: Experiment, data, data_source: dict) -> Experiment:
         _unique_labels(layers, [f"x{k + 1}" for k in range(n_in)])
         exp.network = Network(n_in, layers, None if n_in != net.input_size else list(net.input_labels))
         exp.initial_state = exp.network.state()
+    if exp.input_image is not None and (n_in != net.input_size
+                                        or data_source.get("csv") != experiment.data_source.get("csv")):
+        exp.input_image = None  # other inputs are not that image's pixels (the same CSV split anew still are)
     exp.data = data
     exp.data_source = dict(data_source)
     return exp

@@ -164,11 +164,7 @@ class NetworkView(QGraphicsView):
     def image_shape(self) -> tuple[int, int] | None:
         """(rows, columns) when the inputs are an image's pixels (``Experiment.input_image``), else None."""
         experiment = self.document.experiment
-        image = experiment.input_image
-        if image is None or experiment.network.depth < 1:
-            return None
-        rows, columns = int(image[0]), int(image[1])
-        return (rows, columns) if rows * columns == experiment.network.input_size else None
+        return experiment.image_shape() if experiment.network.depth >= 1 else None
 
     def collapsed_image(self) -> tuple[int, int] | None:
         """The image shape when the input column is shown as one picture (``inputNeuronsAction`` off)."""
