@@ -31,31 +31,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, ROOT)
 
-from sandbox.engine import Trainer  # noqa: E402
-from sandbox.files import load_experiment  # noqa: E402
+from gui_training import Headless  # noqa: E402  (this folder's benchmark of the spiral: the same reference)
 
 TARGET = 0.80
 DIGITS = os.path.join(ROOT, "resources", "networks", "digits.json")
-
-
-class Headless:
-    """``Trainer.run`` on a fresh copy of the file, in timed slices."""
-
-    def __init__(self, path: str):
-        self.trainer = Trainer(load_experiment(path))
-        self.trainer.run(iterations=200)  # warm-up
-        self.iterations = self.epochs = 0
-        self.seconds = 0.0
-
-    def run(self, seconds: float) -> None:
-        t = self.trainer
-        i0, e0 = t.iteration, t.epoch
-        start = time.perf_counter()
-        deadline = start + seconds
-        t.run(iterations=10**12, should_stop=lambda: time.perf_counter() >= deadline)
-        self.seconds += time.perf_counter() - start
-        self.iterations += t.iteration - i0
-        self.epochs += t.epoch - e0
 
 
 def measure(path: str, seconds: float, rounds: int, hide: tuple[str, ...] = ()) -> dict:
