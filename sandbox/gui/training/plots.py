@@ -139,8 +139,9 @@ class HistoryPlot(pg.PlotWidget):
 
 
 LOSS_TITLE = "Loss per iteration"
-#: the switch's choices while regularization is on: (text, quantity)
-QUANTITY_CHOICES = (("objective E = L + λR(θ)", "objective"), ("data loss L", "loss"))
+#: the switch's choices while regularization is on: (text, quantity); short, since the legend shares the row (the
+#: left axis names the quantity in full)
+QUANTITY_CHOICES = (("E = L + λR(θ)", "objective"), ("L (data)", "loss"))
 
 
 class LossPlot(HistoryPlot):
