@@ -25,15 +25,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from make_screenshots import close, spin  # noqa: E402  (this folder's script of the other screenshots)
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDockWidget  # noqa: E402
-
-
-def spin(seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
 
 
 def spin_until(done, limit: float = 60.0) -> None:  # type: ignore[no-untyped-def]
@@ -60,12 +55,6 @@ def train_epochs(w, epochs: int) -> None:  # type: ignore[no-untyped-def]
         session.step_epoch()
         spin_until(lambda: not session.running)
     spin(0.8)
-
-
-def close(w) -> None:  # type: ignore[no-untyped-def]
-    w.document.undo_stack.setClean()  # nothing to ask about
-    w.close()
-    spin(0.2)
 
 
 def dock(w, name: str) -> QDockWidget:  # type: ignore[no-untyped-def]
