@@ -30,8 +30,9 @@ from sandbox.gui.training.worker import TrainingReport
 #: every millisecond the window spends drawing is a millisecond the worker does not train.
 PLOT_HZ = 10.0
 #: and this many at Fastest, where the user chose training speed over smooth plots: on digits.json (64-32-10,
-#: ~8,500 iterations a second) the window's thread then uses ~15 % of a core instead of ~21 %, and the
-#: window trains at ≥ 80 % of the headless rate (benchmarks/window_digits.py)
+#: ~9,500 iterations a second) the window's thread then uses 10-13 % of a core instead of 21 %, and the window
+#: trains at 84-85 % of the headless rate instead of 71-76 % (with ``document.FASTEST_PROGRESS_HZ``;
+#: benchmarks/window_digits.py)
 FASTEST_PLOT_HZ = 5.0
 #: the views the clock draws in turn, one group a tick (the clock ticks ``PLOT_HZ`` times a second for
 #: each group): no single event of the window draws and paints them all (about 5 ms of CPU together,
