@@ -86,3 +86,21 @@ def test_the_loss_plot_shows_the_objective_or_the_data_loss_and_says_which(qtbot
     assert not combo.isVisible() and plot.quantity_shown() == DATA_LOSS
     train_epochs(qtbot, w, 1)
     np.testing.assert_allclose(plot.values(), doc.trainer.history.loss, rtol=0)
+
+
+def test_the_legend_is_never_under_the_switch(qtbot, window):
+    """The switch takes the title's place at the left of the title row; a legend too wide for the rest of the row
+    goes to two rows (at 1920×1080 digits' four entries did not fit: 'batch loss' was under the switch)."""
+    w, doc, plot = window, window.document, window.loss_plot
+    combo = plot.findChild(QComboBox, "lossQuantityCombo")
+    doc.undo_stack.push(SettingCommand(doc, "Set regularization", {"regularization": Regularization("l2", 0.01)}))
+    train_epochs(qtbot, w, 1)  # the training and test set's curves and the epoch marks join the legend
+    legend = plot.getPlotItem().legend
+    assert len(legend.items) == 4
+    for width in (900, 520, 440):
+        plot.setFixedWidth(width)
+        qtbot.waitUntil(lambda w=width: plot.width() == w)
+        legend.layout.activate()
+        left = legend.mapRectToScene(legend.boundingRect()).left()
+        assert left >= combo.geometry().right(), width
+    assert legend.columnCount < 4  # the narrowest needed two rows

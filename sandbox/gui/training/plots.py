@@ -97,9 +97,16 @@ def tidy_log_axis(axis: pg.AxisItem) -> None:
 
 def set_legend_columns(plot: pg.PlotWidget) -> None:
     """Every legend entry in one row (the legend sits in the title row, right of the title)."""
-    legend = plot.getPlotItem().legend
+    item = getattr(plot, "plotItem", None)  # None while pyqtgraph is still building the widget
+    legend = item.legend if item is not None else None
     if legend is not None and legend.items:
-        legend.setColumnCount(len(legend.items))
+        count = len(legend.items)
+        legend.setColumnCount(count)
+        combo = getattr(plot, "quantity_combo", None)  # the loss plot's switch, in the title's place
+        if combo is not None and not combo.isHidden() and count > 1:
+            legend.layout.activate()
+            if legend.boundingRect().width() > plot.width() - combo.geometry().right() - 16:
+                legend.setColumnCount((count + 1) // 2)  # two rows rather than under the switch
     fit_title(plot)
 
 
@@ -135,7 +142,7 @@ class HistoryPlot(pg.PlotWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        fit_title(self)
+        set_legend_columns(self)
 
 
 LOSS_TITLE = "Loss per iteration"
