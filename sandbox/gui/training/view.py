@@ -186,7 +186,7 @@ class LiveTraining(QObject):
             self.draw_pending()
         elif not self.plot_clock.isActive():
             self.plot_clock.start()
-        if not live:
+        if not live or report.evaluation is not None:  # (the worker evaluates the sets in some reports only)
             self._update_labels(report)
         self.refreshes += 1
 
