@@ -44,3 +44,17 @@ def test_a_remembered_layout_leaves_no_tab_bar_of_fewer_than_two_tabs(qtbot, mon
     qtbot.waitUntil(lambda: shown_tab_bars(second) == [])
     assert second.open_file(resource_path("networks", "digits.json"))  # and shows again, with its tabs
     qtbot.waitUntil(lambda: shown_tab_bars(second) == [["Settings", "Classes"]])
+
+
+def current_tabs(window) -> list[str]:
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.isVisible() and bar.count() > 1
+            and bar.geometry().intersects(window.rect())]
+    return [bar.tabText(bar.currentIndex()) for bar in bars]
+
+
+def test_a_first_window_on_digits_shows_its_classes_in_front_of_the_settings(qtbot, monkeypatch):
+    """The Classes dock is tabified with Settings while hidden, then shown for digits before the window is: a
+    raise then left Settings in front (what a first-time user saw instead of the confusion matrix)."""
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    w = open_window(qtbot, "digits.json")
+    qtbot.waitUntil(lambda: current_tabs(w) == ["Classes"])

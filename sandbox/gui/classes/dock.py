@@ -81,7 +81,16 @@ class ClassesDock(QObject):
             QTimer.singleShot(0, self._widen)  # (once the window is shown and its docks arranged)
 
     def _widen(self) -> None:
-        """Room for three columns of tiles beside the matrix, the first time the dock shows itself."""
+        """Room for three columns of tiles beside the matrix, the first time the dock shows itself; and in front
+        of Settings: a dock tabified while hidden and shown before the window was does not come to the front when
+        raised (Settings stayed in front), so it is tabified again now that the window is shown."""
+        window, dock = self.window, self.dock
+        if not dock.isHidden() and window.isVisible() and not dock.isFloating():
+            settings = window.findChild(QDockWidget, "settingsDock")
+            if settings is not None and not settings.isHidden() and not settings.isFloating() and \
+                    window.dockWidgetArea(settings) == window.dockWidgetArea(dock):
+                window.tabifyDockWidget(settings, dock)
+            dock.raise_()
         if self.window.isVisible() and not self.dock.isHidden() and not self.dock.isFloating() and \
                 self.dock.width() < WIDTH:
             self.window.resizeDocks([self.dock], [WIDTH], Qt.Orientation.Horizontal)
