@@ -11,7 +11,8 @@ loop), how often the plots were drawn and reports taken, and the share of a core
 (its CPU time over the wall time: what it takes from the worker, which needs Python's GIL too).
 
 Targets: the window trains at ≥ 80 % of headless iterations a second, its event loop's worst gap is
-< 50 ms and its 99th percentile < 25 ms, the plots are drawn 10–20 times a second.
+< 50 ms and its 99th percentile < 25 ms, the plots are drawn 5 times a second (at Fastest, where the window
+draws less often than at a set pace so that training keeps the GIL).
 
 By default the run is made the hard way: a busy process (``python -c "while True: pass"``, started and
 killed by this script) keeps the machine's other core occupied, so the window's two threads (GUI and
@@ -45,7 +46,7 @@ PROBE_MS = 10
 SHARE_TARGET = 0.80
 WORST_GAP_TARGET_MS = 50.0
 P99_GAP_TARGET_MS = 25.0
-FRAMES_TARGET = (10.0, 20.0)
+FRAMES_TARGET = (4.5, 6.0)  # (sandbox.gui.training.view.FASTEST_PLOT_HZ = 5)
 
 
 def start_busy_process() -> subprocess.Popen:
@@ -78,6 +79,21 @@ class Headless:
         self.seconds += time.perf_counter() - start
         self.iterations += t.iteration - i0
         self.epochs += t.epoch - e0
+
+
+def count_slice(gui: dict, reports: list[tuple[float, int, int]], n0: int, t0: float, t1: float,
+                seconds: float) -> None:
+    """Adds a training slice's seconds, iterations and epochs to ``gui``: from the last report (time, iteration,
+    epoch) before the slice, or the first in it (``reports[n0:]`` came during it), to the last one in it."""
+    before = [r for r in reports[:n0] if r[0] >= t0 - 0.3]
+    inside = before[-1:] + [r for r in reports[n0:] if r[0] <= t1]
+    if len(inside) < 2:
+        print(f"(a round without two reports in {seconds:g} s: not counted)", file=sys.stderr)
+        return
+    first, last = inside[0], inside[-1]
+    gui["seconds"] += last[0] - first[0]
+    gui["iterations"] += last[1] - first[1]
+    gui["epochs"] += last[2] - first[2]
 
 
 def _frames(training) -> int:
@@ -113,6 +129,9 @@ def measure(path: str, seconds: float, rounds: int, profile: bool = False) -> di
 
     wait(500)
     training = window.training
+    # at full speed: a small network starts at a watchable 300 iterations a second (issue 13), which would
+    # measure the pace, not the window
+    training.speed.choose(None, remember=False)
     reports: list[tuple[float, int, int]] = []
     report_signal(window).connect(
         lambda r: reports.append((time.perf_counter(), r.iteration, r.epoch)) if r.running else None)
@@ -150,16 +169,7 @@ def measure(path: str, seconds: float, rounds: int, profile: bool = False) -> di
         probe.stop()
         window.actions_.train.trigger()
         wait(300)
-        # from the last report before the slice (or the first in it) to the last one in it
-        before = [r for r in reports[:n0] if r[0] >= t0 - 0.3]
-        inside = before[-1:] + [r for r in reports[n0:] if r[0] <= t1]
-        if len(inside) < 2:
-            print(f"(a round without two reports in {seconds:g} s: not counted)", file=sys.stderr)
-            continue
-        first, last = inside[0], inside[-1]
-        gui["seconds"] += last[0] - first[0]
-        gui["iterations"] += last[1] - first[1]
-        gui["epochs"] += last[2] - first[2]
+        count_slice(gui, reports, n0, t0, t1, seconds)
     window.grab().save(os.path.join(tempfile.gettempdir(), "gui_training_benchmark.png"))
     worker = training.session.controller.worker
     window.document.undo_stack.setClean()

@@ -31,7 +31,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, ROOT)
 
-from gui_training import Headless  # noqa: E402  (this folder's benchmark of the spiral: the same reference)
+from gui_training import Headless, count_slice  # noqa: E402  (this folder's benchmark of the spiral: the same reference)
 
 TARGET = 0.80
 DIGITS = os.path.join(ROOT, "resources", "networks", "digits.json")
@@ -93,15 +93,7 @@ def measure(path: str, seconds: float, rounds: int, hide: tuple[str, ...] = ()) 
         gui["cpu"] += c1 - c0
         window.actions_.train.trigger()
         wait(300)
-        # from the last report before the slice (or the first in it) to the last one in it
-        inside = [r for r in reports[:n0] if r[0] >= t0 - 0.3][-1:] + [r for r in reports[n0:] if r[0] <= t1]
-        if len(inside) < 2:
-            print(f"(a round without two reports in {seconds:g} s: not counted)", file=sys.stderr)
-            continue
-        first, last = inside[0], inside[-1]
-        gui["seconds"] += last[0] - first[0]
-        gui["iterations"] += last[1] - first[1]
-        gui["epochs"] += last[2] - first[2]
+        count_slice(gui, reports, n0, t0, t1, seconds)
     shot = os.path.join(tempfile.gettempdir(), "window_digits_benchmark.png")
     window.grab().save(shot)
     window.document.undo_stack.setClean()

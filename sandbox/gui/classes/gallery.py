@@ -21,6 +21,7 @@ from sandbox.gui.classes.matrix_view import RIGHT, WRONG, mix, percent
 from sandbox.gui.classes.results import SetResults
 from sandbox.gui.common import palette
 from sandbox.gui.common.formatting import short
+from sandbox.gui.images.colours import grey_range
 
 #: tiles laid out at first, and added by each "Show more"
 PAGE = 60
@@ -81,8 +82,7 @@ class SampleGallery(QWidget):
             self._pictures.clear()
             self._picture_key = key
             if results is not None and results.size:
-                low, high = float(np.min(results.inputs)), float(np.max(results.inputs))
-                self._range = (0.0, 1.0) if low >= 0.0 and high <= 1.0 else (low, high)
+                self._range = grey_range(results.inputs)  # the network view's picture's ends
         if results is None or self.results is None or results.which != self.results.which:
             self.limit = PAGE
             self.cell = None
